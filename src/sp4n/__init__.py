@@ -1,0 +1,34 @@
+"""sp4n: public-service complaint handling the SP4N-LAPOR! way.
+
+The top-level package stays cheap to import: ``import sp4n`` neither reads the
+region dataset nor imports ``holidays``. Names are loaded on first use.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from sp4n.errors import Sp4nError
+
+__all__ = ["Desk", "Sp4nError", "WorkingCalendar", "__version__"]
+
+_LAZY = {
+    "Desk": "sp4n.desk",
+    "Sp4nError": "sp4n.errors",
+    "WorkingCalendar": "sp4n.sla",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("sp4n")
+        except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+            return "0+unknown"
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'sp4n' has no attribute {name!r}")

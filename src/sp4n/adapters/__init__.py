@@ -1,0 +1,3 @@
+"""pluggy hooks and the built-in storage, notification and intake adapters."""
+
+__all__: list[str] = []

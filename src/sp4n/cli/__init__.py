@@ -1,0 +1,65 @@
+"""The ``sp4n`` command line.
+
+Each subcommand lives in its own module ``sp4n.cli._<name>`` with a
+``register(subparsers)`` function; :data:`COMMANDS` lists them in help order.
+Every command takes ``--json`` and then prints exactly one JSON object to stdout.
+Bad input exits with status 2 and a one-line message on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+from typing import NoReturn
+
+from sp4n.errors import Sp4nError
+
+__all__ = ["COMMANDS", "main"]
+
+COMMANDS: tuple[str, ...] = (
+    "deadline",
+    "calendar",
+    "policy",
+)
+
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the full argument parser with every registered subcommand."""
+    parser = _Parser(prog="sp4n", description="Public-service complaints, the SP4N-LAPOR! way.")
+    from sp4n import __version__
+
+    parser.add_argument("--version", action="version", version=f"sp4n {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for name in COMMANDS:
+        import_module(f"sp4n.cli._{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the process exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.func(args)
+    except Sp4nError as exc:
+        print(f"sp4n {args.command}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # pragma: no cover - e.g. `sp4n calendar 2026 | head`
+        return 0
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,268 @@
+"""Every error sp4n raises on purpose.
+
+The tree is shallow. :class:`Sp4nError` is the base; :class:`InvalidInputError`
+covers bad input and always carries ``field``, ``value`` and ``rule`` as
+attributes, so a caller can act on them without parsing the message. Lookup
+failures also subclass :class:`LookupError`, input errors :class:`ValueError`,
+so code that already catches the builtins keeps working.
+
+Messages follow one shape::
+
+    <field> = <value!r>: <rule>. <hint>
+
+The hint says what to do next and is optional.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = [
+    "ConcurrencyError",
+    "InvalidDateError",
+    "InvalidInputError",
+    "InvalidPolicyError",
+    "InvalidWorkflowDefinition",
+    "MalformedRegionCodeError",
+    "NaiveDatetimeError",
+    "NotFoundError",
+    "OutOfCalendarRangeError",
+    "PermissionDenied",
+    "PluginError",
+    "SchemaVersionError",
+    "Sp4nError",
+    "StoreError",
+    "StoreUnavailableError",
+    "TransitionError",
+    "UnknownAgencyError",
+    "UnknownRegionError",
+    "UnknownStoreSchemeError",
+    "UnknownTopicError",
+]
+
+
+def _describe(field: str, value: object, rule: str, hint: str | None) -> str:
+    message = f"{field} = {value!r}: {rule}"
+    if hint:
+        message += f". {hint}"
+    return message
+
+
+class Sp4nError(Exception):
+    """Base class of every error sp4n raises on purpose.
+
+    .. versionadded:: 0.1
+    """
+
+
+class InvalidInputError(Sp4nError, ValueError):
+    """A value given to sp4n breaks a rule; names the field, the value and the rule.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, field: str, value: object, rule: str, *, hint: str | None = None) -> None:
+        self.field = field
+        self.value = value
+        self.rule = rule
+        self.hint = hint
+        super().__init__(_describe(field, value, rule, hint))
+
+
+class NaiveDatetimeError(InvalidInputError):
+    """A datetime without a time zone crossed the public API.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, field: str, value: object) -> None:
+        super().__init__(
+            field,
+            value,
+            "datetimes must be timezone-aware",
+            hint="Attach a zone, e.g. datetime(..., tzinfo=ZoneInfo('Asia/Jakarta'))",
+        )
+
+
+class InvalidDateError(InvalidInputError):
+    """A date string or object could not be read as a calendar date.
+
+    .. versionadded:: 0.1
+    """
+
+
+class OutOfCalendarRangeError(InvalidInputError):
+    """A date lies outside the years a working calendar covers.
+
+    .. versionadded:: 0.1
+    """
+
+
+class InvalidPolicyError(InvalidInputError):
+    """An SLA policy or rule definition is inconsistent or malformed.
+
+    .. versionadded:: 0.1
+    """
+
+
+class MalformedRegionCodeError(InvalidInputError):
+    """A region code does not have the Kemendagri shape ``PP[.KK[.CC[.DDDD]]]``.
+
+    .. versionadded:: 0.1
+    """
+
+
+class NotFoundError(Sp4nError, LookupError):
+    """Something looked up by key does not exist.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, field: str, value: object, rule: str, *, hint: str | None = None) -> None:
+        self.field = field
+        self.value = value
+        self.rule = rule
+        self.hint = hint
+        super().__init__(_describe(field, value, rule, hint))
+
+
+class UnknownRegionError(NotFoundError):
+    """A well-formed region code or a region name matches no region in the dataset.
+
+    .. versionadded:: 0.1
+    """
+
+
+class UnknownTopicError(NotFoundError):
+    """A complaint topic is not in the topic taxonomy.
+
+    .. versionadded:: 0.1
+    """
+
+
+class UnknownAgencyError(NotFoundError):
+    """An agency id is not in the agency directory.
+
+    .. versionadded:: 0.1
+    """
+
+
+class InvalidWorkflowDefinition(Sp4nError):  # noqa: N818 - name from the house style
+    """A transition table is inconsistent (unreachable states, exits from final states, ...).
+
+    .. versionadded:: 0.1
+    """
+
+
+class TransitionError(Sp4nError):
+    """An event is not allowed in the complaint's current status; nothing was appended.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(
+        self,
+        complaint_id: str,
+        status: str,
+        event: str,
+        allowed: Iterable[str],
+        *,
+        reason: str | None = None,
+    ) -> None:
+        self.complaint_id = complaint_id
+        self.status = status
+        self.event = event
+        self.allowed = tuple(sorted(allowed))
+        self.reason = reason
+        allowed_text = ", ".join(self.allowed) or "none (final status)"
+        message = (
+            f"event = {event!r}: not allowed when complaint {complaint_id} is in status "
+            f"{status!r}; allowed there: {allowed_text}"
+        )
+        if reason:
+            message += f" ({reason})"
+        super().__init__(message)
+
+
+class PermissionDenied(Sp4nError):  # noqa: N818 - the name users expect, as in Django
+    """An actor's role or scope does not allow an action; nothing was appended.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, role: str, scope: str | None, action: str, rule: str) -> None:
+        self.role = role
+        self.scope = scope
+        self.action = action
+        self.rule = rule
+        super().__init__(f"role = {role!r} (scope {scope or 'none'!s}): may not {action}; {rule}")
+
+
+class StoreError(Sp4nError):
+    """Base class of storage failures.
+
+    .. versionadded:: 0.1
+    """
+
+
+class ConcurrencyError(StoreError):
+    """An append expected a version the stream no longer has; nothing was written.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, complaint_id: str, expected: int, actual: int) -> None:
+        self.complaint_id = complaint_id
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            f"expected_version = {expected!r}: complaint {complaint_id} is at version "
+            f"{actual}; reload it and retry"
+        )
+
+
+class UnknownStoreSchemeError(StoreError, InvalidInputError):
+    """A store URL names a scheme no registered storage adapter handles.
+
+    .. versionadded:: 0.1
+    """
+
+
+class StoreUnavailableError(StoreError):
+    """A store URL is well formed but the store cannot be reached or opened.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"db = {url!r}: cannot open the store: {reason}")
+
+
+class SchemaVersionError(StoreError):
+    """A database carries a newer schema than this sp4n understands; it was not touched.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, url: str, found: int, supported: int) -> None:
+        self.url = url
+        self.found = found
+        self.supported = supported
+        super().__init__(
+            f"schema_version = {found!r}: database {url!r} is newer than this sp4n supports "
+            f"({supported}); upgrade sp4n instead of opening it with an older release"
+        )
+
+
+class PluginError(Sp4nError):
+    """A plugin is misconfigured, for instance two adapters claim the same name.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, message: str, **data: Any) -> None:
+        self.data = data
+        super().__init__(message)

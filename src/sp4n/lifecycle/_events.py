@@ -1,0 +1,182 @@
+"""Events: the immutable facts a complaint's state is folded from.
+
+An :class:`Event` records who (an :class:`Actor`), when (``occurred_at``, aware,
+kept in UTC), what (``type`` and ``payload``) and where in the complaint's
+stream (``seq``, starting at 1 with no gaps). Storage adapters persist events
+exactly as given and hand them back unchanged.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from sp4n._time import to_utc
+from sp4n.errors import InvalidInputError
+
+__all__ = ["SCHEMA_VERSION", "SYSTEM_ACTOR", "Actor", "Event", "EventType", "Role"]
+
+SCHEMA_VERSION = 1
+"""Version of the event payload schema written by this release."""
+
+
+class Role(enum.StrEnum):
+    """Who may act on a complaint (regulation.md §6.1)."""
+
+    REPORTER = "reporter"
+    """Pelapor: the citizen who filed the complaint."""
+    ADMIN = "admin"
+    """Admin LAPOR! (national) or a regional admin/coordinator: verifies, holds, forwards."""
+    LIAISON = "liaison"
+    """Pejabat penghubung of one agency: acknowledges, asks for information, follows up."""
+    SUPERVISOR = "supervisor"
+    """Inspectorate, KemenPANRB, KSP or Ombudsman: reads and escalates."""
+    SYSTEM = "system"
+    """sp4n itself: automatic completion and escalation."""
+
+
+class EventType(enum.StrEnum):
+    """Every kind of event in a complaint's history."""
+
+    SUBMITTED = "submitted"
+    VERIFIED = "verified"
+    HELD = "held"
+    ARCHIVED = "archived"
+    FORWARDED = "forwarded"
+    RETURNED = "returned"
+    ACKNOWLEDGED = "acknowledged"
+    INFO_REQUESTED = "info_requested"
+    INFO_PROVIDED = "info_provided"
+    FOLLOWED_UP = "followed_up"
+    REPORTER_REPLIED = "reporter_replied"
+    ADMIN_REPLIED = "admin_replied"
+    COMPLETED = "completed"
+    RATED = "rated"
+    REOPENED = "reopened"
+    EXTENDED = "extended"
+    ESCALATED = "escalated"
+    MERGED = "merged"
+    VISIBILITY_CHANGED = "visibility_changed"
+    DEADLINE_MOVED = "deadline_moved"
+
+
+def _check_role(instance: Actor, attribute: attrs.Attribute[Role], value: object) -> None:
+    if not isinstance(value, Role):
+        raise InvalidInputError(
+            "actor.role", value, f"must be one of {', '.join(r.value for r in Role)}"
+        )
+
+
+def _as_role(value: object) -> object:
+    try:
+        return Role(value) if isinstance(value, str) else value
+    except ValueError:
+        return value
+
+
+@attrs.frozen
+class Actor:
+    """Someone (or sp4n itself) acting on a complaint.
+
+    :param id: a stable identifier of the person or service account.
+    :param role: the :class:`Role` they act in.
+    :param agency: for a liaison, the agency id they speak for.
+    :param region: for a regional admin, the region code prefix they govern;
+        ``None`` for national scope.
+    """
+
+    id: str
+    role: Role = attrs.field(converter=_as_role, validator=_check_role)
+    agency: str | None = None
+    region: str | None = None
+
+    @property
+    def scope(self) -> str | None:
+        """The agency or region this actor is limited to, if any."""
+        return self.agency or self.region
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping."""
+        return {
+            "id": self.id,
+            "role": self.role.value,
+            "agency": self.agency,
+            "region": self.region,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Actor:
+        """Rebuild an actor from :meth:`to_dict` output."""
+        return cls(
+            id=str(data["id"]),
+            role=data["role"],
+            agency=data.get("agency"),
+            region=data.get("region"),
+        )
+
+
+SYSTEM_ACTOR = Actor(id="sp4n", role=Role.SYSTEM)
+
+
+def _freeze(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value))
+
+
+def _utc(value: object) -> datetime:
+    return to_utc("occurred_at", value)
+
+
+def _check_seq(instance: Event, attribute: attrs.Attribute[int], value: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InvalidInputError("seq", value, "event sequence numbers start at 1")
+
+
+@attrs.frozen
+class Event:
+    """One immutable fact in a complaint's history.
+
+    ``occurred_at`` must be timezone-aware and is stored converted to UTC.
+    ``payload`` is a read-only mapping of JSON-compatible values.
+    """
+
+    complaint_id: str
+    seq: int = attrs.field(validator=_check_seq)
+    type: str
+    occurred_at: datetime = attrs.field(converter=_utc)
+    actor: Actor
+    payload: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze)
+    id: str = attrs.field(factory=lambda: str(uuid.uuid4()))
+    schema_version: int = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping (``occurred_at`` as ISO 8601 with offset)."""
+        return {
+            "id": self.id,
+            "complaint_id": self.complaint_id,
+            "seq": self.seq,
+            "type": self.type,
+            "occurred_at": self.occurred_at.isoformat(),
+            "actor": self.actor.to_dict(),
+            "payload": dict(self.payload),
+            "schema_version": self.schema_version,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Event:
+        """Rebuild an event from :meth:`to_dict` output."""
+        return cls(
+            id=str(data["id"]),
+            complaint_id=str(data["complaint_id"]),
+            seq=int(data["seq"]),
+            type=str(data["type"]),
+            occurred_at=datetime.fromisoformat(str(data["occurred_at"])),
+            actor=Actor.from_dict(data["actor"]),
+            payload=dict(data.get("payload") or {}),
+            schema_version=int(data.get("schema_version", SCHEMA_VERSION)),
+        )
