@@ -10,14 +10,16 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from sp4n.adapters import hookimpl
     from sp4n.errors import Sp4nError
 
-__all__ = ["Desk", "Sp4nError", "WorkingCalendar", "__version__"]
+__all__ = ["Desk", "Sp4nError", "WorkingCalendar", "__version__", "hookimpl"]
 
 _LAZY = {
     "Desk": "sp4n.desk",
     "Sp4nError": "sp4n.errors",
     "WorkingCalendar": "sp4n.sla",
+    "hookimpl": "sp4n.adapters",
 }
 
 
