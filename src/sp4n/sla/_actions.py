@@ -56,7 +56,7 @@ class DueAction:
 
 def _answered(clock: SlaClock, events: Sequence[TimedEvent]) -> bool:
     deadline = clock.deadline
-    assert deadline is not None  # noqa: S101 - an overdue clock always has a deadline
+    assert deadline is not None  # an overdue clock always has a deadline
     return any(
         event.type == ESCALATED
         and event.payload.get("rule_id") == clock.rule.id
@@ -81,7 +81,7 @@ def due_actions(
         if rule.on_expiry is OnExpiry.FLAG:
             continue
         deadline = clock.deadline
-        assert deadline is not None  # noqa: S101 - an overdue clock always has a deadline
+        assert deadline is not None  # an overdue clock always has a deadline
         if rule.on_expiry is OnExpiry.ESCALATE and _answered(
             clock, [e for e in events if e.occurred_at <= now]
         ):

@@ -167,11 +167,13 @@ class _Walker:
                 started = self._start(event, number=1)
             elif self.pending is None:
                 self.pending = index
-        elif cycle is not None and matches and (
-            kind in rule.restarts or (kind in rule.reopens and not cycle.is_open)
+        elif (
+            cycle is not None
+            and matches
+            and (kind in rule.restarts or (kind in rule.reopens and not cycle.is_open))
+            and cycle.stopped_by != "superseded"
         ):
-            if cycle.stopped_by != "superseded":
-                started = self._start(event, number=cycle.number + 1)
+            started = self._start(event, number=cycle.number + 1)
         if started:
             if rule.anchor is not None and kind in rule.stops:
                 self._close(event, by=kind)
@@ -188,9 +190,9 @@ class _Walker:
         return attrs.evolve(current, previous=previous, note=current.note or self.note)
 
 
-def _shift(rule: Rule, calendar: WorkingCalendar, due: dt.date, raw: dt.date, units: int) -> tuple[
-    dt.date, dt.date
-]:
+def _shift(
+    rule: Rule, calendar: WorkingCalendar, due: dt.date, raw: dt.date, units: int
+) -> tuple[dt.date, dt.date]:
     """Move a due date out by ``units`` of the rule's unit; return (due, raw due)."""
     if units <= 0:
         return due, raw
@@ -249,8 +251,8 @@ def _evaluate_cycle(
             extensions.append(_record(event, requested, 0, f"the clock ran out on {due}"))
             continue
         if granted_times >= cap.max_times:
-            note = f"at most {cap.max_times} extension(s) per clock"
-            extensions.append(_record(event, requested, 0, note))
+            limit = f"at most {cap.max_times} extension(s) per clock"
+            extensions.append(_record(event, requested, 0, limit))
             continue
         granted = min(requested, cap.max_working_days)
         note = None if granted == requested else f"capped at {cap.max_working_days} working days"

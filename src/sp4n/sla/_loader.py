@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from sp4n.errors import InvalidPolicyError, MalformedRegionCodeError, UnknownPolicyError
 from sp4n.routing import normalize_code
 from sp4n.sla._policy import Override, Policy
@@ -55,7 +57,9 @@ def _in_file(path: Path, exc: InvalidPolicyError) -> InvalidPolicyError:
 def _rules_from(path: Path, data: Mapping[str, Any]) -> tuple[Rule, ...]:
     tables = data.get("rule", [])
     if not isinstance(tables, list):
-        raise InvalidPolicyError(f"{path.name}: rule", tables, "must be an array of [[rule]] tables")
+        raise InvalidPolicyError(
+            f"{path.name}: rule", tables, "must be an array of [[rule]] tables"
+        )
     rules = []
     for index, table in enumerate(tables):
         if not isinstance(table, Mapping):
@@ -110,7 +114,9 @@ def read_override(path: Path) -> Override:
     data = _read_toml(path)
     header = data.get("override")
     if not isinstance(header, Mapping):
-        raise InvalidPolicyError(f"{path.name}: override", header, "an [override] table is required")
+        raise InvalidPolicyError(
+            f"{path.name}: override", header, "an [override] table is required"
+        )
     _check_keys(path, "override", header, _OVERRIDE_KEYS)
     extra = set(data) - {"override", "rules", "rule"}
     if extra:
@@ -131,6 +137,15 @@ def read_override(path: Path) -> Override:
     changes = data.get("rules", {})
     if not isinstance(changes, Mapping):
         raise InvalidPolicyError(f"{path.name}: rules", changes, "must be [rules.<id>] tables")
+    allowed = {a.name for a in attrs.fields(Rule)} - {"id"}
+    for rule_id, fields in changes.items():
+        if not isinstance(fields, Mapping):
+            raise InvalidPolicyError(f"{path.name}: rules.{rule_id}", fields, "must be a table")
+        for key in fields:
+            if key not in allowed:
+                raise InvalidPolicyError(
+                    f"{path.name}: rules.{rule_id}.{key}", fields[key], "not a rule field"
+                )
     try:
         return Override(
             name=header["name"],
@@ -141,6 +156,7 @@ def read_override(path: Path) -> Override:
             citation=header.get("citation"),
             sample=bool(header.get("sample", False)),
             source=header.get("source"),
+            path=path.name,
             remove=tuple(header.get("remove", ())),
             changes=changes,
             add=_rules_from(path, data),
@@ -188,9 +204,7 @@ def _load(
                 policy = read_policy(path)
                 break
         else:
-            names = sorted(
-                {p.stem for d in directories if d.is_dir() for p in d.glob("*.toml")}
-            )
+            names = sorted({p.stem for d in directories if d.is_dir() for p in d.glob("*.toml")})
             raise UnknownPolicyError("name", name, f"no such policy; available: {', '.join(names)}")
     overrides = [o for o in _overrides_in(directories) if o.policy == policy.name]
     chosen: list[Override] = []

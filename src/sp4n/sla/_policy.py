@@ -49,6 +49,12 @@ def _rules(value: Iterable[Rule]) -> tuple[Rule, ...]:
     return tuple(value)
 
 
+def _event_names(value: Iterable[str]) -> frozenset[str]:
+    if isinstance(value, str):
+        raise InvalidPolicyError("extra_events", value, "must be a list of event type names")
+    return frozenset(value)
+
+
 def _changes(value: Mapping[str, Mapping[str, Any]]) -> tuple[tuple[str, tuple[Any, ...]], ...]:
     if isinstance(value, tuple):
         return value
@@ -94,7 +100,9 @@ class Override:
 
     name: str
     version: str = "1"
-    changes: tuple[tuple[str, tuple[Any, ...]], ...] = attrs.field(factory=tuple, converter=_changes)
+    changes: tuple[tuple[str, tuple[Any, ...]], ...] = attrs.field(
+        factory=tuple, converter=_changes
+    )
     add: tuple[Rule, ...] = attrs.field(factory=tuple, converter=_rules)
     remove: tuple[str, ...] = attrs.field(factory=tuple, converter=tuple)
     region: str | None = None
@@ -103,6 +111,8 @@ class Override:
     citation: str | None = None
     sample: bool = False
     source: str | None = None
+    path: str | None = None
+    """The file it was read from, named in errors."""
 
     @property
     def label(self) -> str:
@@ -111,37 +121,44 @@ class Override:
 
     def apply(self, policy: Policy) -> Policy:
         """Return ``policy`` with this override applied (the rules are re-validated)."""
+        where = f"{self.path}: override {self.name}" if self.path else f"override {self.name}"
         by_id = {rule.id: rule for rule in policy.rules}
         for rule_id in self.remove:
             if rule_id not in by_id:
                 raise InvalidPolicyError(
-                    f"override {self.name}: remove", rule_id, f"policy {policy.name} has no such rule"
+                    f"{where}: remove",
+                    rule_id,
+                    f"policy {policy.name} has no such rule",
                 )
             del by_id[rule_id]
         for rule_id, fields in self.changes:
             if rule_id not in by_id:
                 raise InvalidPolicyError(
-                    f"override {self.name}: rules.{rule_id}",
+                    f"{where}: rules.{rule_id}",
                     rule_id,
                     f"policy {policy.name} has no such rule to change; use [[rule]] to add one",
                 )
             merged = by_id[rule_id].to_dict()
+            if any(key == "citation" for key, _ in fields):
+                merged["source"] = None  # a new citation does not inherit the old address
             for key, value in fields:
                 if key == "id":
                     raise InvalidPolicyError(
-                        f"override {self.name}: rules.{rule_id}.id", value, "cannot rename a rule"
+                        f"{where}: rules.{rule_id}.id", value, "cannot rename a rule"
                     )
                 merged[key] = _thaw(value, key)
             try:
                 by_id[rule_id] = Rule.from_dict(merged)
             except InvalidPolicyError as exc:
                 raise InvalidPolicyError(
-                    f"override {self.name}: {exc.field}", exc.value, exc.rule, hint=exc.hint
+                    f"{where}: {exc.field}", exc.value, exc.rule, hint=exc.hint
                 ) from None
         for rule in self.add:
             if rule.id in by_id:
                 raise InvalidPolicyError(
-                    f"override {self.name}: rule", rule.id, "already in the policy; change it instead"
+                    f"{where}: rule",
+                    rule.id,
+                    "already in the policy; change it instead",
                 )
             by_id[rule.id] = rule
         order = [r.id for r in policy.rules if r.id in by_id] + [r.id for r in self.add]
@@ -167,7 +184,7 @@ class Policy:
     version: str
     rules: tuple[Rule, ...] = attrs.field(converter=_rules)
     title: str = ""
-    extra_events: frozenset[str] = attrs.field(factory=frozenset, converter=frozenset)
+    extra_events: frozenset[str] = attrs.field(factory=frozenset, converter=_event_names)
     overrides: tuple[Override, ...] = ()
 
     def __attrs_post_init__(self) -> None:

@@ -96,34 +96,71 @@ class FrozenMap(Mapping[str, tuple[Scalar, ...]]):
         return all(context.get(key) in values for key, values in self._items.items())
 
 
-def _enum_converter(kind: type[enum.StrEnum], field: str) -> Any:
-    def convert(value: object) -> object:
-        if isinstance(value, kind):
-            return value
-        try:
-            return kind(value)
-        except ValueError:
-            allowed = ", ".join(member.value for member in kind)
-            raise InvalidPolicyError(field, value, f"must be one of: {allowed}") from None
-
-    return convert
+def _member(kind: type[enum.StrEnum], field: str, value: object) -> Any:
+    if isinstance(value, kind):
+        return value
+    allowed = ", ".join(member.value for member in kind)
+    if isinstance(value, str) and value in {member.value for member in kind}:
+        return kind(value)
+    raise InvalidPolicyError(field, value, f"must be one of: {allowed}")
 
 
-def _events(field: str) -> Any:
-    def convert(value: object) -> tuple[str, ...]:
-        if isinstance(value, str) or not isinstance(value, Iterable):
-            raise InvalidPolicyError(field, value, "must be a list of event type names")
-        names = tuple(value)
-        for name in names:
-            if not isinstance(name, str) or not _EVENT.match(name):
-                raise InvalidPolicyError(
-                    field, name, "event type names are lower_snake_case, e.g. 'forwarded'"
-                )
-        if len(set(names)) != len(names):
-            raise InvalidPolicyError(field, list(names), "lists an event type twice")
-        return names
+def _to_unit(value: object) -> Unit:
+    result: Unit = _member(Unit, "unit", value)
+    return result
 
-    return convert
+
+def _to_certainty(value: object) -> Certainty:
+    result: Certainty = _member(Certainty, "certainty", value)
+    return result
+
+
+def _to_extension_certainty(value: object) -> Certainty:
+    result: Certainty = _member(Certainty, "extension.certainty", value)
+    return result
+
+
+def _to_on_expiry(value: object) -> OnExpiry:
+    result: OnExpiry = _member(OnExpiry, "on_expiry", value)
+    return result
+
+
+def _event_list(field: str, value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidPolicyError(field, value, "must be a list of event type names")
+    names = tuple(value)
+    for name in names:
+        if not isinstance(name, str) or not _EVENT.match(name):
+            raise InvalidPolicyError(
+                field, name, "event type names are lower_snake_case, e.g. 'forwarded'"
+            )
+    if len(set(names)) != len(names):
+        raise InvalidPolicyError(field, list(names), "lists an event type twice")
+    return names
+
+
+def _starts(value: object) -> tuple[str, ...]:
+    return _event_list("starts", value)
+
+
+def _stops(value: object) -> tuple[str, ...]:
+    return _event_list("stops", value)
+
+
+def _pauses(value: object) -> tuple[str, ...]:
+    return _event_list("pauses", value)
+
+
+def _resumes(value: object) -> tuple[str, ...]:
+    return _event_list("resumes", value)
+
+
+def _restarts(value: object) -> tuple[str, ...]:
+    return _event_list("restarts", value)
+
+
+def _reopens(value: object) -> tuple[str, ...]:
+    return _event_list("reopens", value)
 
 
 def _conditions(value: object) -> FrozenMap:
@@ -167,7 +204,7 @@ class ExtensionCap:
     max_working_days: int = attrs.field(validator=_positive_int)
     citation: str = attrs.field(validator=_nonempty)
     certainty: Certainty = attrs.field(
-        converter=_enum_converter(Certainty, "extension.certainty"), default=Certainty.REPORTED
+        converter=_to_extension_certainty, default=Certainty.REPORTED
     )
 
     def to_dict(self) -> dict[str, Any]:
@@ -218,21 +255,19 @@ class Rule:
     id: str = attrs.field()
     title: str = attrs.field(validator=_nonempty)
     title_en: str = attrs.field(validator=_nonempty)
-    starts: tuple[str, ...] = attrs.field(converter=_events("starts"))
+    starts: tuple[str, ...] = attrs.field(converter=_starts)
     length: int = attrs.field(validator=_positive_int)
-    unit: Unit = attrs.field(converter=_enum_converter(Unit, "unit"))
+    unit: Unit = attrs.field(converter=_to_unit)
     citation: str = attrs.field(validator=_nonempty)
-    certainty: Certainty = attrs.field(converter=_enum_converter(Certainty, "certainty"))
-    stops: tuple[str, ...] = attrs.field(default=(), converter=_events("stops"))
-    pauses: tuple[str, ...] = attrs.field(default=(), converter=_events("pauses"))
-    resumes: tuple[str, ...] = attrs.field(default=(), converter=_events("resumes"))
-    restarts: tuple[str, ...] = attrs.field(default=(), converter=_events("restarts"))
-    reopens: tuple[str, ...] = attrs.field(default=(), converter=_events("reopens"))
+    certainty: Certainty = attrs.field(converter=_to_certainty)
+    stops: tuple[str, ...] = attrs.field(default=(), converter=_stops)
+    pauses: tuple[str, ...] = attrs.field(default=(), converter=_pauses)
+    resumes: tuple[str, ...] = attrs.field(default=(), converter=_resumes)
+    restarts: tuple[str, ...] = attrs.field(default=(), converter=_restarts)
+    reopens: tuple[str, ...] = attrs.field(default=(), converter=_reopens)
     roll_forward: bool = attrs.field(default=False)
     role: str = attrs.field(default="admin", validator=_nonempty)
-    on_expiry: OnExpiry = attrs.field(
-        default=OnExpiry.ESCALATE, converter=_enum_converter(OnExpiry, "on_expiry")
-    )
+    on_expiry: OnExpiry = attrs.field(default=OnExpiry.ESCALATE, converter=_to_on_expiry)
     when: FrozenMap = attrs.field(factory=FrozenMap, converter=_conditions)
     anchor: str | None = attrs.field(default=None)
     extension: ExtensionCap | None = attrs.field(default=None, converter=_extension)
@@ -267,6 +302,13 @@ class Rule:
                 sorted(same)[0],
                 "a rule may not stop on the event that starts it",
                 hint="set `anchor` to count from a date in the payload, or pick another event",
+            )
+        again = set(self.restarts) & set(self.stops)
+        if again and self.anchor is None:
+            raise InvalidPolicyError(
+                f"{where}: restarts",
+                sorted(again)[0],
+                "a rule may not restart and stop on the same event",
             )
         both = set(self.pauses) & set(self.resumes)
         if both:
