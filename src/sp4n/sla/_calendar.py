@@ -37,9 +37,7 @@ _ONE_DAY = dt.timedelta(days=1)
 
 def _check_n(n: object, field: str = "n") -> int:
     if type(n) is not int or n < 0:
-        raise InvalidInputError(
-            field, n, "must be a whole number of days >= 0", hint="count forward from the start"
-        )
+        raise InvalidInputError(field, n, "must be a whole number of days >= 0")
     return n
 
 
