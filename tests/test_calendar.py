@@ -320,9 +320,11 @@ def test_malformed_region_codes_are_rejected(code: str) -> None:
         WorkingCalendar.indonesia(code)
 
 
-def test_unknown_province_is_rejected() -> None:
-    with pytest.raises(UnknownRegionError):
-        WorkingCalendar.indonesia("99")
+@pytest.mark.parametrize("code", ["99", "51.69", "61.07.99"])
+def test_unknown_regions_are_rejected(code: str) -> None:
+    with pytest.raises(UnknownRegionError) as info:
+        WorkingCalendar.indonesia(code)
+    assert info.value.value == code
 
 
 def test_bad_options_are_rejected() -> None:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sp4n._time import parse_date, require_aware
 from sp4n.errors import InvalidDateError, InvalidInputError, OutOfCalendarRangeError
-from sp4n.routing import level_of, normalize_code, province_timezone
+from sp4n.routing import get_region
 from sp4n.sla._days import CALENDAR_FIRST, CALENDAR_LAST, SkippedDay, holidays_version
 from sp4n.sla._explain import DeadlineChange, Explanation, compare
 from sp4n.sla._overlays import Overlay, region_overlays
@@ -37,9 +37,7 @@ _ONE_DAY = dt.timedelta(days=1)
 
 def _check_n(n: object, field: str = "n") -> int:
     if type(n) is not int or n < 0:
-        raise InvalidInputError(
-            field, n, "must be a whole number of days >= 0", hint="count forward from the start"
-        )
+        raise InvalidInputError(field, n, "must be a whole number of days >= 0")
     return n
 
 
@@ -130,9 +128,8 @@ class WorkingCalendar:
             staff on them); national holidays stay non-working.
         :raises MalformedRegionCodeError, UnknownRegionError: for a bad region code.
         """
-        code = None if region is None else normalize_code(region)
-        if code is not None:
-            level_of(code)  # rejects a malformed regency / village segment
+        # get_region rejects a malformed code and a well-formed one that names no region.
+        code = None if region is None else get_region(region).code
         extra = tuple(overlays)
         for item in extra:
             if not isinstance(item, Overlay):
@@ -414,7 +411,7 @@ def _build(
     if region is None:
         timezone = ZoneInfo(NATIONAL_TIMEZONE)
     else:
-        timezone, shipped = province_timezone(region), region_overlays(region)
+        timezone, shipped = get_region(region).timezone, region_overlays(region)
     return WorkingCalendar(
         region=region,
         timezone=timezone,
