@@ -22,6 +22,9 @@ COMMANDS: tuple[str, ...] = (
     "deadline",
     "calendar",
     "policy",
+    "route",
+    "topics",
+    "region",
 )
 
 EXIT_BAD_INPUT = 2
