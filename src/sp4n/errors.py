@@ -25,6 +25,7 @@ __all__ = [
     "InvalidPolicyError",
     "InvalidWorkflowDefinition",
     "MalformedRegionCodeError",
+    "MalformedStoreUrlError",
     "NaiveDatetimeError",
     "NotFoundError",
     "OutOfCalendarRangeError",
@@ -224,6 +225,13 @@ class ConcurrencyError(StoreError):
 
 class UnknownStoreSchemeError(StoreError, InvalidInputError):
     """A store URL names a scheme no registered storage adapter handles.
+
+    .. versionadded:: 0.1
+    """
+
+
+class MalformedStoreUrlError(StoreError, InvalidInputError):
+    """A store URL is not of the form ``scheme://location`` its adapter understands.
 
     .. versionadded:: 0.1
     """

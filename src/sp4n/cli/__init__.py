@@ -22,6 +22,7 @@ COMMANDS: tuple[str, ...] = (
     "deadline",
     "calendar",
     "policy",
+    "plugins",
 )
 
 EXIT_BAD_INPUT = 2
