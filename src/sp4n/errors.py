@@ -37,7 +37,9 @@ __all__ = [
     "StoreUnavailableError",
     "TransitionError",
     "UnknownAgencyError",
+    "UnknownPolicyError",
     "UnknownRegionError",
+    "UnknownRuleError",
     "UnknownStoreSchemeError",
     "UnknownTopicError",
 ]
@@ -130,6 +132,20 @@ class NotFoundError(Sp4nError, LookupError):
 
 class UnknownRegionError(NotFoundError):
     """A well-formed region code or a region name matches no region in the dataset.
+
+    .. versionadded:: 0.1
+    """
+
+
+class UnknownPolicyError(NotFoundError):
+    """No SLA policy file has the requested name.
+
+    .. versionadded:: 0.1
+    """
+
+
+class UnknownRuleError(NotFoundError):
+    """An SLA policy has no rule with the requested id.
 
     .. versionadded:: 0.1
     """
