@@ -8,25 +8,20 @@ raises and leaves nothing behind: the complaint passed in is immutable.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import datetime
-from types import SimpleNamespace
-from typing import Any, Protocol
-
-import attrs
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from sp4n._time import to_utc
 from sp4n.errors import InvalidInputError, PermissionDenied, TransitionError
 from sp4n.lifecycle._events import Actor, Event, EventType, Role
 from sp4n.lifecycle._ids import complaint_uuid, event_id, tracking_id_for
 from sp4n.lifecycle._model import Complaint, ComplaintDraft, Tier, Visibility
-from sp4n.lifecycle._roles import check_scope
+from sp4n.lifecycle._roles import check_scope, scope_problem
 from sp4n.lifecycle._rules import DEFAULT_RULES, GUARDS, LifecycleRules, check_payload
 from sp4n.lifecycle._table import LAPOR_TABLE, TransitionTable
 
 __all__ = ["allowed_events", "apply", "replay", "submit"]
-
-_FIELDS = tuple(a.name for a in attrs.fields(Complaint))
 
 
 def submit(
@@ -67,25 +62,30 @@ def submit(
         payload=payload,
         id=event_id(cid, 1),
     )
-    return _from_submitted(event, draft, table)
+    return _from_submitted(event, table)
 
 
-def _from_submitted(event: Event, draft: ComplaintDraft, table: TransitionTable) -> Complaint:
+def _from_submitted(event: Event, table: TransitionTable) -> Complaint:
+    """The complaint right after its ``submitted`` event (every field checked)."""
+    p = event.payload
+    for key in ("kind", "title", "body", "region", "topic", "channel", "reporter", "tracking_id"):
+        if key not in p:
+            raise InvalidInputError(f"payload.{key}", None, "is required in a submitted event")
     return Complaint(
         complaint_id=event.complaint_id,
-        tracking_id=event.payload["tracking_id"],
-        kind=draft.kind,
-        title=draft.title,
-        body=draft.body,
-        region=draft.region,
-        topic=draft.topic,
-        channel=draft.channel,
-        reporter=draft.reporter,
+        tracking_id=p["tracking_id"],
+        kind=p["kind"],
+        title=p["title"],
+        body=p["body"],
+        region=p["region"],
+        topic=p["topic"],
+        channel=p["channel"],
+        reporter=p["reporter"],
         submitted_at=event.occurred_at,
         status=table.initial,
-        visibility=draft.visibility,
-        location=draft.location,
-        attachments=draft.attachments,
+        visibility=p.get("visibility", Visibility.PUBLIC.value),
+        location=p.get("location"),
+        attachments=p.get("attachments") or (),
         history=(event,),
         version=1,
     )
@@ -129,98 +129,87 @@ def apply(
     or scope excludes it, :class:`InvalidInputError` for a bad payload or an
     instant earlier than the last event. Nothing is appended in any of these cases.
     """
-    row = table.row(complaint.status, event_type)
+    status = complaint.status
+    row = table.index.get((status, event_type))
     if row is None:
         raise TransitionError(
-            complaint.complaint_id,
-            complaint.status.value,
-            str(event_type),
-            table.allowed_events(complaint.status),
+            complaint.complaint_id, status.value, str(event_type), table.allowed_events(status)
         )
+    name = row.event_name
     if actor.role not in row.roles:
         raise PermissionDenied(
             actor.role.value,
             actor.scope,
-            row.event.value,
-            f"in status {complaint.status.value} only {', '.join(sorted(row.roles))} may",
+            name,
+            f"in status {status.value} only {', '.join(sorted(row.roles))} may",
         )
-    check_scope(complaint, actor, row.event.value)
-    at_utc = to_utc("at", at)
-    last = complaint.history[-1]
-    if at_utc < last.occurred_at:
+    problem = scope_problem(complaint, actor)
+    if problem is not None:
+        raise PermissionDenied(actor.role.value, actor.scope, name, problem)
+    at_utc = at if type(at) is datetime and at.tzinfo is UTC else to_utc("at", at)
+    history = complaint.history
+    if at_utc < history[-1].occurred_at:
         raise InvalidInputError(
-            "at", at, f"must not be earlier than the last event ({last.occurred_at.isoformat()})"
+            "at", at, f"must not be earlier than the last event ({history[-1].occurred_at})"
         )
-    clean = check_payload(row.event, actor, payload or {})
+    clean = check_payload(name, actor, payload or {})
     if row.guard is not None:
         reason = GUARDS[row.guard](complaint, actor, clean, rules)
         if reason is not None:
             raise TransitionError(
                 complaint.complaint_id,
-                complaint.status.value,
-                row.event.value,
-                table.allowed_events(complaint.status),
+                status.value,
+                name,
+                table.allowed_events(status),
                 reason=reason,
             )
     seq = complaint.version + 1
-    event = Event(
-        complaint_id=complaint.complaint_id,
-        seq=seq,
-        type=row.event.value,
-        occurred_at=at_utc,
-        actor=actor,
-        payload=clean,
-        id=event_id(complaint.complaint_id, seq),
-    )
-    changes = _changes(complaint, row.event, clean)
+    cid = complaint.complaint_id
+    event = Event._trusted(cid, seq, name, at_utc, actor, clean, event_id(cid, seq))
+    fold = _FOLDS.get(name)
+    changes = {} if fold is None else fold(complaint.__dict__, clean)
     changes["status"] = row.target
-    changes["history"] = (*complaint.history, event)
+    changes["history"] = (*history, event)
     changes["version"] = seq
     return _derive(complaint, changes)
 
 
-class _Counters(Protocol):
-    @property
-    def returned_by(self) -> tuple[str, ...]: ...
-    @property
-    def extensions(self) -> int: ...
-    @property
-    def reopenings(self) -> int: ...
-    @property
-    def escalations(self) -> tuple[str, ...]: ...
+_Fold = Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]]
+"""(current fields, event payload) -> changed fields."""
 
 
-def _changes(c: _Counters, event: EventType, p: Mapping[str, Any]) -> dict[str, Any]:
-    """Field updates (besides status/history/version) an event makes."""
-    if event is EventType.FORWARDED:
-        return {"agency": p["agency"]}
-    if event is EventType.RETURNED:
-        return {"agency": None, "returned_by": (*c.returned_by, p["agency"])}
-    if event is EventType.VERIFIED:
-        out: dict[str, Any] = {}
-        if "tier" in p:
-            out["tier"] = Tier(p["tier"])
-        if "visibility" in p:
-            out["visibility"] = Visibility(p["visibility"])
-        return out
-    if event is EventType.EXTENDED:
-        out = {"extensions": c.extensions + 1}
-        if "tier" in p:
-            out["tier"] = Tier(p["tier"])
-        return out
-    if event is EventType.VISIBILITY_CHANGED:
-        return {"visibility": Visibility(p["visibility"])}
-    if event is EventType.ARCHIVED:
-        return {"archive_reason": p["reason"]}
-    if event is EventType.MERGED:
-        return {"merged_into": p["into"]}
-    if event is EventType.RATED:
-        return {"rating": p["score"]}
-    if event is EventType.REOPENED:
-        return {"reopenings": c.reopenings + 1}
-    if event is EventType.ESCALATED:
-        return {"escalations": (*c.escalations, p["target"])}
-    return {}
+def _verified(c: Mapping[str, Any], p: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "tier" in p:
+        out["tier"] = Tier(p["tier"])
+    if "visibility" in p:
+        out["visibility"] = Visibility(p["visibility"])
+    return out
+
+
+def _extended(c: Mapping[str, Any], p: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"extensions": c["extensions"] + 1}
+    if "tier" in p:
+        out["tier"] = Tier(p["tier"])
+    return out
+
+
+_FOLDS: Mapping[str, _Fold] = {
+    EventType.FORWARDED: lambda c, p: {"agency": p["agency"]},
+    EventType.RETURNED: lambda c, p: {
+        "agency": None,
+        "returned_by": (*c["returned_by"], p["agency"]),
+    },
+    EventType.VERIFIED: _verified,
+    EventType.EXTENDED: _extended,
+    EventType.VISIBILITY_CHANGED: lambda c, p: {"visibility": Visibility(p["visibility"])},
+    EventType.ARCHIVED: lambda c, p: {"archive_reason": p["reason"]},
+    EventType.MERGED: lambda c, p: {"merged_into": p["into"]},
+    EventType.RATED: lambda c, p: {"rating": p["score"]},
+    EventType.REOPENED: lambda c, p: {"reopenings": c["reopenings"] + 1},
+    EventType.ESCALATED: lambda c, p: {"escalations": (*c["escalations"], p["target"])},
+}
+"""Field updates (besides status, history and version) each event type makes."""
 
 
 def _derive(complaint: Complaint, changes: Mapping[str, Any]) -> Complaint:
@@ -230,10 +219,7 @@ def _derive(complaint: Complaint, changes: Mapping[str, Any]) -> Complaint:
     table rows) and every unchanged one was checked when the complaint was built.
     """
     new = object.__new__(Complaint)
-    for name in _FIELDS:
-        object.__setattr__(
-            new, name, changes[name] if name in changes else getattr(complaint, name)
-        )
+    object.__setattr__(new, "__dict__", {**complaint.__dict__, **changes})
     return new
 
 
@@ -252,36 +238,36 @@ def replay(events: Sequence[Event], *, table: TransitionTable = LAPOR_TABLE) -> 
         raise InvalidInputError(
             "events[0]", f"{first.type}#{first.seq}", "must be the submitted event with seq 1"
         )
-    draft = ComplaintDraft.from_payload(first.payload)
-    complaint = _from_submitted(first, draft, table)
+    complaint = _from_submitted(first, table)
     if len(events) == 1:
         return complaint
-    state: dict[str, Any] = {}
-    counters = SimpleNamespace(returned_by=(), extensions=0, reopenings=0, escalations=())
+    state = dict(complaint.__dict__)
+    index = table.index
     status = complaint.status
-    previous = first
-    for number, event in enumerate(events[1:], start=2):
-        if event.complaint_id != first.complaint_id or event.seq != number:
+    cid = first.complaint_id
+    last_at = first.occurred_at
+    number = 1
+    for event in events[1:]:
+        number += 1
+        if event.seq != number or event.complaint_id != cid:
             raise InvalidInputError(
                 f"events[{number - 1}]",
                 f"{event.complaint_id}#{event.seq}",
-                f"expected {first.complaint_id}#{number}: one complaint, seq without gaps",
+                f"expected {cid}#{number}: one complaint, seq without gaps",
             )
-        if event.occurred_at < previous.occurred_at:
-            raise InvalidInputError(
-                f"events[{number - 1}].occurred_at", event.occurred_at, "time runs backwards"
-            )
-        row = table.row(status, event.type)
+        at = event.occurred_at
+        if at < last_at:
+            raise InvalidInputError(f"events[{number - 1}].occurred_at", at, "time runs backwards")
+        last_at = at
+        kind = event.type
+        row = index.get((status, kind))
         if row is None:
-            raise TransitionError(
-                first.complaint_id, status.value, event.type, table.allowed_events(status)
-            )
-        changes = _changes(counters, row.event, event.payload)
-        state.update(changes)
-        counters.__dict__.update(changes)
+            raise TransitionError(cid, status.value, kind, table.allowed_events(status))
+        fold = _FOLDS.get(kind)
+        if fold is not None:
+            state.update(fold(state, event.payload))
         status = row.target
-        state["status"] = status
-        previous = event
+    state["status"] = status
     state["history"] = tuple(events)
-    state["version"] = len(events)
+    state["version"] = number
     return _derive(complaint, state)

@@ -439,7 +439,7 @@ def _version(instance: Complaint, attribute: attrs.Attribute[int], value: int) -
         raise InvalidInputError("version", value, f"must equal the {len(instance.history)} events")
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # a __dict__ lets apply() copy a complaint in one step
 class Complaint:
     """One complaint: its intake data plus the state folded from its events.
 

@@ -13,7 +13,7 @@ from sp4n.errors import PermissionDenied
 from sp4n.lifecycle._events import Actor, Role
 from sp4n.lifecycle._model import Complaint
 
-__all__ = ["can_read", "check_scope", "in_region"]
+__all__ = ["can_read", "check_scope", "in_region", "scope_problem"]
 
 
 def in_region(region: str, prefix: str | None) -> bool:
@@ -23,7 +23,8 @@ def in_region(region: str, prefix: str | None) -> bool:
     return region == prefix or region.startswith(prefix + ".")
 
 
-def _scope_problem(complaint: Complaint, actor: Actor) -> str | None:
+def scope_problem(complaint: Complaint, actor: Actor) -> str | None:
+    """Why ``actor``'s scope excludes ``complaint``, or ``None`` when it covers it."""
     role = actor.role
     if role is Role.SYSTEM:
         return None
@@ -52,7 +53,7 @@ def _scope_problem(complaint: Complaint, actor: Actor) -> str | None:
 
 def check_scope(complaint: Complaint, actor: Actor, action: str) -> None:
     """Raise :class:`PermissionDenied` when ``actor``'s scope excludes ``complaint``."""
-    problem = _scope_problem(complaint, actor)
+    problem = scope_problem(complaint, actor)
     if problem is not None:
         raise PermissionDenied(actor.role.value, actor.scope, action, problem)
 
@@ -64,4 +65,4 @@ def can_read(complaint: Complaint, actor: Actor) -> bool:
     """
     if actor.role is Role.LIAISON and actor.agency in complaint.returned_by:
         return True
-    return _scope_problem(complaint, actor) is None
+    return scope_problem(complaint, actor) is None

@@ -175,13 +175,14 @@ def _text(payload: Mapping[str, Any], key: str, *, required: bool = True) -> str
     value = payload.get(key)
     if value is None and not required:
         return None
-    if not isinstance(value, str) or not value.strip():
+    text = value.strip() if isinstance(value, str) else None
+    if not text:
         raise InvalidInputError(f"payload.{key}", value, "must be non-empty text")
-    if len(value) > _TEXT_MAX:
+    if len(text) > _TEXT_MAX:
         raise InvalidInputError(
-            f"payload.{key}", f"({len(value)} chars)", f"must be at most {_TEXT_MAX} chars"
+            f"payload.{key}", f"({len(text)} chars)", f"must be at most {_TEXT_MAX} chars"
         )
-    return value.strip()
+    return text
 
 
 def _choice(
@@ -190,13 +191,16 @@ def _choice(
     value = payload.get(key)
     if value is None and not required:
         return None
-    try:
-        if not isinstance(value, str):
-            raise ValueError(value)
-        return enum_cls(value).value
-    except ValueError:
-        allowed = ", ".join(m.value for m in enum_cls)
-        raise InvalidInputError(f"payload.{key}", value, f"must be one of {allowed}") from None
+    values = _VALUES.get(enum_cls)
+    if values is None:
+        values = _VALUES[enum_cls] = {m.value: m.value for m in enum_cls}
+    if not isinstance(value, str) or value not in values:
+        allowed = ", ".join(values)
+        raise InvalidInputError(f"payload.{key}", value, f"must be one of {allowed}")
+    return values[value]
+
+
+_VALUES: dict[type[enum.StrEnum], dict[str, str]] = {}
 
 
 def _int(
@@ -223,83 +227,102 @@ def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def check_payload(event: EventType, actor: Actor, payload: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the normalised payload for ``event`` or raise naming the bad key."""
-    p = payload
-    if event is EventType.VERIFIED:
-        return _drop_none(
-            {
-                "tier": _choice(p, "tier", Tier, required=False),
-                "visibility": _choice(p, "visibility", Visibility, required=False),
-            }
-        )
-    if event is EventType.HELD:
-        return {"reason": _text(p, "reason")}
-    if event is EventType.ARCHIVED:
-        reason = _choice(p, "reason", ArchiveReason)
-        out = _drop_none({"reason": reason, "note": _text(p, "note", required=False)})
-        if reason == ArchiveReason.DUPLICATE:
-            out["of"] = _text(p, "of")
-        return out
-    if event is EventType.FORWARDED:
-        return {"agency": _text(p, "agency"), "reasons": _reasons(p)}
-    if event is EventType.RETURNED:
-        return _drop_none(
-            {
-                "agency": actor.agency,
-                "reason": _text(p, "reason"),
-                "suggested_agency": _text(p, "suggested_agency", required=False),
-            }
-        )
-    if event is EventType.INFO_REQUESTED:
-        return {"question": _text(p, "question")}
-    if event in _TEXT_EVENTS:
-        return {"text": _text(p, "text")}
-    if event is EventType.ACKNOWLEDGED:
-        return _drop_none({"note": _text(p, "note", required=False)})
-    if event is EventType.COMPLETED:
-        by = actor.role.value
-        if p.get("by", by) != by:
-            raise InvalidInputError("payload.by", p.get("by"), f"must match the actor's role {by}")
-        return {"by": by}
-    if event is EventType.RATED:
-        return _drop_none(
-            {
-                "score": _int(p, "score", 1, 5, required=True),
-                "comment": _text(p, "comment", required=False),
-            }
-        )
-    if event is EventType.REOPENED:
-        return {"reason": _text(p, "reason")}
-    if event is EventType.EXTENDED:
-        return _drop_none(
-            {
-                "reason": _text(p, "reason"),
-                "tier": _choice(p, "tier", Tier, required=False),
-                "working_days": _int(p, "working_days", 1, 366, required=False),
-            }
-        )
-    if event is EventType.ESCALATED:
-        return {"target": _choice(p, "target", EscalationTarget), "reason": _text(p, "reason")}
-    if event is EventType.MERGED:
-        return {"into": _text(p, "into")}
-    if event is EventType.VISIBILITY_CHANGED:
-        return {"visibility": _choice(p, "visibility", Visibility)}
-    if event is EventType.DEADLINE_MOVED:
-        return {
-            "rule_id": _text(p, "rule_id"),
-            "old_due": _text(p, "old_due"),
-            "new_due": _text(p, "new_due"),
-            "revision": _text(p, "revision"),
+_Check = Callable[[Actor, Mapping[str, Any]], dict[str, Any]]
+
+
+def _verified(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    return _drop_none(
+        {
+            "tier": _choice(p, "tier", Tier, required=False),
+            "visibility": _choice(p, "visibility", Visibility, required=False),
         }
-    raise InvalidInputError("event", event.value, "is created by submit(), not apply()")
+    )
 
 
-_TEXT_EVENTS = frozenset(
-    {
-        EventType.INFO_PROVIDED,
-        EventType.FOLLOWED_UP,
-        EventType.REPORTER_REPLIED,
-        EventType.ADMIN_REPLIED,
-    }
-)
+def _archived(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    reason = _choice(p, "reason", ArchiveReason)
+    out = _drop_none({"reason": reason, "note": _text(p, "note", required=False)})
+    if reason == ArchiveReason.DUPLICATE:
+        out["of"] = _text(p, "of")
+    return out
+
+
+def _returned(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    return _drop_none(
+        {
+            "agency": actor.agency,
+            "reason": _text(p, "reason"),
+            "suggested_agency": _text(p, "suggested_agency", required=False),
+        }
+    )
+
+
+def _completed(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    by = actor.role.value
+    if p.get("by", by) != by:
+        raise InvalidInputError("payload.by", p.get("by"), f"must match the actor's role {by}")
+    return {"by": by}
+
+
+def _rated(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    return _drop_none(
+        {
+            "score": _int(p, "score", 1, 5, required=True),
+            "comment": _text(p, "comment", required=False),
+        }
+    )
+
+
+def _extended(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    return _drop_none(
+        {
+            "reason": _text(p, "reason"),
+            "tier": _choice(p, "tier", Tier, required=False),
+            "working_days": _int(p, "working_days", 1, 366, required=False),
+        }
+    )
+
+
+def _deadline_moved(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _text(p, key) for key in ("rule_id", "old_due", "new_due", "revision")}
+
+
+def _one_text(key: str) -> _Check:
+    def check(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+        return {key: _text(p, key)}
+
+    return check
+
+
+_CHECKS: Mapping[str, _Check] = {
+    EventType.VERIFIED: _verified,
+    EventType.HELD: _one_text("reason"),
+    EventType.ARCHIVED: _archived,
+    EventType.FORWARDED: lambda a, p: {"agency": _text(p, "agency"), "reasons": _reasons(p)},
+    EventType.RETURNED: _returned,
+    EventType.ACKNOWLEDGED: lambda a, p: _drop_none({"note": _text(p, "note", required=False)}),
+    EventType.INFO_REQUESTED: _one_text("question"),
+    EventType.INFO_PROVIDED: _one_text("text"),
+    EventType.FOLLOWED_UP: _one_text("text"),
+    EventType.REPORTER_REPLIED: _one_text("text"),
+    EventType.ADMIN_REPLIED: _one_text("text"),
+    EventType.COMPLETED: _completed,
+    EventType.RATED: _rated,
+    EventType.REOPENED: _one_text("reason"),
+    EventType.EXTENDED: _extended,
+    EventType.ESCALATED: lambda a, p: {
+        "target": _choice(p, "target", EscalationTarget),
+        "reason": _text(p, "reason"),
+    },
+    EventType.MERGED: _one_text("into"),
+    EventType.VISIBILITY_CHANGED: lambda a, p: {"visibility": _choice(p, "visibility", Visibility)},
+    EventType.DEADLINE_MOVED: _deadline_moved,
+}
+
+
+def check_payload(event: str, actor: Actor, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the normalised payload for ``event`` or raise naming the bad key."""
+    check = _CHECKS.get(event)
+    if check is None:
+        raise InvalidInputError("event", event, "is created by submit(), not apply()")
+    return check(actor, payload)

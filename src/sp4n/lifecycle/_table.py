@@ -30,6 +30,10 @@ class Transition:
     target: Status
     roles: frozenset[Role]
     guard: str | None = None
+    event_name: str = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "event_name", self.event.value)
 
     @property
     def is_self_loop(self) -> bool:
@@ -96,9 +100,8 @@ class TransitionTable:
     final: frozenset[Status]
     rows: tuple[Transition, ...]
     statuses: frozenset[Status] = attrs.field()
-    _index: Mapping[tuple[Status, EventType], Transition] = attrs.field(
-        init=False, repr=False, eq=False
-    )
+    index: Mapping[tuple[Status, str], Transition] = attrs.field(init=False, repr=False, eq=False)
+    """Rows by ``(status, event name)``."""
     _allowed: Mapping[Status, tuple[str, ...]] = attrs.field(init=False, repr=False, eq=False)
 
     @statuses.default
@@ -109,7 +112,7 @@ class TransitionTable:
 
     def __attrs_post_init__(self) -> None:
         index = _check(self.initial, self.statuses, self.final, self.rows)
-        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "index", index)
         allowed = {
             s: tuple(sorted(r.event.value for r in self.rows if r.source is s))
             for s in self.statuses
@@ -118,10 +121,7 @@ class TransitionTable:
 
     def row(self, status: Status, event: str) -> Transition | None:
         """The row for ``event`` in ``status``, or ``None`` when the event is not allowed there."""
-        try:
-            return self._index.get((status, EventType(event)))
-        except ValueError:
-            return None
+        return self.index.get((status, event))
 
     def allowed_events(self, status: Status) -> tuple[str, ...]:
         """Event names allowed in ``status`` (by any role), sorted."""
