@@ -25,10 +25,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 
-from transitions import Machine  # noqa: E402
+from transitions import Machine
 
-from lifecycle_kit import actor_for, new_complaint, payload_for  # noqa: E402
-from sp4n.lifecycle import LAPOR_TABLE, EventType, Role, apply, replay  # noqa: E402
+from lifecycle_kit import actor_for, new_complaint, payload_for
+from sp4n.lifecycle import LAPOR_TABLE, EventType, Role, apply, replay
 
 logging.getLogger("transitions").setLevel(logging.WARNING)
 
@@ -161,10 +161,12 @@ def main() -> None:
     met_ratio = ratio >= 2.0
     met_replay = replayed < 100e-6
     print(
-        f"apply vs transitions: {ratio:.2f}x faster (target >= 2x): {'MET' if met_ratio else 'NOT MET'}"
+        f"apply vs transitions: {ratio:.2f}x faster (target >= 2x): "
+        f"{'MET' if met_ratio else 'NOT MET'}"
     )
     print(
-        f"20-event replay: {replayed * 1e6:.1f} µs (target < 100 µs): {'MET' if met_replay else 'NOT MET'}"
+        f"20-event replay: {replayed * 1e6:.1f} µs (target < 100 µs): "
+        f"{'MET' if met_replay else 'NOT MET'}"
     )
 
 
