@@ -22,6 +22,9 @@ COMMANDS: tuple[str, ...] = (
     "deadline",
     "calendar",
     "policy",
+    "route",
+    "topics",
+    "region",
     "plugins",
 )
 

@@ -203,11 +203,30 @@ def iter_codes() -> Iterator[str]:
     return iter(_dataset().names)
 
 
+_LEVEL_BY_LENGTH = {2: RegionLevel.PROVINSI, 8: RegionLevel.KECAMATAN}
+_KOTA_FROM = 70
+
+
+@lru_cache(maxsize=64)
+def _zone(province: str) -> ZoneInfo:
+    return province_timezone(province)
+
+
+def _known_level(code: str) -> RegionLevel:
+    """The level of a code known to be in the list (so well formed)."""
+    level = _LEVEL_BY_LENGTH.get(len(code))
+    if level is not None:
+        return level
+    if len(code) == _REGENCY_CODE_LENGTH:
+        return RegionLevel.KOTA if int(code[3:]) > _KOTA_FROM else RegionLevel.KABUPATEN
+    return RegionLevel.KELURAHAN if code[9] == "1" else RegionLevel.DESA
+
+
 @lru_cache(maxsize=16384)
 def _region(code: str) -> Region:
-    level = level_of(code)
     name = _dataset().names.get(code)
     if name is None:
+        level_of(code)  # a malformed segment (61.00, 61.07.01.0001) is malformed, not unknown
         info = _dataset().info
         raise UnknownRegionError(
             "region",
@@ -215,14 +234,13 @@ def _region(code: str) -> Region:
             f"no region has this code in {info.version}",
             hint="check the code, or refresh the dataset if the region is newer",
         )
-    parent = code.rpartition(".")[0] or None
     return Region(
         code=code,
         name=name,
-        level=level,
-        timezone=province_timezone(code),
+        level=_known_level(code),
+        timezone=_zone(code[:2]),
         province=code[:2],
-        parent=parent,
+        parent=code.rpartition(".")[0] or None,
     )
 
 
@@ -233,6 +251,8 @@ def get_region(code: str) -> Region:
     have the Kemendagri shape and :class:`~sp4n.errors.UnknownRegionError` when it
     does but no region in the bundled list has it; both name the value.
     """
+    if type(code) is str and code in _dataset().names:
+        return _region(code)
     return _region(normalize_code(code))
 
 
