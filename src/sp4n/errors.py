@@ -20,6 +20,7 @@ from typing import Any
 
 __all__ = [
     "ConcurrencyError",
+    "DeliveryError",
     "InvalidDateError",
     "InvalidInputError",
     "InvalidPolicyError",
@@ -266,3 +267,19 @@ class PluginError(Sp4nError):
     def __init__(self, message: str, **data: Any) -> None:
         self.data = data
         super().__init__(message)
+
+
+class DeliveryError(Sp4nError):
+    """A notifier could not deliver a notification; the outbox will retry it.
+
+    ``permanent`` marks failures that retrying cannot fix (a rejected address).
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, notifier: str, key: str, reason: str, *, permanent: bool = False) -> None:
+        self.notifier = notifier
+        self.key = key
+        self.reason = reason
+        self.permanent = permanent
+        super().__init__(f"notification {key!r} via {notifier!r} not delivered: {reason}")

@@ -1,0 +1,23 @@
+"""Built-in notifiers: SMTP e-mail, signed webhooks and the log."""
+
+from sp4n.adapters.notifiers._log import LogNotifier
+from sp4n.adapters.notifiers._message import Notification, Notifier, Recipient
+from sp4n.adapters.notifiers._smtp import SmtpNotifier
+from sp4n.adapters.notifiers._webhook import (
+    SIGNATURE_HEADER,
+    WebhookNotifier,
+    sign,
+    verify_signature,
+)
+
+__all__ = [
+    "SIGNATURE_HEADER",
+    "LogNotifier",
+    "Notification",
+    "Notifier",
+    "Recipient",
+    "SmtpNotifier",
+    "WebhookNotifier",
+    "sign",
+    "verify_signature",
+]
