@@ -28,6 +28,7 @@ __all__ = [
     "MalformedRegionCodeError",
     "NaiveDatetimeError",
     "NotFoundError",
+    "Open311Error",
     "OutOfCalendarRangeError",
     "PermissionDenied",
     "PluginError",
@@ -283,3 +284,16 @@ class DeliveryError(Sp4nError):
         self.reason = reason
         self.permanent = permanent
         super().__init__(f"notification {key!r} via {notifier!r} not delivered: {reason}")
+
+
+class Open311Error(InvalidInputError):
+    """A GeoReport v2 request is malformed; carries the HTTP status to answer with.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(
+        self, field: str, value: object, rule: str, *, status: int = 400, hint: str | None = None
+    ) -> None:
+        self.status = status
+        super().__init__(field, value, rule, hint=hint)
