@@ -10,14 +10,17 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from sp4n.adapters import hookimpl
     from sp4n.errors import Sp4nError
+    from sp4n.sla import WorkingCalendar
 
-__all__ = ["Desk", "Sp4nError", "WorkingCalendar", "__version__"]
+__all__ = ["Desk", "Sp4nError", "WorkingCalendar", "__version__", "hookimpl"]
 
 _LAZY = {
     "Desk": "sp4n.desk",
     "Sp4nError": "sp4n.errors",
     "WorkingCalendar": "sp4n.sla",
+    "hookimpl": "sp4n.adapters",
 }
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "InvalidPolicyError",
     "InvalidWorkflowDefinition",
     "MalformedRegionCodeError",
+    "MalformedStoreUrlError",
     "NaiveDatetimeError",
     "NotFoundError",
     "Open311Error",
@@ -38,7 +39,9 @@ __all__ = [
     "StoreUnavailableError",
     "TransitionError",
     "UnknownAgencyError",
+    "UnknownPolicyError",
     "UnknownRegionError",
+    "UnknownRuleError",
     "UnknownStoreSchemeError",
     "UnknownTopicError",
 ]
@@ -136,6 +139,20 @@ class UnknownRegionError(NotFoundError):
     """
 
 
+class UnknownPolicyError(NotFoundError):
+    """No SLA policy file has the requested name.
+
+    .. versionadded:: 0.1
+    """
+
+
+class UnknownRuleError(NotFoundError):
+    """An SLA policy has no rule with the requested id.
+
+    .. versionadded:: 0.1
+    """
+
+
 class UnknownTopicError(NotFoundError):
     """A complaint topic is not in the topic taxonomy.
 
@@ -226,6 +243,13 @@ class ConcurrencyError(StoreError):
 
 class UnknownStoreSchemeError(StoreError, InvalidInputError):
     """A store URL names a scheme no registered storage adapter handles.
+
+    .. versionadded:: 0.1
+    """
+
+
+class MalformedStoreUrlError(StoreError, InvalidInputError):
+    """A store URL is not of the form ``scheme://location`` its adapter understands.
 
     .. versionadded:: 0.1
     """

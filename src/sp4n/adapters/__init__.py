@@ -1,3 +1,48 @@
-"""pluggy hooks and the built-in storage, notification and intake adapters."""
+"""pluggy hooks and the built-in adapters: storage first, notification and intake later.
 
-__all__: list[str] = []
+>>> from sp4n.adapters import open_store
+>>> store = open_store("memory://")
+>>> store.version("no-such-complaint")
+0
+"""
+
+from sp4n.adapters._manager import (
+    BUILTIN_ADAPTERS,
+    Adapters,
+    PluginInfo,
+    describe_plugins,
+    plugin_manager,
+)
+from sp4n.adapters._memory import MemoryStore
+from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
+from sp4n.adapters._spec import NAME, hookimpl
+from sp4n.adapters._sql import SCHEMA_VERSION
+from sp4n.adapters._store import (
+    DEFAULT_STORE_URL,
+    Store,
+    StoreFactory,
+    check_append,
+    open_store,
+    store_scheme,
+)
+
+__all__ = [
+    "BUILTIN_ADAPTERS",
+    "DEFAULT_STORE_URL",
+    "NAME",
+    "SCHEMA_VERSION",
+    "Adapters",
+    "AppendRequest",
+    "ComplaintRow",
+    "MemoryStore",
+    "OutboxMessage",
+    "PluginInfo",
+    "Store",
+    "StoreFactory",
+    "check_append",
+    "describe_plugins",
+    "hookimpl",
+    "open_store",
+    "plugin_manager",
+    "store_scheme",
+]

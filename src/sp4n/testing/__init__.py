@@ -1,19 +1,81 @@
 """Test kit for sp4n users and plugin authors (also a pytest plugin).
 
-Installed with sp4n, this module is loaded by pytest through the ``pytest11``
-entry point, so its fixtures are available in any test suite.
+Installed with sp4n, this module is loaded by pytest through the ``pytest11`` entry point, so
+its fixtures are available in any test suite:
+
+``frozen_clock``
+    a :class:`FrozenClock` that moves only when told to.
+``pm``
+    a fresh plugin manager with the built-in adapters (entry points not loaded).
+``register_plugin``
+    ``register_plugin(plugin)`` registers a plugin with ``pm`` and unregisters it afterwards.
+``store_factory``
+    ``store_factory(url="memory://")`` opens a store through ``pm``; all are closed afterwards.
+``sqlite_url``
+    a ``sqlite:///`` URL of a fresh file in the test's temporary directory.
+``postgres_server`` / ``postgres_url``
+    a temporary PostgreSQL server for the session and a fresh database on it per test.
+    Skipped when ``initdb`` is missing, except under ``CI=true``, where it fails.
+
+:class:`StoreContract` is the conformance suite a storage adapter's tests subclass.
+The module stays light to import: the heavier parts load on first use.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from sp4n._time import require_aware
 from sp4n.errors import InvalidInputError
 
-__all__ = ["FrozenClock", "frozen_clock"]
+if TYPE_CHECKING:  # pragma: no cover
+    import pluggy
+
+    from sp4n.adapters import Store
+    from sp4n.testing._postgres import TemporaryPostgres, find_postgres_bin
+    from sp4n.testing._store_contract import StoreContract
+
+__all__ = [
+    "FrozenClock",
+    "StoreContract",
+    "TemporaryPostgres",
+    "find_postgres_bin",
+    "frozen_clock",
+    "make_event",
+    "make_message",
+    "make_request",
+    "make_row",
+    "pm",
+    "postgres_server",
+    "postgres_url",
+    "register_plugin",
+    "sqlite_url",
+    "store_factory",
+]
+
+_LAZY = {
+    "StoreContract": "sp4n.testing._store_contract",
+    "TemporaryPostgres": "sp4n.testing._postgres",
+    "find_postgres_bin": "sp4n.testing._postgres",
+    "make_event": "sp4n.testing._builders",
+    "make_message": "sp4n.testing._builders",
+    "make_request": "sp4n.testing._builders",
+    "make_row": "sp4n.testing._builders",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'sp4n.testing' has no attribute {name!r}")
 
 
 class FrozenClock:
@@ -56,3 +118,90 @@ def frozen_clock() -> FrozenClock:
     from zoneinfo import ZoneInfo
 
     return FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta")))
+
+
+@pytest.fixture
+def pm() -> pluggy.PluginManager:
+    """A fresh plugin manager: sp4n's hooks and built-in adapters, no entry-point plugins."""
+    from sp4n.adapters import plugin_manager
+
+    return plugin_manager(load_entrypoints=False)
+
+
+@pytest.fixture
+def register_plugin(pm: pluggy.PluginManager) -> Iterator[Callable[..., object]]:
+    """``register_plugin(plugin, name=None)`` registers with ``pm``, checks, and undoes it."""
+    registered: list[object] = []
+
+    def register(plugin: object, name: str | None = None) -> object:
+        pm.register(plugin, name=name)
+        registered.append(plugin)
+        try:
+            pm.check_pending()
+        except Exception:
+            pm.unregister(plugin)
+            registered.remove(plugin)
+            raise
+        return plugin
+
+    try:
+        yield register
+    finally:
+        for plugin in reversed(registered):
+            if pm.is_registered(plugin):
+                pm.unregister(plugin)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A ``sqlite:///`` URL of a new database file in the test's temporary directory."""
+    return f"sqlite:///{tmp_path / 'sp4n.db'}"
+
+
+@pytest.fixture
+def store_factory(
+    pm: pluggy.PluginManager, frozen_clock: FrozenClock
+) -> Iterator[Callable[..., Store]]:
+    """``store_factory(url="memory://")`` opens stores through ``pm``; closes them afterwards."""
+    from sp4n.adapters import open_store
+
+    opened: list[Store] = []
+
+    def factory(url: str = "memory://") -> Store:
+        store = open_store(url, pm=pm, clock=frozen_clock)
+        opened.append(store)
+        return store
+
+    try:
+        yield factory
+    finally:
+        for store in reversed(opened):
+            store.close()
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[TemporaryPostgres]:
+    """A temporary PostgreSQL server for the whole session (see :class:`TemporaryPostgres`)."""
+    from sp4n.testing._postgres import TemporaryPostgres, find_postgres_bin
+
+    bin_dir = find_postgres_bin()
+    if bin_dir is None:
+        message = "PostgreSQL binaries (initdb, pg_ctl) not found under /usr/lib/postgresql/*/bin"
+        if _in_ci():
+            pytest.fail(f"{message}; CI must run the PostgreSQL tests (.ci/run installs them)")
+        pytest.skip(message)
+    server = TemporaryPostgres(bin_dir).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: TemporaryPostgres) -> str:
+    """The URL of a fresh, empty database on the session's PostgreSQL server."""
+    return postgres_server.create_database()

@@ -1,0 +1,207 @@
+"""The ``memory://`` store: everything in process memory, for tests and demos.
+
+It keeps the same promises as the database stores (one atomic append, optimistic
+concurrency, outbox in step with events) within one process; nothing survives ``close``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from datetime import date, datetime
+
+import attrs
+
+from sp4n._time import Clock, to_utc
+from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
+from sp4n.adapters._spec import hookimpl
+from sp4n.adapters._store import check_batch, check_query
+from sp4n.adapters.hookspecs import RegisterStorage
+from sp4n.errors import ConcurrencyError, InvalidInputError, NotFoundError
+from sp4n.lifecycle import Event
+
+__all__ = ["MemoryStore", "sp4n_register_storage"]
+
+
+class MemoryStore:
+    """A :class:`~sp4n.adapters.Store` kept in dictionaries, guarded by a lock."""
+
+    def __init__(self, url: str = "memory://", *, clock: Clock) -> None:
+        self.url = url
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._events: dict[str, tuple[Event, ...]] = {}
+        self._rows: dict[str, ComplaintRow] = {}
+        self._tracking: dict[str, str] = {}
+        self._event_ids: set[str] = set()
+        self._outbox: dict[str, OutboxMessage] = {}
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def append(
+        self,
+        complaint_id: str,
+        expected_version: int,
+        events: Sequence[Event],
+        *,
+        row: ComplaintRow,
+        outbox: Sequence[OutboxMessage] = (),
+    ) -> int:
+        """Append one complaint's events; see :class:`~sp4n.adapters.Store`."""
+        request = AppendRequest(complaint_id, expected_version, tuple(events), row, tuple(outbox))
+        return self.append_many([request])[0]
+
+    def append_many(self, batch: Sequence[AppendRequest]) -> tuple[int, ...]:
+        """Append several complaints' events atomically; see :class:`~sp4n.adapters.Store`."""
+        versions = check_batch(batch)
+        with self._lock:
+            new_ids: set[str] = set()
+            for request in batch:
+                actual = len(self._events.get(request.complaint_id, ()))
+                if actual != request.expected_version:
+                    raise ConcurrencyError(request.complaint_id, request.expected_version, actual)
+                owner = self._tracking.get(request.row.tracking_id)
+                if owner is not None and owner != request.complaint_id:
+                    raise InvalidInputError(
+                        "row.tracking_id",
+                        request.row.tracking_id,
+                        f"already belongs to complaint {owner}",
+                    )
+                for event in request.events:
+                    if event.id in self._event_ids or event.id in new_ids:
+                        raise InvalidInputError(
+                            "events.id", event.id, "event ids are unique across the store"
+                        )
+                    new_ids.add(event.id)
+            for request in batch:
+                old = self._rows.get(request.complaint_id)
+                if old is not None:
+                    self._tracking.pop(old.tracking_id, None)
+                self._events[request.complaint_id] = (
+                    *self._events.get(request.complaint_id, ()),
+                    *request.events,
+                )
+                self._rows[request.complaint_id] = request.row
+                self._tracking[request.row.tracking_id] = request.complaint_id
+                for message in request.outbox:
+                    self._outbox.setdefault(message.id, message)
+            self._event_ids |= new_ids
+        return versions
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def load(self, complaint_id: str) -> tuple[Event, ...]:
+        """Return the complaint's events in order; ``()`` when unknown."""
+        with self._lock:
+            return self._events.get(complaint_id, ())
+
+    def version(self, complaint_id: str) -> int:
+        """Return the stream version; 0 when unknown."""
+        with self._lock:
+            return len(self._events.get(complaint_id, ()))
+
+    def get(self, complaint_id: str) -> ComplaintRow | None:
+        """Return the projection row or ``None``."""
+        with self._lock:
+            return self._rows.get(complaint_id)
+
+    def by_tracking_id(self, tracking_id: str) -> ComplaintRow | None:
+        """Return the row with this tracking id or ``None``."""
+        with self._lock:
+            complaint_id = self._tracking.get(tracking_id)
+            return None if complaint_id is None else self._rows[complaint_id]
+
+    def query(
+        self,
+        *,
+        status: str | None = None,
+        agency: str | None = None,
+        region_prefix: str | None = None,
+        overdue_as_of: date | None = None,
+        title_contains: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[ComplaintRow]:
+        """Filter rows; ordering as documented on :meth:`~sp4n.adapters.Store.query`."""
+        check_query(limit, offset)
+        needle = None if title_contains is None else title_contains.casefold()
+        with self._lock:
+            rows = [
+                row
+                for row in self._rows.values()
+                if (status is None or row.status == status)
+                and (agency is None or row.agency == agency)
+                and (region_prefix is None or row.region.startswith(region_prefix))
+                and (
+                    overdue_as_of is None
+                    or (row.next_due is not None and row.next_due < overdue_as_of)
+                )
+                and (needle is None or needle in row.title.casefold())
+            ]
+        if overdue_as_of is not None:
+            rows.sort(key=lambda row: (row.next_due or date.min, row.complaint_id))
+        elif region_prefix is not None:
+            rows.sort(key=lambda row: (row.region, row.complaint_id))
+        else:
+            rows.sort(key=lambda row: row.complaint_id)
+        return rows[offset : offset + limit]
+
+    # -- outbox --------------------------------------------------------------------------------
+
+    def pending_outbox(self, *, limit: int = 100, now: datetime) -> list[OutboxMessage]:
+        """Return undelivered messages due at ``now``, oldest first."""
+        check_query(limit, 0)
+        now = to_utc("now", now)
+        with self._lock:
+            due = [
+                message
+                for message in self._outbox.values()
+                if message.delivered_at is None
+                and (message.retry_at is None or message.retry_at <= now)
+            ]
+        due.sort(key=lambda message: (message.created_at, message.id))
+        return due[:limit]
+
+    def _message(self, message_id: str) -> OutboxMessage:
+        message = self._outbox.get(message_id)
+        if message is None:
+            raise NotFoundError("message_id", message_id, "no such outbox message")
+        return message
+
+    def mark_delivered(self, message_id: str, *, at: datetime | None = None) -> None:
+        """Record a delivery; a second call keeps the first instant."""
+        instant = to_utc("at", self._clock() if at is None else at)
+        with self._lock:
+            message = self._message(message_id)
+            if message.delivered_at is None:
+                self._outbox[message_id] = attrs.evolve(message, delivered_at=instant)
+
+    def mark_failed(self, message_id: str, *, error: str, retry_at: datetime) -> None:
+        """Count a failed attempt and hold the message back until ``retry_at``."""
+        retry_at = to_utc("retry_at", retry_at)
+        with self._lock:
+            message = self._message(message_id)
+            if message.delivered_at is None:
+                self._outbox[message_id] = attrs.evolve(
+                    message, attempts=message.attempts + 1, retry_at=retry_at, last_error=error
+                )
+
+    def close(self) -> None:
+        """Drop everything."""
+        with self._lock:
+            self._events.clear()
+            self._rows.clear()
+            self._tracking.clear()
+            self._event_ids.clear()
+            self._outbox.clear()
+
+
+def open_memory(url: str, *, clock: Clock) -> MemoryStore:
+    """Open a fresh, empty in-memory store (``memory://``)."""
+    return MemoryStore(url, clock=clock)
+
+
+@hookimpl
+def sp4n_register_storage(register: RegisterStorage) -> None:
+    """Register the ``memory://`` scheme."""
+    register("memory", open_memory)

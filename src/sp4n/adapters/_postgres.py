@@ -1,0 +1,197 @@
+"""The ``postgresql://`` store: the same schema and semantics as SQLite, for national scale.
+
+Uses psycopg 3 with a ``psycopg_pool`` connection pool (``pip install sp4n[postgres]``).
+psycopg is imported only when such a store is opened, so sp4n works without it. Write
+transactions run at READ COMMITTED; the primary key ``(complaint_id, seq)`` makes the second
+of two concurrent appends at the same version fail, which surfaces as ``ConcurrencyError``.
+Pool size and timeouts come from URL query parameters ``pool_min``, ``pool_max`` and
+``connect_timeout`` (seconds); the rest of the URL goes to libpq unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from sp4n._time import Clock
+from sp4n.adapters._spec import hookimpl
+from sp4n.adapters._sql import SCHEMA_VERSION, Cursor, SqlStore, UniqueViolationError
+from sp4n.adapters.hookspecs import RegisterStorage
+from sp4n.errors import MalformedStoreUrlError, SchemaVersionError, StoreUnavailableError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import psycopg
+
+__all__ = ["MIGRATIONS", "PostgresStore", "sp4n_register_storage"]
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        "CREATE TABLE sp4n_events ("
+        ' complaint_id TEXT COLLATE "C" NOT NULL, seq INTEGER NOT NULL,'
+        ' event_id TEXT COLLATE "C" NOT NULL, type TEXT NOT NULL,'
+        " occurred_at TIMESTAMPTZ NOT NULL, data TEXT NOT NULL,"
+        " CONSTRAINT sp4n_events_stream PRIMARY KEY (complaint_id, seq))",
+        "CREATE UNIQUE INDEX sp4n_events_event_id ON sp4n_events (event_id)",
+        "CREATE TABLE sp4n_complaints ("
+        ' complaint_id TEXT COLLATE "C" PRIMARY KEY, tracking_id TEXT COLLATE "C" NOT NULL,'
+        " status TEXT NOT NULL, kind TEXT NOT NULL, topic TEXT NOT NULL,"
+        ' region TEXT COLLATE "C" NOT NULL, agency TEXT, title TEXT NOT NULL,'
+        " visibility TEXT NOT NULL, next_due DATE, updated_at TIMESTAMPTZ NOT NULL,"
+        " version INTEGER NOT NULL CHECK (version >= 1))",
+        "CREATE UNIQUE INDEX sp4n_complaints_tracking_id ON sp4n_complaints (tracking_id)",
+        "CREATE INDEX sp4n_complaints_status ON sp4n_complaints (status, complaint_id)",
+        "CREATE INDEX sp4n_complaints_agency ON sp4n_complaints (agency, complaint_id)",
+        "CREATE INDEX sp4n_complaints_region ON sp4n_complaints (region, complaint_id)",
+        "CREATE INDEX sp4n_complaints_next_due ON sp4n_complaints (next_due, complaint_id)"
+        " WHERE next_due IS NOT NULL",
+    ),
+    2: (
+        "CREATE TABLE sp4n_outbox ("
+        ' id TEXT COLLATE "C" PRIMARY KEY, complaint_id TEXT COLLATE "C" NOT NULL,'
+        " event_seq INTEGER NOT NULL, recipient_role TEXT NOT NULL, template TEXT NOT NULL,"
+        " payload TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL,"
+        " attempts INTEGER NOT NULL DEFAULT 0, retry_at TIMESTAMPTZ, delivered_at TIMESTAMPTZ,"
+        " last_error TEXT)",
+        "CREATE INDEX sp4n_outbox_pending ON sp4n_outbox (created_at, id)"
+        " WHERE delivered_at IS NULL",
+    ),
+}
+"""Forward migrations, the PostgreSQL spelling of the SQLite ones."""
+
+_OPTIONS = {"pool_min": 1, "pool_max": 8, "connect_timeout": 10}
+_CONSTRAINTS = {
+    "sp4n_complaints_tracking_id": "tracking_id",
+    "sp4n_events_event_id": "event_id",
+}
+
+
+def split_url(url: str) -> tuple[str, dict[str, int]]:
+    """Split sp4n's own query options off a PostgreSQL URL; return (libpq URL, options)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in {"postgresql", "postgres"} or not parts.netloc:
+        raise MalformedStoreUrlError(
+            "db", url, "a PostgreSQL URL is postgresql://user@host:port/database"
+        )
+    options = dict(_OPTIONS)
+    rest = []
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key in options:
+            if not value.isdigit() or int(value) < 1:
+                raise MalformedStoreUrlError("db", url, f"{key} must be a whole number >= 1")
+            options[key] = int(value)
+        else:
+            rest.append((key, value))
+    if options["pool_min"] > options["pool_max"]:
+        raise MalformedStoreUrlError("db", url, "pool_min must not exceed pool_max")
+    libpq = urlunsplit(("postgresql", parts.netloc, parts.path, urlencode(rest), ""))
+    return libpq, options
+
+
+class PostgresStore(SqlStore):
+    """A :class:`~sp4n.adapters.Store` in a PostgreSQL database, through a connection pool."""
+
+    _placeholder = "%s"
+
+    def __init__(self, url: str, *, clock: Clock) -> None:
+        super().__init__(url, clock=clock)
+        try:
+            import psycopg
+            from psycopg_pool import ConnectionPool
+        except ImportError as exc:  # pragma: no cover - the postgres extra is not installed
+            raise StoreUnavailableError(
+                url, "psycopg is not installed; pip install 'sp4n[postgres]'"
+            ) from exc
+        self._psycopg = psycopg
+        libpq, options = split_url(url)
+        try:
+            psycopg.conninfo.conninfo_to_dict(libpq)
+        except psycopg.ProgrammingError as exc:
+            raise MalformedStoreUrlError("db", url, f"libpq cannot read it ({exc})") from exc
+        try:
+            with psycopg.connect(libpq, connect_timeout=options["connect_timeout"]) as connection:
+                self._migrate(connection)
+        except psycopg.OperationalError as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreUnavailableError(url, reason) from exc
+        self._pool = ConnectionPool(
+            libpq,
+            min_size=options["pool_min"],
+            max_size=options["pool_max"],
+            kwargs={"connect_timeout": options["connect_timeout"]},
+            open=False,
+            timeout=float(options["connect_timeout"]),
+        )
+        self._pool.open(wait=True, timeout=float(options["connect_timeout"]))
+
+    def _migrate(self, connection: psycopg.Connection[Any]) -> None:
+        found = self._schema_version(connection)
+        if found > SCHEMA_VERSION:
+            raise SchemaVersionError(self.url, found, SCHEMA_VERSION)
+        if found == SCHEMA_VERSION:
+            return
+        with connection.transaction():
+            # Two processes opening a fresh database at once: one migrates, one waits.
+            connection.execute("SELECT pg_advisory_xact_lock(7340416)")
+            found = self._schema_version(connection)
+            if found > SCHEMA_VERSION:
+                raise SchemaVersionError(self.url, found, SCHEMA_VERSION)
+            if found == 0:
+                connection.execute("CREATE TABLE IF NOT EXISTS sp4n_schema (version INTEGER)")
+                connection.execute("INSERT INTO sp4n_schema (version) VALUES (0)")
+            for version in range(found + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[version]:
+                    connection.execute(statement)
+                connection.execute("UPDATE sp4n_schema SET version = %s", (version,))
+
+    @staticmethod
+    def _schema_version(connection: psycopg.Connection[Any]) -> int:
+        with connection.transaction():
+            row = connection.execute("SELECT to_regclass('sp4n_schema') IS NOT NULL").fetchone()
+            if row is None or not row[0]:
+                return 0
+            found = connection.execute("SELECT max(version) FROM sp4n_schema").fetchone()
+        return int(found[0] or 0) if found else 0
+
+    @contextmanager
+    def _write(self) -> Iterator[Cursor]:
+        errors = self._psycopg.errors
+        with self._pool.connection() as connection:
+            try:
+                with connection.transaction(), connection.cursor() as cursor:
+                    yield cursor
+            except errors.UniqueViolation as exc:
+                name = exc.diag.constraint_name or ""
+                raise UniqueViolationError(_CONSTRAINTS.get(name, "seq")) from exc
+
+    @contextmanager
+    def _read(self) -> Iterator[Cursor]:
+        with self._pool.connection() as connection, connection.cursor() as cursor:
+            yield cursor
+
+    def _instant(self, value: datetime) -> datetime:
+        return value
+
+    def _day(self, value: date) -> date:
+        return value
+
+    def _title_clause(self) -> str:
+        return "strpos(lower(title), lower(?)) > 0"
+
+    def close(self) -> None:
+        """Close the pool and its connections."""
+        self._pool.close()
+
+
+def open_postgres(url: str, *, clock: Clock) -> PostgresStore:
+    """Open (creating and migrating if needed) the PostgreSQL store at ``url``."""
+    return PostgresStore(url, clock=clock)
+
+
+@hookimpl
+def sp4n_register_storage(register: RegisterStorage) -> None:
+    """Register the ``postgresql://`` scheme (and its alias ``postgres://``)."""
+    register("postgresql", open_postgres)
+    register("postgres", open_postgres)

@@ -1,0 +1,420 @@
+"""What the SQLite and PostgreSQL stores share: the schema, the statements and the logic.
+
+Both dialects keep the same tables, constraints and indexes (docs/storage.md). The engine
+specifics (placeholders, transactions, column types, how a unique violation looks) live in the
+subclasses :class:`~sp4n.adapters._sqlite.SqliteStore` and
+:class:`~sp4n.adapters._postgres.PostgresStore`.
+"""
+
+from __future__ import annotations
+
+import abc
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sp4n._time import Clock, to_utc
+from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
+from sp4n.adapters._store import check_batch, check_query
+from sp4n.errors import ConcurrencyError, InvalidInputError, NotFoundError
+from sp4n.lifecycle import Event
+
+__all__ = ["SCHEMA_VERSION", "SqlStore"]
+
+SCHEMA_VERSION = 2
+"""The newest schema this release writes; databases are migrated forward to it."""
+
+_ROW_COLUMNS = (
+    "complaint_id",
+    "tracking_id",
+    "status",
+    "kind",
+    "topic",
+    "region",
+    "agency",
+    "title",
+    "visibility",
+    "next_due",
+    "updated_at",
+    "version",
+)
+_OUTBOX_COLUMNS = (
+    "id",
+    "complaint_id",
+    "event_seq",
+    "recipient_role",
+    "template",
+    "payload",
+    "created_at",
+    "attempts",
+    "retry_at",
+    "delivered_at",
+    "last_error",
+)
+_CHUNK = 500
+
+Cursor = Any
+"""A DB-API cursor (sqlite3 or psycopg); the subclasses know which."""
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+class UniqueViolationError(Exception):
+    """Raised by a subclass's write transaction when a unique constraint fails."""
+
+    def __init__(self, constraint: str) -> None:
+        self.constraint = constraint
+        super().__init__(constraint)
+
+
+class SqlStore(abc.ABC):
+    """The :class:`~sp4n.adapters.Store` logic over a DB-API connection."""
+
+    url: str
+    _placeholder = "?"
+
+    def __init__(self, url: str, *, clock: Clock) -> None:
+        self.url = url
+        self._clock = clock
+
+    # -- engine hooks ------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def _write(self) -> AbstractContextManager[Cursor]:
+        """A cursor inside one write transaction; commit on success, roll back on error.
+
+        A unique constraint failure must surface as :class:`UniqueViolationError`.
+        """
+
+    @abc.abstractmethod
+    def _read(self) -> AbstractContextManager[Cursor]:
+        """A cursor for reading a consistent snapshot."""
+
+    @abc.abstractmethod
+    def _instant(self, value: datetime) -> Any:
+        """Encode an aware instant for the database."""
+
+    @abc.abstractmethod
+    def _day(self, value: date) -> Any:
+        """Encode a date for the database."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the connection(s)."""
+
+    def _sql(self, statement: str) -> str:
+        return statement if self._placeholder == "?" else statement.replace("?", "%s")
+
+    # -- decoding ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _as_instant(value: Any) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return to_utc("instant", value)
+
+    @staticmethod
+    def _as_day(value: Any) -> date | None:
+        if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+            return value
+        return date.fromisoformat(str(value))
+
+    def _row(self, values: Sequence[Any]) -> ComplaintRow:
+        data = dict(zip(_ROW_COLUMNS, values, strict=True))
+        data["next_due"] = self._as_day(data["next_due"])
+        data["updated_at"] = self._as_instant(data["updated_at"])
+        return ComplaintRow(**data)
+
+    def _message(self, values: Sequence[Any]) -> OutboxMessage:
+        data = dict(zip(_OUTBOX_COLUMNS, values, strict=True))
+        data["payload"] = json.loads(data["payload"])
+        for key in ("created_at", "retry_at", "delivered_at"):
+            data[key] = self._as_instant(data[key])
+        return OutboxMessage(**data)
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def append(
+        self,
+        complaint_id: str,
+        expected_version: int,
+        events: Sequence[Event],
+        *,
+        row: ComplaintRow,
+        outbox: Sequence[OutboxMessage] = (),
+    ) -> int:
+        """Append one complaint's events in one transaction; see :class:`~sp4n.adapters.Store`."""
+        request = AppendRequest(complaint_id, expected_version, tuple(events), row, tuple(outbox))
+        return self.append_many([request])[0]
+
+    def append_many(self, batch: Sequence[AppendRequest]) -> tuple[int, ...]:
+        """Append several complaints' events in one transaction: all or nothing."""
+        versions = check_batch(batch)
+        if not batch:
+            return ()
+        try:
+            with self._write() as cursor:
+                self._check_versions(cursor, batch)
+                cursor.executemany(
+                    self._sql(
+                        "INSERT INTO sp4n_events (complaint_id, seq, event_id, type, occurred_at,"
+                        " data) VALUES (?, ?, ?, ?, ?, ?)"
+                    ),
+                    [
+                        (
+                            event.complaint_id,
+                            event.seq,
+                            event.id,
+                            event.type,
+                            self._instant(event.occurred_at),
+                            _json(event.to_dict()),
+                        )
+                        for request in batch
+                        for event in request.events
+                    ],
+                )
+                cursor.executemany(
+                    self._sql(
+                        f"INSERT INTO sp4n_complaints ({', '.join(_ROW_COLUMNS)}) VALUES "
+                        f"({', '.join('?' * len(_ROW_COLUMNS))}) ON CONFLICT (complaint_id) DO "
+                        "UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _ROW_COLUMNS[1:])
+                    ),
+                    [self._row_values(request.row) for request in batch],
+                )
+                messages = [message for request in batch for message in request.outbox]
+                if messages:
+                    cursor.executemany(
+                        self._sql(
+                            f"INSERT INTO sp4n_outbox ({', '.join(_OUTBOX_COLUMNS)}) VALUES "
+                            f"({', '.join('?' * len(_OUTBOX_COLUMNS))}) "
+                            "ON CONFLICT (id) DO NOTHING"
+                        ),
+                        [self._message_values(message) for message in messages],
+                    )
+        except UniqueViolationError as exc:
+            raise self._explain_violation(exc, batch) from None
+        return versions
+
+    def _check_versions(self, cursor: Cursor, batch: Sequence[AppendRequest]) -> None:
+        expected = {request.complaint_id: request.expected_version for request in batch}
+        ids = list(expected)
+        actual: dict[str, int] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            cursor.execute(
+                self._sql(
+                    "SELECT complaint_id, version FROM sp4n_complaints WHERE complaint_id IN "
+                    f"({', '.join('?' * len(chunk))})"
+                ),
+                chunk,
+            )
+            actual.update((cid, int(version)) for cid, version in cursor.fetchall())
+        for complaint_id, want in expected.items():
+            have = actual.get(complaint_id, 0)
+            if have != want:
+                raise ConcurrencyError(complaint_id, want, have)
+
+    def _explain_violation(
+        self, exc: UniqueViolationError, batch: Sequence[AppendRequest]
+    ) -> Exception:
+        if exc.constraint == "tracking_id":
+            return InvalidInputError(
+                "row.tracking_id",
+                [request.row.tracking_id for request in batch],
+                "a tracking id already belongs to another complaint",
+            )
+        if exc.constraint == "event_id":
+            return InvalidInputError(
+                "events.id",
+                [event.id for request in batch for event in request.events],
+                "event ids are unique across the store; one of these is stored already",
+            )
+        # A concurrent writer inserted the same (complaint_id, seq) first.
+        for request in batch:
+            actual = self.version(request.complaint_id)
+            if actual != request.expected_version:
+                return ConcurrencyError(request.complaint_id, request.expected_version, actual)
+        first = batch[0]
+        return ConcurrencyError(first.complaint_id, first.expected_version, -1)
+
+    def _row_values(self, row: ComplaintRow) -> tuple[Any, ...]:
+        return (
+            row.complaint_id,
+            row.tracking_id,
+            row.status,
+            row.kind,
+            row.topic,
+            row.region,
+            row.agency,
+            row.title,
+            row.visibility,
+            None if row.next_due is None else self._day(row.next_due),
+            self._instant(row.updated_at),
+            row.version,
+        )
+
+    def _message_values(self, message: OutboxMessage) -> tuple[Any, ...]:
+        return (
+            message.id,
+            message.complaint_id,
+            message.event_seq,
+            message.recipient_role,
+            message.template,
+            _json(dict(message.payload)),
+            self._instant(message.created_at),
+            message.attempts,
+            None if message.retry_at is None else self._instant(message.retry_at),
+            None if message.delivered_at is None else self._instant(message.delivered_at),
+            message.last_error,
+        )
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def load(self, complaint_id: str) -> tuple[Event, ...]:
+        """Return the complaint's events in ``seq`` order; ``()`` when unknown."""
+        with self._read() as cursor:
+            cursor.execute(
+                self._sql("SELECT data FROM sp4n_events WHERE complaint_id = ? ORDER BY seq"),
+                (complaint_id,),
+            )
+            return tuple(Event.from_dict(json.loads(data)) for (data,) in cursor.fetchall())
+
+    def version(self, complaint_id: str) -> int:
+        """Return the stream version; 0 when unknown."""
+        with self._read() as cursor:
+            cursor.execute(
+                self._sql("SELECT version FROM sp4n_complaints WHERE complaint_id = ?"),
+                (complaint_id,),
+            )
+            found = cursor.fetchone()
+        return 0 if found is None else int(found[0])
+
+    def _one(self, where: str, value: str) -> ComplaintRow | None:
+        with self._read() as cursor:
+            cursor.execute(
+                self._sql(f"SELECT {', '.join(_ROW_COLUMNS)} FROM sp4n_complaints WHERE {where}"),
+                (value,),
+            )
+            found = cursor.fetchone()
+        return None if found is None else self._row(found)
+
+    def get(self, complaint_id: str) -> ComplaintRow | None:
+        """Return the projection row or ``None``."""
+        return self._one("complaint_id = ?", complaint_id)
+
+    def by_tracking_id(self, tracking_id: str) -> ComplaintRow | None:
+        """Return the row with this tracking id or ``None``."""
+        return self._one("tracking_id = ?", tracking_id)
+
+    def _title_clause(self) -> str:
+        return "instr(lower(title), lower(?)) > 0"
+
+    def query(
+        self,
+        *,
+        status: str | None = None,
+        agency: str | None = None,
+        region_prefix: str | None = None,
+        overdue_as_of: date | None = None,
+        title_contains: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[ComplaintRow]:
+        """Filter rows with indexed queries; ordering as on :meth:`~sp4n.adapters.Store.query`."""
+        check_query(limit, offset)
+        where: list[str] = []
+        params: list[Any] = []
+        if status is not None:
+            where.append("status = ?")
+            params.append(status)
+        if agency is not None:
+            where.append("agency = ?")
+            params.append(agency)
+        if region_prefix:
+            # A range on the indexed column instead of LIKE: both engines use the index.
+            where.append("region >= ? AND region < ?")
+            params += [region_prefix, _prefix_end(region_prefix)]
+        if overdue_as_of is not None:
+            where.append("next_due IS NOT NULL AND next_due < ?")
+            params.append(self._day(overdue_as_of))
+            order = "next_due, complaint_id"
+        elif region_prefix:
+            order = "region, complaint_id"
+        else:
+            order = "complaint_id"
+        if title_contains:
+            where.append(self._title_clause())
+            params.append(title_contains)
+        statement = f"SELECT {', '.join(_ROW_COLUMNS)} FROM sp4n_complaints"
+        if where:
+            statement += " WHERE " + " AND ".join(where)
+        statement += f" ORDER BY {order} LIMIT ? OFFSET ?"
+        params += [limit, offset]
+        with self._read() as cursor:
+            cursor.execute(self._sql(statement), params)
+            return [self._row(values) for values in cursor.fetchall()]
+
+    # -- outbox --------------------------------------------------------------------------------
+
+    def pending_outbox(self, *, limit: int = 100, now: datetime) -> list[OutboxMessage]:
+        """Return undelivered messages due at ``now``, oldest first."""
+        check_query(limit, 0)
+        instant = self._instant(to_utc("now", now))
+        with self._read() as cursor:
+            cursor.execute(
+                self._sql(
+                    f"SELECT {', '.join(_OUTBOX_COLUMNS)} FROM sp4n_outbox "
+                    "WHERE delivered_at IS NULL AND (retry_at IS NULL OR retry_at <= ?) "
+                    "ORDER BY created_at, id LIMIT ?"
+                ),
+                (instant, limit),
+            )
+            return [self._message(values) for values in cursor.fetchall()]
+
+    def _update_message(self, message_id: str, statement: str, params: Sequence[Any]) -> None:
+        with self._write() as cursor:
+            cursor.execute(self._sql("SELECT 1 FROM sp4n_outbox WHERE id = ?"), (message_id,))
+            if cursor.fetchone() is None:
+                raise NotFoundError("message_id", message_id, "no such outbox message")
+            cursor.execute(self._sql(statement), (*params, message_id))
+
+    def mark_delivered(self, message_id: str, *, at: datetime | None = None) -> None:
+        """Record a delivery; a second call keeps the first instant."""
+        instant = to_utc("at", self._clock() if at is None else at)
+        self._update_message(
+            message_id,
+            "UPDATE sp4n_outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL",
+            (self._instant(instant),),
+        )
+
+    def mark_failed(self, message_id: str, *, error: str, retry_at: datetime) -> None:
+        """Count a failed attempt and hold the message back until ``retry_at``."""
+        instant = to_utc("retry_at", retry_at)
+        self._update_message(
+            message_id,
+            "UPDATE sp4n_outbox SET attempts = attempts + 1, retry_at = ?, last_error = ? "
+            "WHERE id = ? AND delivered_at IS NULL",
+            (self._instant(instant), str(error)),
+        )
+
+
+def _prefix_end(prefix: str) -> str:
+    """The smallest string greater than every string starting with ``prefix``."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def utc_text(value: datetime) -> str:
+    """Fixed-width UTC text that sorts like the instant (for SQLite)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
+def iter_chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    """Yield ``items`` in slices of ``size``."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

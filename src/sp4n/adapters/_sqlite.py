@@ -1,0 +1,195 @@
+"""The ``sqlite:///path`` store: the embedded default.
+
+One file, WAL journal, one ``BEGIN IMMEDIATE`` transaction per append (so two processes
+serialise their writes and the loser sees the new version), a schema version table and
+forward migrations. ``sqlite:///sp4n.db`` is relative to the working directory,
+``sqlite:////var/lib/sp4n/sp4n.db`` absolute, ``sqlite:///:memory:`` a private in-memory
+database.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from sp4n._time import Clock
+from sp4n.adapters._spec import hookimpl
+from sp4n.adapters._sql import SCHEMA_VERSION, Cursor, SqlStore, UniqueViolationError, utc_text
+from sp4n.adapters.hookspecs import RegisterStorage
+from sp4n.errors import MalformedStoreUrlError, SchemaVersionError, StoreUnavailableError
+
+__all__ = ["MIGRATIONS", "SqliteStore", "sp4n_register_storage", "sqlite_path"]
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        "CREATE TABLE sp4n_events ("
+        " complaint_id TEXT NOT NULL, seq INTEGER NOT NULL, event_id TEXT NOT NULL,"
+        " type TEXT NOT NULL, occurred_at TEXT NOT NULL, data TEXT NOT NULL,"
+        " PRIMARY KEY (complaint_id, seq)) WITHOUT ROWID",
+        "CREATE UNIQUE INDEX sp4n_events_event_id ON sp4n_events (event_id)",
+        "CREATE TABLE sp4n_complaints ("
+        " complaint_id TEXT PRIMARY KEY, tracking_id TEXT NOT NULL, status TEXT NOT NULL,"
+        " kind TEXT NOT NULL, topic TEXT NOT NULL, region TEXT NOT NULL, agency TEXT,"
+        " title TEXT NOT NULL, visibility TEXT NOT NULL, next_due TEXT, updated_at TEXT NOT NULL,"
+        " version INTEGER NOT NULL CHECK (version >= 1))",
+        "CREATE UNIQUE INDEX sp4n_complaints_tracking_id ON sp4n_complaints (tracking_id)",
+        "CREATE INDEX sp4n_complaints_status ON sp4n_complaints (status, complaint_id)",
+        "CREATE INDEX sp4n_complaints_agency ON sp4n_complaints (agency, complaint_id)",
+        "CREATE INDEX sp4n_complaints_region ON sp4n_complaints (region, complaint_id)",
+        "CREATE INDEX sp4n_complaints_next_due ON sp4n_complaints (next_due, complaint_id)"
+        " WHERE next_due IS NOT NULL",
+    ),
+    2: (
+        "CREATE TABLE sp4n_outbox ("
+        " id TEXT PRIMARY KEY, complaint_id TEXT NOT NULL, event_seq INTEGER NOT NULL,"
+        " recipient_role TEXT NOT NULL, template TEXT NOT NULL, payload TEXT NOT NULL,"
+        " created_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, retry_at TEXT,"
+        " delivered_at TEXT, last_error TEXT)",
+        "CREATE INDEX sp4n_outbox_pending ON sp4n_outbox (created_at, id)"
+        " WHERE delivered_at IS NULL",
+    ),
+}
+"""Forward migrations: ``{version: statements}``; a database at version ``n`` runs ``n+1..``."""
+
+_BUSY_TIMEOUT_MS = 30_000
+
+
+def sqlite_path(url: str) -> str:
+    """Return the file path of a ``sqlite:///path`` URL (``:memory:`` kept as is)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "sqlite" or parts.netloc or not parts.path.startswith("/"):
+        raise MalformedStoreUrlError(
+            "db",
+            url,
+            "a SQLite URL is sqlite:///relative/path or sqlite:////absolute/path",
+            hint="e.g. sqlite:///sp4n.db",
+        )
+    path = unquote(parts.path[1:])
+    if not path:
+        raise MalformedStoreUrlError("db", url, "the SQLite URL names no file")
+    return path
+
+
+def _constraint(exc: sqlite3.IntegrityError) -> str:
+    text = str(exc)
+    if "tracking_id" in text:
+        return "tracking_id"
+    if "event_id" in text:
+        return "event_id"
+    return "seq"
+
+
+class SqliteStore(SqlStore):
+    """A :class:`~sp4n.adapters.Store` in one SQLite file (one connection, guarded by a lock)."""
+
+    def __init__(self, url: str, *, clock: Clock) -> None:
+        super().__init__(url, clock=clock)
+        path = sqlite_path(url)
+        if path != ":memory:" and not Path(path).parent.is_dir():
+            raise StoreUnavailableError(
+                url, f"the directory {str(Path(path).parent)!r} does not exist"
+            )
+        try:
+            self._connection = sqlite3.connect(
+                path, isolation_level=None, check_same_thread=False, timeout=_BUSY_TIMEOUT_MS / 1000
+            )
+        except sqlite3.Error as exc:
+            raise StoreUnavailableError(url, str(exc)) from exc
+        self._lock = threading.RLock()
+        try:
+            self._migrate()
+        except BaseException:
+            self._connection.close()
+            raise
+
+    def _migrate(self) -> None:
+        connection = self._connection
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            found = self._schema_version()
+            if found > SCHEMA_VERSION:
+                raise SchemaVersionError(self.url, found, SCHEMA_VERSION)
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            connection.execute("PRAGMA foreign_keys = ON")
+            if found == SCHEMA_VERSION:
+                return
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                found = self._schema_version()  # another process may have migrated meanwhile
+                if found == 0:
+                    connection.execute("CREATE TABLE IF NOT EXISTS sp4n_schema (version INTEGER)")
+                    connection.execute("INSERT INTO sp4n_schema (version) VALUES (0)")
+                for version in range(found + 1, SCHEMA_VERSION + 1):
+                    for statement in MIGRATIONS[version]:
+                        connection.execute(statement)
+                    connection.execute("UPDATE sp4n_schema SET version = ?", (version,))
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+        except sqlite3.DatabaseError as exc:
+            raise StoreUnavailableError(self.url, str(exc)) from exc
+
+    def _schema_version(self) -> int:
+        table = self._connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sp4n_schema'"
+        ).fetchone()
+        if table is None:
+            return 0
+        found = self._connection.execute("SELECT max(version) FROM sp4n_schema").fetchone()
+        return int(found[0] or 0)
+
+    @contextmanager
+    def _write(self) -> Iterator[Cursor]:
+        with self._lock:
+            cursor = self._connection.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                yield cursor
+            except sqlite3.IntegrityError as exc:
+                cursor.execute("ROLLBACK")
+                raise UniqueViolationError(_constraint(exc)) from exc
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+            else:
+                cursor.execute("COMMIT")
+            finally:
+                cursor.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[Cursor]:
+        with self._lock:
+            cursor = self._connection.cursor()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+
+    def _instant(self, value: datetime) -> str:
+        return utc_text(value)
+
+    def _day(self, value: date) -> str:
+        return value.isoformat()
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._connection.close()
+
+
+def open_sqlite(url: str, *, clock: Clock) -> SqliteStore:
+    """Open (creating and migrating if needed) the SQLite store at ``url``."""
+    return SqliteStore(url, clock=clock)
+
+
+@hookimpl
+def sp4n_register_storage(register: RegisterStorage) -> None:
+    """Register the ``sqlite://`` scheme."""
+    register("sqlite", open_sqlite)

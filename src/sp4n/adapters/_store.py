@@ -1,0 +1,279 @@
+"""The storage contract every adapter implements, its shared checks and ``open_store``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from urllib.parse import urlsplit
+
+from sp4n._time import Clock
+from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
+from sp4n.errors import InvalidInputError, MalformedStoreUrlError, UnknownStoreSchemeError
+from sp4n.lifecycle import Event
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pluggy
+
+__all__ = [
+    "DEFAULT_STORE_URL",
+    "Store",
+    "StoreFactory",
+    "check_append",
+    "open_store",
+    "store_scheme",
+]
+
+DEFAULT_STORE_URL = "sqlite:///sp4n.db"
+"""The embedded default store: a SQLite file ``sp4n.db`` in the working directory."""
+
+
+@runtime_checkable
+class Store(Protocol):
+    """An append-only event store with projections and an outbox, one complaint per stream.
+
+    Every write is one transaction: the events, the complaint's projection row and the outbox
+    messages are all written or none is.
+    """
+
+    url: str
+
+    def append(
+        self,
+        complaint_id: str,
+        expected_version: int,
+        events: Sequence[Event],
+        *,
+        row: ComplaintRow,
+        outbox: Sequence[OutboxMessage] = (),
+    ) -> int:
+        """Append ``events`` if the stream is at ``expected_version``; return the new version.
+
+        Raises :class:`~sp4n.errors.ConcurrencyError` (nothing written) when another writer
+        moved the stream first, :class:`~sp4n.errors.InvalidInputError` for events, row or
+        messages that do not fit the stream.
+        """
+        ...  # pragma: no cover - protocol
+
+    def append_many(self, batch: Sequence[AppendRequest]) -> tuple[int, ...]:
+        """Append several complaints' events in one transaction: all of them or none."""
+        ...  # pragma: no cover - protocol
+
+    def load(self, complaint_id: str) -> tuple[Event, ...]:
+        """Return the complaint's events in ``seq`` order; ``()`` for an unknown complaint."""
+        ...  # pragma: no cover - protocol
+
+    def version(self, complaint_id: str) -> int:
+        """Return the stream's version (its last ``seq``); 0 for an unknown complaint."""
+        ...  # pragma: no cover - protocol
+
+    def get(self, complaint_id: str) -> ComplaintRow | None:
+        """Return the complaint's projection row, ``None`` when unknown."""
+        ...  # pragma: no cover - protocol
+
+    def by_tracking_id(self, tracking_id: str) -> ComplaintRow | None:
+        """Return the row with this public tracking id, ``None`` when unknown."""
+        ...  # pragma: no cover - protocol
+
+    def query(
+        self,
+        *,
+        status: str | None = None,
+        agency: str | None = None,
+        region_prefix: str | None = None,
+        overdue_as_of: date | None = None,
+        title_contains: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[ComplaintRow]:
+        """Return rows matching every given filter.
+
+        ``overdue_as_of``: rows whose ``next_due`` is before that date, ordered by
+        ``(next_due, complaint_id)``. Otherwise ``region_prefix`` orders by
+        ``(region, complaint_id)``, and without either rows come by ``complaint_id``.
+        ``title_contains`` matches case-insensitively.
+        """
+        ...  # pragma: no cover - protocol
+
+    def pending_outbox(self, *, limit: int = 100, now: datetime) -> list[OutboxMessage]:
+        """Return undelivered messages due at ``now``, oldest first."""
+        ...  # pragma: no cover - protocol
+
+    def mark_delivered(self, message_id: str, *, at: datetime | None = None) -> None:
+        """Record a delivery (idempotent: a second call keeps the first instant)."""
+        ...  # pragma: no cover - protocol
+
+    def mark_failed(self, message_id: str, *, error: str, retry_at: datetime) -> None:
+        """Count a failed attempt and hold the message back until ``retry_at``."""
+        ...  # pragma: no cover - protocol
+
+    def close(self) -> None:
+        """Release connections and files; the store is unusable afterwards."""
+        ...  # pragma: no cover - protocol
+
+
+class StoreFactory(Protocol):
+    """What a storage plugin registers for its scheme: opens a store from a URL."""
+
+    def __call__(self, url: str, *, clock: Clock) -> Store:
+        """Open the store at ``url``; ``clock`` stamps deliveries when no instant is given."""
+        ...  # pragma: no cover - protocol
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def check_append(
+    complaint_id: str,
+    expected_version: int,
+    events: Sequence[Event],
+    row: ComplaintRow,
+    outbox: Sequence[OutboxMessage],
+) -> int:
+    """Check that an append is self-consistent; return the version it would produce.
+
+    Every store calls this before writing, so all adapters reject the same mistakes with the
+    same :class:`~sp4n.errors.InvalidInputError`: no events, an event of another complaint,
+    ``seq`` numbers that do not continue from ``expected_version`` without gaps, a row whose
+    ``version`` is not the new version, or a message not caused by one of the new events.
+    """
+    if not isinstance(complaint_id, str) or not complaint_id:
+        raise InvalidInputError("complaint_id", complaint_id, "must be a non-empty string")
+    if not _is_count(expected_version):
+        raise InvalidInputError(
+            "expected_version", expected_version, "must be a whole number >= 0 (0 for a new one)"
+        )
+    if not events:
+        raise InvalidInputError("events", events, "an append needs at least one event")
+    for index, event in enumerate(events):
+        if not isinstance(event, Event):
+            raise InvalidInputError(f"events[{index}]", event, "must be a sp4n.lifecycle.Event")
+        if event.complaint_id != complaint_id:
+            raise InvalidInputError(
+                f"events[{index}].complaint_id",
+                event.complaint_id,
+                f"must be the complaint appended to ({complaint_id!r})",
+            )
+        if event.seq != expected_version + 1 + index:
+            raise InvalidInputError(
+                f"events[{index}].seq",
+                event.seq,
+                f"must continue the stream without gaps (expected {expected_version + 1 + index})",
+            )
+    new_version = expected_version + len(events)
+    if not isinstance(row, ComplaintRow):
+        raise InvalidInputError("row", row, "must be a ComplaintRow")
+    if row.complaint_id != complaint_id:
+        raise InvalidInputError(
+            "row.complaint_id", row.complaint_id, f"must be {complaint_id!r}, the stream appended"
+        )
+    if row.version != new_version:
+        raise InvalidInputError(
+            "row.version", row.version, f"must be the version after the append ({new_version})"
+        )
+    for index, message in enumerate(outbox):
+        if not isinstance(message, OutboxMessage):
+            raise InvalidInputError(f"outbox[{index}]", message, "must be an OutboxMessage")
+        if message.complaint_id != complaint_id:
+            raise InvalidInputError(
+                f"outbox[{index}].complaint_id",
+                message.complaint_id,
+                f"must be {complaint_id!r}, the stream appended",
+            )
+        if not expected_version < message.event_seq <= new_version:
+            raise InvalidInputError(
+                f"outbox[{index}].event_seq",
+                message.event_seq,
+                f"must name one of the appended events ({expected_version + 1}..{new_version})",
+            )
+    return new_version
+
+
+def check_batch(batch: Sequence[AppendRequest]) -> tuple[int, ...]:
+    """Check every request of a batch; a complaint may appear only once per batch."""
+    seen: set[str] = set()
+    versions = []
+    for index, request in enumerate(batch):
+        if not isinstance(request, AppendRequest):
+            raise InvalidInputError(f"batch[{index}]", request, "must be an AppendRequest")
+        if request.complaint_id in seen:
+            raise InvalidInputError(
+                f"batch[{index}].complaint_id",
+                request.complaint_id,
+                "appears twice in one batch; merge its events into one request",
+            )
+        seen.add(request.complaint_id)
+        versions.append(
+            check_append(
+                request.complaint_id,
+                request.expected_version,
+                request.events,
+                request.row,
+                request.outbox,
+            )
+        )
+    return tuple(versions)
+
+
+def check_query(limit: int, offset: int) -> None:
+    """Reject a negative offset or a limit below 1."""
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        raise InvalidInputError("limit", limit, "must be a whole number >= 1")
+    if not _is_count(offset):
+        raise InvalidInputError("offset", offset, "must be a whole number >= 0")
+
+
+def store_scheme(url: str) -> str:
+    """Return the lower-cased scheme of a store URL, or raise MalformedStoreUrlError."""
+    if not isinstance(url, str) or "://" not in url:
+        raise MalformedStoreUrlError(
+            "db",
+            url,
+            "a store URL looks like scheme://location",
+            hint="e.g. sqlite:///sp4n.db, memory:// or postgresql://user@host/db",
+        )
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError as exc:
+        raise MalformedStoreUrlError("db", url, f"cannot be parsed as a URL ({exc})") from exc
+    if not scheme:
+        raise MalformedStoreUrlError("db", url, "the URL has no scheme before ://")
+    return scheme
+
+
+def open_store(
+    url: str = DEFAULT_STORE_URL,
+    *,
+    pm: pluggy.PluginManager | None = None,
+    clock: Clock | None = None,
+) -> Store:
+    """Open the store at ``url`` through the storage adapter registered for its scheme.
+
+    :param url: ``memory://``, ``sqlite:///path`` (the default ``sqlite:///sp4n.db``),
+        ``postgresql://user@host:port/db`` or a scheme a plugin registers.
+    :param pm: the plugin manager to ask for storage adapters; a fresh
+        :func:`plugin_manager` when ``None``.
+    :param clock: stamps outbox deliveries when no instant is given; the wall clock by default.
+    :raises MalformedStoreUrlError: ``url`` is not ``scheme://...``.
+    :raises UnknownStoreSchemeError: no adapter handles the scheme.
+    :raises StoreUnavailableError: the store cannot be reached or opened.
+    :raises SchemaVersionError: the database was written by a newer sp4n.
+    """
+    from sp4n.adapters._manager import Adapters, plugin_manager
+
+    scheme = store_scheme(url)
+    factories = Adapters(pm if pm is not None else plugin_manager()).storage_factories()
+    factory = factories.get(scheme)
+    if factory is None:
+        raise UnknownStoreSchemeError(
+            "db",
+            url,
+            f"no storage adapter handles the scheme {scheme!r}",
+            hint=f"registered schemes: {', '.join(sorted(factories)) or 'none'}",
+        )
+    if clock is None:
+        from sp4n._wallclock import system_clock
+
+        clock = system_clock
+    return factory(url, clock=clock)

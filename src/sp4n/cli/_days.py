@@ -1,0 +1,47 @@
+"""Helpers shared by the ``deadline`` and ``calendar`` commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sp4n.errors import InvalidDateError, NaiveDatetimeError
+from sp4n.sla import DayKind, WorkingCalendar
+
+__all__ = ["KIND_LABELS", "WEEKDAYS", "calendar_for", "read_start"]
+
+WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+"""Indonesian weekday names, Monday first."""
+
+KIND_LABELS = {
+    DayKind.WEEKEND: "akhir pekan / weekend",
+    DayKind.HOLIDAY: "libur nasional / holiday",
+    DayKind.JOINT_LEAVE: "cuti bersama / joint leave",
+    DayKind.REGIONAL: "libur daerah / regional",
+    DayKind.CLOSURE: "kantor tutup / closure",
+}
+
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_START_RULE = "must be YYYY-MM-DD or an ISO datetime with a time zone, e.g. 2026-03-02T09:00+07:00"
+
+
+def calendar_for(region: str | None) -> WorkingCalendar:
+    """The calendar of ``region`` (national when ``None``)."""
+    return WorkingCalendar.indonesia(region)
+
+
+def read_start(text: str, calendar: WorkingCalendar) -> dt.date:
+    """Read START: a date, or an aware ISO datetime converted to the region's local date."""
+    value = text.strip()
+    if _DATE_ONLY.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise InvalidDateError("start", text, _START_RULE) from None
+    try:
+        instant = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidDateError("start", text, _START_RULE) from None
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise NaiveDatetimeError("start", text)
+    return calendar.local_date(instant)

@@ -1,0 +1,321 @@
+"""Complaint topics and the UU 23/2014 division of government affairs, as cited data.
+
+A :class:`Topic` is what a complaint is about ("road", "school"); its
+:class:`Attribute` values refine it ("road_status" = "provinsi"). An :class:`AffairRow`
+says which level of government is competent for a topic when its attributes have
+certain values, under which kind of affair (absolute, vertical, concurrent, ...), with
+its citation and certainty. The default table ships as ``data/affairs.toml``; a region
+extends or overrides it with its own TOML file (see docs/routing.md).
+
+References:
+    - UU 23/2014 Pasal 9-12 (absolute and concurrent affairs) and its Lampiran
+      (the concurrent-affairs matrix), as summarised in regulation.md §8.
+"""
+
+from __future__ import annotations
+
+import enum
+import tomllib
+from collections.abc import Iterable, Mapping
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from sp4n.errors import InvalidInputError, UnknownTopicError
+from sp4n.routing._codes import normalize_code
+
+__all__ = [
+    "AffairKind",
+    "AffairRow",
+    "Affairs",
+    "Attribute",
+    "AuthorityLevel",
+    "Certainty",
+    "Topic",
+    "load_affairs",
+]
+
+
+class AuthorityLevel(enum.StrEnum):
+    """The level of government an affair belongs to."""
+
+    PUSAT = "pusat"
+    PROVINSI = "provinsi"
+    KABUPATEN_KOTA = "kabupaten_kota"
+    DESA = "desa"
+
+
+class AffairKind(enum.StrEnum):
+    """How UU 23/2014 (or the body's own statute) assigns the affair."""
+
+    ABSOLUTE = "absolute"  # urusan absolut, UU 23/2014 Pasal 10: central only
+    VERTICAL = "vertical"  # a central body with its own regional offices (instansi vertikal)
+    STATUTORY_BODY = "statutory_body"  # a national body set up by its own law (BPJS)
+    SOE = "soe"  # a state-owned enterprise (BUMN), e.g. PLN
+    CONCURRENT = "concurrent"  # urusan konkuren, split per the Lampiran
+
+
+class Certainty(enum.StrEnum):
+    """How sure a fact is: read in the text, reported second-hand, or inferred."""
+
+    READ = "read"
+    REPORTED = "reported"
+    INFERRED = "inferred"
+
+
+def _text(field: str) -> Any:
+    def check(_instance: object, _attribute: object, value: object) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidInputError(field, value, "must be non-empty text")
+
+    return check
+
+
+@attrs.frozen
+class Attribute:
+    """A refinement of a topic with a closed set of allowed values."""
+
+    key: str = attrs.field(validator=_text("attribute.key"))
+    name: str
+    name_en: str
+    values: tuple[str, ...] = attrs.field(converter=tuple)
+    required: bool = True
+
+    @values.validator
+    def _check_values(self, _attribute: object, value: tuple[str, ...]) -> None:
+        if not value or len(set(value)) != len(value):
+            raise InvalidInputError(
+                f"attributes.{self.key}.values", value, "a non-empty list of distinct values"
+            )
+
+
+@attrs.frozen
+class Topic:
+    """A complaint topic; ``attributes`` maps each attribute key to its definition."""
+
+    id: str = attrs.field(validator=_text("topic.id"))
+    name: str
+    name_en: str
+    attributes: Mapping[str, Attribute] = attrs.field(factory=dict)
+    matrix_rows: tuple[int, ...] = attrs.field(default=(), converter=tuple)
+
+    def validate(self, attributes: Mapping[str, str] | None) -> dict[str, str]:
+        """Return ``attributes`` checked against this topic, or raise InvalidInputError."""
+        if not attributes:
+            return {}
+        checked: dict[str, str] = {}
+        for key, value in attributes.items():
+            definition = self.attributes.get(key)
+            if definition is None:
+                allowed = ", ".join(sorted(self.attributes)) or "none"
+                raise InvalidInputError(
+                    f"attributes.{key}",
+                    value,
+                    f"topic {self.id!r} has no attribute {key!r}; its attributes: {allowed}",
+                )
+            if value not in definition.values:
+                raise InvalidInputError(
+                    f"attributes.{key}",
+                    value,
+                    f"not an allowed {key} for topic {self.id!r}",
+                    hint="allowed: " + ", ".join(definition.values),
+                )
+            checked[key] = value
+        return checked
+
+
+def _levels(levels: Iterable[str]) -> tuple[AuthorityLevel, ...]:
+    return tuple(AuthorityLevel(level) for level in levels)
+
+
+def _region_prefix(value: object) -> str | None:
+    if value is None:
+        return None
+    return normalize_code(value, field="affairs.region")
+
+
+@attrs.frozen
+class AffairRow:
+    """One row of the division of affairs: who is competent for a topic, and why.
+
+    ``when`` maps attribute keys to the values the row covers (absent key: any value,
+    but a required attribute must still be given). ``region`` restricts the row to a
+    region and everything under it (a regional override). ``alternatives`` are levels
+    that may also hold the affair (listed as alternatives in a decision);
+    ``supervisor`` is the level and topic that supervises a village-level affair.
+    """
+
+    topic: str
+    level: AuthorityLevel = attrs.field(converter=AuthorityLevel)
+    kind: AffairKind = attrs.field(converter=AffairKind)
+    citation: str = attrs.field(validator=_text("affair.citation"))
+    certainty: Certainty = attrs.field(converter=Certainty)
+    when: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    region: str | None = attrs.field(default=None, converter=_region_prefix)
+    alternatives: tuple[AuthorityLevel, ...] = attrs.field(default=(), converter=_levels)
+    supervisor: tuple[AuthorityLevel, str] | None = None
+    matrix_row: int | None = None
+    note: str = ""
+
+    def matches(self, region_code: str, attributes: Mapping[str, str]) -> bool:
+        """Whether the row covers a complaint in ``region_code`` with ``attributes``."""
+        if self.region is not None and not (
+            region_code == self.region or region_code.startswith(self.region + ".")
+        ):
+            return False
+        return all(attributes.get(key) in values for key, values in self.when.items())
+
+    @property
+    def specificity(self) -> tuple[int, int]:
+        """Region depth, then number of conditions: the more specific row wins."""
+        depth = 0 if self.region is None else self.region.count(".") + 1
+        return depth, len(self.when)
+
+
+@attrs.frozen
+class Affairs:
+    """The topic taxonomy and the rows of the division of affairs."""
+
+    topics: Mapping[str, Topic]
+    rows: tuple[AffairRow, ...]
+    sources: tuple[str, ...] = ()
+    _by_topic: Mapping[str, tuple[AffairRow, ...]] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        grouped: dict[str, list[AffairRow]] = {}
+        for row in self.rows:
+            grouped.setdefault(row.topic, []).append(row)
+        by_topic = {
+            topic: tuple(sorted(rows, key=lambda row: row.specificity, reverse=True))
+            for topic, rows in grouped.items()
+        }
+        object.__setattr__(self, "_by_topic", by_topic)
+
+    def topic(self, topic_id: str) -> Topic:
+        """Return the topic with ``topic_id`` or raise :class:`UnknownTopicError`."""
+        try:
+            return self.topics[topic_id]
+        except (KeyError, TypeError):
+            raise UnknownTopicError(
+                "topic",
+                topic_id,
+                "not in the topic taxonomy",
+                hint="known topics: " + ", ".join(sorted(self.topics)),
+            ) from None
+
+    def rows_for(self, topic_id: str) -> tuple[AffairRow, ...]:
+        """The rows of a topic, most specific first, then in file order."""
+        return self._by_topic.get(topic_id, ())
+
+    def levels(self, topic_id: str) -> tuple[AuthorityLevel, ...]:
+        """The distinct levels the rows of a topic assign, in level order."""
+        found = {row.level for row in self.rows_for(topic_id)}
+        return tuple(level for level in AuthorityLevel if level in found)
+
+
+def _topic_from(data: Mapping[str, Any]) -> Topic:
+    attributes = {
+        key: Attribute(
+            key=key,
+            name=spec.get("name", key),
+            name_en=spec.get("name_en", key),
+            values=spec.get("values", ()),
+            required=spec.get("required", True),
+        )
+        for key, spec in data.get("attributes", {}).items()
+    }
+    return Topic(
+        id=data.get("id", ""),
+        name=data.get("name", data.get("id", "")),
+        name_en=data.get("name_en", data.get("name", "")),
+        attributes=attributes,
+        matrix_rows=data.get("matrix_rows", ()),
+    )
+
+
+def _row_from(data: Mapping[str, Any], where: str) -> AffairRow:
+    try:
+        when = {key: tuple(value) for key, value in data.get("when", {}).items()}
+        supervisor = data.get("supervisor")
+        return AffairRow(
+            topic=data["topic"],
+            level=data["level"],
+            kind=data["kind"],
+            citation=data.get("citation", ""),
+            certainty=data["certainty"],
+            when=when,
+            region=data.get("region"),
+            alternatives=data.get("alternatives", ()),
+            supervisor=(
+                None
+                if supervisor is None
+                else (AuthorityLevel(supervisor["level"]), supervisor["topic"])
+            ),
+            matrix_row=data.get("matrix_row"),
+            note=data.get("note", ""),
+        )
+    except (KeyError, ValueError, TypeError) as exc:
+        if isinstance(exc, InvalidInputError):
+            raise
+        raise InvalidInputError(where, dict(data), f"an affair row is malformed: {exc}") from None
+
+
+def _read(source: str | Path) -> tuple[dict[str, Any], str]:
+    if isinstance(source, Path):
+        return tomllib.loads(source.read_text(encoding="utf-8")), str(source)
+    return tomllib.loads(source), "<string>"
+
+
+def load_affairs(*extra: str | Path, base: bool = True) -> Affairs:
+    """Load the default affairs table, then apply each ``extra`` TOML (a path or text).
+
+    In an extra file a ``[[topics]]`` entry with a known id replaces that topic and a
+    new id adds one; an ``[[affairs]]`` row with the same topic, ``when`` and ``region``
+    as an earlier row replaces it, any other row is added. Rows are checked: the topic
+    must exist and every ``when`` key and value must be one of the topic's attributes.
+    """
+    sources: list[tuple[dict[str, Any], str]] = []
+    if base:
+        text = files("sp4n.routing").joinpath("data/affairs.toml").read_text("utf-8")
+        sources.append((tomllib.loads(text), "sp4n.routing:data/affairs.toml"))
+    sources.extend(_read(item) for item in extra)
+    topics: dict[str, Topic] = {}
+    rows: dict[tuple[str, tuple[tuple[str, tuple[str, ...]], ...], str | None], AffairRow] = {}
+    for data, where in sources:
+        for entry in data.get("topics", ()):
+            topic = _topic_from(entry)
+            topics[topic.id] = topic
+        for number, entry in enumerate(data.get("affairs", ())):
+            row = _row_from(entry, f"{where} affairs[{number}]")
+            rows[(row.topic, tuple(sorted(row.when.items())), row.region)] = row
+    for row in rows.values():
+        _check_row(row, topics)
+    return Affairs(topics=topics, rows=tuple(rows.values()), sources=tuple(w for _, w in sources))
+
+
+def _check_row(row: AffairRow, topics: Mapping[str, Topic]) -> None:
+    topic = topics.get(row.topic)
+    if topic is None:
+        raise UnknownTopicError("affairs.topic", row.topic, "an affair row names an unknown topic")
+    for key, values in row.when.items():
+        attribute = topic.attributes.get(key)
+        if attribute is None:
+            raise InvalidInputError(
+                f"affairs.when.{key}", values, f"topic {row.topic!r} has no attribute {key!r}"
+            )
+        unknown = [value for value in values if value not in attribute.values]
+        if unknown:
+            raise InvalidInputError(
+                f"affairs.when.{key}", unknown, f"not allowed values of {key} for {row.topic!r}"
+            )
+    if row.supervisor is not None and row.supervisor[1] not in topics:
+        raise UnknownTopicError(
+            "affairs.supervisor.topic", row.supervisor[1], "a supervisor names an unknown topic"
+        )
+
+
+def iter_topics(affairs: Affairs) -> Iterable[Topic]:
+    """Yield the topics of ``affairs`` sorted by id."""
+    return (affairs.topics[key] for key in sorted(affairs.topics))

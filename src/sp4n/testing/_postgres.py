@@ -1,0 +1,165 @@
+"""A throw-away PostgreSQL server for tests and benchmarks: ``initdb`` + ``pg_ctl``.
+
+PostgreSQL refuses to run as root. When the current user is root, the server runs as the
+``postgres`` system user (created with ``useradd`` if missing) through ``runuser``; otherwise
+as the current user. It listens on 127.0.0.1 on a free port, with trust authentication, in a
+temporary directory removed by :meth:`TemporaryPostgres.stop`.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+from types import TracebackType
+
+from sp4n.errors import StoreUnavailableError
+
+__all__ = ["TemporaryPostgres", "find_postgres_bin"]
+
+_SERVICE_USER = "postgres"
+
+
+def find_postgres_bin() -> Path | None:
+    """Return the directory holding ``initdb`` and ``pg_ctl`` (newest version), or ``None``."""
+
+    def version(path: str) -> tuple[int, ...]:
+        return tuple(int(part) for part in re.findall(r"\d+", path))
+
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=version, reverse=True)
+    on_path = shutil.which("initdb")
+    if on_path:
+        candidates.append(on_path)
+    for initdb in candidates:
+        directory = Path(initdb).parent
+        if (directory / "pg_ctl").exists():
+            return directory
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _service_user() -> pwd.struct_passwd | None:
+    """The unprivileged user to run the server as, or ``None`` when we are not root."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        return pwd.getpwnam(_SERVICE_USER)
+    except KeyError:
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+             _SERVICE_USER],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+        return pwd.getpwnam(_SERVICE_USER)
+
+
+class TemporaryPostgres:
+    """A private PostgreSQL cluster; use as a context manager or call start()/stop().
+
+    :param bin_dir: where ``initdb`` and ``pg_ctl`` live; found with
+        :func:`find_postgres_bin` when ``None``.
+    :param durable: keep ``fsync`` on (benchmarks); tests switch it off for speed.
+    """
+
+    def __init__(self, bin_dir: Path | None = None, *, durable: bool = False) -> None:
+        found = bin_dir or find_postgres_bin()
+        if found is None:
+            raise StoreUnavailableError(
+                "postgresql://", "initdb/pg_ctl not found; install Debian's postgresql package"
+            )
+        self.bin_dir = found
+        self.durable = durable
+        self.port = 0
+        self._base: Path | None = None
+        self._user = _service_user()
+
+    @property
+    def base(self) -> Path:
+        """The temporary directory of the cluster (data, socket, log)."""
+        if self._base is None:
+            raise StoreUnavailableError("postgresql://", "the temporary server is not started")
+        return self._base
+
+    def _run(self, *command: str) -> subprocess.CompletedProcess[str]:
+        argv = [str(self.bin_dir / command[0]), *command[1:]]
+        if self._user is not None:
+            argv = ["runuser", "-u", self._user.pw_name, "--", *argv]
+        return subprocess.run(argv, capture_output=True, text=True, check=False, timeout=120)
+
+    def start(self) -> TemporaryPostgres:
+        """Create the cluster and start the server; return ``self``."""
+        self._base = Path(tempfile.mkdtemp(prefix="sp4n-pg-"))
+        if self._user is not None:
+            os.chown(self._base, self._user.pw_uid, self._user.pw_gid)
+        self._base.chmod(0o700)
+        data = self._base / "data"
+        made = self._run(
+            "initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "--no-locale",
+            "-E", "UTF8", "--no-sync",
+        )  # fmt: skip
+        if made.returncode != 0:
+            raise StoreUnavailableError("postgresql://", f"initdb failed: {made.stderr.strip()}")
+        settings = f"-c listen_addresses=127.0.0.1 -c unix_socket_directories={self._base}"
+        if not self.durable:
+            settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        for _attempt in range(5):
+            self.port = _free_port()
+            started = self._run(
+                "pg_ctl", "-D", str(data), "-l", str(self._base / "server.log"), "-w", "-t", "60",
+                "-o", f"-p {self.port} {settings}", "start",
+            )  # fmt: skip
+            if started.returncode == 0:
+                return self
+        log = (self._base / "server.log").read_text(errors="replace")[-2000:]
+        self.stop()
+        raise StoreUnavailableError("postgresql://", f"pg_ctl start failed: {log}")
+
+    def url(self, database: str = "postgres") -> str:
+        """The URL of ``database`` on this server."""
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str | None = None) -> str:
+        """Create an empty database (a fresh name unless given); return its URL."""
+        import psycopg
+        from psycopg import sql
+
+        name = name or f"sp4n_{uuid.uuid4().hex[:12]}"
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+            raise ValueError(f"database name {name!r} must be a plain lower-case identifier")
+        with psycopg.connect(self.url(), autocommit=True) as connection:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return self.url(name)
+
+    def stop(self) -> None:
+        """Stop the server and delete the cluster."""
+        if self._base is None:
+            return
+        data = self._base / "data"
+        if (data / "postmaster.pid").exists():
+            self._run("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(self._base, ignore_errors=True)
+        self._base = None
+
+    def __enter__(self) -> TemporaryPostgres:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -1,0 +1,373 @@
+"""The storage conformance suite: a test-class mixin every storage adapter must pass.
+
+Use it the way the ``holidays`` project uses ``CommonCountryTests``::
+
+    import pytest
+    from sp4n.testing import StoreContract
+
+    class TestMyStore(StoreContract):
+        @pytest.fixture
+        def store(self, tmp_path):
+            store = MyStore(f"mine://{tmp_path}")
+            yield store
+            store.close()
+
+Each test starts from an empty store and checks one promise of
+:class:`sp4n.adapters.Store`: append and load, versions and optimistic concurrency, atomic
+batches, queries and their order, the transactional outbox and its idempotence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from sp4n.adapters import AppendRequest, ComplaintRow, Store
+from sp4n.errors import ConcurrencyError, InvalidInputError, NaiveDatetimeError, NotFoundError
+from sp4n.testing._builders import BASE_TIME, make_event, make_message, make_request, make_row
+
+__all__ = ["StoreContract"]
+
+
+def _state(store: Store, *complaint_ids: str) -> tuple[object, ...]:
+    """Everything observable about some complaints, to prove nothing was written."""
+    streams = tuple((store.version(cid), store.load(cid), store.get(cid)) for cid in complaint_ids)
+    return (*streams, tuple(store.pending_outbox(now=BASE_TIME + timedelta(days=3650), limit=1000)))
+
+
+class StoreContract:
+    """Conformance tests for a :class:`sp4n.adapters.Store`; override the ``store`` fixture."""
+
+    @pytest.fixture
+    def store(self) -> Store:
+        """The store under test, empty; a subclass must override this fixture."""
+        raise NotImplementedError("override the `store` fixture in your StoreContract subclass")
+
+    # -- append and load ---------------------------------------------------------------------
+
+    def test_unknown_complaint_is_empty(self, store: Store) -> None:
+        assert store.load("nope") == ()
+        assert store.version("nope") == 0
+        assert store.get("nope") is None
+        assert store.by_tracking_id("LAP-nope") is None
+        assert store.query() == []
+
+    def test_append_returns_new_version_and_load_round_trips(self, store: Store) -> None:
+        events = [
+            make_event("c1", 1, payload={"title": "Jalan berlubang di Bengkayang", "n": [1, 2]}),
+            make_event("c1", 2, payload={"nested": {"ok": True, "none": None}, "x": 1.5}),
+        ]
+        row = make_row("c1", 2, title="Jalan berlubang — Bengkayang")
+        assert store.append("c1", 0, events, row=row) == 2
+        assert store.load("c1") == tuple(events)
+        assert store.version("c1") == 2
+        assert store.get("c1") == row
+        assert store.by_tracking_id("LAP-c1") == row
+
+    def test_loaded_events_keep_utc_instants_and_actors(self, store: Store) -> None:
+        event = make_event("c1", 1)
+        store.append("c1", 0, [event], row=make_row("c1", 1))
+        (loaded,) = store.load("c1")
+        assert loaded.occurred_at == event.occurred_at
+        assert loaded.occurred_at.utcoffset() == timedelta(0)
+        assert loaded.actor == event.actor
+        assert loaded.id == event.id
+
+    def test_appends_continue_the_stream(self, store: Store) -> None:
+        store.append("c1", 0, [make_event("c1", 1)], row=make_row("c1", 1))
+        version = store.append(
+            "c1", 1, [make_event("c1", 2), make_event("c1", 3)], row=make_row("c1", 3)
+        )
+        assert version == 3
+        assert [event.seq for event in store.load("c1")] == [1, 2, 3]
+        row = store.get("c1")
+        assert row is not None
+        assert row.version == 3
+
+    def test_streams_are_independent(self, store: Store) -> None:
+        store.append("c1", 0, [make_event("c1", 1)], row=make_row("c1", 1))
+        store.append("c2", 0, [make_event("c2", 1)], row=make_row("c2", 1))
+        store.append("c2", 1, [make_event("c2", 2)], row=make_row("c2", 2))
+        assert store.version("c1") == 1
+        assert store.version("c2") == 2
+        assert {event.complaint_id for event in store.load("c2")} == {"c2"}
+
+    # -- optimistic concurrency ----------------------------------------------------------------
+
+    def test_stale_expected_version_raises_and_writes_nothing(self, store: Store) -> None:
+        store.append("c1", 0, [make_event("c1", 1), make_event("c1", 2)], row=make_row("c1", 2))
+        before = _state(store, "c1")
+        with pytest.raises(ConcurrencyError) as info:
+            store.append(
+                "c1",
+                1,
+                [make_event("c1", 2)],
+                row=make_row("c1", 2, status="archived"),
+                outbox=[make_message("c1", 2, id="late")],
+            )
+        assert (info.value.complaint_id, info.value.expected, info.value.actual) == ("c1", 1, 2)
+        assert _state(store, "c1") == before
+
+    def test_second_creation_of_a_stream_conflicts(self, store: Store) -> None:
+        store.append("c1", 0, [make_event("c1", 1)], row=make_row("c1", 1))
+        with pytest.raises(ConcurrencyError) as info:
+            store.append("c1", 0, [make_event("c1", 1)], row=make_row("c1", 1))
+        assert info.value.actual == 1
+        assert len(store.load("c1")) == 1
+
+    def test_expected_version_ahead_of_the_stream_conflicts(self, store: Store) -> None:
+        store.append("c1", 0, [make_event("c1", 1)], row=make_row("c1", 1))
+        with pytest.raises(ConcurrencyError) as info:
+            store.append("c1", 4, [make_event("c1", 5)], row=make_row("c1", 5))
+        assert (info.value.expected, info.value.actual) == (4, 1)
+        assert store.version("c1") == 1
+
+    def test_retry_after_conflict_succeeds(self, store: Store) -> None:
+        store.append("c1", 0, [make_event("c1", 1)], row=make_row("c1", 1))
+        with pytest.raises(ConcurrencyError):
+            store.append("c1", 0, [make_event("c1", 1)], row=make_row("c1", 1))
+        current = store.version("c1")
+        assert store.append("c1", current, [make_event("c1", 2)], row=make_row("c1", 2)) == 2
+
+    # -- invalid appends -----------------------------------------------------------------------
+
+    @pytest.mark.parametrize(
+        ("case", "field"),
+        [
+            ("no events", "events"),
+            ("gap in seq", "events[0].seq"),
+            ("other complaint's event", "events[0].complaint_id"),
+            ("row of another complaint", "row.complaint_id"),
+            ("row at the wrong version", "row.version"),
+            ("message of another event", "outbox[0].event_seq"),
+            ("negative expected version", "expected_version"),
+        ],
+    )
+    def test_inconsistent_append_is_rejected_and_writes_nothing(
+        self, store: Store, case: str, field: str
+    ) -> None:
+        store.append("c1", 0, [make_event("c1", 1)], row=make_row("c1", 1))
+        before = _state(store, "c1", "c2")
+        arguments = {
+            "no events": ("c1", 1, [], make_row("c1", 2), []),
+            "gap in seq": ("c1", 1, [make_event("c1", 3)], make_row("c1", 3), []),
+            "other complaint's event": ("c1", 1, [make_event("c2", 2)], make_row("c1", 2), []),
+            "row of another complaint": ("c1", 1, [make_event("c1", 2)], make_row("c2", 2), []),
+            "row at the wrong version": ("c1", 1, [make_event("c1", 2)], make_row("c1", 7), []),
+            "message of another event": (
+                "c1",
+                1,
+                [make_event("c1", 2)],
+                make_row("c1", 2),
+                [make_message("c1", 1)],
+            ),
+            "negative expected version": ("c1", -1, [make_event("c1", 1)], make_row("c1", 1), []),
+        }[case]
+        complaint_id, expected, events, row, outbox = arguments
+        with pytest.raises(InvalidInputError) as info:
+            store.append(complaint_id, expected, events, row=row, outbox=outbox)
+        assert info.value.field == field
+        assert _state(store, "c1", "c2") == before
+
+    def test_tracking_id_belongs_to_one_complaint(self, store: Store) -> None:
+        store.append("c1", 0, [make_event("c1", 1)], row=make_row("c1", 1, tracking_id="LAP-1"))
+        before = _state(store, "c1", "c2")
+        with pytest.raises(InvalidInputError, match="tracking"):
+            store.append("c2", 0, [make_event("c2", 1)], row=make_row("c2", 1, tracking_id="LAP-1"))
+        assert _state(store, "c1", "c2") == before
+        row = store.by_tracking_id("LAP-1")
+        assert row is not None
+        assert row.complaint_id == "c1"
+
+    def test_event_ids_are_unique_across_the_store(self, store: Store) -> None:
+        first = make_event("c1", 1)
+        store.append("c1", 0, [first], row=make_row("c1", 1))
+        copy = make_event("c2", 1)
+        clash = type(copy)(
+            complaint_id="c2",
+            seq=1,
+            type=copy.type,
+            occurred_at=copy.occurred_at,
+            actor=copy.actor,
+            payload=copy.payload,
+            id=first.id,
+        )
+        with pytest.raises(InvalidInputError, match="event ids are unique"):
+            store.append("c2", 0, [clash], row=make_row("c2", 1))
+        assert store.version("c2") == 0
+
+    # -- batches -------------------------------------------------------------------------------
+
+    def test_append_many_returns_each_new_version(self, store: Store) -> None:
+        versions = store.append_many(
+            [make_request("c1", 0, 3), make_request("c2", 0, 1), make_request("c3", 0, 2)]
+        )
+        assert versions == (3, 1, 2)
+        assert [store.version(cid) for cid in ("c1", "c2", "c3")] == [3, 1, 2]
+        assert store.append_many([]) == ()
+
+    def test_append_many_is_all_or_nothing(self, store: Store) -> None:
+        store.append_many([make_request("c3", 0, 1)])
+        before = _state(store, "c1", "c2", "c3")
+        with pytest.raises(ConcurrencyError) as info:
+            store.append_many(
+                [make_request("c1", 0, 2), make_request("c2", 0, 1), make_request("c3", 0, 1)]
+            )
+        assert info.value.complaint_id == "c3"
+        assert _state(store, "c1", "c2", "c3") == before
+
+    def test_append_many_rejects_a_complaint_twice(self, store: Store) -> None:
+        with pytest.raises(InvalidInputError, match="twice"):
+            store.append_many([make_request("c1", 0, 1), make_request("c1", 1, 1)])
+        assert store.version("c1") == 0
+
+    # -- queries -------------------------------------------------------------------------------
+
+    @pytest.fixture
+    def populated(self, store: Store) -> Store:
+        """Six complaints across regions, agencies, statuses and due dates."""
+        rows: dict[str, dict[str, Any]] = {
+            "a1": {"region": "61.07", "agency": "dpu-bky", "status": "forwarded",
+                   "next_due": date(2026, 3, 4), "title": "Jalan RUSAK parah"},
+            "a2": {"region": "61.07.01", "agency": "dpu-bky", "status": "verified",
+                   "next_due": date(2026, 3, 10), "title": "Lampu jalan mati"},
+            "a3": {"region": "61.71", "agency": "dinkes-ptk", "status": "forwarded",
+                   "next_due": date(2026, 3, 3), "title": "Puskesmas tutup"},
+            "a4": {"region": "61.07", "agency": None, "status": "submitted",
+                   "next_due": None, "title": "Sampah menumpuk"},
+            "a5": {"region": "51.03", "agency": "dpu-bdg", "status": "completed",
+                   "next_due": None, "title": "jalan rusak di Badung"},
+            "a6": {"region": "61.1", "agency": "x", "status": "forwarded",
+                   "next_due": date(2026, 3, 4), "title": "Antrean"},
+        }  # fmt: skip
+        store.append_many(
+            [
+                AppendRequest(cid, 0, (make_event(cid, 1),), make_row(cid, 1, **changes))
+                for cid, changes in reversed(list(rows.items()))
+            ]
+        )
+        return store
+
+    @staticmethod
+    def _ids(rows: Sequence[ComplaintRow]) -> list[str]:
+        return [row.complaint_id for row in rows]
+
+    def test_query_without_filters_lists_by_complaint_id(self, populated: Store) -> None:
+        assert self._ids(populated.query()) == ["a1", "a2", "a3", "a4", "a5", "a6"]
+
+    def test_query_by_status_and_agency(self, populated: Store) -> None:
+        assert self._ids(populated.query(status="forwarded")) == ["a1", "a3", "a6"]
+        assert self._ids(populated.query(agency="dpu-bky")) == ["a1", "a2"]
+        assert self._ids(populated.query(status="forwarded", agency="dpu-bky")) == ["a1"]
+        assert populated.query(status="archived") == []
+
+    def test_query_by_region_prefix_orders_by_region(self, populated: Store) -> None:
+        assert self._ids(populated.query(region_prefix="61.07")) == ["a1", "a4", "a2"]
+        assert self._ids(populated.query(region_prefix="61")) == ["a1", "a4", "a2", "a6", "a3"]
+        assert self._ids(populated.query(region_prefix="5")) == ["a5"]
+        assert populated.query(region_prefix="62") == []
+
+    def test_overdue_is_strictly_before_the_date_and_ordered_by_due(self, populated: Store) -> None:
+        assert self._ids(populated.query(overdue_as_of=date(2026, 3, 4))) == ["a3"]
+        assert self._ids(populated.query(overdue_as_of=date(2026, 3, 5))) == ["a3", "a1", "a6"]
+        assert self._ids(
+            populated.query(overdue_as_of=date(2026, 3, 5), region_prefix="61.07")
+        ) == ["a1"]
+        assert populated.query(overdue_as_of=date(2026, 3, 3)) == []
+
+    def test_title_search_is_case_insensitive(self, populated: Store) -> None:
+        assert self._ids(populated.query(title_contains="jalan rusak")) == ["a1", "a5"]
+        assert self._ids(populated.query(title_contains="JALAN")) == ["a1", "a2", "a5"]
+        assert populated.query(title_contains="50%_") == []
+
+    def test_limit_and_offset_page_through_results(self, populated: Store) -> None:
+        assert self._ids(populated.query(limit=2)) == ["a1", "a2"]
+        assert self._ids(populated.query(limit=2, offset=2)) == ["a3", "a4"]
+        assert populated.query(offset=10) == []
+        with pytest.raises(InvalidInputError, match="limit"):
+            populated.query(limit=0)
+        with pytest.raises(InvalidInputError, match="offset"):
+            populated.query(offset=-1)
+
+    def test_projection_follows_the_latest_append(self, populated: Store) -> None:
+        populated.append(
+            "a1",
+            1,
+            [make_event("a1", 2)],
+            row=make_row("a1", 2, status="followed_up", next_due=None, region="61.07"),
+        )
+        assert "a1" not in self._ids(populated.query(status="forwarded"))
+        assert "a1" in self._ids(populated.query(status="followed_up"))
+        assert "a1" not in self._ids(populated.query(overdue_as_of=date(2030, 1, 1)))
+
+    # -- outbox --------------------------------------------------------------------------------
+
+    def test_outbox_is_written_with_the_events(self, store: Store) -> None:
+        message = make_message("c1", 1)
+        store.append("c1", 0, [make_event("c1", 1)], row=make_row("c1", 1), outbox=[message])
+        assert store.pending_outbox(now=BASE_TIME + timedelta(days=1)) == [message]
+
+    def test_pending_outbox_is_oldest_first_and_limited(self, store: Store) -> None:
+        messages = [
+            make_message("c1", 3, id="m3", created_at=BASE_TIME + timedelta(minutes=1)),
+            make_message("c1", 1, id="m1", created_at=BASE_TIME),
+            make_message("c1", 2, id="m2", created_at=BASE_TIME),
+        ]
+        events = [make_event("c1", seq) for seq in (1, 2, 3)]
+        store.append("c1", 0, events, row=make_row("c1", 3), outbox=messages)
+        now = BASE_TIME + timedelta(hours=1)
+        assert [m.id for m in store.pending_outbox(now=now)] == ["m1", "m2", "m3"]
+        assert [m.id for m in store.pending_outbox(now=now, limit=2)] == ["m1", "m2"]
+
+    def test_failed_message_waits_until_retry_at(self, store: Store) -> None:
+        store.append(
+            "c1", 0, [make_event("c1", 1)], row=make_row("c1", 1), outbox=[make_message("c1", 1)]
+        )
+        (message,) = store.pending_outbox(now=BASE_TIME)
+        retry_at = BASE_TIME + timedelta(minutes=5)
+        store.mark_failed(message.id, error="SMTP 451 coba lagi", retry_at=retry_at)
+        assert store.pending_outbox(now=retry_at - timedelta(seconds=1)) == []
+        (again,) = store.pending_outbox(now=retry_at)
+        assert (again.attempts, again.retry_at, again.last_error) == (
+            1,
+            retry_at,
+            "SMTP 451 coba lagi",
+        )
+        store.mark_failed(message.id, error="again", retry_at=retry_at)
+        assert store.pending_outbox(now=retry_at)[0].attempts == 2
+
+    def test_delivery_is_recorded_once_and_never_handed_out_again(self, store: Store) -> None:
+        store.append(
+            "c1", 0, [make_event("c1", 1)], row=make_row("c1", 1), outbox=[make_message("c1", 1)]
+        )
+        (message,) = store.pending_outbox(now=BASE_TIME)
+        store.mark_delivered(message.id, at=BASE_TIME + timedelta(seconds=1))
+        store.mark_delivered(message.id, at=BASE_TIME + timedelta(seconds=9))
+        store.mark_failed(message.id, error="late failure report", retry_at=BASE_TIME)
+        assert store.pending_outbox(now=BASE_TIME + timedelta(days=30)) == []
+
+    def test_enqueueing_the_same_message_id_keeps_one(self, store: Store) -> None:
+        first = make_message("c1", 1, id="notify-once")
+        store.append("c1", 0, [make_event("c1", 1)], row=make_row("c1", 1), outbox=[first])
+        second = make_message("c1", 2, id="notify-once", template="other")
+        store.append("c1", 1, [make_event("c1", 2)], row=make_row("c1", 2), outbox=[second])
+        assert store.pending_outbox(now=BASE_TIME + timedelta(days=1)) == [first]
+
+    def test_unknown_message_is_a_typed_error(self, store: Store) -> None:
+        with pytest.raises(NotFoundError, match="no-such"):
+            store.mark_delivered("no-such", at=BASE_TIME)
+        with pytest.raises(NotFoundError, match="no-such"):
+            store.mark_failed("no-such", error="x", retry_at=BASE_TIME)
+
+    def test_outbox_rejects_naive_instants(self, store: Store) -> None:
+        with pytest.raises(NaiveDatetimeError):
+            store.pending_outbox(now=datetime(2026, 3, 2, 9, 0))  # noqa: DTZ001
+        store.append(
+            "c1", 0, [make_event("c1", 1)], row=make_row("c1", 1), outbox=[make_message("c1", 1)]
+        )
+        with pytest.raises(NaiveDatetimeError):
+            store.mark_failed("c1:1:reporter", error="x", retry_at=datetime(2026, 3, 2))  # noqa: DTZ001
+        assert store.pending_outbox(now=datetime(2026, 3, 3, tzinfo=UTC))[0].attempts == 0

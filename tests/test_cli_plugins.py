@@ -1,0 +1,48 @@
+"""``sp4n plugins``: what is loaded, which hooks, and from where."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+
+from sp4n.cli import COMMANDS, _plugins
+
+
+def run(*argv: str) -> int:
+    parser = argparse.ArgumentParser(prog="sp4n")
+    _plugins.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["plugins", *argv])
+    status: int = args.func(args)
+    return status
+
+
+def test_plugins_is_a_command() -> None:
+    assert "plugins" in COMMANDS
+
+
+def test_plugins_json_lists_builtins_hooks_and_sources(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("--json") == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert set(payload) == {"plugins", "storage", "default_store_url"}
+    builtins = {p["name"]: p for p in payload["plugins"] if p["source"] == "builtin"}
+    assert set(builtins) == {
+        "sp4n.adapters._memory",
+        "sp4n.adapters._sqlite",
+        "sp4n.adapters._postgres",
+    }
+    assert builtins["sp4n.adapters._sqlite"]["hooks"] == ["sp4n_register_storage"]
+    assert builtins["sp4n.adapters._sqlite"]["distribution"] is None
+    schemes = {row["scheme"]: row["plugin"] for row in payload["storage"]}
+    assert schemes["sqlite"] == "sp4n.adapters._sqlite"
+    assert schemes["memory"] == "sp4n.adapters._memory"
+    assert payload["default_store_url"] == "sqlite:///sp4n.db"
+
+
+def test_plugins_text_names_every_plugin(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run() == 0
+    out = capsys.readouterr().out
+    assert "sp4n.adapters._postgres  (builtin; module sp4n.adapters._postgres)" in out
+    assert "    sp4n_register_storage" in out
+    assert "storage schemes: memory://" in out
