@@ -274,6 +274,22 @@ def test_a_reply_stops_t3_and_the_next_follow_up_starts_it_from_zero() -> None:
     assert c.deadline.due_date == d("2026-02-24")  # 10 WD skipping 16-17 Feb
 
 
+def test_asking_for_information_after_a_follow_up_stops_t3_and_the_answer_reopens_t2() -> None:
+    history = [
+        ev("forwarded", "2026-02-02"),
+        ev("followed_up", "2026-02-03"),
+        ev("info_requested", "2026-02-04", question="foto?"),
+    ]
+    t3 = clock("T3", history, "2026-03-02")
+    assert (t3.status, t3.stopped_by) == (ClockStatus.STOPPED, "info_requested")
+    assert due_actions(POLICY, history, CAL, now=at("2026-03-02")) == ()
+    history.append(ev("info_provided", "2026-02-05", text="terlampir"))
+    t2 = clock("T2", history, "2026-02-05")
+    assert (t2.cycle, t2.status) == (2, ClockStatus.RUNNING)
+    assert t2.deadline is not None
+    assert t2.deadline.due_date == d("2026-02-12")
+
+
 def test_escalation_actions_stop_once_an_escalation_names_the_rule() -> None:
     history = [ev("submitted", "2026-02-02")]
     now = at("2026-02-09")
