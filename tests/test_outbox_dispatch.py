@@ -156,3 +156,25 @@ def test_log_is_the_default_notifier(store: Store) -> None:
 def test_notification_of_requires_rendered_fields() -> None:
     with pytest.raises(InvalidInputError, match=r"payload\.address"):
         notification_of(make_message("c", 1, payload={"subject": "s", "body": "b"}))
+
+
+def test_outbox_command_lists_undelivered_and_parked(
+    tmp_path: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sp4n.cli import main
+
+    url = f"sqlite:///{tmp_path}/cli.db"
+    store = open_store(url)
+    try:
+        [first, second] = _enqueue(store, 2)
+        store.mark_failed(second, error="HTTP 410", retry_at=PARKED)
+    finally:
+        store.close()
+    assert main(["outbox", "--db", url, "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    by_id = {item["id"]: item for item in document["undelivered"]}
+    assert set(by_id) == {first, second}
+    assert by_id[second]["parked"] is True
+    assert by_id[second]["last_error"] == "HTTP 410"
+    assert main(["outbox", "--db", url]) == 0
+    assert "2 undelivered" in capsys.readouterr().out

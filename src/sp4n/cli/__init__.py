@@ -26,6 +26,7 @@ COMMANDS: tuple[str, ...] = (
     "topics",
     "region",
     "plugins",
+    "outbox",
 )
 
 EXIT_BAD_INPUT = 2
