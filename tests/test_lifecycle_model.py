@@ -229,7 +229,7 @@ def test_guards_refuse_with_a_reason() -> None:
     forwarded = complaint_in(Status.FORWARDED)
     liaison = actor_for(Role.LIAISON, forwarded)
     at = forwarded.history[-1].occurred_at
-    with pytest.raises(TransitionError, match="exceeds the cap of 14"):
+    with pytest.raises(TransitionError, match="exceeds the cap of 7"):
         apply(
             forwarded,
             "extended",
@@ -310,3 +310,13 @@ def test_events_round_trip_through_dicts() -> None:
     c = complaint_in(Status.COMPLETED)
     again = replay([Event.from_dict(e.to_dict()) for e in c.history])
     assert again == c
+
+
+def test_default_extension_caps_match_the_lapor_policy() -> None:
+    from sp4n.lifecycle import DEFAULT_RULES
+    from sp4n.sla import load_policy
+
+    caps = [r.extension for r in load_policy().rules if r.extension is not None]
+    assert caps
+    assert DEFAULT_RULES.max_extensions == max(c.max_times for c in caps)
+    assert DEFAULT_RULES.max_extension_working_days == max(c.max_working_days for c in caps)

@@ -106,6 +106,7 @@ SCENARIO = (
     EventType.INFO_PROVIDED,
     EventType.FOLLOWED_UP,
     EventType.REPORTER_REPLIED,
+    EventType.FOLLOWED_UP,
     EventType.COMPLETED,
     EventType.RATED,
 )

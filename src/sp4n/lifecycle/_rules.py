@@ -59,18 +59,20 @@ class ReferralPolicy(enum.StrEnum):
 
 @attrs.frozen(kw_only=True)
 class LifecycleRules:
-    """Knobs the regulations leave open; defaults per decisions 0040-0042 (all [I])."""
+    """Knobs the regulations leave open; defaults per decisions 0040-0042.
 
-    max_extensions: int = 2
+    The extension caps default to the `lapor` policy's tier caps (one extension of at
+    most 7 working days, SIPPN service standards [R]); a test keeps them in step.
+    """
+
+    max_extensions: int = 1
     """How many times one complaint's handling may be extended."""
-    max_extension_working_days: int = 14
+    max_extension_working_days: int = 7
     """Most extra working days a single extension may grant."""
     max_reopenings: int = 1
     """How many times a completed complaint may be reopened."""
     referral: ReferralPolicy = attrs.field(default=ReferralPolicy.RESTART, converter=ReferralPolicy)
     """Forwarding clock after a return (decision 0042)."""
-    completion_silence_working_days: int = 10
-    """Working days of silence after a follow-up before automatic completion (T3)."""
 
 
 DEFAULT_RULES = LifecycleRules()

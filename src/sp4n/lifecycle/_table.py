@@ -236,8 +236,11 @@ LAPOR_TABLE = TransitionTable(
         *_rows(_AGENCY, E.RETURNED, [R.LIAISON], S.RETURNED),
         *_rows(_AGENCY, E.EXTENDED, [R.LIAISON, R.ADMIN], None, "within_extension_caps"),
         # Conversation
-        *_rows([*_AGENCY, S.FOLLOWED_UP], E.REPORTER_REPLIED, [R.REPORTER]),
-        *_rows([*_AGENCY, S.FOLLOWED_UP], E.ADMIN_REPLIED, [R.ADMIN]),
+        *_rows(_AGENCY, E.REPORTER_REPLIED, [R.REPORTER]),
+        *_rows(_AGENCY, E.ADMIN_REPLIED, [R.ADMIN]),
+        # a reply to a follow-up hands the complaint back to the agency (T2 reopens, T3 stops)
+        *_rows([S.FOLLOWED_UP], E.REPORTER_REPLIED, [R.REPORTER], S.IN_PROGRESS),
+        *_rows([S.FOLLOWED_UP], E.ADMIN_REPLIED, [R.ADMIN], S.IN_PROGRESS),
         # Closing, feedback, reopening
         *_rows([S.FOLLOWED_UP], E.COMPLETED, [R.SYSTEM, R.REPORTER, R.ADMIN], S.COMPLETED),
         *_rows([S.COMPLETED], E.RATED, [R.REPORTER], None, "not_rated_yet"),
