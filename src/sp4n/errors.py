@@ -39,6 +39,7 @@ __all__ = [
     "StoreUnavailableError",
     "TransitionError",
     "UnknownAgencyError",
+    "UnknownComplaintError",
     "UnknownPolicyError",
     "UnknownRegionError",
     "UnknownRuleError",
@@ -165,6 +166,24 @@ class UnknownAgencyError(NotFoundError):
 
     .. versionadded:: 0.1
     """
+
+
+class UnknownComplaintError(NotFoundError):
+    """No complaint has the tracking id or complaint id a caller gave.
+
+    ``ref`` is the reference as given.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, ref: object) -> None:
+        self.ref = ref
+        super().__init__(
+            "ref",
+            ref,
+            "no complaint has this tracking id or complaint id",
+            hint="tracking ids look like LAPOR-2026-XXXX-XXXXC",
+        )
 
 
 class InvalidWorkflowDefinition(Sp4nError):  # noqa: N818 - name from the house style
