@@ -261,6 +261,7 @@ def test_each_time_zone_near_midnight_utc(region: str | None, zone: str, local: 
     due = calendar.add_working_days(start, 3)
     assert due == (d("2026-03-05") if local == "2026-03-02" else d("2026-03-06"))
     midnight = calendar.start_of_day(due)
+    assert calendar.start_of_day(d("2101-01-01")).year == 2101  # due_at of a 2100-12-31 due date
     assert midnight.tzinfo == ZoneInfo(zone)
     assert (midnight.hour, midnight.minute) == (0, 0)
 
