@@ -19,9 +19,11 @@ from sp4n.lifecycle import SYSTEM_ACTOR, Actor, Event, Role
 from sp4n.sla import (
     ClockStatus,
     OnExpiry,
+    Overlay,
     SlaClock,
     Unit,
     WorkingCalendar,
+    deadline_moves,
     due_actions,
     evaluate_clock,
     evaluate_clocks,
@@ -509,3 +511,31 @@ def test_clock_to_dict_is_json_ready() -> None:
     data = clock("tier_simple", history, "2026-02-03").to_dict()
     assert json.loads(json.dumps(data))["deadline"]["due_date"] == "2026-02-20"
     assert data["extensions"][0]["granted"] == 7
+
+
+def test_a_calendar_revision_reports_each_moved_deadline() -> None:
+    def overlay(kind: str, revision: str) -> Overlay:
+        return Overlay(
+            date="2025-08-18",
+            kind=kind,
+            reason="Cuti Bersama Hari Kemerdekaan" if kind == "joint_leave" else "Hari kerja",
+            reason_en="Independence Day joint leave" if kind == "joint_leave" else "Working day",
+            source="SKB 3 Menteri",
+            revision=revision,
+        )
+
+    first_skb = CAL.with_overlays(overlay("workday", "skb-2025.1"))
+    revised = first_skb.with_overlays(overlay("joint_leave", "skb-2025.2"))
+    history = [ev("submitted", "2025-08-14"), ev("forwarded", "2025-08-14", 15)]
+    now = at("2025-08-15")
+    before = evaluate_clocks(POLICY, history, first_skb, now=now)
+    after = evaluate_clocks(POLICY, history, revised, now=now)
+    (move,) = deadline_moves(before, after)  # T1 is stopped; only the open T2 moves
+    assert move.payload() == {
+        "rule_id": "T2",
+        "old_due": "2025-08-21",
+        "new_due": "2025-08-22",
+        "revision": "skb-2025.2",
+    }
+    assert "skb-2025.2" in move.change.message("en")
+    assert deadline_moves(after, after) == ()

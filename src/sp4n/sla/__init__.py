@@ -1,6 +1,6 @@
 """Indonesian working-day calendars, SLA rules as data, clocks and deadlines."""
 
-from sp4n.sla._actions import DueAction, due_actions
+from sp4n.sla._actions import DeadlineMove, DueAction, deadline_moves, due_actions
 from sp4n.sla._calendar import WorkingCalendar
 from sp4n.sla._clocks import ClockStatus, Deadline, Extension, SlaClock, TimedEvent
 from sp4n.sla._days import DayKind, SkippedDay
@@ -18,6 +18,7 @@ __all__ = [
     "DayKind",
     "Deadline",
     "DeadlineChange",
+    "DeadlineMove",
     "DueAction",
     "Explanation",
     "Extension",
@@ -33,6 +34,7 @@ __all__ = [
     "TimedEvent",
     "Unit",
     "WorkingCalendar",
+    "deadline_moves",
     "due_actions",
     "evaluate_clock",
     "evaluate_clocks",

@@ -19,10 +19,11 @@ from sp4n._time import require_aware
 from sp4n.sla._calendar import WorkingCalendar
 from sp4n.sla._clocks import ClockStatus, SlaClock, TimedEvent
 from sp4n.sla._engine import evaluate_clocks
+from sp4n.sla._explain import DeadlineChange, compare
 from sp4n.sla._policy import Policy
 from sp4n.sla._rules import OnExpiry
 
-__all__ = ["DueAction", "due_actions"]
+__all__ = ["DeadlineMove", "DueAction", "deadline_moves", "due_actions"]
 
 ESCALATED = "escalated"
 
@@ -98,3 +99,41 @@ def due_actions(
             )
         )
     return tuple(sorted(actions, key=lambda a: (a.due_at, a.rule_id)))
+
+
+@attrs.frozen
+class DeadlineMove:
+    """An open clock whose due date changed between two evaluations (a calendar revision)."""
+
+    rule_id: str
+    cycle: int
+    change: DeadlineChange
+
+    def payload(self) -> dict[str, str]:
+        """The payload of the ``deadline_moved`` event that records it."""
+        return {"rule_id": self.rule_id, **self.change.as_payload()}
+
+
+def deadline_moves(
+    before: Sequence[SlaClock], after: Sequence[SlaClock]
+) -> tuple[DeadlineMove, ...]:
+    """Open clocks whose due date differs between ``before`` and ``after``.
+
+    ``before`` is typically the evaluation under the calendar a deadline was first computed
+    with and ``after`` the same history under the revised calendar (a new SKB): each move
+    says from which date to which, and by which revision, so nothing changes silently.
+    Only clocks in the same cycle in both evaluations are compared.
+    """
+    old = {clock.rule.id: clock for clock in before}
+    moves = []
+    for clock in after:
+        previous = old.get(clock.rule.id)
+        if previous is None or previous.cycle != clock.cycle or not clock.open:
+            continue
+        if previous.deadline is None or clock.deadline is None:
+            continue
+        if previous.deadline.due_date == clock.deadline.due_date:
+            continue
+        change = compare(previous.deadline.explanation, clock.deadline.explanation)
+        moves.append(DeadlineMove(rule_id=clock.rule.id, cycle=clock.cycle, change=change))
+    return tuple(moves)
