@@ -90,7 +90,8 @@ def render(text: str, affairs: Affairs | None = None) -> str:
         pattern = re.compile(
             rf"(<!-- BEGIN {name} -->\n)(?:.*?\n)?(<!-- END {name} -->)", flags=re.DOTALL
         )
-        text = pattern.sub(lambda m, b=build: m.group(1) + b(table) + "\n" + m.group(2), text)
+        replacement = r"\g<1>" + build(table).replace("\\", "\\\\") + "\n" + r"\g<2>"
+        text = pattern.sub(replacement, text)
     return text
 
 
