@@ -1,5 +1,73 @@
 """The complaint lifecycle: events, the transition table, roles and privacy."""
 
 from sp4n.lifecycle._events import SCHEMA_VERSION, SYSTEM_ACTOR, Actor, Event, EventType, Role
+from sp4n.lifecycle._ids import complaint_uuid, event_id, tracking_id_for, tracking_id_is_valid
+from sp4n.lifecycle._machine import allowed_events, apply, replay, submit
+from sp4n.lifecycle._model import (
+    Attachment,
+    Complaint,
+    ComplaintDraft,
+    Kind,
+    Location,
+    Reporter,
+    Tier,
+    Visibility,
+)
+from sp4n.lifecycle._privacy import public_view, render_notification, view_for
+from sp4n.lifecycle._roles import can_read, in_region
+from sp4n.lifecycle._rules import (
+    DEFAULT_RULES,
+    GUARDS,
+    ArchiveReason,
+    EscalationTarget,
+    LifecycleRules,
+    ReferralPolicy,
+)
+from sp4n.lifecycle._status import Status
+from sp4n.lifecycle._table import LAPOR_TABLE, Transition, TransitionTable
 
-__all__ = ["SCHEMA_VERSION", "SYSTEM_ACTOR", "Actor", "Event", "EventType", "Role"]
+__all__ = [
+    "DEFAULT_RULES",
+    "GUARDS",
+    "LAPOR_TABLE",
+    "SCHEMA_VERSION",
+    "SYSTEM_ACTOR",
+    "Actor",
+    "ArchiveReason",
+    "Attachment",
+    "Complaint",
+    "ComplaintDraft",
+    "EscalationTarget",
+    "Event",
+    "EventType",
+    "Kind",
+    "LifecycleRules",
+    "Location",
+    "ReferralPolicy",
+    "Reporter",
+    "Role",
+    "Status",
+    "Tier",
+    "Transition",
+    "TransitionTable",
+    "Visibility",
+    "allowed_events",
+    "apply",
+    "can_read",
+    "complaint_uuid",
+    "event_id",
+    "in_region",
+    "public_view",
+    "render_notification",
+    "replay",
+    "submit",
+    "to_mermaid",
+    "tracking_id_for",
+    "tracking_id_is_valid",
+    "view_for",
+]
+
+
+def to_mermaid(table: TransitionTable = LAPOR_TABLE, *, lang: str = "id") -> str:
+    """The transition table as a Mermaid state diagram (see docs/lifecycle.md)."""
+    return table.to_mermaid(lang=lang)

@@ -137,7 +137,7 @@ def _check_seq(instance: Event, attribute: attrs.Attribute[int], value: int) -> 
         raise InvalidInputError("seq", value, "event sequence numbers start at 1")
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # a __dict__ lets the lifecycle build events in one step
 class Event:
     """One immutable fact in a complaint's history.
 
@@ -166,6 +166,36 @@ class Event:
             "payload": dict(self.payload),
             "schema_version": self.schema_version,
         }
+
+    @classmethod
+    def _trusted(
+        cls,
+        complaint_id: str,
+        seq: int,
+        type: str,
+        occurred_at: datetime,
+        actor: Actor,
+        payload: Mapping[str, Any],
+        id: str,
+    ) -> Event:
+        """Build an event from values already checked (``occurred_at`` in UTC, payload
+        normalised), skipping the converters; used by the lifecycle's hot path."""
+        event = object.__new__(cls)
+        object.__setattr__(
+            event,
+            "__dict__",
+            {
+                "complaint_id": complaint_id,
+                "seq": seq,
+                "type": type,
+                "occurred_at": occurred_at,
+                "actor": actor,
+                "payload": MappingProxyType(payload),
+                "id": id,
+                "schema_version": SCHEMA_VERSION,
+            },
+        )
+        return event
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Event:

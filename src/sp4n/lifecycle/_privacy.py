@@ -1,0 +1,200 @@
+"""Redacted projections of a complaint and notification texts (privacy in three tiers).
+
+- ``public``: in the public feed with the reporter's name; contact details never leave
+  the case file of the reporter and sp4n itself.
+- ``anonymous`` (anonim): in the public feed; the reporter's identity (id, name,
+  e-mail, phone) is hidden from everyone but the reporter and sp4n, the LAPOR!
+  admin and the handling agency included. They reach the reporter through the
+  relay handle (``pelapor@<tracking id>``), which sp4n delivers.
+- ``confidential`` (rahasia): never in the public feed (:func:`public_view` returns
+  ``None``); the admin and the handling agency see the reporter.
+
+Views are read-only mappings of JSON-ready values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from sp4n.errors import InvalidInputError, PermissionDenied
+from sp4n.lifecycle._events import Actor, Event, EventType, Role
+from sp4n.lifecycle._model import Complaint, Visibility
+from sp4n.lifecycle._roles import can_read
+
+__all__ = ["public_view", "render_notification", "view_for"]
+
+_ANONYMOUS_NAME = {"id": "Anonim", "en": "Anonymous"}
+
+
+def _reporter_for(complaint: Complaint, *, full: bool, public: bool) -> dict[str, Any]:
+    reporter = complaint.reporter
+    if full:
+        return reporter.to_dict()
+    if complaint.visibility is Visibility.ANONYMOUS:
+        return {"anonymous": True, "handle": None if public else complaint.relay_handle}
+    if public:
+        return {"anonymous": False, "name": reporter.name}
+    return {"anonymous": False, **reporter.to_dict()}
+
+
+def _event_view(
+    complaint: Complaint, event: Event, reporter: Mapping[str, Any], *, public: bool
+) -> dict[str, Any]:
+    actor = event.actor
+    shown: dict[str, Any] = {"role": actor.role.value}
+    if actor.agency:
+        shown["agency"] = actor.agency
+    if not public:
+        if actor.role is Role.REPORTER:
+            shown["id"] = reporter.get("id") or reporter.get("handle")
+        else:
+            shown["id"] = actor.id
+    payload = dict(event.payload)
+    if "reporter" in payload:
+        payload["reporter"] = dict(reporter)
+    return {
+        "seq": event.seq,
+        "type": event.type,
+        "occurred_at": event.occurred_at.isoformat(),
+        "actor": shown,
+        "payload": payload,
+    }
+
+
+def _project(complaint: Complaint, *, full: bool, public: bool) -> Mapping[str, Any]:
+    reporter = _reporter_for(complaint, full=full, public=public)
+    view: dict[str, Any] = {
+        "complaint_id": complaint.complaint_id,
+        "tracking_id": complaint.tracking_id,
+        "kind": complaint.kind.value,
+        "title": complaint.title,
+        "body": complaint.body,
+        "region": complaint.region,
+        "topic": complaint.topic,
+        "channel": complaint.channel,
+        "visibility": complaint.visibility.value,
+        "status": complaint.status.value,
+        "status_label": complaint.status.label,
+        "status_label_en": complaint.status.label_en,
+        "agency": complaint.agency,
+        "tier": None if complaint.tier is None else complaint.tier.value,
+        "submitted_at": complaint.submitted_at.isoformat(),
+        "rating": complaint.rating,
+        "location": None if complaint.location is None else complaint.location.to_dict(),
+        "attachments": [a.to_dict() for a in complaint.attachments],
+        "reporter": reporter,
+        "version": complaint.version,
+        "history": [_event_view(complaint, e, reporter, public=public) for e in complaint.history],
+    }
+    if public:
+        for attachment in view["attachments"]:
+            attachment.pop("ref")
+    else:
+        view["returned_by"] = list(complaint.returned_by)
+        view["escalations"] = list(complaint.escalations)
+    return MappingProxyType(view)
+
+
+def view_for(complaint: Complaint, actor: Actor) -> Mapping[str, Any]:
+    """The case file as ``actor`` may see it; :class:`PermissionDenied` if they may not.
+
+    The reporter and sp4n (role ``system``) see everything; other roles see the
+    reporter's details unless the complaint is anonymous, in which case they see only
+    the relay handle.
+    """
+    if not can_read(complaint, actor):
+        raise PermissionDenied(
+            actor.role.value, actor.scope, "read", "this complaint is outside their scope"
+        )
+    full = actor.role in (Role.REPORTER, Role.SYSTEM)
+    return _project(complaint, full=full, public=False)
+
+
+def public_view(complaint: Complaint) -> Mapping[str, Any] | None:
+    """The complaint as the public feed shows it, or ``None`` for a confidential one.
+
+    Never contains a reporter id, e-mail or phone number, nor any official's id.
+    """
+    if complaint.visibility is Visibility.CONFIDENTIAL:
+        return None
+    return _project(complaint, full=False, public=True)
+
+
+# -- notifications ------------------------------------------------------------------------------
+
+_TEMPLATES: dict[str, tuple[str, str]] = {
+    EventType.SUBMITTED: (
+        "Laporan {tracking} \u201c{title}\u201d telah diterima dan menunggu verifikasi.",
+        "Report {tracking} \u201c{title}\u201d was received and awaits verification.",
+    ),
+    EventType.VERIFIED: (
+        "Laporan {tracking} \u201c{title}\u201d telah diverifikasi.",
+        "Report {tracking} \u201c{title}\u201d has been verified.",
+    ),
+    EventType.HELD: (
+        "Laporan {tracking} ditunda: {detail}. Mohon lengkapi laporan Anda.",
+        "Report {tracking} is on hold: {detail}. Please complete your report.",
+    ),
+    EventType.ARCHIVED: (
+        "Laporan {tracking} diarsipkan (alasan: {detail}).",
+        "Report {tracking} was archived (reason: {detail}).",
+    ),
+    EventType.FORWARDED: (
+        "Laporan {tracking} \u201c{title}\u201d diteruskan ke {agency}. Pelapor: {reporter}.",
+        "Report {tracking} \u201c{title}\u201d was forwarded to {agency}. Reporter: {reporter}.",
+    ),
+    EventType.RETURNED: (
+        "Laporan {tracking} dikembalikan oleh instansi (bukan wewenang): {detail}.",
+        "Report {tracking} was returned by the agency (not its authority): {detail}.",
+    ),
+    EventType.INFO_REQUESTED: (
+        "Instansi meminta informasi tambahan untuk laporan {tracking}: {detail}",
+        "The agency asks for more information on report {tracking}: {detail}",
+    ),
+    EventType.FOLLOWED_UP: (
+        "Laporan {tracking} telah ditindaklanjuti oleh {agency}: {detail}",
+        "Report {tracking} was followed up by {agency}: {detail}",
+    ),
+    EventType.COMPLETED: (
+        "Laporan {tracking} \u201c{title}\u201d dinyatakan selesai.",
+        "Report {tracking} \u201c{title}\u201d is now completed.",
+    ),
+}
+_GENERIC = (
+    "Laporan {tracking} \u201c{title}\u201d: {event}. Status: {status}. Pelapor: {reporter}.",
+    "Report {tracking} \u201c{title}\u201d: {event}. Status: {status}. Reporter: {reporter}.",
+)
+_DETAIL_KEYS = ("text", "question", "reason", "comment")
+
+
+def render_notification(
+    complaint: Complaint, event: Event, role: Role | str, lang: str = "id"
+) -> str:
+    """The message sp4n sends to someone in ``role`` about ``event`` (Indonesian by default).
+
+    Texts for officials name the reporter only when the complaint is not anonymous
+    (and then by name, never by contact details); the reporter of an anonymous
+    complaint appears as "Anonim" with the relay handle.
+    """
+    if lang not in ("id", "en"):
+        raise InvalidInputError("lang", lang, "must be 'id' (Indonesian) or 'en' (English)")
+    role = Role(role)
+    template = _TEMPLATES.get(event.type, _GENERIC)[0 if lang == "id" else 1]
+    if complaint.visibility is Visibility.ANONYMOUS and role is not Role.REPORTER:
+        reporter = f"{_ANONYMOUS_NAME[lang]} ({complaint.relay_handle})"
+    else:
+        reporter = complaint.reporter.name or _ANONYMOUS_NAME[lang].replace(
+            "Anonim", "Pelapor"
+        ).replace("Anonymous", "Reporter")
+    detail = next((str(event.payload[k]) for k in _DETAIL_KEYS if k in event.payload), "-")
+    return template.format(
+        tracking=complaint.tracking_id,
+        title=complaint.title,
+        agency=complaint.agency or event.payload.get("agency") or "-",
+        reporter=reporter,
+        detail=detail,
+        event=event.type,
+        status=complaint.status.label_in(lang),
+    )

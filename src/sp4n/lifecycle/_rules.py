@@ -1,0 +1,330 @@
+"""Configurable lifecycle rules, the named guards of the table, and payload checks.
+
+Guards are looked up by the name a :class:`~sp4n.lifecycle.Transition` row carries;
+each returns ``None`` when the transition may happen or the reason it may not.
+Payload checks normalise an event's payload and raise
+:class:`~sp4n.errors.InvalidInputError` naming ``payload.<key>``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from sp4n.errors import InvalidInputError
+from sp4n.lifecycle._events import Actor, EventType, Role
+from sp4n.lifecycle._model import TIER_ORDER, Complaint, Tier, Visibility
+
+__all__ = [
+    "GUARDS",
+    "ArchiveReason",
+    "EscalationTarget",
+    "LifecycleRules",
+    "ReferralPolicy",
+    "check_payload",
+]
+
+
+class ArchiveReason(enum.StrEnum):
+    """Why the admin archives a report (regulation.md §5, V3 guide action A4)."""
+
+    UNCLEAR = "unclear"
+    TOO_GENERAL = "too_general"
+    NOT_PUBLIC_SERVICE = "not_public_service"
+    DUPLICATE = "duplicate"
+    SPAM = "spam"
+
+
+class EscalationTarget(enum.StrEnum):
+    """Where an escalation goes (regulation.md §5: superior first, then the Ombudsman)."""
+
+    SUPERIOR = "superior"
+    SUPERVISOR = "supervisor"
+    OMBUDSMAN = "ombudsman"
+
+
+class ReferralPolicy(enum.StrEnum):
+    """What the forwarding clock does when an agency returns a complaint (decision 0042)."""
+
+    RESTART = "restart"
+    """Each forwarding starts a fresh T2 for the new agency."""
+    CONTINUE = "continue"
+    """T2 keeps counting from the first forwarding; returns do not buy time."""
+    PER_AGENCY = "per_agency"
+    """Each agency gets its own T2, and an overall reporter clock runs from the first one."""
+
+
+@attrs.frozen(kw_only=True)
+class LifecycleRules:
+    """Knobs the regulations leave open; defaults per decisions 0040-0042.
+
+    The extension caps default to the `lapor` policy's tier caps (one extension of at
+    most 7 working days, SIPPN service standards [R]); a test keeps them in step.
+    """
+
+    max_extensions: int = 1
+    """How many times one complaint's handling may be extended."""
+    max_extension_working_days: int = 7
+    """Most extra working days a single extension may grant."""
+    max_reopenings: int = 1
+    """How many times a completed complaint may be reopened."""
+    referral: ReferralPolicy = attrs.field(default=ReferralPolicy.RESTART, converter=ReferralPolicy)
+    """Forwarding clock after a return (decision 0042)."""
+
+
+DEFAULT_RULES = LifecycleRules()
+
+Guard = Callable[[Complaint, Actor, Mapping[str, Any], LifecycleRules], str | None]
+
+
+def _agency_has_not_returned_it(
+    c: Complaint, actor: Actor, payload: Mapping[str, Any], rules: LifecycleRules
+) -> str | None:
+    agency = payload["agency"]
+    if agency in c.returned_by:
+        return f"agency {agency!r} already returned it as not its authority (bukan wewenang)"
+    return None
+
+
+def _within_extension_caps(
+    c: Complaint, actor: Actor, payload: Mapping[str, Any], rules: LifecycleRules
+) -> str | None:
+    if c.extensions >= rules.max_extensions:
+        return f"already extended {c.extensions} times (at most {rules.max_extensions})"
+    tier = payload.get("tier")
+    if tier is not None and c.tier is not None and TIER_ORDER[Tier(tier)] < TIER_ORDER[c.tier]:
+        return f"an extension cannot lower the tier from {c.tier.value} to {tier}"
+    days = payload.get("working_days")
+    if days is not None and days > rules.max_extension_working_days:
+        return f"{days} working days exceeds the cap of {rules.max_extension_working_days}"
+    return None
+
+
+def _not_rated_yet(
+    c: Complaint, actor: Actor, payload: Mapping[str, Any], rules: LifecycleRules
+) -> str | None:
+    return None if c.rating is None else f"already rated {c.rating}"
+
+
+def _within_reopen_limit(
+    c: Complaint, actor: Actor, payload: Mapping[str, Any], rules: LifecycleRules
+) -> str | None:
+    if c.agency is None:
+        return "no agency to reopen it with"
+    if c.reopenings >= rules.max_reopenings:
+        return f"already reopened {c.reopenings} times (at most {rules.max_reopenings})"
+    return None
+
+
+def _escalation_target_allowed(
+    c: Complaint, actor: Actor, payload: Mapping[str, Any], rules: LifecycleRules
+) -> str | None:
+    target = payload["target"]
+    if target == EscalationTarget.OMBUDSMAN and c.agency is None and not c.returned_by:
+        return "the Ombudsman needs a prior complaint to the agency (UU 37/2008 Pasal 24(1)(c))"
+    if target == EscalationTarget.SUPERIOR and c.agency is None:
+        return "no agency yet, so no superior (atasan) to escalate to"
+    if actor.role is Role.REPORTER and target != EscalationTarget.OMBUDSMAN:
+        return "a reporter escalates only to the Ombudsman"
+    return None
+
+
+def _merge_target_is_another_complaint(
+    c: Complaint, actor: Actor, payload: Mapping[str, Any], rules: LifecycleRules
+) -> str | None:
+    into = payload["into"]
+    if into in (c.complaint_id, c.tracking_id):
+        return "a complaint cannot be merged into itself"
+    return None
+
+
+def _only_reporter_reveals(
+    c: Complaint, actor: Actor, payload: Mapping[str, Any], rules: LifecycleRules
+) -> str | None:
+    new = Visibility(str(payload["visibility"]))
+    if new is c.visibility:
+        return f"visibility is already {new.value}"
+    if actor.role is Role.REPORTER:
+        return None
+    if c.visibility is Visibility.ANONYMOUS:
+        return "only the reporter may lift anonymity"
+    if new is Visibility.PUBLIC:
+        return "only the reporter may make a report public"
+    return None
+
+
+GUARDS: Mapping[str, Guard] = {
+    "agency_has_not_returned_it": _agency_has_not_returned_it,
+    "within_extension_caps": _within_extension_caps,
+    "not_rated_yet": _not_rated_yet,
+    "within_reopen_limit": _within_reopen_limit,
+    "escalation_target_allowed": _escalation_target_allowed,
+    "merge_target_is_another_complaint": _merge_target_is_another_complaint,
+    "only_reporter_reveals": _only_reporter_reveals,
+}
+"""Every guard name the table may use, mapped to its function."""
+
+
+# -- payload checks -----------------------------------------------------------------------------
+
+_TEXT_MAX = 10_000
+
+
+def _text(payload: Mapping[str, Any], key: str, *, required: bool = True) -> str | None:
+    value = payload.get(key)
+    if value is None and not required:
+        return None
+    text = value.strip() if isinstance(value, str) else None
+    if not text:
+        raise InvalidInputError(f"payload.{key}", value, "must be non-empty text")
+    if len(text) > _TEXT_MAX:
+        raise InvalidInputError(
+            f"payload.{key}", f"({len(text)} chars)", f"must be at most {_TEXT_MAX} chars"
+        )
+    return text
+
+
+def _choice(
+    payload: Mapping[str, Any], key: str, enum_cls: type[enum.StrEnum], *, required: bool = True
+) -> str | None:
+    value = payload.get(key)
+    if value is None and not required:
+        return None
+    values = _VALUES.get(enum_cls)
+    if values is None:
+        values = _VALUES[enum_cls] = {m.value: m.value for m in enum_cls}
+    if not isinstance(value, str) or value not in values:
+        allowed = ", ".join(values)
+        raise InvalidInputError(f"payload.{key}", value, f"must be one of {allowed}")
+    return values[value]
+
+
+_VALUES: dict[type[enum.StrEnum], dict[str, str]] = {}
+
+
+def _int(
+    payload: Mapping[str, Any], key: str, low: int, high: int, *, required: bool
+) -> int | None:
+    value = payload.get(key)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInputError(f"payload.{key}", value, f"must be a whole number {low}..{high}")
+    return value
+
+
+def _reasons(payload: Mapping[str, Any]) -> list[str]:
+    value = payload.get("reasons", [])
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise InvalidInputError("payload.reasons", value, "must be a list of text")
+    if not all(isinstance(v, str) and v.strip() for v in value):
+        raise InvalidInputError("payload.reasons", value, "each reason must be non-empty text")
+    return [v.strip() for v in value]
+
+
+def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v is not None}
+
+
+_Check = Callable[[Actor, Mapping[str, Any]], dict[str, Any]]
+
+
+def _verified(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    return _drop_none(
+        {
+            "tier": _choice(p, "tier", Tier, required=False),
+            "visibility": _choice(p, "visibility", Visibility, required=False),
+        }
+    )
+
+
+def _archived(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    reason = _choice(p, "reason", ArchiveReason)
+    out = _drop_none({"reason": reason, "note": _text(p, "note", required=False)})
+    if reason == ArchiveReason.DUPLICATE:
+        out["of"] = _text(p, "of")
+    return out
+
+
+def _returned(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    return _drop_none(
+        {
+            "agency": actor.agency,
+            "reason": _text(p, "reason"),
+            "suggested_agency": _text(p, "suggested_agency", required=False),
+        }
+    )
+
+
+def _completed(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    by = actor.role.value
+    if p.get("by", by) != by:
+        raise InvalidInputError("payload.by", p.get("by"), f"must match the actor's role {by}")
+    return {"by": by}
+
+
+def _rated(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    return _drop_none(
+        {
+            "score": _int(p, "score", 1, 5, required=True),
+            "comment": _text(p, "comment", required=False),
+        }
+    )
+
+
+def _extended(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    return _drop_none(
+        {
+            "reason": _text(p, "reason"),
+            "tier": _choice(p, "tier", Tier, required=False),
+            "working_days": _int(p, "working_days", 1, 366, required=False),
+        }
+    )
+
+
+def _deadline_moved(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _text(p, key) for key in ("rule_id", "old_due", "new_due", "revision")}
+
+
+def _one_text(key: str) -> _Check:
+    def check(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+        return {key: _text(p, key)}
+
+    return check
+
+
+_CHECKS: Mapping[str, _Check] = {
+    EventType.VERIFIED: _verified,
+    EventType.HELD: _one_text("reason"),
+    EventType.ARCHIVED: _archived,
+    EventType.FORWARDED: lambda a, p: {"agency": _text(p, "agency"), "reasons": _reasons(p)},
+    EventType.RETURNED: _returned,
+    EventType.ACKNOWLEDGED: lambda a, p: _drop_none({"note": _text(p, "note", required=False)}),
+    EventType.INFO_REQUESTED: _one_text("question"),
+    EventType.INFO_PROVIDED: _one_text("text"),
+    EventType.FOLLOWED_UP: _one_text("text"),
+    EventType.REPORTER_REPLIED: _one_text("text"),
+    EventType.ADMIN_REPLIED: _one_text("text"),
+    EventType.COMPLETED: _completed,
+    EventType.RATED: _rated,
+    EventType.REOPENED: _one_text("reason"),
+    EventType.EXTENDED: _extended,
+    EventType.ESCALATED: lambda a, p: {
+        "target": _choice(p, "target", EscalationTarget),
+        "reason": _text(p, "reason"),
+    },
+    EventType.MERGED: _one_text("into"),
+    EventType.VISIBILITY_CHANGED: lambda a, p: {"visibility": _choice(p, "visibility", Visibility)},
+    EventType.DEADLINE_MOVED: _deadline_moved,
+}
+
+
+def check_payload(event: str, actor: Actor, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the normalised payload for ``event`` or raise naming the bad key."""
+    check = _CHECKS.get(event)
+    if check is None:
+        raise InvalidInputError("event", event, "is created by submit(), not apply()")
+    return check(actor, payload)
