@@ -45,4 +45,4 @@ def test_plugins_text_names_every_plugin(capsys: pytest.CaptureFixture[str]) -> 
     out = capsys.readouterr().out
     assert "sp4n.adapters._postgres  (builtin; module sp4n.adapters._postgres)" in out
     assert "    sp4n_register_storage" in out
-    assert "storage schemes: memory://" in out
+    assert "memory:// (sp4n.adapters._memory)" in out.split("storage schemes: ")[1]

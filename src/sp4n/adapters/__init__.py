@@ -22,6 +22,8 @@ from sp4n.adapters._store import (
     Store,
     StoreFactory,
     check_append,
+    check_batch,
+    check_query,
     open_store,
     store_scheme,
 )
@@ -40,6 +42,8 @@ __all__ = [
     "Store",
     "StoreFactory",
     "check_append",
+    "check_batch",
+    "check_query",
     "describe_plugins",
     "hookimpl",
     "open_store",

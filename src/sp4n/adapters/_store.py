@@ -20,6 +20,8 @@ __all__ = [
     "Store",
     "StoreFactory",
     "check_append",
+    "check_batch",
+    "check_query",
     "open_store",
     "store_scheme",
 ]

@@ -11,6 +11,9 @@ its fixtures are available in any test suite:
     ``register_plugin(plugin)`` registers a plugin with ``pm`` and unregisters it afterwards.
 ``store_factory``
     ``store_factory(url="memory://")`` opens a store through ``pm``; all are closed afterwards.
+``calendar`` / ``calendar_factory``
+    the national working calendar, and ``calendar_factory(region=None, **options)`` for a
+    region's (``WorkingCalendar.indonesia`` with the same arguments).
 ``sqlite_url``
     a ``sqlite:///`` URL of a fresh file in the test's temporary directory.
 ``postgres_server`` / ``postgres_url``
@@ -38,6 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pluggy
 
     from sp4n.adapters import Store
+    from sp4n.sla import WorkingCalendar
     from sp4n.testing._postgres import TemporaryPostgres, find_postgres_bin
     from sp4n.testing._store_contract import StoreContract
 
@@ -45,6 +49,8 @@ __all__ = [
     "FrozenClock",
     "StoreContract",
     "TemporaryPostgres",
+    "calendar",
+    "calendar_factory",
     "find_postgres_bin",
     "frozen_clock",
     "make_event",
@@ -118,6 +124,23 @@ def frozen_clock() -> FrozenClock:
     from zoneinfo import ZoneInfo
 
     return FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta")))
+
+
+@pytest.fixture
+def calendar_factory() -> Callable[..., WorkingCalendar]:
+    """``calendar_factory(region=None, *, overlays=(), workweek=5, ...)``: a working calendar."""
+    from sp4n.sla import WorkingCalendar
+
+    def factory(region: str | None = None, **options: Any) -> WorkingCalendar:
+        return WorkingCalendar.indonesia(region, **options)
+
+    return factory
+
+
+@pytest.fixture
+def calendar(calendar_factory: Callable[..., WorkingCalendar]) -> WorkingCalendar:
+    """The national working calendar (Asia/Jakarta, five-day week)."""
+    return calendar_factory()
 
 
 @pytest.fixture

@@ -1,0 +1,60 @@
+"""The fixtures sp4n.testing gives plugin authors behave as documented."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import date
+
+import pluggy
+import pytest
+
+from sp4n.adapters import MemoryStore, Store, hookimpl
+from sp4n.sla import WorkingCalendar
+
+
+def test_testing_import_is_light() -> None:
+    code = (
+        "import sys, sp4n.testing; "
+        "print(*(m in sys.modules for m in ('sqlite3', 'psycopg', 'holidays', 'sp4n.adapters')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False", "False", "False"]
+
+
+def test_calendar_fixtures(
+    calendar: WorkingCalendar, calendar_factory: Callable[..., WorkingCalendar]
+) -> None:
+    assert calendar.region is None
+    assert str(calendar.timezone) == "Asia/Jakarta"
+    assert not calendar.is_working_day(date(2026, 3, 7))  # a Saturday
+    papua = calendar_factory("94")
+    assert str(papua.timezone) == "Asia/Jayapura"
+
+
+def test_register_plugin_unregisters_after_the_test(
+    pm: pluggy.PluginManager, register_plugin: Callable[..., object]
+) -> None:
+    class Extra:
+        @hookimpl
+        def sp4n_routing_rules(self) -> list[dict[str, str]]:
+            return [{"topic": "x"}]
+
+    plugin = register_plugin(Extra(), name="extra")
+    assert pm.is_registered(plugin)
+
+
+def test_store_factory_opens_through_pm_and_closes(store_factory: Callable[..., Store]) -> None:
+    store = store_factory()
+    assert isinstance(store, MemoryStore)
+    assert store.url == "memory://"
+
+
+@pytest.fixture
+def leftover(pm: pluggy.PluginManager) -> pluggy.PluginManager:
+    return pm
+
+
+def test_each_test_gets_a_fresh_manager(leftover: pluggy.PluginManager) -> None:
+    assert leftover.get_plugin("extra") is None
