@@ -11,6 +11,7 @@ from sp4n.errors import (
     InvalidPolicyError,
     MalformedRegionCodeError,
     UnknownPolicyError,
+    UnknownRegionError,
     UnknownRuleError,
 )
 from sp4n.lifecycle import EventType
@@ -202,6 +203,8 @@ def test_region_override_applies_to_the_regency_and_below_only() -> None:
 def test_bad_region_code_is_a_typed_error() -> None:
     with pytest.raises(MalformedRegionCodeError):
         load_policy(region="64-08")
+    with pytest.raises(UnknownRegionError, match=r"64\.99"):
+        load_policy(region="64.99")
 
 
 def test_agency_override_gives_the_tiered_2_5_14_60_standard() -> None:

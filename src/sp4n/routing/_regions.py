@@ -168,13 +168,14 @@ def _dataset() -> _Dataset:
     raw = files("sp4n.routing").joinpath(_DATA_FILE).read_bytes()
     meta: dict[str, str] = {}
     names: dict[str, str] = {}
+    shared: dict[str, str] = {}  # one string object per distinct name (many villages repeat)
     for line in gzip.decompress(raw).decode("utf-8").splitlines():
         if line.startswith("#"):
             key, _, value = line[1:].partition(":")
             meta[key.strip()] = value.strip()
             continue
         code, _, name = line.partition("\t")
-        names[code] = name
+        names[code] = shared.setdefault(name, name)
     info = DatasetInfo(
         name=meta["dataset"],
         version=meta["version"],
