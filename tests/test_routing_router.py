@@ -435,3 +435,13 @@ def test_rows_argument_of_load_affairs_and_entries_of_load_directory() -> None:
 def test_malformed_affair_row_is_named() -> None:
     with pytest.raises(InvalidInputError, match="malformed"):
         load_affairs('[[affairs]]\ntopic="road"\nkind="soe"\ncertainty="read"\ncitation="x y z"')
+
+
+def test_exclude_and_attributes_must_have_the_right_shape() -> None:
+    agency = load_directory().get("61.07-polres")
+    with pytest.raises(InvalidInputError, match="exclude"):
+        route("61.07", "police", exclude=[agency])  # type: ignore[list-item]
+    with pytest.raises(InvalidInputError, match="attributes = "):
+        route("61.07", "road", [("road_status", "desa")])  # type: ignore[arg-type]
+    unknown_id = route("61.07", "police", exclude=["no-such-agency"])
+    assert unknown_id.agency == route("61.07", "police").agency

@@ -133,6 +133,10 @@ class Topic:
         """Return ``attributes`` checked against this topic, or raise InvalidInputError."""
         if not attributes:
             return {}
+        if not isinstance(attributes, Mapping):
+            raise InvalidInputError(
+                "attributes", attributes, "attributes are a mapping of key to value"
+            )
         checked: dict[str, str] = {}
         for key, value in attributes.items():
             definition = self.attributes.get(key)
