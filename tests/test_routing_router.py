@@ -453,6 +453,10 @@ def test_topic_aliases_route_like_the_topic() -> None:
     assert decision == route("61.07", "road", {"road_status": "kabupaten"})
     assert route("61.07", "infrastruktur.jalan", {"road_status": "desa"}).topic == "road"
     assert route("61.07", "penerangan").topic == "street_lighting"
+    row = {"topic": "sampah", "level": "provinsi", "citation": "example row", "certainty": "read"}
+    affairs = load_affairs(rows=[row])
+    assert affairs.rows_for("waste")[0].level is AuthorityLevel.PROVINSI
+    assert Router.default().affairs.with_rows([row]).rows_for("waste")[-1].topic == "waste"
     with pytest.raises(InvalidInputError, match="already names"):
         load_affairs('[[topics]]\nid = "x_topic"\nname = "X"\naliases = ["jalan"]')
     with pytest.raises(UnknownTopicError):

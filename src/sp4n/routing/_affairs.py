@@ -265,7 +265,7 @@ class Affairs:
         with the same topic, ``when`` and ``region`` replaces the earlier one."""
         by_key = {_key(row): row for row in self.rows}
         for number, entry in enumerate(rows):
-            row = _row_from(entry, f"rows[{number}]")
+            row = _canonical(_row_from(entry, f"rows[{number}]"), self._aliases)
             _check_row(row, self.topics)
             by_key[_key(row)] = row
         return Affairs(
@@ -360,16 +360,24 @@ def load_affairs(
         sources.append(({"affairs": extra_rows}, "rows"))
     topics: dict[str, Topic] = {}
     by_key: dict[tuple[str, tuple[tuple[str, tuple[str, ...]], ...], str | None], AffairRow] = {}
-    for data, where in sources:
+    for data, _where in sources:
         for entry in data.get("topics", ()):
             topic = _topic_from(entry)
             topics[topic.id] = topic
+    aliases = {alias: topic.id for topic in topics.values() for alias in topic.aliases}
+    for data, where in sources:
         for number, entry in enumerate(data.get("affairs", ())):
-            row = _row_from(entry, f"{where} affairs[{number}]")
+            row = _canonical(_row_from(entry, f"{where} affairs[{number}]"), aliases)
             by_key[_key(row)] = row
     for row in by_key.values():
         _check_row(row, topics)
     return Affairs(topics=topics, rows=tuple(by_key.values()), sources=tuple(w for _, w in sources))
+
+
+def _canonical(row: AffairRow, aliases: Mapping[str, str]) -> AffairRow:
+    """The row with its topic written as the canonical id (a row may use an alias)."""
+    canonical = aliases.get(row.topic)
+    return row if canonical is None else attrs.evolve(row, topic=canonical)
 
 
 def _check_row(row: AffairRow, topics: Mapping[str, Topic]) -> None:
