@@ -18,6 +18,7 @@ from sp4n._time import parse_date
 from sp4n.errors import InvalidInputError
 from sp4n.lifecycle._events import Actor, EventType, Role
 from sp4n.lifecycle._model import TIER_ORDER, Complaint, Tier, Visibility
+from sp4n.sla import Policy
 
 __all__ = [
     "GUARDS",
@@ -76,6 +77,21 @@ class LifecycleRules:
     """Forwarding clock after a return (decision 0042)."""
     referral_overall_working_days: int = 10
     """Length of the reporter's overall agency clock under ``per_agency`` (decision 0042)."""
+
+    @classmethod
+    def from_policy(cls, policy: Policy, **changes: Any) -> LifecycleRules:
+        """Rules whose extension caps are ``policy``'s (the most generous of its rules' caps).
+
+        A policy without extension caps allows none. ``changes`` set the other knobs.
+        """
+        caps = [rule.extension for rule in policy.rules if rule.extension is not None]
+        return cls(
+            **{
+                "max_extensions": max((c.max_times for c in caps), default=0),
+                "max_extension_working_days": max((c.max_working_days for c in caps), default=0),
+                **changes,
+            }
+        )
 
 
 DEFAULT_RULES = LifecycleRules()
