@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from sp4n.adapters import hookimpl
+    from sp4n.desk import Desk
     from sp4n.errors import Sp4nError
     from sp4n.sla import WorkingCalendar
 

@@ -20,6 +20,7 @@ from typing import Any
 
 __all__ = [
     "ConcurrencyError",
+    "DeliveryError",
     "InvalidDateError",
     "InvalidInputError",
     "InvalidPolicyError",
@@ -28,6 +29,7 @@ __all__ = [
     "MalformedStoreUrlError",
     "NaiveDatetimeError",
     "NotFoundError",
+    "Open311Error",
     "OutOfCalendarRangeError",
     "PermissionDenied",
     "PluginError",
@@ -37,6 +39,7 @@ __all__ = [
     "StoreUnavailableError",
     "TransitionError",
     "UnknownAgencyError",
+    "UnknownComplaintError",
     "UnknownPolicyError",
     "UnknownRegionError",
     "UnknownRuleError",
@@ -165,6 +168,24 @@ class UnknownAgencyError(NotFoundError):
     """
 
 
+class UnknownComplaintError(NotFoundError):
+    """No complaint has the tracking id or complaint id a caller gave.
+
+    ``ref`` is the reference as given.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, ref: object) -> None:
+        self.ref = ref
+        super().__init__(
+            "ref",
+            ref,
+            "no complaint has this tracking id or complaint id",
+            hint="tracking ids look like LAPOR-2026-XXXX-XXXXC",
+        )
+
+
 class InvalidWorkflowDefinition(Sp4nError):  # noqa: N818 - name from the house style
     """A transition table is inconsistent (unreachable states, exits from final states, ...).
 
@@ -290,3 +311,32 @@ class PluginError(Sp4nError):
     def __init__(self, message: str, **data: Any) -> None:
         self.data = data
         super().__init__(message)
+
+
+class DeliveryError(Sp4nError):
+    """A notifier could not deliver a notification; the outbox will retry it.
+
+    ``permanent`` marks failures that retrying cannot fix (a rejected address).
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, notifier: str, key: str, reason: str, *, permanent: bool = False) -> None:
+        self.notifier = notifier
+        self.key = key
+        self.reason = reason
+        self.permanent = permanent
+        super().__init__(f"notification {key!r} via {notifier!r} not delivered: {reason}")
+
+
+class Open311Error(InvalidInputError):
+    """A GeoReport v2 request is malformed; carries the HTTP status to answer with.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(
+        self, field: str, value: object, rule: str, *, status: int = 400, hint: str | None = None
+    ) -> None:
+        self.status = status
+        super().__init__(field, value, rule, hint=hint)

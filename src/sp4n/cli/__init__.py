@@ -26,6 +26,28 @@ COMMANDS: tuple[str, ...] = (
     "topics",
     "region",
     "plugins",
+    "outbox",
+    "demo",
+    "submit",
+    "show",
+    "history",
+    "list",
+    "verify",
+    "hold",
+    "archive",
+    "forward",
+    "return",
+    "acknowledge",
+    "request-info",
+    "provide-info",
+    "follow-up",
+    "reply",
+    "complete",
+    "rate",
+    "reopen",
+    "extend",
+    "escalate",
+    "merge",
 )
 
 EXIT_BAD_INPUT = 2
@@ -48,11 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     for name in COMMANDS:
         try:
-            module = import_module(f"sp4n.cli._{name}")
+            module = import_module(f"sp4n.cli._{name.replace('-', '_')}")
         except ModuleNotFoundError as exc:
             # Engineers land commands in parallel: a listed command whose module has not
             # landed yet is left out rather than breaking every other command.
-            if exc.name != f"sp4n.cli._{name}":
+            if exc.name != f"sp4n.cli._{name.replace('-', '_')}":
                 raise
             continue
         module.register(sub)

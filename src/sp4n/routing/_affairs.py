@@ -47,6 +47,34 @@ class AuthorityLevel(enum.StrEnum):
     DESA = "desa"
 
 
+_LEVEL_SYNONYMS = {
+    "central": "pusat",
+    "national": "pusat",
+    "nasional": "pusat",
+    "province": "provinsi",
+    "provincial": "provinsi",
+    "regency": "kabupaten_kota",
+    "city": "kabupaten_kota",
+    "kabupaten": "kabupaten_kota",
+    "kota": "kabupaten_kota",
+    "regency_city": "kabupaten_kota",
+    "village": "desa",
+}
+
+
+def to_level(value: object, *, field: str = "level") -> AuthorityLevel:
+    """Read a level, accepting English and short synonyms ("province", "regency", ...)."""
+    if isinstance(value, AuthorityLevel):
+        return value
+    text = str(value).strip().lower()
+    try:
+        return AuthorityLevel(_LEVEL_SYNONYMS.get(text, text))
+    except ValueError:
+        raise InvalidInputError(
+            field, value, "a level is one of " + ", ".join(level.value for level in AuthorityLevel)
+        ) from None
+
+
 class AffairKind(enum.StrEnum):
     """How UU 23/2014 (or the body's own statute) assigns the affair."""
 
@@ -93,18 +121,26 @@ class Attribute:
 
 @attrs.frozen
 class Topic:
-    """A complaint topic; ``attributes`` maps each attribute key to its definition."""
+    """A complaint topic; ``attributes`` maps each attribute key to its definition.
+
+    ``aliases`` are other ids the topic answers to (Indonesian words such as "jalan").
+    """
 
     id: str = attrs.field(validator=_text("topic.id"))
     name: str
     name_en: str
     attributes: Mapping[str, Attribute] = attrs.field(factory=dict)
     matrix_rows: tuple[int, ...] = attrs.field(default=(), converter=tuple)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=tuple)
 
     def validate(self, attributes: Mapping[str, str] | None) -> dict[str, str]:
         """Return ``attributes`` checked against this topic, or raise InvalidInputError."""
         if not attributes:
             return {}
+        if not isinstance(attributes, Mapping):
+            raise InvalidInputError(
+                "attributes", attributes, "attributes are a mapping of key to value"
+            )
         checked: dict[str, str] = {}
         for key, value in attributes.items():
             definition = self.attributes.get(key)
@@ -127,7 +163,7 @@ class Topic:
 
 
 def _levels(levels: Iterable[str]) -> tuple[AuthorityLevel, ...]:
-    return tuple(AuthorityLevel(level) for level in levels)
+    return tuple(to_level(level, field="affairs.alternatives") for level in levels)
 
 
 def _region_prefix(value: object) -> str | None:
@@ -148,7 +184,7 @@ class AffairRow:
     """
 
     topic: str
-    level: AuthorityLevel = attrs.field(converter=AuthorityLevel)
+    level: AuthorityLevel = attrs.field(converter=to_level)
     kind: AffairKind = attrs.field(converter=AffairKind)
     citation: str = attrs.field(validator=_text("affair.citation"))
     certainty: Certainty = attrs.field(converter=Certainty)
@@ -182,8 +218,19 @@ class Affairs:
     rows: tuple[AffairRow, ...]
     sources: tuple[str, ...] = ()
     _by_topic: Mapping[str, tuple[AffairRow, ...]] = attrs.field(init=False, eq=False, repr=False)
+    _aliases: Mapping[str, str] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        aliases: dict[str, str] = {}
+        for topic in self.topics.values():
+            for alias in topic.aliases:
+                taken = aliases.get(alias) or (alias if alias in self.topics else None)
+                if taken is not None and taken != topic.id:
+                    raise InvalidInputError(
+                        f"topics.{topic.id}.aliases", alias, f"already names topic {taken!r}"
+                    )
+                aliases[alias] = topic.id
+        object.__setattr__(self, "_aliases", aliases)
         grouped: dict[str, list[AffairRow]] = {}
         for row in self.rows:
             grouped.setdefault(row.topic, []).append(row)
@@ -194,25 +241,45 @@ class Affairs:
         object.__setattr__(self, "_by_topic", by_topic)
 
     def topic(self, topic_id: str) -> Topic:
-        """Return the topic with ``topic_id`` or raise :class:`UnknownTopicError`."""
-        try:
-            return self.topics[topic_id]
-        except (KeyError, TypeError):
-            raise UnknownTopicError(
-                "topic",
-                topic_id,
-                "not in the topic taxonomy",
-                hint="known topics: " + ", ".join(sorted(self.topics)),
-            ) from None
+        """Return the topic with ``topic_id`` (or an alias) or raise UnknownTopicError."""
+        if isinstance(topic_id, str):
+            found = self.topics.get(topic_id)
+            if found is not None:
+                return found
+            alias = self._aliases.get(topic_id)
+            if alias is not None:
+                return self.topics[alias]
+        raise UnknownTopicError(
+            "topic",
+            topic_id,
+            "not in the topic taxonomy",
+            hint="known topics: " + ", ".join(sorted(self.topics)),
+        )
 
     def rows_for(self, topic_id: str) -> tuple[AffairRow, ...]:
         """The rows of a topic, most specific first, then in file order."""
         return self._by_topic.get(topic_id, ())
 
+    def with_rows(self, rows: Iterable[Mapping[str, Any]]) -> Affairs:
+        """A table with ``rows`` (``[[affairs]]``-shaped mappings) applied on top: a row
+        with the same topic, ``when`` and ``region`` replaces the earlier one."""
+        by_key = {_key(row): row for row in self.rows}
+        for number, entry in enumerate(rows):
+            row = _canonical(_row_from(entry, f"rows[{number}]"), self._aliases)
+            _check_row(row, self.topics)
+            by_key[_key(row)] = row
+        return Affairs(
+            topics=self.topics, rows=tuple(by_key.values()), sources=(*self.sources, "rows")
+        )
+
     def levels(self, topic_id: str) -> tuple[AuthorityLevel, ...]:
         """The distinct levels the rows of a topic assign, in level order."""
         found = {row.level for row in self.rows_for(topic_id)}
         return tuple(level for level in AuthorityLevel if level in found)
+
+
+def _key(row: AffairRow) -> tuple[str, tuple[tuple[str, tuple[str, ...]], ...], str | None]:
+    return row.topic, tuple(sorted(row.when.items())), row.region
 
 
 def _topic_from(data: Mapping[str, Any]) -> Topic:
@@ -232,26 +299,28 @@ def _topic_from(data: Mapping[str, Any]) -> Topic:
         name_en=data.get("name_en", data.get("name", "")),
         attributes=attributes,
         matrix_rows=data.get("matrix_rows", ()),
+        aliases=data.get("aliases", ()),
     )
 
 
 def _row_from(data: Mapping[str, Any], where: str) -> AffairRow:
     try:
-        when = {key: tuple(value) for key, value in data.get("when", {}).items()}
+        when = {
+            key: (value,) if isinstance(value, str) else tuple(value)
+            for key, value in (data.get("when") or {}).items()
+        }
         supervisor = data.get("supervisor")
         return AffairRow(
             topic=data["topic"],
             level=data["level"],
-            kind=data["kind"],
+            kind=data.get("kind", AffairKind.CONCURRENT),
             citation=data.get("citation", ""),
             certainty=data["certainty"],
             when=when,
             region=data.get("region"),
             alternatives=data.get("alternatives", ()),
             supervisor=(
-                None
-                if supervisor is None
-                else (AuthorityLevel(supervisor["level"]), supervisor["topic"])
+                None if supervisor is None else (to_level(supervisor["level"]), supervisor["topic"])
             ),
             matrix_row=data.get("matrix_row"),
             note=data.get("note", ""),
@@ -268,8 +337,13 @@ def _read(source: str | Path) -> tuple[dict[str, Any], str]:
     return tomllib.loads(source), "<string>"
 
 
-def load_affairs(*extra: str | Path, base: bool = True) -> Affairs:
-    """Load the default affairs table, then apply each ``extra`` TOML (a path or text).
+def load_affairs(
+    *extra: str | Path, base: bool = True, rows: Iterable[Mapping[str, Any]] = ()
+) -> Affairs:
+    """Load the default affairs table, then apply each ``extra`` TOML (a path or text),
+    then ``rows`` (mappings shaped like an ``[[affairs]]`` table, e.g. the rows plugins
+    return from the ``sp4n_routing_rules`` hook; ``kind`` defaults to "concurrent" and a
+    level may be written "province", "regency", "central" ...).
 
     In an extra file a ``[[topics]]`` entry with a known id replaces that topic and a
     new id adds one; an ``[[affairs]]`` row with the same topic, ``when`` and ``region``
@@ -281,18 +355,29 @@ def load_affairs(*extra: str | Path, base: bool = True) -> Affairs:
         text = files("sp4n.routing").joinpath("data/affairs.toml").read_text("utf-8")
         sources.append((tomllib.loads(text), "sp4n.routing:data/affairs.toml"))
     sources.extend(_read(item) for item in extra)
+    extra_rows = [dict(row) for row in rows]
+    if extra_rows:
+        sources.append(({"affairs": extra_rows}, "rows"))
     topics: dict[str, Topic] = {}
-    rows: dict[tuple[str, tuple[tuple[str, tuple[str, ...]], ...], str | None], AffairRow] = {}
-    for data, where in sources:
+    by_key: dict[tuple[str, tuple[tuple[str, tuple[str, ...]], ...], str | None], AffairRow] = {}
+    for data, _where in sources:
         for entry in data.get("topics", ()):
             topic = _topic_from(entry)
             topics[topic.id] = topic
+    aliases = {alias: topic.id for topic in topics.values() for alias in topic.aliases}
+    for data, where in sources:
         for number, entry in enumerate(data.get("affairs", ())):
-            row = _row_from(entry, f"{where} affairs[{number}]")
-            rows[(row.topic, tuple(sorted(row.when.items())), row.region)] = row
-    for row in rows.values():
+            row = _canonical(_row_from(entry, f"{where} affairs[{number}]"), aliases)
+            by_key[_key(row)] = row
+    for row in by_key.values():
         _check_row(row, topics)
-    return Affairs(topics=topics, rows=tuple(rows.values()), sources=tuple(w for _, w in sources))
+    return Affairs(topics=topics, rows=tuple(by_key.values()), sources=tuple(w for _, w in sources))
+
+
+def _canonical(row: AffairRow, aliases: Mapping[str, str]) -> AffairRow:
+    """The row with its topic written as the canonical id (a row may use an alias)."""
+    canonical = aliases.get(row.topic)
+    return row if canonical is None else attrs.evolve(row, topic=canonical)
 
 
 def _check_row(row: AffairRow, topics: Mapping[str, Topic]) -> None:
@@ -314,8 +399,3 @@ def _check_row(row: AffairRow, topics: Mapping[str, Topic]) -> None:
         raise UnknownTopicError(
             "affairs.supervisor.topic", row.supervisor[1], "a supervisor names an unknown topic"
         )
-
-
-def iter_topics(affairs: Affairs) -> Iterable[Topic]:
-    """Yield the topics of ``affairs`` sorted by id."""
-    return (affairs.topics[key] for key in sorted(affairs.topics))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache
+from typing import Any
 
 import attrs
 
@@ -95,6 +96,20 @@ class Router:
         """A router over another directory."""
         return attrs.evolve(self, directory=directory)
 
+    def with_plugin_rows(
+        self,
+        *,
+        affair_rows: Iterable[Mapping[str, Any]] = (),
+        agency_entries: Iterable[Mapping[str, Any]] = (),
+    ) -> Router:
+        """A router with rows from plugins applied: affairs rows (the
+        ``sp4n_routing_rules`` hook) and agency entries (``sp4n_directory_entries``)."""
+        return attrs.evolve(
+            self,
+            affairs=self.affairs.with_rows(affair_rows),
+            directory=self.directory.with_entries(agency_entries),
+        )
+
     def with_affairs(self, affairs: Affairs) -> Router:
         """A router over another affairs table."""
         return attrs.evolve(self, affairs=affairs)
@@ -120,7 +135,7 @@ class Router:
         code = region.code if isinstance(region, Region) else _known_code(region)
         subject = self.affairs.topic(topic)
         checked = subject.validate(attributes)
-        excluded = frozenset((exclude,) if isinstance(exclude, str) else exclude)
+        excluded = _EMPTY if not exclude else _excluded(exclude)
         anchor = self.anchor(code)
         key = (subject.id, tuple(sorted(checked.items())), excluded, anchor)
         template = self._memo.get(key) if self.memoize else None
@@ -144,17 +159,21 @@ class Router:
                 if len(self._memo) >= _MEMO_LIMIT:
                     self._memo.clear()
                 self._memo[key] = template
-        agency, level, manual, reasons, alternatives = template
-        return RoutingDecision(
-            region=code,
-            topic=subject.id,
-            agency=agency,
-            level=level,
-            manual=manual,
-            reasons=reasons,
-            alternatives=alternatives,
-            attributes=checked,
-        )
+        # positional: this is the hot path (field order of RoutingDecision)
+        return RoutingDecision(code, subject.id, *template, checked)
+
+
+_EMPTY: frozenset[str] = frozenset()
+
+
+def _excluded(exclude: Iterable[str]) -> frozenset[str]:
+    ids = frozenset((exclude,) if isinstance(exclude, str) else exclude)
+    for agency_id in ids:
+        if not isinstance(agency_id, str):
+            raise InvalidInputError(
+                "exclude", agency_id, "exclude lists agency ids (text), e.g. '61.07-disdik'"
+            )
+    return ids
 
 
 def _known_code(region: str) -> str:

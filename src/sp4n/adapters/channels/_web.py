@@ -1,0 +1,97 @@
+"""The web-form channel: a mapping of form fields, as a portal's HTML form posts them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+import attrs
+
+from sp4n.adapters.channels._intake import Intake
+from sp4n.errors import InvalidInputError
+from sp4n.lifecycle import ComplaintDraft, Reporter
+
+__all__ = ["WebFormChannel"]
+
+_KNOWN = frozenset(
+    {
+        "kind",
+        "title",
+        "body",
+        "region",
+        "topic",
+        "visibility",
+        "name",
+        "email",
+        "phone",
+        "reporter_id",
+        "lat",
+        "lon",
+        "address",
+    }
+)
+
+
+def _field(form: Mapping[str, object], key: str) -> str | None:
+    value = form.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInputError(key, value, "form fields are text")
+    return value.strip() or None
+
+
+def _float(form: Mapping[str, object], key: str) -> float | None:
+    text = _field(form, key)
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise InvalidInputError(key, text, "must be a decimal number") from None
+
+
+@attrs.frozen
+class WebFormChannel:
+    """Read a complaint form: ``kind``, ``title``, ``body``, ``region``, ``topic``,
+    ``visibility``, reporter ``name``/``email``/``phone``, optional ``lat``/``lon``/``address``.
+
+    :param default_region: the portal's own region, used when the form names none.
+    """
+
+    default_region: str | None = None
+    name: str = "web"
+
+    def parse(self, raw: object, *, received_at: datetime) -> Intake:
+        """Check the form; unknown fields and bad values raise typed errors."""
+        if not isinstance(raw, Mapping):
+            raise InvalidInputError("form", type(raw).__name__, "must be a mapping of fields")
+        unknown = sorted(set(raw) - _KNOWN)
+        if unknown:
+            raise InvalidInputError("form", unknown, f"unknown fields; known: {sorted(_KNOWN)}")
+        region = _field(raw, "region") or self.default_region
+        if region is None:
+            raise InvalidInputError("region", None, "is required (this portal has no default)")
+        email, phone = _field(raw, "email"), _field(raw, "phone")
+        reporter_id = _field(raw, "reporter_id") or (f"email:{email}" if email else None)
+        reporter_id = reporter_id or (f"phone:{phone}" if phone else "web:guest")
+        lat, lon, address = _float(raw, "lat"), _float(raw, "lon"), _field(raw, "address")
+        location = None
+        body = raw.get("body")
+        if lat is not None or lon is not None:
+            location = {"lat": lat, "lon": lon, "address": address}
+        elif address is not None and isinstance(body, str):
+            body = f"{body.rstrip()}\n\nAlamat: {address}"  # no coordinates to attach it to
+        draft = ComplaintDraft(
+            kind=_field(raw, "kind") or "pengaduan",
+            title=raw.get("title"),
+            body=body,
+            region=region,
+            topic=_field(raw, "topic") or "other",
+            channel=self.name,
+            reporter=Reporter(id=reporter_id, name=_field(raw, "name"), email=email, phone=phone),
+            visibility=_field(raw, "visibility") or "public",
+            location=location,
+        )
+        triage = () if _field(raw, "topic") else ("topic",)
+        return Intake(draft=draft, received_at=received_at, needs_triage=triage)

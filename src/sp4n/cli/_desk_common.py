@@ -1,0 +1,139 @@
+"""Shared parts of the Desk subcommands: ``--db``, actor options, output of a complaint."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from sp4n.cli._output import add_json_flag, emit
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sp4n.desk import Desk
+    from sp4n.lifecycle import Actor, Complaint
+
+__all__ = [
+    "action_command",
+    "actor_from",
+    "add_actor_options",
+    "add_db",
+    "attributes",
+    "complaint_summary",
+    "open_desk",
+    "summary_text",
+]
+
+
+def add_db(parser: argparse.ArgumentParser) -> None:
+    """Add ``--db URL`` (default ``sqlite:///sp4n.db``) and ``--json``."""
+    parser.add_argument("--db", default="sqlite:///sp4n.db", help="store URL (default %(default)s)")
+    add_json_flag(parser)
+
+
+def add_actor_options(parser: argparse.ArgumentParser, *, agency: bool = True) -> None:
+    """Add ``--actor ID --role ROLE [--agency ID] [--region CODE]``."""
+    parser.add_argument("--actor", help="id of the person acting (default: the usual role)")
+    parser.add_argument(
+        "--role",
+        choices=("reporter", "admin", "liaison", "supervisor", "system"),
+        help="the role they act in",
+    )
+    if agency:
+        parser.add_argument("--agency", dest="actor_agency", help="a liaison's agency id")
+    parser.add_argument("--region", dest="actor_region", help="a regional admin's region code")
+
+
+def actor_from(args: argparse.Namespace) -> Actor | None:
+    """The actor the options name, or ``None`` to let the Desk use the verb's usual role."""
+    from sp4n.errors import InvalidInputError
+    from sp4n.lifecycle import Actor
+
+    agency = getattr(args, "actor_agency", None)
+    region = getattr(args, "actor_region", None)
+    if args.actor is None and args.role is None:
+        if agency is not None or region is not None:
+            raise InvalidInputError(
+                "--role", None, "is required with --agency or --region of the actor"
+            )
+        return None
+    if args.role is None:
+        raise InvalidInputError("--role", None, "is required with --actor")
+    return Actor(id=args.actor or args.role, role=args.role, agency=agency, region=region)
+
+
+def open_desk(args: argparse.Namespace) -> Desk:
+    """Open a Desk on ``--db`` with the system clock (the command line is the edge)."""
+    from sp4n.desk import Desk
+
+    return Desk.open(args.db)
+
+
+def complaint_summary(desk: Desk, complaint: Complaint) -> dict[str, Any]:
+    """The JSON form of a complaint's state after a command (no reporter details)."""
+    row = desk.store.get(complaint.complaint_id)
+    return {
+        "complaint_id": complaint.complaint_id,
+        "tracking_id": complaint.tracking_id,
+        "status": complaint.status.value,
+        "status_label": complaint.status.label,
+        "agency": complaint.agency,
+        "title": complaint.title,
+        "region": complaint.region,
+        "topic": complaint.topic,
+        "visibility": complaint.visibility.value,
+        "version": complaint.version,
+        "next_due": None if row is None or row.next_due is None else row.next_due.isoformat(),
+    }
+
+
+def summary_text(summary: Mapping[str, Any]) -> str:
+    """One line: tracking id, status label, agency and next due date."""
+    text = f"{summary['tracking_id']}  {summary['status_label']} ({summary['status']})"
+    if summary["agency"]:
+        text += f"  instansi: {summary['agency']}"
+    if summary["next_due"]:
+        text += f"  tenggat: {summary['next_due']}"
+    return text
+
+
+Action = Callable[["Desk", str, argparse.Namespace, "Actor | None"], "Complaint"]
+
+
+def action_command(
+    sub: Any,
+    name: str,
+    help_text: str,
+    action: Action,
+    *,
+    options: Callable[[argparse.ArgumentParser], None] | None = None,
+    actor_agency: bool = True,
+) -> None:
+    """Register an officer action ``sp4n NAME REF [options]`` that runs ``action``."""
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text)
+    parser.add_argument("ref", metavar="REF", help="tracking id or complaint id")
+    if options is not None:
+        options(parser)
+    add_actor_options(parser, agency=actor_agency)
+    add_db(parser)
+
+    def run(args: argparse.Namespace) -> int:
+        actor = actor_from(args)
+        with open_desk(args) as desk:
+            complaint = action(desk, args.ref, args, actor)
+            summary = complaint_summary(desk, complaint)
+        return emit(args, summary, summary_text(summary))
+
+    parser.set_defaults(func=run)
+
+
+def attributes(pairs: list[str]) -> dict[str, str] | None:
+    """``["road_status=kabupaten"]`` as a mapping; ``None`` when empty."""
+    from sp4n.errors import InvalidInputError
+
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInputError("--attr", pair, "expected KEY=VALUE")
+        out[key.strip()] = value.strip()
+    return out or None

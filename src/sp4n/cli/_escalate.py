@@ -1,0 +1,36 @@
+"""``sp4n escalate``: escalate to the superior, the supervisor or the Ombudsman."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from sp4n.cli._desk_common import action_command
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sp4n.desk import Desk
+    from sp4n.lifecycle import Actor, Complaint
+
+__all__ = ["register"]
+
+
+def _options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--target", required=True, choices=("superior", "supervisor", "ombudsman"), help="where to"
+    )
+    parser.add_argument("--reason", required=True, help="why")
+
+
+def _act(desk: Desk, ref: str, args: argparse.Namespace, actor: Actor | None) -> Complaint:
+    return desk.escalate(ref, args.target, args.reason, actor=actor)
+
+
+def register(sub: Any) -> None:
+    """Add the ``escalate`` subcommand."""
+    action_command(
+        sub,
+        "escalate",
+        "escalate to the superior, the supervisor or the Ombudsman",
+        _act,
+        options=_options,
+    )

@@ -1,0 +1,29 @@
+"""``sp4n hold``: the admin puts an incomplete report on hold."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from sp4n.cli._desk_common import action_command
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sp4n.desk import Desk
+    from sp4n.lifecycle import Actor, Complaint
+
+__all__ = ["register"]
+
+
+def _options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--reason", required=True, help="what is missing")
+
+
+def _act(desk: Desk, ref: str, args: argparse.Namespace, actor: Actor | None) -> Complaint:
+    return desk.hold(ref, args.reason, actor=actor)
+
+
+def register(sub: Any) -> None:
+    """Add the ``hold`` subcommand."""
+    action_command(
+        sub, "hold", "the admin puts an incomplete report on hold", _act, options=_options
+    )

@@ -1,0 +1,23 @@
+"""The Desk: one facade over the lifecycle, deadlines, routing, storage and notifications.
+
+>>> from sp4n import Desk
+>>> desk = Desk.open("memory://")
+>>> desk.list()
+[]
+>>> desk.close()
+"""
+
+from sp4n.desk._desk import ADMIN, SUPERVISOR, Desk
+from sp4n.desk._notify import RECIPIENTS
+from sp4n.desk._retry import retry_on_conflict
+from sp4n.desk._rules import DUE_STATUSES, next_due
+
+__all__ = [
+    "ADMIN",
+    "DUE_STATUSES",
+    "RECIPIENTS",
+    "SUPERVISOR",
+    "Desk",
+    "next_due",
+    "retry_on_conflict",
+]

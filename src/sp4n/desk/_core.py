@@ -1,0 +1,336 @@
+"""The Desk's machinery: the store, loading and replaying, committing, queries.
+
+Every verb goes through one path: load the events, replay them, apply one lifecycle event
+(role, scope and guard checks happen there), then :meth:`DeskCore._commit` computes the
+projection row and the outbox messages and appends everything in one store transaction
+with optimistic concurrency. Observers (``sp4n_complaint_transitioned``) hear about each
+event only after the transaction committed.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+import logging
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+from sp4n._time import Clock, require_aware
+from sp4n.adapters import Adapters, ComplaintRow, OutboxMessage, Store, open_store, plugin_manager
+from sp4n.desk._notify import Recipients, messages_for
+from sp4n.desk._rules import ClockRules, project
+from sp4n.errors import ConcurrencyError, InvalidInputError, UnknownComplaintError
+from sp4n.lifecycle import (
+    LAPOR_TABLE,
+    Actor,
+    Complaint,
+    Event,
+    Status,
+    apply,
+    public_view,
+    replay,
+    tracking_id_is_valid,
+)
+from sp4n.routing import Router
+from sp4n.sla import Policy, SlaClock
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pluggy
+
+    from sp4n.adapters.notifiers import DeliveryReport, Notifier
+
+__all__ = ["DeskCore"]
+
+_log = logging.getLogger("sp4n.desk")
+
+
+def _plugin_router(adapters: Adapters) -> Router:
+    """The default router with the plugins' routing rules and directory entries."""
+    router = Router.default()
+    rules = adapters.routing_rules()
+    entries = adapters.directory_entries(region=None)
+    if rules or entries:
+        router = router.with_plugin_rows(affair_rows=rules, agency_entries=entries)
+    return router
+
+
+class DeskCore:
+    """Shared state and the commit path; :class:`sp4n.Desk` adds the verbs."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        pm: pluggy.PluginManager,
+        clock: Clock,
+        policy: str | Policy = "lapor",
+        router: Router | None = None,
+        notifiers: Mapping[str, Notifier] | None = None,
+        lang: str = "id",
+    ) -> None:
+        if lang not in ("id", "en"):
+            raise InvalidInputError("lang", lang, "must be 'id' (Indonesian) or 'en' (English)")
+        if not isinstance(policy, str | Policy):
+            raise InvalidInputError("policy", policy, "must be a policy name or a Policy")
+        self.store = store
+        self.pm = pm
+        self.clock = clock
+        self._adapters = Adapters(pm)
+        self.rules = ClockRules(policy, self._adapters)
+        self.router = router if router is not None else _plugin_router(self._adapters)
+        self.lang = lang
+        if notifiers is None:
+            from sp4n.adapters.notifiers import LogNotifier
+
+            notifiers = {"log": LogNotifier()}
+        self.notifiers: Mapping[str, Notifier] = dict(notifiers)
+        self.recipients = Recipients(self.router.directory)
+
+    @classmethod
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        pm: pluggy.PluginManager | None = None,
+        clock: Clock | None = None,
+        policy: str | Policy = "lapor",
+        router: Router | None = None,
+        notifiers: Mapping[str, Notifier] | None = None,
+        lang: str = "id",
+    ) -> Self:
+        """Open a Desk on the store at ``url``.
+
+        :param url: ``sqlite:///path`` (default ``sqlite:///sp4n.db``, or what a deployment
+            plugin's ``sp4n_default_store_url`` names), ``memory://`` or ``postgresql://...``.
+        :param pm: plugin manager (storage adapters, observers); a fresh one when ``None``.
+        :param clock: returns the current aware instant; the system clock when ``None``.
+        :param policy: SLA policy name (loaded per complaint with its region's and agency's
+            overrides) or a :class:`~sp4n.sla.Policy` used as is.
+        :param router: routes complaints and holds the agency directory (contacts);
+            :meth:`sp4n.routing.Router.default` when ``None``.
+        :param notifiers: notifiers by name for :meth:`deliver_notifications`; a
+            :class:`~sp4n.adapters.notifiers.LogNotifier` named ``"log"`` when ``None``.
+        :param lang: language of rendered notifications, ``"id"`` (default) or ``"en"``.
+        """
+        if clock is None:
+            from sp4n._wallclock import system_clock
+
+            clock = system_clock
+        manager = pm if pm is not None else plugin_manager()
+        if url is None:
+            url = Adapters(manager).default_store_url()
+        store = open_store(url, pm=manager, clock=clock)
+        try:
+            return cls(
+                store,
+                pm=manager,
+                clock=clock,
+                policy=policy,
+                router=router,
+                notifiers=notifiers,
+                lang=lang,
+            )
+        except BaseException:
+            store.close()
+            raise
+
+    # -- lifetime -----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the store; the Desk is unusable afterwards."""
+        self.store.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def _now(self, at: dt.datetime | None) -> dt.datetime:
+        return require_aware("at", self.clock() if at is None else at)
+
+    def _complaint_id(self, ref: str) -> str:
+        if not isinstance(ref, str) or not ref.strip():
+            raise InvalidInputError("ref", ref, "must be a tracking id or a complaint id")
+        text = ref.strip()
+        if tracking_id_is_valid(text.upper()):
+            row = self.store.by_tracking_id(text.upper())
+            if row is None:
+                raise UnknownComplaintError(ref)
+            return row.complaint_id
+        return text
+
+    def get(self, ref: str) -> Complaint:
+        """The complaint with tracking id or complaint id ``ref``, rebuilt from its events.
+
+        :raises UnknownComplaintError: no complaint has that reference.
+        """
+        events = self.store.load(self._complaint_id(ref))
+        if not events:
+            raise UnknownComplaintError(ref)
+        return replay(events)
+
+    def history(self, ref: str) -> tuple[Event, ...]:
+        """The complaint's events, oldest first."""
+        return self.get(ref).history
+
+    def clocks(self, ref: str, *, now: dt.datetime | None = None) -> tuple[SlaClock, ...]:
+        """Every SLA clock of the complaint at ``now`` (default: the Desk's clock).
+
+        Each clock's ``deadline.explanation`` lists the days skipped and why.
+        """
+        return self.rules.clocks(self.get(ref), now=self._now(now))
+
+    def list(
+        self,
+        *,
+        status: str | None = None,
+        agency: str | None = None,
+        region_prefix: str | None = None,
+        overdue_as_of: dt.date | None = None,
+        title_contains: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[ComplaintRow]:
+        """Projection rows matching every given filter (see :meth:`sp4n.adapters.Store.query`)."""
+        if status is not None:
+            try:
+                status = Status(status).value
+            except ValueError:
+                allowed = ", ".join(s.value for s in Status)
+                raise InvalidInputError("status", status, f"must be one of {allowed}") from None
+        return self.store.query(
+            status=status,
+            agency=agency,
+            region_prefix=region_prefix,
+            overdue_as_of=overdue_as_of,
+            title_contains=title_contains,
+            limit=limit,
+            offset=offset,
+        )
+
+    def public_feed(
+        self,
+        *,
+        status: str | None = None,
+        region_prefix: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> builtins.list[Mapping[str, Any]]:
+        """Public views (:func:`sp4n.lifecycle.public_view`) of matching complaints.
+
+        Confidential complaints never appear; anonymous ones appear without identity.
+        ``offset`` and ``limit`` count public items.
+        """
+        items: builtins.list[Mapping[str, Any]] = []
+        skipped = 0
+        page = max(limit, 100)
+        position = 0
+        while len(items) < limit:
+            rows = self.list(
+                status=status, region_prefix=region_prefix, limit=page, offset=position
+            )
+            for row in rows:
+                if row.visibility == "confidential":
+                    continue
+                view = public_view(self.get(row.complaint_id))
+                if view is None:
+                    continue
+                if skipped < offset:
+                    skipped += 1
+                    continue
+                items.append(view)
+                if len(items) == limit:
+                    break
+            if len(rows) < page:
+                break
+            position += page
+        return items
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def _commit(
+        self,
+        complaint: Complaint,
+        events: Sequence[Event],
+        outbox: Sequence[OutboxMessage] | None = None,
+        *,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """Append ``events`` (the last ones of ``complaint``) with the projection row and the
+        outbox in one transaction, then tell the observers.
+
+        ``outbox=None`` renders the default notifications of the events. Raises
+        :class:`~sp4n.errors.ConcurrencyError` (nothing written) when the stream moved.
+        """
+        if not events:
+            raise InvalidInputError("events", events, "a commit needs at least one event")
+        base = complaint.version - len(events)
+        if expected_version is not None and expected_version != base:
+            raise ConcurrencyError(complaint.complaint_id, expected_version, base)
+        clocks = self.rules.clocks(complaint, now=events[-1].occurred_at)
+        row = project(complaint, clocks)
+        if outbox is None:
+            outbox = messages_for(
+                complaint,
+                events,
+                self.recipients,
+                notifiers=tuple(self.notifiers),
+                lang=self.lang,
+            )
+        self.store.append(complaint.complaint_id, base, events, row=row, outbox=outbox)
+        self._broadcast(complaint, events, row)
+        return complaint
+
+    def _broadcast(self, complaint: Complaint, events: Sequence[Event], row: ComplaintRow) -> None:
+        status: str | None = None
+        if events[0].seq > 1:
+            status = replay(complaint.history[: events[0].seq - 1]).status.value
+        for event in events:
+            try:
+                self._adapters.complaint_transitioned(event=event, row=row, previous_status=status)
+            except Exception:  # an observer cannot veto: the event is stored already
+                _log.exception("observer failed on %s#%s", event.complaint_id, event.seq)
+            if status is None:
+                status = LAPOR_TABLE.initial.value
+            else:
+                step = LAPOR_TABLE.row(Status(status), event.type)
+                status = step.target.value if step is not None else status
+
+    def _act(
+        self,
+        ref: str | Complaint,
+        event_type: str,
+        actor: Actor,
+        at: dt.datetime | None,
+        payload: Mapping[str, Any],
+        *,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """Load (unless given the complaint just loaded), apply one lifecycle event and commit
+        it; returns the updated complaint."""
+        current = ref if isinstance(ref, Complaint) else self.get(ref)
+        if expected_version is not None and expected_version != current.version:
+            raise ConcurrencyError(current.complaint_id, expected_version, current.version)
+        updated = apply(current, event_type, actor=actor, at=self._now(at), payload=payload)
+        return self._commit(updated, updated.history[current.version :])
+
+    # -- notifications ------------------------------------------------------------------------
+
+    def deliver_notifications(self, *, limit: int = 100) -> DeliveryReport:
+        """Deliver pending outbox messages through the Desk's notifiers (retries with backoff)."""
+        from sp4n.adapters.notifiers import OutboxDispatcher
+
+        default = "log" if "log" in self.notifiers else next(iter(self.notifiers), "log")
+        dispatcher = OutboxDispatcher(
+            store=self.store, notifiers=self.notifiers, clock=self.clock, default=default
+        )
+        return dispatcher.deliver_pending(limit=limit)

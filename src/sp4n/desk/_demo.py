@@ -1,0 +1,244 @@
+"""``sp4n demo``: one whole complaint story through the Desk, on an injected clock.
+
+An SMS 1708 from Kabupaten Bengkayang (61.07) about a damaged regency road: verified,
+routed to the province's public-works office (the admin took it for a provincial road),
+returned as not its authority (bukan wewenang), re-routed to the regency's office,
+information requested from the reporter and given, followed up, and completed (Selesai)
+automatically after 10 working days without a reply, a span that crosses Independence
+Day (17 August) and the Prophet's Birthday (25 August 2026).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from sp4n.adapters.channels import SmsChannel, SmsMessage
+from sp4n.desk._desk import Desk
+from sp4n.desk._rules import next_due
+from sp4n.lifecycle import Actor, Complaint, Role
+from sp4n.sla import ClockStatus, SlaClock, Unit
+
+__all__ = ["DEMO_START", "DEMO_URL", "DemoStep", "run_demo"]
+
+DEMO_URL = "sqlite:///sp4n-demo.db"
+"""Where ``sp4n demo`` writes by default (a fresh file each run)."""
+
+_PONTIANAK = ZoneInfo("Asia/Pontianak")
+DEMO_START = dt.datetime(2026, 8, 3, 8, 15, tzinfo=_PONTIANAK)
+"""Monday 3 August 2026, 08:15 WIB: the SMS arrives."""
+
+_SMS = (
+    "LAPOR Jalan poros Sebalo km 12 rusak berat, berlubang dalam dan licin saat hujan. "
+    "Sudah dua motor terjatuh minggu ini. #61.07 #road"
+)
+
+
+_HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+def _tanggal(day: dt.date) -> str:
+    """``Senin 03-08-2026``: an Indonesian weekday and the date."""
+    return f"{_HARI[day.weekday()]} {day:%d-%m-%Y}"
+
+
+class _StoryClock:
+    """The demo's clock: stands still and only moves forward when the story says so."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def set(self, instant: dt.datetime) -> None:
+        if instant < self.now:  # pragma: no cover - the story only moves forward
+            raise ValueError("the story clock never goes backwards")
+        self.now = instant
+
+
+@attrs.frozen
+class DemoStep:
+    """One step of the story: what happened, the status after it and the nearest deadline."""
+
+    number: int
+    at: dt.datetime
+    action: str
+    status: str
+    status_label: str
+    agency: str | None
+    deadline: SlaClock | None
+    paused: tuple[SlaClock, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping."""
+        deadline = self.deadline.deadline if self.deadline is not None else None
+        return {
+            "step": self.number,
+            "at": self.at.isoformat(),
+            "action": self.action,
+            "status": self.status,
+            "status_label": self.status_label,
+            "agency": self.agency,
+            "deadline": None
+            if self.deadline is None or deadline is None
+            else {
+                "rule_id": self.deadline.rule.id,
+                "title": self.deadline.rule.title,
+                **deadline.to_dict(),
+            },
+            "paused": [c.rule.id for c in self.paused],
+        }
+
+    def to_text(self) -> str:
+        """The step as printed by ``sp4n demo``."""
+        local = self.at.astimezone(_PONTIANAK)
+        when = f"{_tanggal(local.date())} {local:%H:%M} {local.tzname()}"
+        lines = [
+            f"[{self.number}] {when}  {self.action}",
+            f"    Status: {self.status_label} ({self.status})"
+            + (f"; instansi: {self.agency}" if self.agency else ""),
+        ]
+        clock = self.deadline
+        if clock is not None and clock.deadline is not None:
+            d = clock.deadline
+            unit = "hari kerja" if d.unit is Unit.WORKING_DAYS else "hari"
+            extra = f" + {d.paused} {unit} jeda" if d.paused else ""
+            lines.append(
+                f"    Tenggat {clock.rule.id} ({clock.rule.title}): {d.n} {unit}{extra} "
+                f"sejak {_tanggal(d.start_date)} -> {_tanggal(d.due_date)}"
+                + (" (perkiraan)" if d.provisional else "")
+            )
+            skipped = d.explanation.skipped
+            if skipped:
+                lines.append("    Hari yang tidak dihitung:")
+                lines.extend(f"      - {_tanggal(s.date)}: {s.reason}" for s in skipped)
+            else:
+                lines.append("    Hari yang tidak dihitung: tidak ada")
+        else:
+            lines.append("    Tenggat: tidak ada tenggat yang berjalan")
+        for paused in self.paused:
+            lines.append(f"    Jeda: {paused.rule.id} ({paused.rule.title}) menunggu pelapor")
+        return "\n".join(lines)
+
+
+def _fresh(url: str) -> str | None:
+    """Remove a previous demo's SQLite file; for other stores return a fresh complaint id."""
+    if url.startswith("sqlite:"):
+        from sp4n.adapters._sqlite import sqlite_path
+
+        path = sqlite_path(url)
+        if path != ":memory:":
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                if os.path.exists(path + suffix):
+                    os.remove(path + suffix)
+        return None
+    if url.startswith("memory:"):
+        return None
+    return str(uuid.uuid4())  # a shared server keeps earlier runs: start a new complaint
+
+
+def run_demo(
+    url: str = DEMO_URL, *, echo: Callable[[DemoStep], None] | None = None
+) -> list[DemoStep]:
+    """Play the story on the store at ``url``; return the steps (``echo`` sees each one).
+
+    The SQLite file of an earlier run is replaced, so the demo can be run again and again.
+    """
+    complaint_id = _fresh(url)
+    clock = _StoryClock(DEMO_START)
+    steps: list[DemoStep] = []
+
+    def record(
+        action: str, complaint: Complaint, desk: Desk, *, show: str | None = None
+    ) -> Complaint:
+        clocks = desk.rules.clocks(complaint, now=clock.now)
+        shown = next_due(clocks) if show is None else next(c for c in clocks if c.rule.id == show)
+        step = DemoStep(
+            number=len(steps) + 1,
+            at=clock.now,
+            action=action,
+            status=complaint.status.value,
+            status_label=complaint.status.label,
+            agency=complaint.agency,
+            deadline=shown,
+            paused=tuple(c for c in clocks if c.status is ClockStatus.PAUSED),
+        )
+        steps.append(step)
+        if echo is not None:
+            echo(step)
+        return complaint
+
+    def at(day: int, hour: int, minute: int = 0, month: int = 8) -> None:
+        clock.set(dt.datetime(2026, month, day, hour, minute, tzinfo=_PONTIANAK))
+
+    admin = Actor(id="admin.bengkayang", role=Role.ADMIN, region="61.07")
+    with Desk.open(url, clock=clock) as desk:
+        intake = SmsChannel(default_region="61.07").parse(
+            SmsMessage(sender="+6281234567890", text=_SMS, gateway_id="sms-1708-0001"),
+            received_at=clock.now,
+        )
+        c = desk.submit(intake, complaint_id=complaint_id)
+        ref = c.tracking_id
+        record(f"SMS 1708 diterima dari +62812****7890; nomor pelacakan {ref}", c, desk)
+
+        at(3, 10, 30)
+        c = record(
+            "Admin Kabupaten Bengkayang memverifikasi laporan", desk.verify(ref, actor=admin), desk
+        )
+
+        at(4, 9)
+        decision = desk.suggest(ref, attributes={"road_status": "provinsi"})
+        assert decision.agency is not None
+        c = desk.forward(ref, attributes={"road_status": "provinsi"}, actor=admin)
+        record(
+            f"Dirutekan sebagai jalan provinsi dan diteruskan ke {decision.agency.name}", c, desk
+        )
+
+        at(5, 14)
+        pupr_61 = Actor(id="penghubung.pupr.kalbar", role=Role.LIAISON, agency=c.agency)
+        c = desk.return_(
+            ref,
+            "ruas Sebalo km 12 berstatus jalan kabupaten (SK Bupati), bukan jalan provinsi",
+            suggested_agency="61.07-pupr",
+            actor=pupr_61,
+        )
+        record("Dikembalikan oleh Dinas PUPR Provinsi: bukan wewenang", c, desk)
+
+        at(6, 9)
+        decision = desk.suggest(ref, attributes={"road_status": "kabupaten"})
+        assert decision.agency is not None
+        c = desk.forward(ref, attributes={"road_status": "kabupaten"}, actor=admin)
+        record(f"Dirutekan ulang (tanpa instansi yang menolak) ke {decision.agency.name}", c, desk)
+
+        pupr = Actor(id="penghubung.pupr.bengkayang", role=Role.LIAISON, agency=c.agency)
+        at(7, 10)
+        c = desk.request_info(
+            ref, "Mohon kirim titik lokasi (patok km) dan foto kerusakan.", actor=pupr
+        )
+        record("Instansi meminta informasi tambahan dari pelapor", c, desk)
+
+        at(10, 8, 5)
+        c = desk.provide_info(ref, "Km 12 dekat simpang Desa Sebalo; foto dikirim via MMS.")
+        record("Pelapor memberikan informasi tambahan", c, desk)
+
+        at(14, 15)
+        c = desk.follow_up(
+            ref,
+            "Penambalan lubang dijadwalkan 20 Agustus; pengaspalan ulang masuk APBD-P 2026.",
+            actor=pupr,
+        )
+        record("Instansi menindaklanjuti laporan", c, desk)
+
+        at(2, 8, month=9)
+        done = desk.apply_due_actions()
+        c = done[0] if done else desk.get(ref)
+        record("Selesai otomatis: 10 hari kerja tanpa tanggapan pelapor", c, desk, show="T3")
+        desk.deliver_notifications(limit=1000)
+    return steps

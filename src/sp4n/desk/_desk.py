@@ -1,0 +1,522 @@
+"""``sp4n.Desk``: one verb per lifecycle action, each returning the updated complaint.
+
+Every verb takes keyword-only ``actor`` (who acts; role and scope are checked by the
+lifecycle), ``at`` (when; the Desk's clock by default) and ``expected_version`` (the
+version the caller last saw: a stale form fails with
+:class:`~sp4n.errors.ConcurrencyError` instead of acting on a changed complaint).
+When ``actor`` is omitted the verb acts as the role that normally performs it, with
+national scope (decision 0071); a portal passes the authenticated actor instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sp4n._time import require_aware
+from sp4n.adapters.channels import Intake
+from sp4n.desk._core import DeskCore
+from sp4n.errors import ConcurrencyError, InvalidInputError
+from sp4n.lifecycle import (
+    SYSTEM_ACTOR,
+    Actor,
+    Complaint,
+    ComplaintDraft,
+    EventType,
+    Role,
+    replay,
+    submit,
+)
+from sp4n.routing import RoutingDecision
+from sp4n.sla import OnExpiry, due_actions
+
+__all__ = ["ADMIN", "SUPERVISOR", "Desk"]
+
+ADMIN = Actor(id="admin", role=Role.ADMIN)
+"""The default actor of admin verbs: a national LAPOR! admin."""
+SUPERVISOR = Actor(id="supervisor", role=Role.SUPERVISOR)
+"""The default actor of :meth:`Desk.escalate`: a national supervisor."""
+
+
+def _liaison(complaint: Complaint) -> Actor:
+    agency = complaint.agency
+    return Actor(id=f"penghubung:{agency or '-'}", role=Role.LIAISON, agency=agency)
+
+
+def _reporter(complaint: Complaint) -> Actor:
+    return Actor(id=complaint.reporter.id, role=Role.REPORTER)
+
+
+class Desk(DeskCore):
+    """The facade a portal calls: submit, act on, query and notify about complaints.
+
+    >>> from datetime import datetime, timezone
+    >>> from sp4n.lifecycle import ComplaintDraft
+    >>> clock = lambda: datetime(2026, 8, 3, 1, 15, tzinfo=timezone.utc)
+    >>> with Desk.open("memory://", clock=clock) as desk:
+    ...     c = desk.submit(ComplaintDraft(kind="pengaduan", title="Jalan rusak",
+    ...         body="Berlubang.", region="61.07", topic="road", channel="web",
+    ...         reporter={"id": "u-1", "email": "u1@example.org"}))
+    ...     desk.get(c.tracking_id).status.label
+    'Belum Terverifikasi'
+    """
+
+    # -- intake -------------------------------------------------------------------------------
+
+    def submit(
+        self,
+        draft: ComplaintDraft | Intake,
+        *,
+        actor: Actor | None = None,
+        at: dt.datetime | None = None,
+        complaint_id: str | None = None,
+    ) -> Complaint:
+        """File a complaint from a :class:`ComplaintDraft` or a channel's :class:`Intake`.
+
+        An intake's ``received_at`` is the submission instant unless ``at`` is given.
+        Submitting the same draft at the same instant again returns the stored complaint
+        (ids are derived from who, when and what), so a retried intake is idempotent.
+        """
+        if isinstance(draft, Intake):
+            at = draft.received_at if at is None else at
+            draft = draft.draft
+        if not isinstance(draft, ComplaintDraft):
+            raise InvalidInputError("draft", draft, "must be a ComplaintDraft or an Intake")
+        who = actor if actor is not None else Actor(id=draft.reporter.id, role=Role.REPORTER)
+        complaint = submit(draft, actor=who, at=self._now(at), complaint_id=complaint_id)
+        try:
+            return self._commit(complaint, complaint.history)
+        except ConcurrencyError:
+            stored = self.store.load(complaint.complaint_id)
+            if stored and stored[0].payload == complaint.history[0].payload:
+                return replay(stored)
+            raise
+
+    # -- the admin ----------------------------------------------------------------------------
+
+    def verify(
+        self,
+        ref: str,
+        *,
+        tier: str | None = None,
+        visibility: str | None = None,
+        actor: Actor | None = None,
+        at: dt.datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """Verify a report (optionally classifying its ``tier`` or correcting ``visibility``)."""
+        payload = {k: v for k, v in (("tier", tier), ("visibility", visibility)) if v is not None}
+        return self._act(
+            ref, EventType.VERIFIED, actor or ADMIN, at, payload, expected_version=expected_version
+        )
+
+    def hold(
+        self,
+        ref: str,
+        reason: str,
+        *,
+        actor: Actor | None = None,
+        at: dt.datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """Put an incomplete report on hold until the reporter completes it."""
+        return self._act(
+            ref,
+            EventType.HELD,
+            actor or ADMIN,
+            at,
+            {"reason": reason},
+            expected_version=expected_version,
+        )
+
+    def archive(
+        self,
+        ref: str,
+        reason: str,
+        *,
+        note: str | None = None,
+        of: str | None = None,
+        actor: Actor | None = None,
+        at: dt.datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """Archive a report (``reason``: unclear, too_general, not_public_service, duplicate
+        with ``of``, spam)."""
+        payload = {"reason": reason, "note": note, "of": of}
+        return self._act(
+            ref,
+            EventType.ARCHIVED,
+            actor or ADMIN,
+            at,
+            {k: v for k, v in payload.items() if v is not None},
+            expected_version=expected_version,
+        )
+
+    def suggest(
+        self, ref: str | Complaint, *, attributes: Mapping[str, str] | None = None
+    ) -> RoutingDecision:
+        """The router's suggestion for a complaint, never an agency that returned it."""
+        complaint = ref if isinstance(ref, Complaint) else self.get(ref)
+        return self.router.route(
+            complaint.region, complaint.topic, attributes, exclude=complaint.returned_by
+        )
+
+    def forward(
+        self,
+        ref: str,
+        agency: str | None = None,
+        *,
+        attributes: Mapping[str, str] | None = None,
+        reasons: Sequence[str] = (),
+        actor: Actor | None = None,
+        at: dt.datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """Forward to ``agency``, or to the router's suggestion when ``agency`` is ``None``.
+
+        The router never suggests an agency that returned the complaint (bukan wewenang);
+        its reasons are recorded in the event. An explicit agency must be in the directory.
+        """
+        complaint = self.get(ref)
+        if agency is None:
+            decision = self.suggest(complaint, attributes=attributes)
+            if decision.agency is None:
+                raise InvalidInputError(
+                    "agency",
+                    None,
+                    "the router found no agency that has not returned this complaint",
+                    hint="name the agency explicitly",
+                )
+            agency = decision.agency.id
+            reasons = [*reasons, *(r.text for r in decision.reasons)]
+        else:
+            self.router.directory.get(agency)  # UnknownAgencyError for an unknown id
+        return self._act(
+            complaint,
+            EventType.FORWARDED,
+            actor or ADMIN,
+            at,
+            {"agency": agency, "reasons": list(reasons)},
+            expected_version=expected_version,
+        )
+
+    def merge(
+        self,
+        ref: str,
+        into: str,
+        *,
+        actor: Actor | None = None,
+        at: dt.datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """Merge a duplicate into another complaint (which must exist)."""
+        target = self.get(into)
+        return self._act(
+            ref,
+            EventType.MERGED,
+            actor or ADMIN,
+            at,
+            {"into": target.complaint_id},
+            expected_version=expected_version,
+        )
+
+    # -- the agency's liaison -----------------------------------------------------------------
+
+    def _as_liaison(
+        self,
+        ref: str,
+        event: str,
+        payload: Mapping[str, Any],
+        actor: Actor | None,
+        at: dt.datetime | None,
+        expected_version: int | None,
+    ) -> Complaint:
+        complaint = self.get(ref)
+        who = actor if actor is not None else _liaison(complaint)
+        return self._act(complaint, event, who, at, payload, expected_version=expected_version)
+
+    def acknowledge(
+        self,
+        ref: str,
+        note: str | None = None,
+        *,
+        actor: Actor | None = None,
+        at: dt.datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """The agency acknowledges the complaint and starts processing it."""
+        payload = {} if note is None else {"note": note}
+        return self._as_liaison(ref, EventType.ACKNOWLEDGED, payload, actor, at, expected_version)
+
+    def return_(
+        self,
+        ref: str,
+        reason: str,
+        *,
+        suggested_agency: str | None = None,
+        actor: Actor | None = None,
+        at: dt.datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """The agency returns the complaint as not its authority (bukan wewenang).
+
+        The admin then re-forwards it; :meth:`forward` without an agency never picks an
+        agency that returned it.
+        """
+        payload = {"reason": reason}
+        if suggested_agency is not None:
+            self.router.directory.get(suggested_agency)
+            payload["suggested_agency"] = suggested_agency
+        return self._as_liaison(ref, EventType.RETURNED, payload, actor, at, expected_version)
+
+    def request_info(
+        self,
+        ref: str,
+        question: str,
+        *,
+        actor: Actor | None = None,
+        at: dt.datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """Ask the reporter for more information (the agency's clocks pause)."""
+        payload = {"question": question}
+        return self._as_liaison(ref, EventType.INFO_REQUESTED, payload, actor, at, expected_version)
+
+    def follow_up(
+        self,
+        ref: str,
+        text: str,
+        *,
+        actor: Actor | None = None,
+        at: dt.datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """Record the agency's follow-up (tindak lanjut); the 10-working-day silence starts."""
+        payload = {"text": text}
+        return self._as_liaison(ref, EventType.FOLLOWED_UP, payload, actor, at, expected_version)
+
+    def extend(
+        self,
+        ref: str,
+        reason: str,
+        *,
+        tier: str | None = None,
+        working_days: int | None = None,
+        actor: Actor | None = None,
+        at: dt.datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """Extend the handling time (within the lifecycle's and the policy's caps)."""
+        payload: dict[str, Any] = {"reason": reason}
+        if tier is not None:
+            payload["tier"] = tier
+        if working_days is not None:
+            payload["working_days"] = working_days
+        return self._as_liaison(ref, EventType.EXTENDED, payload, actor, at, expected_version)
+
+    # -- the reporter -------------------------------------------------------------------------
+
+    def provide_info(
+        self,
+        ref: str,
+        text: str,
+        *,
+        actor: Actor | None = None,
+        at: dt.datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """The reporter answers a request for information (or completes a held report)."""
+        complaint = self.get(ref)
+        return self._act(
+            complaint,
+            EventType.INFO_PROVIDED,
+            actor or _reporter(complaint),
+            at,
+            {"text": text},
+            expected_version=expected_version,
+        )
+
+    def reply(
+        self,
+        ref: str,
+        text: str,
+        *,
+        actor: Actor | None = None,
+        at: dt.datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """A reply in the conversation: by the reporter (default) or by an admin.
+
+        A reply to a follow-up hands the complaint back to the agency.
+        """
+        complaint = self.get(ref)
+        who = actor or _reporter(complaint)
+        if who.role is Role.ADMIN:
+            event = EventType.ADMIN_REPLIED
+        elif who.role is Role.REPORTER:
+            event = EventType.REPORTER_REPLIED
+        else:
+            raise InvalidInputError(
+                "actor.role", who.role.value, "replies come from the reporter or an admin"
+            )
+        return self._act(
+            complaint,
+            event,
+            who,
+            at,
+            {"text": text},
+            expected_version=expected_version,
+        )
+
+    def complete(
+        self,
+        ref: str,
+        *,
+        actor: Actor | None = None,
+        at: dt.datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """Declare a followed-up complaint completed (Selesai); by the reporter by default."""
+        complaint = self.get(ref)
+        who = actor or _reporter(complaint)
+        return self._act(
+            complaint,
+            EventType.COMPLETED,
+            who,
+            at,
+            {"by": who.role.value},
+            expected_version=expected_version,
+        )
+
+    def rate(
+        self,
+        ref: str,
+        score: int,
+        *,
+        comment: str | None = None,
+        actor: Actor | None = None,
+        at: dt.datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """The reporter rates the handling of a completed complaint (1..5)."""
+        complaint = self.get(ref)
+        payload: dict[str, Any] = {"score": score}
+        if comment is not None:
+            payload["comment"] = comment
+        return self._act(
+            complaint,
+            EventType.RATED,
+            actor or _reporter(complaint),
+            at,
+            payload,
+            expected_version=expected_version,
+        )
+
+    def reopen(
+        self,
+        ref: str,
+        reason: str,
+        *,
+        actor: Actor | None = None,
+        at: dt.datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """Reopen a completed complaint with the same agency (by the reporter by default)."""
+        complaint = self.get(ref)
+        return self._act(
+            complaint,
+            EventType.REOPENED,
+            actor or _reporter(complaint),
+            at,
+            {"reason": reason},
+            expected_version=expected_version,
+        )
+
+    def set_visibility(
+        self,
+        ref: str,
+        visibility: str,
+        *,
+        actor: Actor | None = None,
+        at: dt.datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """Change who may see the report (only the reporter may lift anonymity)."""
+        complaint = self.get(ref)
+        return self._act(
+            complaint,
+            EventType.VISIBILITY_CHANGED,
+            actor or _reporter(complaint),
+            at,
+            {"visibility": visibility},
+            expected_version=expected_version,
+        )
+
+    # -- oversight ----------------------------------------------------------------------------
+
+    def escalate(
+        self,
+        ref: str,
+        target: str,
+        reason: str,
+        *,
+        actor: Actor | None = None,
+        at: dt.datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """Escalate to the agency's ``superior``, the ``supervisor`` or the ``ombudsman``."""
+        return self._act(
+            ref,
+            EventType.ESCALATED,
+            actor or SUPERVISOR,
+            at,
+            {"target": target, "reason": reason},
+            expected_version=expected_version,
+        )
+
+    # -- automatic actions --------------------------------------------------------------------
+
+    def apply_due_actions(self, now: dt.datetime | None = None) -> list[Complaint]:
+        """Complete every followed-up complaint whose 10-working-day silence ran out by ``now``.
+
+        Only automatic completions are applied (escalations of breached clocks belong to the
+        sweep). The ``completed`` event is recorded at the instant the silence ran out, by
+        ``sp4n`` (role ``system``). Idempotent: a completed complaint yields no action.
+        """
+        instant = self._now(now)
+        # the easternmost zone (WIT, UTC+9) has the latest local date: a superset of rows
+        latest_local = require_aware("now", instant).astimezone(dt.timezone(dt.timedelta(hours=9)))
+        ids: list[str] = []
+        offset = 0
+        while True:
+            rows = self.store.query(overdue_as_of=latest_local.date(), limit=1000, offset=offset)
+            ids.extend(r.complaint_id for r in rows if r.status == "followed_up")
+            if len(rows) < 1000:
+                break
+            offset += 1000
+        done: list[Complaint] = []
+        for complaint_id in ids:
+            complaint = self.get(complaint_id)
+            actions = due_actions(
+                self.rules.policy_for(complaint),
+                complaint.history,
+                self.rules.calendar_for(complaint),
+                now=instant,
+            )
+            for action in actions:
+                if action.action is not OnExpiry.COMPLETE:
+                    continue
+                at = max(action.due_at, complaint.history[-1].occurred_at)
+                done.append(
+                    self._act(
+                        complaint_id,
+                        EventType.COMPLETED,
+                        SYSTEM_ACTOR,
+                        at,
+                        {"by": "system"},
+                        expected_version=complaint.version,
+                    )
+                )
+                break
+        return done

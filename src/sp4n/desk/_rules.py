@@ -1,0 +1,111 @@
+"""What the Desk computes from a complaint: its calendar, policy, clocks and projection row.
+
+The projection row's ``next_due`` is the earliest due date among the clocks that are
+counting (running) or already overdue (breached, or an expired automatic-action timer).
+Paused clocks have no due date while they wait, so they do not count; a complaint whose
+only clocks are paused or stopped has ``next_due = None``. A sweep selects complaints by
+``next_due`` (``Store.query(overdue_as_of=...)``), so overdue clocks keep their date until
+they are answered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import attrs
+
+from sp4n.adapters import Adapters, ComplaintRow
+from sp4n.lifecycle import Complaint
+from sp4n.sla import ClockStatus, Overlay, Policy, SlaClock, WorkingCalendar, load_policy
+
+__all__ = ["DUE_STATUSES", "ClockRules", "next_due", "project"]
+
+DUE_STATUSES = frozenset({ClockStatus.RUNNING, ClockStatus.BREACHED, ClockStatus.EXPIRED})
+"""Clock statuses whose due date counts for ``next_due``."""
+
+
+@attrs.define
+class ClockRules:
+    """The policy and calendars the Desk counts deadlines with, plugins applied.
+
+    ``policy`` is a name (loaded per complaint with its region's and agency's override
+    files) or a fixed :class:`Policy`. With ``adapters``, rule overrides from the
+    ``sp4n_policy_overrides`` hook and overlays from ``sp4n_calendar_overlays`` are applied
+    too. Results are cached per region (and agency).
+    """
+
+    policy: str | Policy = "lapor"
+    adapters: Adapters | None = None
+    _policies: dict[tuple[str, str | None], Policy] = attrs.field(factory=dict, init=False)
+    _calendars: dict[str, WorkingCalendar] = attrs.field(factory=dict, init=False)
+
+    def policy_for(self, complaint: Complaint) -> Policy:
+        """The policy in force for ``complaint`` (region and agency overrides applied)."""
+        key = (complaint.region, complaint.agency)
+        found = self._policies.get(key)
+        if found is not None:
+            return found
+        if isinstance(self.policy, Policy):
+            policy = self.policy
+        else:
+            policy = load_policy(self.policy, region=complaint.region, agency=complaint.agency)
+        if self.adapters is not None:
+            changes = self.adapters.policy_overrides(
+                policy=policy.name, region=complaint.region, agency=complaint.agency
+            )
+            if changes:
+                policy = policy.with_overrides(changes)
+        self._policies[key] = policy
+        return policy
+
+    def calendar_for(self, complaint: Complaint) -> WorkingCalendar:
+        """The working calendar of the complaint's region (its time zone and overlays)."""
+        found = self._calendars.get(complaint.region)
+        if found is not None:
+            return found
+        calendar = WorkingCalendar.indonesia(region=complaint.region)
+        if self.adapters is not None:
+            rows = self.adapters.calendar_overlays(region=complaint.region)
+            if rows:
+                calendar = calendar.with_overlays(*(Overlay.from_mapping(r) for r in rows))
+        self._calendars[complaint.region] = calendar
+        return calendar
+
+    def clocks(self, complaint: Complaint, *, now: dt.datetime) -> tuple[SlaClock, ...]:
+        """Every clock of the policy on ``complaint`` as it stands at ``now``."""
+        from sp4n.sla import evaluate_clocks
+
+        return evaluate_clocks(
+            self.policy_for(complaint),
+            complaint.history,
+            self.calendar_for(complaint),
+            now=now,
+        )
+
+
+def next_due(clocks: Sequence[SlaClock]) -> SlaClock | None:
+    """The counting or overdue clock that falls due first, ``None`` when none counts."""
+    due = [c for c in clocks if c.status in DUE_STATUSES and c.deadline is not None]
+    if not due:
+        return None
+    return min(due, key=lambda c: (c.deadline.due_date if c.deadline else dt.date.max, c.rule.id))
+
+
+def project(complaint: Complaint, clocks: Sequence[SlaClock]) -> ComplaintRow:
+    """The projection row the store keeps for ``complaint`` (``clocks`` at its last event)."""
+    first = next_due(clocks)
+    return ComplaintRow(
+        complaint_id=complaint.complaint_id,
+        tracking_id=complaint.tracking_id,
+        status=complaint.status.value,
+        kind=complaint.kind.value,
+        topic=complaint.topic,
+        region=complaint.region,
+        agency=complaint.agency,
+        title=complaint.title,
+        visibility=complaint.visibility.value,
+        next_due=None if first is None or first.deadline is None else first.deadline.due_date,
+        updated_at=complaint.history[-1].occurred_at,
+        version=complaint.version,
+    )
