@@ -48,6 +48,10 @@ class StoreContract:
 
     # -- append and load ---------------------------------------------------------------------
 
+    def test_satisfies_the_store_protocol(self, store: Store) -> None:
+        assert isinstance(store, Store)
+        assert isinstance(store.url, str)
+
     def test_unknown_complaint_is_empty(self, store: Store) -> None:
         assert store.load("nope") == ()
         assert store.version("nope") == 0
