@@ -186,6 +186,16 @@ class StoreContract:
         assert row is not None
         assert row.complaint_id == "c1"
 
+    def test_tracking_id_is_unique_within_a_batch_too(self, store: Store) -> None:
+        with pytest.raises(InvalidInputError, match="tracking"):
+            store.append_many(
+                [
+                    make_request("c1", 0, 1, tracking_id="LAP-9"),
+                    make_request("c2", 0, 1, tracking_id="LAP-9"),
+                ]
+            )
+        assert (store.version("c1"), store.version("c2")) == (0, 0)
+
     def test_event_ids_are_unique_across_the_store(self, store: Store) -> None:
         first = make_event("c1", 1)
         store.append("c1", 0, [first], row=make_row("c1", 1))
