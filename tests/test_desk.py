@@ -456,3 +456,22 @@ def test_doctests_and_the_docs_example_run(tmp_path: Path, monkeypatch: pytest.M
         (row,) = desk.list()
     assert row.status == "forwarded"
     assert row.agency == "61.07-pupr"
+
+
+def test_an_sms_that_names_no_region_or_topic_is_flagged_for_the_admin(
+    desk: Desk, clock: FrozenClock
+) -> None:
+    intake = SmsChannel(default_region="61.07").parse(
+        SmsMessage(sender="+6281234567891", text="LAPOR lampu jalan mati di depan pasar"),
+        received_at=clock(),
+    )
+    assert intake.needs_triage == ("region", "topic")
+    c = desk.submit(intake)
+    assert c.topic == "other"
+    messages = desk.store.pending_outbox(now=dt.datetime(9999, 1, 1, tzinfo=PNK), limit=10)
+    (admin,) = [m for m in messages if m.recipient_role == "admin"]
+    assert admin.payload["data"]["needs_triage"] == ["region", "topic"]
+    assert admin.payload["body"].endswith("Perlu dilengkapi admin: wilayah, topik.")
+    (reporter,) = [m for m in messages if m.recipient_role == "reporter"]
+    assert "needs_triage" not in reporter.payload["data"]
+    assert reporter.payload["address"] == "+6281234567891"
