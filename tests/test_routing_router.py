@@ -461,3 +461,18 @@ def test_topic_aliases_route_like_the_topic() -> None:
         load_affairs('[[topics]]\nid = "x_topic"\nname = "X"\naliases = ["jalan"]')
     with pytest.raises(UnknownTopicError):
         route("61.07", None)  # type: ignore[arg-type]
+
+
+def test_directory_without_an_office_falls_back_along_the_chain() -> None:
+    directory = load_directory().without("61.07-polres", "61-polda")
+    assert "61.07-polres" not in directory
+    assert "61.07-kejari" in directory
+    decision = Router.default().with_directory(directory).route("61.07.01.2001", "police")
+    assert decision.agency is not None
+    assert decision.agency.id == "pusat-polri"
+    assert decision.alternatives == ()
+    no_dpmd = Router.default().with_directory(load_directory().without("61.07-dpmd"))
+    village = no_dpmd.route("61.07.01.2001", "village_governance")
+    assert village.manual  # no village office and no supervisor: the regency coordinator
+    assert village.agency is not None
+    assert village.agency.id == "61.07-admin"

@@ -14,9 +14,13 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
+
 from sp4n._time import require_aware
+from sp4n.adapters import OutboxMessage
 from sp4n.adapters.channels import Intake
 from sp4n.desk._core import DeskCore
+from sp4n.desk._notify import messages_for
 from sp4n.errors import ConcurrencyError, InvalidInputError
 from sp4n.lifecycle import (
     SYSTEM_ACTOR,
@@ -46,6 +50,25 @@ def _liaison(complaint: Complaint) -> Actor:
 
 def _reporter(complaint: Complaint) -> Actor:
     return Actor(id=complaint.reporter.id, role=Role.REPORTER)
+
+
+_TRIAGE_LABELS = {
+    "region": ("wilayah", "region"),
+    "topic": ("topik", "topic"),
+}
+
+
+def _with_triage(message: OutboxMessage, fields: tuple[str, ...], lang: str) -> OutboxMessage:
+    """Tell the admin which fields the intake channel could not read."""
+    if message.recipient_role != Role.ADMIN:
+        return message
+    index = 1 if lang == "en" else 0
+    names = ", ".join(_TRIAGE_LABELS.get(f, (f, f))[index] for f in fields)
+    note = f" Needs the admin: {names}." if lang == "en" else f" Perlu dilengkapi admin: {names}."
+    payload = dict(message.payload)
+    payload["body"] = str(payload["body"]) + note
+    payload["data"] = {**dict(payload.get("data") or {}), "needs_triage": list(fields)}
+    return attrs.evolve(message, payload=payload)
 
 
 class Desk(DeskCore):
@@ -78,15 +101,26 @@ class Desk(DeskCore):
         Submitting the same draft at the same instant again returns the stored complaint
         (ids are derived from who, when and what), so a retried intake is idempotent.
         """
+        triage: tuple[str, ...] = ()
         if isinstance(draft, Intake):
             at = draft.received_at if at is None else at
+            triage = draft.needs_triage
             draft = draft.draft
         if not isinstance(draft, ComplaintDraft):
             raise InvalidInputError("draft", draft, "must be a ComplaintDraft or an Intake")
         who = actor if actor is not None else Actor(id=draft.reporter.id, role=Role.REPORTER)
         complaint = submit(draft, actor=who, at=self._now(at), complaint_id=complaint_id)
+        outbox = messages_for(
+            complaint,
+            complaint.history,
+            self.recipients,
+            notifiers=tuple(self.notifiers),
+            lang=self.lang,
+        )
+        if triage:
+            outbox = [_with_triage(m, triage, self.lang) for m in outbox]
         try:
-            return self._commit(complaint, complaint.history)
+            return self._commit(complaint, complaint.history, outbox)
         except ConcurrencyError:
             stored = self.store.load(complaint.complaint_id)
             if stored and stored[0].payload == complaint.history[0].payload:
@@ -193,7 +227,7 @@ class Desk(DeskCore):
         else:
             self.router.directory.get(agency)  # UnknownAgencyError for an unknown id
         return self._act(
-            complaint.complaint_id,
+            complaint,
             EventType.FORWARDED,
             actor or ADMIN,
             at,
@@ -232,8 +266,9 @@ class Desk(DeskCore):
         at: dt.datetime | None,
         expected_version: int | None,
     ) -> Complaint:
-        who = actor if actor is not None else _liaison(self.get(ref))
-        return self._act(ref, event, who, at, payload, expected_version=expected_version)
+        complaint = self.get(ref)
+        who = actor if actor is not None else _liaison(complaint)
+        return self._act(complaint, event, who, at, payload, expected_version=expected_version)
 
     def acknowledge(
         self,
@@ -328,7 +363,7 @@ class Desk(DeskCore):
         """The reporter answers a request for information (or completes a held report)."""
         complaint = self.get(ref)
         return self._act(
-            complaint.complaint_id,
+            complaint,
             EventType.INFO_PROVIDED,
             actor or _reporter(complaint),
             at,
@@ -360,7 +395,7 @@ class Desk(DeskCore):
                 "actor.role", who.role.value, "replies come from the reporter or an admin"
             )
         return self._act(
-            complaint.complaint_id,
+            complaint,
             event,
             who,
             at,
@@ -380,7 +415,7 @@ class Desk(DeskCore):
         complaint = self.get(ref)
         who = actor or _reporter(complaint)
         return self._act(
-            complaint.complaint_id,
+            complaint,
             EventType.COMPLETED,
             who,
             at,
@@ -404,7 +439,7 @@ class Desk(DeskCore):
         if comment is not None:
             payload["comment"] = comment
         return self._act(
-            complaint.complaint_id,
+            complaint,
             EventType.RATED,
             actor or _reporter(complaint),
             at,
@@ -424,7 +459,7 @@ class Desk(DeskCore):
         """Reopen a completed complaint with the same agency (by the reporter by default)."""
         complaint = self.get(ref)
         return self._act(
-            complaint.complaint_id,
+            complaint,
             EventType.REOPENED,
             actor or _reporter(complaint),
             at,
@@ -444,7 +479,7 @@ class Desk(DeskCore):
         """Change who may see the report (only the reporter may lift anonymity)."""
         complaint = self.get(ref)
         return self._act(
-            complaint.complaint_id,
+            complaint,
             EventType.VISIBILITY_CHANGED,
             actor or _reporter(complaint),
             at,

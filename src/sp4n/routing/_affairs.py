@@ -399,8 +399,3 @@ def _check_row(row: AffairRow, topics: Mapping[str, Topic]) -> None:
         raise UnknownTopicError(
             "affairs.supervisor.topic", row.supervisor[1], "a supervisor names an unknown topic"
         )
-
-
-def iter_topics(affairs: Affairs) -> Iterable[Topic]:
-    """Yield the topics of ``affairs`` sorted by id."""
-    return (affairs.topics[key] for key in sorted(affairs.topics))
