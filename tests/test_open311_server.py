@@ -186,7 +186,7 @@ def test_list_filters_by_status_code_and_dates(base: str) -> None:
     _post(base)
     status, body, _ = _call(f"{base}/open311/v2/requests.json?status=open&service_code=road")
     assert len(json.loads(body)) == 1
-    status, body, _ = _call(f"{base}/open311/v2/requests.json?status=closed")
+    _, body, _ = _call(f"{base}/open311/v2/requests.json?status=closed")
     assert json.loads(body) == []
     _status, body, _ = _call(
         f"{base}/open311/v2/requests.json?start_date=2026-03-03T00:00:00%2B07:00"
