@@ -184,7 +184,7 @@ def test_confidential_never_appears_and_anonymous_hides_identity(base: str, desk
 
 def test_list_filters_by_status_code_and_dates(base: str) -> None:
     _post(base)
-    status, body, _ = _call(f"{base}/open311/v2/requests.json?status=open&service_code=road")
+    _, body, _ = _call(f"{base}/open311/v2/requests.json?status=open&service_code=road")
     assert len(json.loads(body)) == 1
     _, body, _ = _call(f"{base}/open311/v2/requests.json?status=closed")
     assert json.loads(body) == []
