@@ -45,6 +45,16 @@ __all__ = ["DeskCore"]
 _log = logging.getLogger("sp4n.desk")
 
 
+def _plugin_router(adapters: Adapters) -> Router:
+    """The default router with the plugins' routing rules and directory entries."""
+    router = Router.default()
+    rules = adapters.routing_rules()
+    entries = adapters.directory_entries(region=None)
+    if rules or entries:
+        router = router.with_plugin_rows(affair_rows=rules, agency_entries=entries)
+    return router
+
+
 class DeskCore:
     """Shared state and the commit path; :class:`sp4n.Desk` adds the verbs."""
 
@@ -66,8 +76,9 @@ class DeskCore:
         self.store = store
         self.pm = pm
         self.clock = clock
-        self.rules = ClockRules(policy)
-        self.router = router if router is not None else Router.default()
+        self._adapters = Adapters(pm)
+        self.rules = ClockRules(policy, self._adapters)
+        self.router = router if router is not None else _plugin_router(self._adapters)
         self.lang = lang
         if notifiers is None:
             from sp4n.adapters.notifiers import LogNotifier
@@ -75,7 +86,6 @@ class DeskCore:
             notifiers = {"log": LogNotifier()}
         self.notifiers: Mapping[str, Notifier] = dict(notifiers)
         self.recipients = Recipients(self.router.directory)
-        self._adapters = Adapters(pm)
 
     @classmethod
     def open(
@@ -297,7 +307,7 @@ class DeskCore:
 
     def _act(
         self,
-        ref: str,
+        ref: str | Complaint,
         event_type: str,
         actor: Actor,
         at: dt.datetime | None,
@@ -305,8 +315,9 @@ class DeskCore:
         *,
         expected_version: int | None = None,
     ) -> Complaint:
-        """Load, apply one lifecycle event and commit it; returns the updated complaint."""
-        current = self.get(ref)
+        """Load (unless given the complaint just loaded), apply one lifecycle event and commit
+        it; returns the updated complaint."""
+        current = ref if isinstance(ref, Complaint) else self.get(ref)
         if expected_version is not None and expected_version != current.version:
             raise ConcurrencyError(current.complaint_id, expected_version, current.version)
         updated = apply(current, event_type, actor=actor, at=self._now(at), payload=payload)

@@ -193,7 +193,7 @@ class Desk(DeskCore):
         else:
             self.router.directory.get(agency)  # UnknownAgencyError for an unknown id
         return self._act(
-            complaint.complaint_id,
+            complaint,
             EventType.FORWARDED,
             actor or ADMIN,
             at,
@@ -232,8 +232,9 @@ class Desk(DeskCore):
         at: dt.datetime | None,
         expected_version: int | None,
     ) -> Complaint:
-        who = actor if actor is not None else _liaison(self.get(ref))
-        return self._act(ref, event, who, at, payload, expected_version=expected_version)
+        complaint = self.get(ref)
+        who = actor if actor is not None else _liaison(complaint)
+        return self._act(complaint, event, who, at, payload, expected_version=expected_version)
 
     def acknowledge(
         self,
@@ -328,7 +329,7 @@ class Desk(DeskCore):
         """The reporter answers a request for information (or completes a held report)."""
         complaint = self.get(ref)
         return self._act(
-            complaint.complaint_id,
+            complaint,
             EventType.INFO_PROVIDED,
             actor or _reporter(complaint),
             at,
@@ -360,7 +361,7 @@ class Desk(DeskCore):
                 "actor.role", who.role.value, "replies come from the reporter or an admin"
             )
         return self._act(
-            complaint.complaint_id,
+            complaint,
             event,
             who,
             at,
@@ -380,7 +381,7 @@ class Desk(DeskCore):
         complaint = self.get(ref)
         who = actor or _reporter(complaint)
         return self._act(
-            complaint.complaint_id,
+            complaint,
             EventType.COMPLETED,
             who,
             at,
@@ -404,7 +405,7 @@ class Desk(DeskCore):
         if comment is not None:
             payload["comment"] = comment
         return self._act(
-            complaint.complaint_id,
+            complaint,
             EventType.RATED,
             actor or _reporter(complaint),
             at,
@@ -424,7 +425,7 @@ class Desk(DeskCore):
         """Reopen a completed complaint with the same agency (by the reporter by default)."""
         complaint = self.get(ref)
         return self._act(
-            complaint.complaint_id,
+            complaint,
             EventType.REOPENED,
             actor or _reporter(complaint),
             at,
@@ -444,7 +445,7 @@ class Desk(DeskCore):
         """Change who may see the report (only the reporter may lift anonymity)."""
         complaint = self.get(ref)
         return self._act(
-            complaint.complaint_id,
+            complaint,
             EventType.VISIBILITY_CHANGED,
             actor or _reporter(complaint),
             at,
