@@ -22,18 +22,21 @@ from sp4n.desk._notify import Recipients, messages_for
 from sp4n.desk._rules import ClockRules, project
 from sp4n.errors import ConcurrencyError, InvalidInputError, UnknownComplaintError
 from sp4n.lifecycle import (
+    DEFAULT_RULES,
     LAPOR_TABLE,
     Actor,
     Complaint,
     Event,
+    LifecycleRules,
     Status,
     apply,
     public_view,
     replay,
     tracking_id_is_valid,
+    view_for,
 )
 from sp4n.routing import Router
-from sp4n.sla import Policy, SlaClock
+from sp4n.sla import Policy, SlaClock, load_policy
 
 if TYPE_CHECKING:  # pragma: no cover
     import pluggy
@@ -68,16 +71,22 @@ class DeskCore:
         router: Router | None = None,
         notifiers: Mapping[str, Notifier] | None = None,
         lang: str = "id",
+        lifecycle: LifecycleRules = DEFAULT_RULES,
     ) -> None:
         if lang not in ("id", "en"):
             raise InvalidInputError("lang", lang, "must be 'id' (Indonesian) or 'en' (English)")
-        if not isinstance(policy, str | Policy):
+        if isinstance(policy, str):
+            load_policy(policy)  # an unknown name fails now, not at the first action
+        elif not isinstance(policy, Policy):
             raise InvalidInputError("policy", policy, "must be a policy name or a Policy")
         self.store = store
         self.pm = pm
         self.clock = clock
         self._adapters = Adapters(pm)
-        self.rules = ClockRules(policy, self._adapters)
+        if not isinstance(lifecycle, LifecycleRules):
+            raise InvalidInputError("lifecycle", lifecycle, "must be a LifecycleRules")
+        self.lifecycle = lifecycle
+        self.rules = ClockRules(policy, self._adapters, lifecycle)
         self.router = router if router is not None else _plugin_router(self._adapters)
         self.lang = lang
         if notifiers is None:
@@ -98,6 +107,7 @@ class DeskCore:
         router: Router | None = None,
         notifiers: Mapping[str, Notifier] | None = None,
         lang: str = "id",
+        lifecycle: LifecycleRules = DEFAULT_RULES,
     ) -> Self:
         """Open a Desk on the store at ``url``.
 
@@ -112,6 +122,8 @@ class DeskCore:
         :param notifiers: notifiers by name for :meth:`deliver_notifications`; a
             :class:`~sp4n.adapters.notifiers.LogNotifier` named ``"log"`` when ``None``.
         :param lang: language of rendered notifications, ``"id"`` (default) or ``"en"``.
+        :param lifecycle: the lifecycle's configurable rules (extension and reopening caps,
+            referral policy, completion silence), :data:`sp4n.lifecycle.DEFAULT_RULES`.
         """
         if clock is None:
             from sp4n._wallclock import system_clock
@@ -130,6 +142,7 @@ class DeskCore:
                 router=router,
                 notifiers=notifiers,
                 lang=lang,
+                lifecycle=lifecycle,
             )
         except BaseException:
             store.close()
@@ -177,6 +190,17 @@ class DeskCore:
         if not events:
             raise UnknownComplaintError(ref)
         return replay(events)
+
+    def view(self, ref: str, actor: Actor | None = None) -> Mapping[str, Any] | None:
+        """The complaint as ``actor`` may see it (:func:`sp4n.lifecycle.view_for`), or its
+        public view when ``actor`` is ``None`` (``None`` for a confidential complaint).
+
+        :raises PermissionDenied: the actor may not read this complaint.
+        """
+        complaint = self.get(ref)
+        if actor is None:
+            return public_view(complaint)
+        return view_for(complaint, actor)
 
     def history(self, ref: str) -> tuple[Event, ...]:
         """The complaint's events, oldest first."""
@@ -320,7 +344,14 @@ class DeskCore:
         current = ref if isinstance(ref, Complaint) else self.get(ref)
         if expected_version is not None and expected_version != current.version:
             raise ConcurrencyError(current.complaint_id, expected_version, current.version)
-        updated = apply(current, event_type, actor=actor, at=self._now(at), payload=payload)
+        updated = apply(
+            current,
+            event_type,
+            actor=actor,
+            at=self._now(at),
+            payload=payload,
+            rules=self.lifecycle,
+        )
         return self._commit(updated, updated.history[current.version :])
 
     # -- notifications ------------------------------------------------------------------------
