@@ -48,6 +48,7 @@ COMMANDS: tuple[str, ...] = (
     "extend",
     "escalate",
     "merge",
+    "serve",
 )
 
 EXIT_BAD_INPUT = 2

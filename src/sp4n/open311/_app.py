@@ -1,0 +1,403 @@
+"""The Open311 GeoReport v2 server: a WSGI application over a :class:`~sp4n.Desk`.
+
+Mounted by ``sp4n serve`` at ``/open311/v2/``. Endpoints (JSON and XML):
+
+- ``GET services.{fmt}`` and ``GET services/{service_code}.{fmt}``: topics of the
+  division-of-affairs taxonomy; a topic's routing attributes become its definition.
+- ``POST requests.{fmt}``: form-encoded, ``api_key`` required; files a complaint.
+- ``GET requests.{fmt}``: filters ``service_request_id``, ``service_code``, ``start_date``,
+  ``end_date``, ``status`` (``open``/``closed``); last 90 days and 1,000 results by default.
+- ``GET requests/{service_request_id}.{fmt}``.
+
+Confidential complaints never appear; anonymous ones appear without identity (GeoReport
+requests carry no identity fields at all). Client errors answer 4xx in the
+specification's error format; nothing but a bug answers 500.
+
+References:
+    - Open311 GeoReport v2, http://wiki.open311.org/GeoReport_v2 [read].
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from sp4n.adapters.channels import title_from
+from sp4n.errors import InvalidInputError, NotFoundError, Open311Error, Sp4nError
+from sp4n.lifecycle import Complaint, ComplaintDraft, Reporter, Visibility
+from sp4n.open311._format import (
+    DEFINITION_FIELDS,
+    REQUEST_FIELDS,
+    SERVICE_FIELDS,
+    encode,
+    error_items,
+    ordered,
+)
+from sp4n.open311._params import (
+    NewRequest,
+    RequestQuery,
+    parse_new_request,
+    parse_params,
+    parse_query,
+)
+from sp4n.routing import get_region
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sp4n.desk import Desk
+    from sp4n.routing import Topic
+
+__all__ = ["BODY_MAX_BYTES", "LIST_DAYS", "LIST_MAX", "Open311App"]
+
+BODY_MAX_BYTES = 64 * 1024
+"""Largest POST body read (form-encoded text only; media go by ``media_url``)."""
+LIST_DAYS = 90
+"""Default window of ``GET requests`` when no dates are given (the specification's default)."""
+LIST_MAX = 1000
+_PAGE = 500
+"""Most requests one ``GET requests`` answers (the specification's suggested maximum)."""
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+_PATH = re.compile(r"^/(?P<collection>services|requests)(?:/(?P<key>[^/]+?))?\.(?P<fmt>json|xml)$")
+_REASONS = {
+    200: "OK",
+    201: "Created",
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Payload Too Large",
+    500: "Internal Server Error",
+}
+
+
+def _keys(keys: Iterable[str]) -> frozenset[str]:
+    return frozenset(keys)
+
+
+@attrs.define
+class Open311App:
+    """A WSGI application answering GeoReport v2 for one sp4n ``desk``.
+
+    :param desk: the :class:`~sp4n.Desk` that stores and handles complaints.
+    :param api_keys: keys accepted on ``POST requests``; an empty set refuses every POST.
+    :param region: the portal's own region code: the default ``jurisdiction_id`` and the
+        region of complaints that name none.
+    :param prefix: where the application is mounted.
+    """
+
+    desk: Desk
+    api_keys: frozenset[str] = attrs.field(converter=_keys, factory=frozenset)
+    region: str | None = None
+    prefix: str = "/open311/v2"
+    lang: str = "id"
+
+    # WSGI -----------------------------------------------------------------------------------
+
+    def __call__(
+        self, environ: Mapping[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """Answer one request."""
+        path = str(environ.get("PATH_INFO") or "/")
+        fmt = "xml" if path.endswith(".xml") else "json"
+        try:
+            status, document, payload, fmt = self._dispatch(environ, path)
+        except Open311Error as exc:
+            status, document, payload = exc.status, "errors", error_items(exc.status, str(exc))
+        except NotFoundError as exc:
+            status, document, payload = 404, "errors", error_items(404, str(exc))
+        except Sp4nError as exc:
+            status, document, payload = 400, "errors", error_items(400, str(exc))
+        content_type, body = encode(document, payload, fmt)
+        start_response(
+            f"{status} {_REASONS.get(status, 'Error')}",
+            [
+                ("Content-Type", content_type),
+                ("Content-Length", str(len(body))),
+                ("Access-Control-Allow-Origin", "*"),
+            ],
+        )
+        return [body]
+
+    def _dispatch(self, environ: Mapping[str, Any], path: str) -> tuple[int, str, Any, str]:
+        if not path.startswith(self.prefix + "/"):
+            raise Open311Error(
+                "path", path, f"not found; the API lives under {self.prefix}/", status=404
+            )
+        match = _PATH.match(path[len(self.prefix) :])
+        if match is None:
+            raise Open311Error("path", path, "no such GeoReport v2 resource", status=404)
+        collection, key, fmt = match.group("collection", "key", "fmt")
+        method = str(environ.get("REQUEST_METHOD", "GET")).upper()
+        if collection == "requests" and key is None and method == "POST":
+            created = self._create(parse_new_request(parse_params(_read_body(environ))))
+            return 201, "created", created, fmt
+        if method not in ("GET", "HEAD"):
+            raise Open311Error("method", method, f"not allowed on {path}", status=405)
+        params = parse_params(str(environ.get("QUERY_STRING") or ""))
+        self._check_jurisdiction(params.get("jurisdiction_id"))
+        if collection == "services":
+            if key is None:
+                return 200, "services", self.services(), fmt
+            return 200, "definition", self.definition(key), fmt
+        if key is None:
+            return 200, "requests", self.requests(parse_query(params)), fmt
+        return 200, "requests", [self.request(key)], fmt
+
+    # Resources ------------------------------------------------------------------------------
+
+    def services(self) -> list[dict[str, Any]]:
+        """Every topic as a GeoReport service."""
+        affairs = self.desk.router.affairs
+        return [
+            ordered(
+                {
+                    "service_code": topic.id,
+                    "service_name": topic.name if self.lang == "id" else topic.name_en,
+                    "description": topic.name_en if self.lang == "id" else topic.name,
+                    "metadata": bool(topic.attributes),
+                    "type": "realtime",
+                    "keywords": ",".join(topic.attributes),
+                    "group": ",".join(level.value for level in affairs.levels(topic.id)) or None,
+                },
+                SERVICE_FIELDS,
+            )
+            for topic in sorted(affairs.topics.values(), key=lambda t: t.id)
+        ]
+
+    def definition(self, service_code: str) -> dict[str, Any]:
+        """A topic's attributes as a GeoReport service definition."""
+        topic = self._topic(service_code)
+        attributes = [
+            ordered(
+                {
+                    "variable": True,
+                    "code": attribute.key,
+                    "datatype": "singlevaluelist",
+                    "required": attribute.required,
+                    "datatype_description": None,
+                    "order": order,
+                    "description": attribute.name if self.lang == "id" else attribute.name_en,
+                    "values": [{"key": value, "name": value} for value in attribute.values],
+                },
+                DEFINITION_FIELDS,
+            )
+            for order, attribute in enumerate(topic.attributes.values(), start=1)
+        ]
+        return {"service_code": topic.id, "attributes": attributes}
+
+    def requests(self, query: RequestQuery) -> list[dict[str, Any]]:
+        """Service requests matching ``query`` (public and anonymous complaints only).
+
+        Without dates the window is the last :data:`LIST_DAYS` days of ``requested_datetime``;
+        at most :data:`LIST_MAX` requests are returned, newest activity first.
+        """
+        if query.service_request_ids:
+            found = []
+            for ref in query.service_request_ids[:LIST_MAX]:
+                try:
+                    found.append(self.request(ref))
+                except (NotFoundError, Open311Error):
+                    continue
+            return found
+        start = query.start_date
+        if start is None and query.end_date is None:
+            start = self.desk.clock() - timedelta(days=LIST_DAYS)
+        items: list[dict[str, Any]] = []
+        offset = 0
+        while len(items) < LIST_MAX:
+            rows = self.desk.list(region_prefix=self.region, limit=_PAGE, offset=offset)
+            for row in rows:
+                if row.visibility == "confidential":
+                    continue
+                if query.service_code is not None and row.topic != query.service_code:
+                    continue
+                if query.status is not None and _open_or_closed(row.status) != query.status:
+                    continue
+                complaint = self.desk.get(row.complaint_id)
+                if not _within(complaint.submitted_at, start, query.end_date):
+                    continue
+                items.append(self.item(complaint))
+                if len(items) >= LIST_MAX:
+                    break
+            if len(rows) < _PAGE:
+                break
+            offset += _PAGE
+        return items
+
+    def request(self, ref: str) -> dict[str, Any]:
+        """One service request by tracking id; confidential ones do not exist here."""
+        complaint = self.desk.get(ref)
+        if complaint.visibility is Visibility.CONFIDENTIAL or not self._serves(complaint.region):
+            raise Open311Error("service_request_id", ref, "no such service request", status=404)
+        return self.item(complaint)
+
+    def item(self, complaint: Complaint) -> dict[str, Any]:
+        """The GeoReport view of one complaint: no reporter identity, ever."""
+        tz = self.desk.rules.calendar_for(complaint).timezone
+        agency = None
+        if complaint.agency is not None:
+            try:
+                agency = self.desk.router.directory.get(complaint.agency).name
+            except NotFoundError:
+                agency = complaint.agency
+        notes = next(
+            (
+                str(e.payload.get("text"))
+                for e in reversed(complaint.history)
+                if e.type == "followed_up" and e.payload.get("text")
+            ),
+            complaint.status.label_in(self.lang),
+        )
+        due = [
+            clock.deadline.due_at
+            for clock in self.desk.rules.clocks(complaint, now=self.desk.clock())
+            if clock.status.value in ("running", "paused") and clock.deadline is not None
+        ]
+        location = complaint.location
+        try:
+            service_name = self.desk.router.affairs.topic(complaint.topic).name
+        except NotFoundError:
+            service_name = complaint.topic
+        return ordered(
+            {
+                "service_request_id": complaint.tracking_id,
+                "status": _open_or_closed(complaint.status.value),
+                "status_notes": notes,
+                "service_name": service_name,
+                "service_code": complaint.topic,
+                "description": complaint.body,
+                "agency_responsible": agency,
+                "service_notice": complaint.status.label_in(self.lang),
+                "requested_datetime": complaint.submitted_at.astimezone(tz),
+                "updated_datetime": complaint.history[-1].occurred_at.astimezone(tz),
+                "expected_datetime": min(due).astimezone(tz) if due else None,
+                "address": None if location is None else location.address,
+                "address_id": None,
+                "zipcode": None,
+                "lat": None if location is None else location.lat,
+                "long": None if location is None else location.lon,
+                "media_url": None,
+            },
+            REQUEST_FIELDS,
+        )
+
+    # Helpers ----------------------------------------------------------------------------------
+
+    def _serves(self, region: str) -> bool:
+        return self.region is None or (region + ".").startswith(self.region + ".")
+
+    def _topic(self, code: str) -> Topic:
+        try:
+            return self.desk.router.affairs.topic(code)
+        except NotFoundError:
+            raise Open311Error("service_code", code, "no such service", status=404) from None
+
+    def _check_jurisdiction(self, jurisdiction: str | None) -> str | None:
+        if jurisdiction is None:
+            return self.region
+        try:
+            region = get_region(jurisdiction)
+        except InvalidInputError as exc:
+            raise Open311Error("jurisdiction_id", jurisdiction, exc.rule) from None
+        except NotFoundError:
+            raise Open311Error(
+                "jurisdiction_id", jurisdiction, "no such jurisdiction", status=404
+            ) from None
+        if not self._serves(region.code):
+            raise Open311Error(
+                "jurisdiction_id",
+                jurisdiction,
+                f"this endpoint serves {self.region} only",
+                status=404,
+            )
+        return region.code
+
+    def _create(self, request: NewRequest) -> list[dict[str, Any]]:
+        if not any(hmac.compare_digest(request.api_key, key) for key in self.api_keys):
+            raise Open311Error("api_key", "***", "is not valid for this endpoint", status=403)
+        region = self._check_jurisdiction(request.jurisdiction_id)
+        if region is None:
+            raise Open311Error("jurisdiction_id", None, "is required by this endpoint")
+        topic = self._topic(request.service_code)
+        attributes = topic.validate(dict(request.attributes))
+        description = request.description
+        if description is None:
+            raise Open311Error("description", None, "is required to describe the complaint")
+        extra = []
+        if request.address_string and request.lat is None:
+            extra.append(f"Alamat: {request.address_string}")
+        if attributes:
+            extra.append("Atribut: " + ", ".join(f"{k}={v}" for k, v in sorted(attributes.items())))
+        body = "\n\n".join([description, *extra])
+        name = " ".join(p for p in (request.first_name, request.last_name) if p) or None
+        reporter_id = (
+            f"open311:{request.account_id}"
+            if request.account_id
+            else f"email:{request.email}"
+            if request.email
+            else f"open311-device:{request.device_id}"
+            if request.device_id
+            else "open311:guest"
+        )
+        location = None
+        if request.lat is not None and request.long is not None:
+            location = {"lat": request.lat, "lon": request.long, "address": request.address_string}
+        draft = ComplaintDraft(
+            kind="pengaduan",
+            title=title_from(description),
+            body=body,
+            region=region,
+            topic=topic.id,
+            channel="open311",
+            reporter=Reporter(id=reporter_id, name=name, email=request.email, phone=request.phone),
+            location=location,
+        )
+        complaint = self.desk.submit(draft)
+        notice = (
+            "Laporan diterima; verifikasi paling lama 3 hari kerja."
+            if self.lang == "id"
+            else "Report received; verification within 3 working days."
+        )
+        return [
+            {
+                "service_request_id": complaint.tracking_id,
+                "service_notice": notice,
+                "account_id": request.account_id,
+            }
+        ]
+
+
+def _open_or_closed(status: str) -> str:
+    return "closed" if status in ("completed", "archived", "merged") else "open"
+
+
+def _within(instant: datetime, start: datetime | None, end: datetime | None) -> bool:
+    return (start is None or instant >= start) and (end is None or instant <= end)
+
+
+def _read_body(environ: Mapping[str, Any]) -> bytes:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise Open311Error(
+            "Content-Length", environ.get("CONTENT_LENGTH"), "must be a number"
+        ) from None
+    if length > BODY_MAX_BYTES:
+        raise Open311Error(
+            "body", f"{length} bytes", f"must be at most {BODY_MAX_BYTES}", status=413
+        )
+    content_type = str(environ.get("CONTENT_TYPE") or "application/x-www-form-urlencoded")
+    if not content_type.startswith("application/x-www-form-urlencoded"):
+        raise Open311Error(
+            "Content-Type",
+            content_type,
+            "POST requests are form-encoded (application/x-www-form-urlencoded)",
+        )
+    stream = environ.get("wsgi.input")
+    body: bytes = stream.read(length) if stream is not None and length else b""
+    return body

@@ -1,0 +1,90 @@
+"""The WSGI site ``sp4n serve`` runs: Open311 at ``/open311/v2/`` and a status page at ``/``."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+from sp4n.errors import Sp4nError
+from sp4n.lifecycle import Status, public_view
+from sp4n.open311._app import Open311App, StartResponse
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sp4n.desk import Desk
+
+__all__ = ["make_site"]
+
+_COUNT_CAP = 1000
+
+_PAGE = """<!doctype html>
+<html lang="id"><head><meta charset="utf-8"><title>{title}</title>
+<style>body{{font-family:sans-serif;max-width:52em;margin:2em auto;padding:0 1em}}
+table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}</style>
+</head><body><h1>{title}</h1>{content}
+<p><small>Open311 GeoReport v2: <a href="/open311/v2/services.json">/open311/v2/services.json</a>
+</small></p></body></html>"""
+
+
+def _status_page(desk: Desk, query: Mapping[str, list[str]]) -> tuple[int, str]:
+    parts = [
+        '<form method="get" action="/"><label>Nomor pelacakan / tracking id '
+        '<input name="id" required></label> <button>Lacak</button></form>'
+    ]
+    status = 200
+    ref = (query.get("id") or [""])[0].strip()
+    if ref:
+        try:
+            view = public_view(desk.get(ref))
+        except Sp4nError:
+            view = None
+        if view is None:
+            status = 404
+            parts.append(f"<p>Laporan <b>{html.escape(ref)}</b> tidak ditemukan.</p>")
+        else:
+            parts.append(
+                f"<h2>{html.escape(str(view.get('title')))}</h2>"
+                f"<p>{html.escape(str(view.get('tracking_id')))}: "
+                f"<b>{html.escape(str(view.get('status_label') or view.get('status')))}</b></p>"
+            )
+    counts = []
+    for state in Status:
+        number = len(desk.list(status=state.value, limit=_COUNT_CAP + 1))
+        if number:
+            shown = f"{_COUNT_CAP}+" if number > _COUNT_CAP else str(number)
+            counts.append(f"<tr><td>{html.escape(state.label)}</td><td>{shown}</td></tr>")
+    if counts:
+        parts.append(
+            "<h2>Laporan per status</h2><table><tr><th>Status</th><th>Jumlah</th></tr>"
+            + "".join(counts)
+            + "</table>"
+        )
+    return status, _PAGE.format(title="SP4N-LAPOR! sp4n", content="\n".join(parts))
+
+
+def make_site(desk: Desk, *, api_keys: Iterable[str] = (), region: str | None = None) -> Any:
+    """Return the WSGI application of ``sp4n serve`` for ``desk``."""
+    open311 = Open311App(desk, api_keys=api_keys, region=region)
+
+    def site(environ: Mapping[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = str(environ.get("PATH_INFO") or "/")
+        if path.startswith(open311.prefix + "/"):
+            return open311(environ, start_response)
+        if path != "/":
+            body = b"Not found"
+            start_response(
+                "404 Not Found",
+                [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))],
+            )
+            return [body]
+        status, page = _status_page(desk, parse_qs(str(environ.get("QUERY_STRING") or "")))
+        data = page.encode()
+        start_response(
+            "200 OK" if status == 200 else "404 Not Found",
+            [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(data)))],
+        )
+        return [data]
+
+    return site
