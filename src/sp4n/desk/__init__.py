@@ -8,9 +8,11 @@
 """
 
 from sp4n.desk._desk import ADMIN, SUPERVISOR, Desk
+from sp4n.desk._hours import SweepConfig
 from sp4n.desk._notify import RECIPIENTS
 from sp4n.desk._retry import retry_on_conflict
 from sp4n.desk._rules import DUE_STATUSES, next_due
+from sp4n.desk._sweep import SweepReport
 
 __all__ = [
     "ADMIN",
@@ -18,6 +20,8 @@ __all__ = [
     "RECIPIENTS",
     "SUPERVISOR",
     "Desk",
+    "SweepConfig",
+    "SweepReport",
     "next_due",
     "retry_on_conflict",
 ]

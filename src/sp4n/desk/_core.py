@@ -12,12 +12,13 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from sp4n._time import Clock, require_aware
 from sp4n.adapters import Adapters, ComplaintRow, OutboxMessage, Store, open_store, plugin_manager
+from sp4n.desk._hours import SweepConfig
 from sp4n.desk._notify import Recipients, messages_for
 from sp4n.desk._rules import ClockRules, project
 from sp4n.errors import ConcurrencyError, InvalidInputError, UnknownComplaintError
@@ -33,7 +34,7 @@ from sp4n.lifecycle import (
     tracking_id_is_valid,
 )
 from sp4n.routing import Router
-from sp4n.sla import Policy, SlaClock
+from sp4n.sla import Policy, SlaClock, WorkingCalendar
 
 if TYPE_CHECKING:  # pragma: no cover
     import pluggy
@@ -68,6 +69,8 @@ class DeskCore:
         router: Router | None = None,
         notifiers: Mapping[str, Notifier] | None = None,
         lang: str = "id",
+        calendars: Callable[[str], WorkingCalendar] | None = None,
+        sweep_config: SweepConfig | None = None,
     ) -> None:
         if lang not in ("id", "en"):
             raise InvalidInputError("lang", lang, "must be 'id' (Indonesian) or 'en' (English)")
@@ -77,7 +80,10 @@ class DeskCore:
         self.pm = pm
         self.clock = clock
         self._adapters = Adapters(pm)
-        self.rules = ClockRules(policy, self._adapters)
+        self.rules = ClockRules(policy, self._adapters, calendars)
+        self.sweep_config = sweep_config if sweep_config is not None else SweepConfig()
+        if not isinstance(self.sweep_config, SweepConfig):
+            raise InvalidInputError("sweep_config", sweep_config, "must be a SweepConfig")
         self.router = router if router is not None else _plugin_router(self._adapters)
         self.lang = lang
         if notifiers is None:
@@ -98,6 +104,8 @@ class DeskCore:
         router: Router | None = None,
         notifiers: Mapping[str, Notifier] | None = None,
         lang: str = "id",
+        calendars: Callable[[str], WorkingCalendar] | None = None,
+        sweep_config: SweepConfig | None = None,
     ) -> Self:
         """Open a Desk on the store at ``url``.
 
@@ -112,6 +120,11 @@ class DeskCore:
         :param notifiers: notifiers by name for :meth:`deliver_notifications`; a
             :class:`~sp4n.adapters.notifiers.LogNotifier` named ``"log"`` when ``None``.
         :param lang: language of rendered notifications, ``"id"`` (default) or ``"en"``.
+        :param calendars: ``region -> WorkingCalendar``, replacing
+            ``WorkingCalendar.indonesia(region=...)`` (e.g. a revised calendar with a new
+            SKB's overlays); plugins' overlays are still applied on top.
+        :param sweep_config: warnings, escalation and working hours of :meth:`sweep`
+            (:class:`~sp4n.desk.SweepConfig`; its defaults when ``None``).
         """
         if clock is None:
             from sp4n._wallclock import system_clock
@@ -130,6 +143,8 @@ class DeskCore:
                 router=router,
                 notifiers=notifiers,
                 lang=lang,
+                calendars=calendars,
+                sweep_config=sweep_config,
             )
         except BaseException:
             store.close()

@@ -17,6 +17,8 @@ from typing import Any
 from sp4n._time import require_aware
 from sp4n.adapters.channels import Intake
 from sp4n.desk._core import DeskCore
+from sp4n.desk._hours import SweepConfig
+from sp4n.desk._sweep import Progress, SweepReport
 from sp4n.errors import ConcurrencyError, InvalidInputError
 from sp4n.lifecycle import (
     SYSTEM_ACTOR,
@@ -519,3 +521,25 @@ class Desk(DeskCore):
                 )
                 break
         return done
+
+    # -- the sweep ----------------------------------------------------------------------------
+
+    def sweep(
+        self,
+        now: dt.datetime | None = None,
+        *,
+        progress: Progress | None = None,
+        config: SweepConfig | None = None,
+    ) -> SweepReport:
+        """Apply due completions, warn before and escalate after breaches, record moved
+        deadlines; idempotent, safe to run from cron every minute (see docs/desk.md).
+
+        :param now: the sweep instant (default: the Desk's clock).
+        :param progress: ``progress(done, total)`` after each candidate complaint.
+        :param config: overrides the Desk's :class:`SweepConfig` for this run.
+        """
+        from sp4n.desk._sweep import run_sweep
+
+        return run_sweep(
+            self, self._now(now), config=config or self.sweep_config, progress=progress
+        )

@@ -320,8 +320,10 @@ def _deadline_moved(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
 
 def _reminded(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
     out = {key: _text(p, key) for key in ("rule_id", "stage", "to", "due")}
-    if out["stage"] not in ("warning", "breach"):
-        raise InvalidInputError("payload.stage", out["stage"], "must be 'warning' or 'breach'")
+    if out["stage"] not in ("warning", "breach", "escalation"):
+        raise InvalidInputError(
+            "payload.stage", out["stage"], "must be 'warning', 'breach' or 'escalation'"
+        )
     out["due"] = parse_date("payload.due", out["due"]).isoformat()
     return out
 
