@@ -10,6 +10,7 @@
 from sp4n.desk._desk import ADMIN, SUPERVISOR, Desk
 from sp4n.desk._hours import SweepConfig
 from sp4n.desk._notify import RECIPIENTS
+from sp4n.desk._report import ComplianceReport, ComplianceRow
 from sp4n.desk._retry import retry_on_conflict
 from sp4n.desk._rules import DUE_STATUSES, next_due
 from sp4n.desk._sweep import SweepReport
@@ -19,6 +20,8 @@ __all__ = [
     "DUE_STATUSES",
     "RECIPIENTS",
     "SUPERVISOR",
+    "ComplianceReport",
+    "ComplianceRow",
     "Desk",
     "SweepConfig",
     "SweepReport",
