@@ -55,7 +55,7 @@ Progress = Callable[[int, int], object]
 
 _EAST = dt.timezone(dt.timedelta(hours=9))  # WIT: the latest local date in Indonesia
 _PAGE = 2000
-_MARGIN = dt.timedelta(days=14)  # regional days off the national calendar does not know
+_MARGIN = dt.timedelta(days=7)  # regional days off the national calendar does not know
 
 
 @attrs.frozen
@@ -331,24 +331,25 @@ def _message(
 
 
 def _revision(
-    desk: Desk, complaint: Complaint, row: ComplaintRow, at: dt.datetime, tally: _Tally
+    complaint: Complaint,
+    row: ComplaintRow,
+    clocks: Sequence[SlaClock],
+    at: dt.datetime,
+    tally: _Tally,
 ) -> Complaint:
-    """Record a ``deadline_moved`` event when the stored deadline differs from today's
-    calendar's (decision 0083); an earlier date keeps the communicated one."""
+    """Record a ``deadline_moved`` event when the stored deadline differs from the one the
+    current calendar gives (decision 0083); an earlier date keeps the communicated one.
+
+    Without new events a clock's due date does not change with time (paused clocks do not
+    count for ``next_due``), so the clocks at the sweep instant stand for the clocks at the
+    last event, which computed the stored ``next_due``.
+    """
     if row.next_due is None or LAPOR_TABLE.row(complaint.status, EventType.DEADLINE_MOVED) is None:
         return complaint
-    first = next_due(desk.rules.clocks(complaint, now=complaint.history[-1].occurred_at))
+    first = next_due(clocks)
     if first is None or first.deadline is None or first.deadline.due_date == row.next_due:
         return complaint
     new = first.deadline.due_date
-    if any(
-        e.type == EventType.DEADLINE_MOVED
-        and e.payload.get("rule_id") == first.rule.id
-        and e.payload.get("new_due") == row.next_due.isoformat()
-        and new < row.next_due
-        for e in complaint.history
-    ):
-        return complaint  # already kept: the row shows the computed date, the event the kept one
     revision = first.deadline.calendar_version
     if new < row.next_due:  # never shorten a deadline already communicated
         kept = row.next_due.isoformat()
@@ -378,10 +379,10 @@ def _sweep_one(
         return
     base = complaint
     at = max(now, complaint.history[-1].occurred_at)
-    complaint = _revision(desk, complaint, row, at, tally)
+    clocks = desk.rules.clocks(complaint, now=now)
+    complaint = _revision(complaint, row, clocks, at, tally)
     calendar = desk.rules.calendar_for(complaint)
     today = _local_today(now, calendar)
-    clocks = desk.rules.clocks(complaint, now=now)
     retry_at = delivery_time(now, calendar, config)
     outbox: list[OutboxMessage] = []
     for notice in _notices(complaint, clocks, today, calendar, config):
