@@ -135,7 +135,7 @@ class Router:
         code = region.code if isinstance(region, Region) else _known_code(region)
         subject = self.affairs.topic(topic)
         checked = subject.validate(attributes)
-        excluded = frozenset((exclude,) if isinstance(exclude, str) else exclude)
+        excluded = _EMPTY if not exclude else _excluded(exclude)
         anchor = self.anchor(code)
         key = (subject.id, tuple(sorted(checked.items())), excluded, anchor)
         template = self._memo.get(key) if self.memoize else None
@@ -161,6 +161,19 @@ class Router:
                 self._memo[key] = template
         # positional: this is the hot path (field order of RoutingDecision)
         return RoutingDecision(code, subject.id, *template, checked)
+
+
+_EMPTY: frozenset[str] = frozenset()
+
+
+def _excluded(exclude: Iterable[str]) -> frozenset[str]:
+    ids = frozenset((exclude,) if isinstance(exclude, str) else exclude)
+    for agency_id in ids:
+        if not isinstance(agency_id, str):
+            raise InvalidInputError(
+                "exclude", agency_id, "exclude lists agency ids (text), e.g. '61.07-disdik'"
+            )
+    return ids
 
 
 def _known_code(region: str) -> str:
