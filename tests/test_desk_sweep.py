@@ -302,3 +302,19 @@ def test_a_revision_never_silently_shortens_a_communicated_deadline(
         assert desk.sweep().breaches == 1
         (breach,) = [m for m in sla_messages(desk, c.complaint_id) if ":breach:" in m.id]
         assert breach.id.endswith(":2026-08-18")
+
+
+def test_the_calendar_revision_example_in_the_docs_runs(sqlite_url: str) -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "docs" / "desk.md").read_text(encoding="utf-8")
+    (block,) = [b.split("```", 1)[0] for b in text.split("```python\n")[1:] if "skb" in b]
+    namespace: dict[str, Any] = {"Desk": Desk, "url": sqlite_url}
+    exec(compile(block, "docs/desk.md", "exec"), namespace)
+    desk = namespace["desk"]
+    try:
+        calendar = desk.rules.calendar_for_region("64.71")
+        assert not calendar.is_working_day(dt.date(2026, 8, 12))
+        assert "skb-2026-rev1" in calendar.version
+    finally:
+        desk.close()

@@ -2,7 +2,8 @@
 day, and the compliance report checked against counts made independently from the raw event
 log and from the simulation's own tally.
 
-``SP4N_YEAR_COMPLAINTS`` (default 150 per store, to keep the suite's time bounded) scales it up, e.g. to a few thousand.
+``SP4N_YEAR_COMPLAINTS`` (default 150 per store, to keep the suite's time bounded) scales it
+up, e.g. to a few thousand.
 """
 
 from __future__ import annotations
