@@ -23,10 +23,12 @@ from sp4n.desk._notify import Recipients, messages_for
 from sp4n.desk._rules import ClockRules, project
 from sp4n.errors import ConcurrencyError, InvalidInputError, UnknownComplaintError
 from sp4n.lifecycle import (
+    DEFAULT_RULES,
     LAPOR_TABLE,
     Actor,
     Complaint,
     Event,
+    LifecycleRules,
     Status,
     apply,
     public_view,
@@ -70,6 +72,7 @@ class DeskCore:
         router: Router | None = None,
         notifiers: Mapping[str, Notifier] | None = None,
         lang: str = "id",
+        lifecycle: LifecycleRules = DEFAULT_RULES,
         calendars: Callable[[str], WorkingCalendar] | None = None,
         sweep_config: SweepConfig | None = None,
     ) -> None:
@@ -83,7 +86,10 @@ class DeskCore:
         self.pm = pm
         self.clock = clock
         self._adapters = Adapters(pm)
-        self.rules = ClockRules(policy, self._adapters, calendars)
+        if not isinstance(lifecycle, LifecycleRules):
+            raise InvalidInputError("lifecycle", lifecycle, "must be a LifecycleRules")
+        self.lifecycle = lifecycle
+        self.rules = ClockRules(policy, self._adapters, lifecycle, calendars)
         self.sweep_config = sweep_config if sweep_config is not None else SweepConfig()
         if not isinstance(self.sweep_config, SweepConfig):
             raise InvalidInputError("sweep_config", sweep_config, "must be a SweepConfig")
@@ -107,6 +113,7 @@ class DeskCore:
         router: Router | None = None,
         notifiers: Mapping[str, Notifier] | None = None,
         lang: str = "id",
+        lifecycle: LifecycleRules = DEFAULT_RULES,
         calendars: Callable[[str], WorkingCalendar] | None = None,
         sweep_config: SweepConfig | None = None,
     ) -> Self:
@@ -123,6 +130,8 @@ class DeskCore:
         :param notifiers: notifiers by name for :meth:`deliver_notifications`; a
             :class:`~sp4n.adapters.notifiers.LogNotifier` named ``"log"`` when ``None``.
         :param lang: language of rendered notifications, ``"id"`` (default) or ``"en"``.
+        :param lifecycle: the lifecycle's configurable rules (extension and reopening caps,
+            referral policy, completion silence), :data:`sp4n.lifecycle.DEFAULT_RULES`.
         :param calendars: ``region -> WorkingCalendar``, replacing
             ``WorkingCalendar.indonesia(region=...)`` (e.g. a revised calendar with a new
             SKB's overlays); plugins' overlays are still applied on top.
@@ -146,6 +155,7 @@ class DeskCore:
                 router=router,
                 notifiers=notifiers,
                 lang=lang,
+                lifecycle=lifecycle,
                 calendars=calendars,
                 sweep_config=sweep_config,
             )
@@ -349,7 +359,14 @@ class DeskCore:
         current = ref if isinstance(ref, Complaint) else self.get(ref)
         if expected_version is not None and expected_version != current.version:
             raise ConcurrencyError(current.complaint_id, expected_version, current.version)
-        updated = apply(current, event_type, actor=actor, at=self._now(at), payload=payload)
+        updated = apply(
+            current,
+            event_type,
+            actor=actor,
+            at=self._now(at),
+            payload=payload,
+            rules=self.lifecycle,
+        )
         return self._commit(updated, updated.history[current.version :])
 
     # -- notifications ------------------------------------------------------------------------
