@@ -144,8 +144,6 @@ def candidates(desk: Desk, now: dt.datetime, config: SweepConfig) -> list[Compla
     widest possible threshold; each row is then checked against its own region's calendar.
     """
     latest = now.astimezone(_EAST).date()
-    from sp4n.sla import WorkingCalendar
-
     national = WorkingCalendar.indonesia()
     bound = national.add_working_days(latest, config.warn_working_days) + _MARGIN
     thresholds: dict[str, dt.date] = {}
@@ -237,18 +235,20 @@ def _notices(
         if rule.role == "liaison" and complaint.agency is None:
             continue
         due = _effective_due(clock, complaint.history)
-        base = {"rule": rule.id, "title": rule.title, "title_en": rule.title_en, "due": due}
+
+        def notice(stage: str, days: int = 0, key: str = "") -> _Notice:
+            return _Notice(stage, rule.id, rule.title, rule.title_en, due, rule.role, days, key)  # noqa: B023
+
         if today <= due:
             lead = calendar.working_days_between(today, due)
             if config.warn_working_days and lead <= config.warn_working_days:
-                out.append(_Notice("warning", role=rule.role, **base))  # type: ignore[arg-type]
+                out.append(notice("warning"))
             continue
-        out.append(_Notice("breach", role=rule.role, **base))  # type: ignore[arg-type]
+        out.append(notice("breach"))
         late = calendar.working_days_between(due, today)
         if late > config.escalate_after_working_days:
             started = clock.started_at.isoformat() if clock.started_at else ""
-            key = f"{rule.id}#{clock.cycle}@{started}"
-            out.append(_Notice("escalation", role=rule.role, days=late, sla_key=key, **base))  # type: ignore[arg-type]
+            out.append(notice("escalation", late, f"{rule.id}#{clock.cycle}@{started}"))
     return out
 
 
