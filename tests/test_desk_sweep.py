@@ -318,3 +318,52 @@ def test_the_calendar_revision_example_in_the_docs_runs(sqlite_url: str) -> None
         assert "skb-2026-rev1" in calendar.version
     finally:
         desk.close()
+
+
+def test_sweep_and_report_on_the_command_line(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from sp4n.cli import COMMANDS, main
+
+    assert {"sweep", "report"} <= set(COMMANDS)
+    old = FrozenClock(at(3, 9))
+    with Desk.open(sqlite_url, clock=old) as desk:
+        c = forwarded(desk, at(3, 9))  # long overdue by the time the CLI runs (wall clock)
+    capsys.readouterr()
+    assert main(["sweep", "--db", sqlite_url, "--json"]) == 0
+    swept = json.loads(capsys.readouterr().out)
+    assert set(swept) >= {"now", "candidates", "warnings", "breaches", "escalations", "messages"}
+    # T2 (5 working days) and the UU 25/2009 decision (60 days) are both long overdue
+    assert (swept["candidates"], swept["breaches"], swept["escalations"]) == (1, 2, 2)
+    assert main(["sweep", "--db", sqlite_url, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["messages"] == 0
+    assert main(["sweep", "--db", sqlite_url]) == 0
+    assert capsys.readouterr().out.startswith("sweep ")
+
+    args = ["report", "--db", sqlite_url, "--from", "2026-08-01", "--to", "2026-08-31"]
+    assert main([*args, "--agency", AGENCY, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["by"] == "agency"
+    (row,) = data["rows"]
+    assert (row["group"], row["received"], row["escalations"], row["overdue_now"]) == (
+        AGENCY,
+        1,
+        2,
+        1,
+    )
+    assert main([*args, "--region", "64", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("group,received,forwarded_in_3wd,followed_up_in_5wd")
+    assert lines[1] == "64,1,1,0,0,1,,0,2"
+    assert main(args) == 0
+    assert AGENCY in capsys.readouterr().out
+    bad = ["report", "--db", sqlite_url, "--from", "2026-08-31", "--to", "2026-08-01"]
+    assert main(bad) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "to" in err
+    assert main(["report", "--db", sqlite_url, "--from", "x", "--to", "2026-08-01"]) == 2
+    assert main([*args, "--agency", "tidak-ada"]) == 2
+    assert c.tracking_id
