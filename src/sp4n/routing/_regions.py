@@ -306,9 +306,26 @@ def _prefix_scores(index: _NameIndex, key: str, scores: dict[str, float]) -> Non
                 scores[code] = value
 
 
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789 "
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every string one deletion, transposition, replacement or insertion from ``word``."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits.update(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
+    edits.update(a + c + b[1:] for a, b in splits if b for c in _ALPHABET)
+    edits.update(a + c + b for a, b in splits for c in _ALPHABET)
+    return edits
+
+
 def _fuzzy_scores(index: _NameIndex, key: str, scores: dict[str, float]) -> None:
-    pool = index.pool(key)
-    for candidate in difflib.get_close_matches(key, pool, n=10, cutoff=_FUZZY_CUTOFF):
+    """Close spellings: names one edit away (fast), else difflib among similar names."""
+    candidates = [edit for edit in _one_edit(key) if edit in index.keys]
+    if not candidates:
+        pool = index.pool(key)
+        candidates = difflib.get_close_matches(key, pool, n=10, cutoff=_FUZZY_CUTOFF)
+    for candidate in candidates:
         ratio = difflib.SequenceMatcher(None, key, candidate).ratio()
         for code in index.codes(candidate):
             value = 0.7 * ratio - _depth_penalty(code)
