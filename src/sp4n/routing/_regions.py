@@ -282,7 +282,7 @@ def _depth_penalty(code: str) -> float:
 
 
 def _exact_score(code: str, hint: RegionLevel | None) -> float:
-    level = level_of(code)
+    level = _known_level(code)
     if hint is None:
         return 0.95 - _depth_penalty(code)
     villages = (RegionLevel.DESA, RegionLevel.KELURAHAN)
@@ -333,10 +333,6 @@ def _fuzzy_scores(index: _NameIndex, key: str, scores: dict[str, float]) -> None
                 scores[code] = value
 
 
-def _code_order(code: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in code.split("."))
-
-
 def find_regions(name: str, limit: int = 10) -> tuple[RegionMatch, ...]:
     """Return regions whose name matches ``name``, best first, with scores in (0, 1].
 
@@ -371,7 +367,8 @@ def find_regions(name: str, limit: int = 10) -> tuple[RegionMatch, ...]:
             f"matches no region name in {dataset_info().version}",
             hint="try the official name, e.g. 'Kabupaten Bengkayang', or a region code",
         )
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], _code_order(item[0])))
+    # Dotted codes have fixed-width segments, so their text order is their numeric order.
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     return tuple(
         RegionMatch(region=_region(code), score=round(score, 3)) for code, score in ranked[:limit]
     )
