@@ -23,7 +23,7 @@ from sp4n.lifecycle import Event
 
 __all__ = ["SCHEMA_VERSION", "SqlStore"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The newest schema this release writes; databases are migrated forward to it."""
 
 _ROW_COLUMNS = (
@@ -40,7 +40,7 @@ _ROW_COLUMNS = (
     "updated_at",
     "version",
 )
-_RARE = ("tracking_id", "agency", "region")
+_RARE = ("tracking_id", "agency", "region", "title")
 """Indexed row columns that seldom change: written only when they do."""
 _OFTEN = tuple(column for column in _ROW_COLUMNS[1:] if column not in _RARE)
 _OUTBOX_COLUMNS = (
@@ -353,8 +353,9 @@ class SqlStore(abc.ABC):
         """Return the row with this tracking id or ``None``."""
         return self._one("tracking_id = ?", tracking_id)
 
-    def _title_clause(self) -> str:
-        return "instr(lower(title), lower(?)) > 0"
+    def _title_clause(self, needle: str) -> tuple[str, list[Any]]:
+        """The WHERE clause and parameters for a case-insensitive title substring."""
+        return "instr(lower(title), lower(?)) > 0", [needle]
 
     def query(
         self,
@@ -390,8 +391,9 @@ class SqlStore(abc.ABC):
         else:
             order = "complaint_id"
         if title_contains:
-            where.append(self._title_clause())
-            params.append(title_contains)
+            clause, values = self._title_clause(title_contains)
+            where.append(clause)
+            params += values
         statement = f"SELECT {', '.join(_ROW_COLUMNS)} FROM sp4n_complaints"
         if where:
             statement += " WHERE " + " AND ".join(where)
@@ -448,6 +450,12 @@ class SqlStore(abc.ABC):
 def _prefix_end(prefix: str) -> str:
     """The smallest string greater than every string starting with ``prefix``."""
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def like_pattern(needle: str) -> str:
+    """A LIKE pattern matching ``needle`` anywhere, with ``\\``, ``%`` and ``_`` escaped."""
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def utc_text(value: datetime) -> str:
