@@ -261,6 +261,7 @@ def test_each_time_zone_near_midnight_utc(region: str | None, zone: str, local: 
     due = calendar.add_working_days(start, 3)
     assert due == (d("2026-03-05") if local == "2026-03-02" else d("2026-03-06"))
     midnight = calendar.start_of_day(due)
+    assert calendar.start_of_day(d("2101-01-01")).year == 2101  # due_at of a 2100-12-31 due date
     assert midnight.tzinfo == ZoneInfo(zone)
     assert (midnight.hour, midnight.minute) == (0, 0)
 
@@ -401,3 +402,80 @@ def test_bulk_agrees_with_scalar() -> None:
     assert NATIONAL.add_working_days_many([], 3) == []
     with pytest.raises(OutOfCalendarRangeError):
         NATIONAL.add_working_days_many([d("2026-01-01"), d("2100-12-31")], 1)
+
+
+def test_overlays_from_toml_mappings() -> None:
+    defaults = {"kind": "regional", "certainty": "inferred", "revision": "x-2026.1"}
+    overlay = Overlay.from_mapping(
+        {"date": d("2026-06-17"), "reason": "Galungan", "reason_en": "Galungan", "source": "s"},
+        defaults,
+    )
+    assert (overlay.kind.value, overlay.certainty, overlay.revision) == (
+        "regional",
+        "inferred",
+        "x-2026.1",
+    )
+    with pytest.raises(InvalidInputError) as info:
+        Overlay.from_mapping({"date": "2026-06-17", "colour": "red"}, defaults)
+    assert info.value.value == "colour"
+    with pytest.raises(InvalidInputError) as info:
+        Overlay.from_mapping({"date": "2026-06-17", "reason": "x", "reason_en": "x"}, defaults)
+    assert "source" in info.value.rule
+    with pytest.raises(InvalidInputError):
+        Overlay.from_mapping({**defaults, "certainty": "rumour"} | _texts("2026-06-17"))
+
+
+def _texts(day: str) -> dict[str, str]:
+    return {"date": day, "reason": "x", "reason_en": "x", "source": "s"}
+
+
+def test_bali_shipped_overlays_are_cited_data() -> None:
+    bali = WorkingCalendar.indonesia("51")
+    assert bali.overlays  # shipped from sp4n/sla/data/overlays/51.toml
+    assert all(o.certainty == "inferred" and o.source for o in bali.overlays)
+    assert {o.revision for o in bali.overlays} == {"bali-2025.1", "bali-2026.1"}
+    assert WorkingCalendar.indonesia("52").overlays == ()  # NTB: none shipped
+    assert WorkingCalendar.indonesia("52").version == NATIONAL.version
+
+
+def test_calendar_properties_and_records() -> None:
+    unit = WorkingCalendar.indonesia("51", workweek=6, joint_leave_is_working=True)
+    assert (unit.region, unit.workweek, unit.joint_leave_is_working) == ("51", 6, True)
+    assert unit.version.endswith("+workweek-6+joint-leave-working")
+    assert "51" in repr(unit)
+    explanation = NATIONAL.explain(d("2026-01-10"), 1)
+    assert explanation.as_dict() == {
+        "start": "2026-01-10",
+        "due_date": "2026-01-12",
+        "unit": "working_days",
+        "n": 1,
+        "roll_forward": False,
+        "provisional": False,
+        "version": NATIONAL.version,
+        "skipped": [
+            {
+                "date": "2026-01-11",
+                "kind": "weekend",
+                "reason": "Hari Minggu",
+                "reason_en": "Sunday",
+                "provisional": False,
+                "source": None,
+            }
+        ],
+    }
+
+
+def test_range_queries_check_their_order() -> None:
+    with pytest.raises(InvalidInputError) as info:
+        NATIONAL.non_working_days(d("2026-02-01"), d("2026-01-01"))
+    assert info.value.field == "end"
+    assert NATIONAL.is_provisional_between(d("2027-03-31"), d("2027-03-01"))
+    with pytest.raises(InvalidInputError):
+        WorkingCalendar.indonesia(joint_leave_is_working="yes")  # type: ignore[arg-type]
+
+
+def test_n_zero_explanation_lists_the_days_before_the_first_working_day() -> None:
+    explanation = NATIONAL.explain(d("2026-03-21"), 0)  # Idul Fitri, a Saturday
+    assert explanation.due == d("2026-03-25")
+    assert [s.date.day for s in explanation.skipped] == [21, 22, 23, 24]
+    assert NATIONAL.explain(d("2026-03-25"), 0).skipped == ()

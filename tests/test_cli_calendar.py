@@ -152,6 +152,14 @@ def test_calendar_national_2025_counts(capsys: pytest.CaptureFixture[str]) -> No
     ]
 
 
+def test_text_names_the_region(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["deadline", "2026-03-18", "--working-days", "3", "--region", "61.07"]) == 0
+    out = capsys.readouterr().out
+    assert "61.07 Kabupaten Bengkayang (Asia/Pontianak)" in out
+    assert main(["calendar", "2026", "--region", "51"]) == 0
+    assert "51 Bali (Asia/Makassar)" in capsys.readouterr().out
+
+
 def test_calendar_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["calendar", "2026"]) == 0
     out = capsys.readouterr().out

@@ -86,6 +86,7 @@ def test_text_output_is_a_table_with_citations(capsys: pytest.CaptureFixture[str
     [
         (["policy", "nope"], "name = 'nope'"),
         (["policy", "--region", "64-08"], "region = '64-08'"),
+        (["policy", "--region", "64.99"], "region = '64.99'"),
         (["policy", "--bogus"], "unrecognized arguments"),
     ],
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from hypothesis import event as record_event
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -19,13 +20,19 @@ from sp4n.lifecycle import (
     Reporter,
     Role,
     apply,
+    apply_due_actions,
+    clocks,
+    due_actions,
     public_view,
     render_notification,
     replay,
     submit,
     view_for,
 )
+from sp4n.sla import WorkingCalendar, load_policy
 
+POLICY = load_policy()
+CALENDAR = WorkingCalendar.indonesia("32.73")
 SECRET = Reporter(
     id="nik-3273012345678901",
     name="Zxrahasia Qypelapor",
@@ -88,11 +95,21 @@ class LifecycleMachine(RuleBasedStateMachine):
     @rule(data=st.data(), hours=st.integers(min_value=0, max_value=24 * 9))
     def advance(self, data: st.DataObject, hours: int) -> None:
         """Fire an event the table allows, by a role its row names (progress, not noise)."""
+        self._advance(data, hours)
+
+    @rule(data=st.data(), hours=st.integers(min_value=0, max_value=24 * 3))
+    def advance_soon(self, data: st.DataObject, hours: int) -> None:
+        """The same, a little later (weights the walk towards progress)."""
+        self._advance(data, hours)
+
+    def _advance(self, data: st.DataObject, hours: int) -> None:
         c = self.complaint
         rows = LAPOR_TABLE.rows_from(c.status)
         if not rows:
             return
-        row = data.draw(st.sampled_from(rows))
+        # archiving and merging end a story; take them only now and then
+        onward = [r for r in rows if not r.target.is_final] or list(rows)
+        row = data.draw(st.sampled_from(rows if data.draw(st.integers(0, 15)) == 0 else onward))
         role = data.draw(st.sampled_from(sorted(row.roles)))
         at = c.history[-1].occurred_at + timedelta(hours=hours)
         try:
@@ -109,6 +126,7 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     @invariant()
     def status_is_the_replay_of_events(self) -> None:
+        record_event(f"status {self.complaint.status.value}")
         assert replay(self.complaint.history) == self.complaint
 
     @invariant()
@@ -136,6 +154,30 @@ class LifecycleMachine(RuleBasedStateMachine):
                 continue
             raise AssertionError(f"liaison could {event} in {c.status}")
 
+    @rule(days=st.integers(min_value=0, max_value=40))
+    def tick(self, days: int) -> None:
+        """Time passes; sp4n carries out whatever fell due, and doing it twice changes nothing."""
+        now = self.complaint.history[-1].occurred_at + timedelta(days=days)
+        after = apply_due_actions(self.complaint, now, policy=POLICY, calendar=CALENDAR)
+        assert apply_due_actions(after, now, policy=POLICY, calendar=CALENDAR) is after
+        for action in due_actions(after, now, policy=POLICY, calendar=CALENDAR):
+            # what is still due is only what the table cannot record in this status
+            event = "completed" if action.action.value == "complete" else "escalated"
+            assert LAPOR_TABLE.row(after.status, event) is None, (after.status, action.rule_id)
+        self.complaint = after
+
+    @invariant()
+    def clocks_respect_status_and_calendar(self) -> None:
+        c = self.complaint
+        now = c.history[-1].occurred_at + timedelta(days=1)
+        for clock in clocks(c, now=now, policy=POLICY, calendar=CALENDAR):
+            if c.status.is_closed:
+                assert not clock.open, (c.status, clock.rule.id)
+            deadline = clock.deadline
+            rule = clock.rule
+            if deadline is not None and (rule.unit.value == "working_days" or rule.roll_forward):
+                assert CALENDAR.is_working_day(deadline.due_date), (rule.id, deadline.due_date)
+
     @invariant()
     def anonymous_contact_never_leaks(self) -> None:
         c = self.complaint
@@ -159,6 +201,6 @@ class LifecycleMachine(RuleBasedStateMachine):
 
 
 LifecycleMachine.TestCase.settings = settings(
-    settings.default, stateful_step_count=60, max_examples=max(settings.default.max_examples, 50)
+    settings.default, stateful_step_count=40, max_examples=max(settings.default.max_examples, 50)
 )
 TestLifecycle = LifecycleMachine.TestCase

@@ -355,7 +355,7 @@ def test_affairs_errors_are_typed() -> None:
             '[[affairs]]\ntopic="road"\nwhen={road_status=["setapak"]}\nlevel="pusat"\n'
             'kind="concurrent"\ncertainty="read"\ncitation="some act"'
         )
-    with pytest.raises(InvalidInputError, match="malformed"):
+    with pytest.raises(InvalidInputError, match="level = 'planet'"):
         load_affairs(
             '[[affairs]]\ntopic="road"\nlevel="planet"\nkind="soe"\n'
             'certainty="read"\ncitation="x y z"'
@@ -372,3 +372,66 @@ def test_sample_directory_is_marked_and_uses_placeholder_contacts() -> None:
     assert coordinators == {None, "61", "64", "63", "76", "61.07", "61.09", "64.08", "63.10"}
     assert not load_directory(sample=False).sample
     assert len(load_directory(sample=False)) == 0
+
+
+def test_plugin_rows_from_the_hooks_apply_on_top() -> None:
+    # Shaped as the sp4n_routing_rules / sp4n_directory_entries hooks return them.
+    affair_rows = [
+        {
+            "topic": "street_lighting",
+            "level": "province",
+            "when": {},
+            "citation": "Pergub (example): provincial street-lighting programme",
+            "certainty": "inferred",
+        }
+    ]
+    agency_entries = [
+        {
+            "id": "61-dishub-pju",
+            "name": "UPT Penerangan Jalan Dinas Perhubungan Provinsi Kalimantan Barat",
+            "level": "province",
+            "region": "61",
+            "topics": ["street_lighting"],
+        }
+    ]
+    router = Router.default().with_plugin_rows(
+        affair_rows=affair_rows, agency_entries=agency_entries
+    )
+    decision = router.route("61.07.01", "street_lighting")
+    assert decision.agency is not None
+    assert decision.agency.id == "61-dishub-pju"
+    assert decision.agency.kind == "opd"
+    assert decision.level is AuthorityLevel.PROVINSI
+    assert decision.reasons[0].citation.startswith("Pergub")
+    assert route("61.07.01", "street_lighting").level is AuthorityLevel.KABUPATEN_KOTA
+    with pytest.raises(InvalidInputError, match="level"):
+        Router.default().with_plugin_rows(affair_rows=[{**affair_rows[0], "level": "planet"}])
+    with pytest.raises(UnknownTopicError):
+        Router.default().with_plugin_rows(affair_rows=[{**affair_rows[0], "topic": "x.y"}])
+
+
+def test_rows_argument_of_load_affairs_and_entries_of_load_directory() -> None:
+    affairs = load_affairs(
+        rows=[
+            {
+                "topic": "road",
+                "when": {"road_status": "kota"},
+                "level": "regency",
+                "citation": "same as the shipped row, restated",
+                "certainty": "read",
+            }
+        ]
+    )
+    (row,) = [r for r in affairs.rows if r.topic == "road" and r.when == {"road_status": ("kota",)}]
+    assert row.certainty is Certainty.READ
+    assert len(affairs.rows) == len(load_affairs().rows) + 1  # ("kabupaten","kota") row stays
+    directory = load_directory(
+        sample=False,
+        entries=[{"id": "pusat-x", "name": "Badan X", "level": "central", "topics": ["waste"]}],
+    )
+    assert directory.get("pusat-x").kind == "agency"
+
+
+def test_malformed_affair_row_is_named() -> None:
+    with pytest.raises(InvalidInputError, match="malformed"):
+        load_affairs('[[affairs]]\ntopic="road"\nkind="soe"\ncertainty="read"\ncitation="x y z"')

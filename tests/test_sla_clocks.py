@@ -539,3 +539,22 @@ def test_a_calendar_revision_reports_each_moved_deadline() -> None:
     }
     assert "skb-2025.2" in move.change.message("en")
     assert deadline_moves(after, after) == ()
+
+
+def test_clock_descriptions_in_indonesian_and_english() -> None:
+    history = [ev("submitted", "2026-02-02"), ev("forwarded", "2026-02-06", 8)]
+    t1 = clock("T1", history, "2026-02-06")
+    assert t1.describe() == (
+        "T1 Verifikasi dan penerusan laporan oleh admin: berhenti; tenggat 2026-02-05 "
+        "(3 hari kerja); terlambat"
+    )
+    assert t1.describe("en") == (
+        "T1 Verification and forwarding by the admin: stopped; due 2026-02-05 "
+        "(3 working days); late"
+    )
+    paused = clock("T2", [*history, ev("info_requested", "2026-02-09")], "2026-02-10")
+    assert paused.status.label() == "ditunda, menunggu pelapor"
+    assert paused.status.label("en") == "paused, waiting for the reporter"
+    assert clock("T3", history, "2026-02-06").describe("en").endswith("not started")
+    provisional = clock("T1", [ev("submitted", "2027-03-05")], "2027-03-05")
+    assert provisional.describe().endswith(", sementara")

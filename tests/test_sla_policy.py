@@ -11,6 +11,7 @@ from sp4n.errors import (
     InvalidPolicyError,
     MalformedRegionCodeError,
     UnknownPolicyError,
+    UnknownRegionError,
     UnknownRuleError,
 )
 from sp4n.lifecycle import EventType
@@ -202,6 +203,8 @@ def test_region_override_applies_to_the_regency_and_below_only() -> None:
 def test_bad_region_code_is_a_typed_error() -> None:
     with pytest.raises(MalformedRegionCodeError):
         load_policy(region="64-08")
+    with pytest.raises(UnknownRegionError, match=r"64\.99"):
+        load_policy(region="64.99")
 
 
 def test_agency_override_gives_the_tiered_2_5_14_60_standard() -> None:
@@ -314,3 +317,32 @@ def test_deployment_policy_file_by_name_in_a_search_path(tmp_path: Path) -> None
     assert policy.rule("T1").length == 3
     # overrides written for "lapor" do not leak into another policy
     assert load_policy("pemda", region="64.08", search_paths=[tmp_path]).rule("T2").length == 5
+
+
+def test_plugin_policy_overrides_apply_through_with_overrides() -> None:
+    from sp4n.adapters import Adapters, hookimpl, plugin_manager
+
+    class Perbup:
+        @hookimpl
+        def sp4n_policy_overrides(
+            self, policy: str, region: str | None, agency: str | None
+        ) -> dict[str, dict[str, Any]] | None:
+            if region is None or not region.startswith("61.07"):
+                return None
+            return {"T2": {"length": 3, "citation": "Perbup Bengkayang (example)"}}
+
+    pm = plugin_manager(load_entrypoints=False)
+    pm.register(Perbup(), name="perbup")
+    changes = Adapters(pm).policy_overrides(policy="lapor", region="61.07")
+    policy = load_policy(region="61.07").with_overrides(Override(name="plugins", changes=changes))
+    assert policy.rule("T2").length == 3
+    assert policy.rule("T2").citation == "Perbup Bengkayang (example)"
+    assert policy.version == "2026.1+plugins@1"
+    none = Adapters(pm).policy_overrides(policy="lapor", region="31.71")
+    assert (
+        load_policy(region="31.71")
+        .with_overrides(Override(name="plugins", changes=none))
+        .rule("T2")
+        .length
+        == 5
+    )

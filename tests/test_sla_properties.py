@@ -114,6 +114,10 @@ def test_deadlines_are_consistent_with_the_counting_convention(data: st.DataObje
                 assert (
                     counted == cycle.rule.length + deadline.paused + deadline.extended_working_days
                 )
+            if cycle is clock and cycle.status is ClockStatus.RUNNING:
+                assert CAL.local_date(now) <= deadline.due_date
+            if cycle.status in (ClockStatus.BREACHED, ClockStatus.EXPIRED):
+                assert CAL.local_date(now) > deadline.due_date
             granted = [e.granted for e in cycle.extensions if e.granted]
             cap = cycle.rule.extension
             if cap is None:

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from sp4n.cli._days import KIND_LABELS, WEEKDAYS, calendar_for
+from sp4n.cli._days import KIND_LABELS, WEEKDAYS, calendar_for, region_label
 from sp4n.cli._output import add_json_flag, emit
 from sp4n.errors import OutOfCalendarRangeError
 from sp4n.sla import DayKind
@@ -49,8 +49,8 @@ def run(args: argparse.Namespace) -> int:
     counts = Counter(s.kind for s in days)
     total = (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
     lines = [
-        f"Kalender {year}, {calendar.region or 'nasional / national'} "
-        f"({calendar.timezone.key}); versi / version {calendar.version}",
+        f"Kalender / calendar {year}: {region_label(calendar)}",
+        f"Versi / version: {calendar.version}",
         f"Hari kerja / working days: {total - len(days)} of {total}",
     ]
     lines.extend(f"  {KIND_LABELS[kind]}: {counts[kind]}" for kind in DayKind if counts[kind])

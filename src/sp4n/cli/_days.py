@@ -6,9 +6,10 @@ import datetime as dt
 import re
 
 from sp4n.errors import InvalidDateError, NaiveDatetimeError
+from sp4n.routing import get_region
 from sp4n.sla import DayKind, WorkingCalendar
 
-__all__ = ["KIND_LABELS", "WEEKDAYS", "calendar_for", "read_start"]
+__all__ = ["KIND_LABELS", "WEEKDAYS", "calendar_for", "read_start", "region_label"]
 
 WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 """Indonesian weekday names, Monday first."""
@@ -28,6 +29,14 @@ _START_RULE = "must be YYYY-MM-DD or an ISO datetime with a time zone, e.g. 2026
 def calendar_for(region: str | None) -> WorkingCalendar:
     """The calendar of ``region`` (national when ``None``)."""
     return WorkingCalendar.indonesia(region)
+
+
+def region_label(calendar: WorkingCalendar) -> str:
+    """``"61.07 Kabupaten Bengkayang (Asia/Pontianak)"``, or the national label."""
+    if calendar.region is None:
+        return f"nasional / national ({calendar.timezone.key})"
+    name = get_region(calendar.region).name
+    return f"{calendar.region} {name} ({calendar.timezone.key})"
 
 
 def read_start(text: str, calendar: WorkingCalendar) -> dt.date:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from sp4n.cli._days import KIND_LABELS, WEEKDAYS, calendar_for, read_start
+from sp4n.cli._days import KIND_LABELS, WEEKDAYS, calendar_for, read_start, region_label
 from sp4n.cli._output import add_json_flag, emit
 
 __all__ = ["register"]
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         f"Tenggat / due date: {due.isoformat()} ({WEEKDAYS[due.weekday()]})"
         + ("  [sementara / provisional]" if explanation.provisional else ""),
         f"Mulai / start: {start.isoformat()} ({WEEKDAYS[start.weekday()]}), {n} {unit_text}",
-        f"Wilayah / region: {calendar.region or 'nasional / national'} ({calendar.timezone.key})",
+        f"Wilayah / region: {region_label(calendar)}",
     ]
     if explanation.skipped:
         lines.append("Tidak dihitung / not counted:")

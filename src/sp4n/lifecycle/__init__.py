@@ -1,5 +1,12 @@
 """The complaint lifecycle: events, the transition table, roles and privacy."""
 
+from sp4n.lifecycle._clocks import (
+    OVERALL_RULE_ID,
+    apply_due_actions,
+    clocks,
+    due_actions,
+    lifecycle_policy,
+)
 from sp4n.lifecycle._events import SCHEMA_VERSION, SYSTEM_ACTOR, Actor, Event, EventType, Role
 from sp4n.lifecycle._ids import complaint_uuid, event_id, tracking_id_for, tracking_id_is_valid
 from sp4n.lifecycle._machine import allowed_events, apply, replay, submit
@@ -30,6 +37,7 @@ __all__ = [
     "DEFAULT_RULES",
     "GUARDS",
     "LAPOR_TABLE",
+    "OVERALL_RULE_ID",
     "SCHEMA_VERSION",
     "SYSTEM_ACTOR",
     "Actor",
@@ -53,10 +61,14 @@ __all__ = [
     "Visibility",
     "allowed_events",
     "apply",
+    "apply_due_actions",
     "can_read",
+    "clocks",
     "complaint_uuid",
+    "due_actions",
     "event_id",
     "in_region",
+    "lifecycle_policy",
     "public_view",
     "render_notification",
     "replay",

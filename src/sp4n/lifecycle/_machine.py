@@ -86,6 +86,7 @@ def _from_submitted(event: Event, table: TransitionTable) -> Complaint:
         visibility=p.get("visibility", Visibility.PUBLIC.value),
         location=p.get("location"),
         attachments=p.get("attachments") or (),
+        service_received_on=p.get("service_received_on"),
         history=(event,),
         version=1,
     )

@@ -11,12 +11,12 @@ import enum
 import math
 import re
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import attrs
 
-from sp4n._time import to_utc
+from sp4n._time import parse_date, to_utc
 from sp4n.errors import InvalidInputError
 from sp4n.lifecycle._events import Event
 from sp4n.lifecycle._ids import tracking_id_is_valid
@@ -353,6 +353,10 @@ def _reporter(value: object) -> Reporter:
     raise InvalidInputError("reporter", value, "must be a Reporter or a mapping with an id")
 
 
+def _optional_date(value: object) -> date | None:
+    return None if value is None else parse_date("service_received_on", value)
+
+
 @attrs.frozen
 class ComplaintDraft:
     """What an intake channel produces before the complaint exists.
@@ -374,6 +378,8 @@ class ComplaintDraft:
     visibility: Visibility = attrs.field(default=Visibility.PUBLIC, converter=_visibility)
     location: Location | None = attrs.field(default=None, converter=_location)
     attachments: tuple[Attachment, ...] = attrs.field(default=(), converter=_attachments)
+    service_received_on: date | None = attrs.field(default=None, converter=_optional_date)
+    """When the reporter used or received the service (starts the filing-window flag)."""
 
     def to_payload(self) -> dict[str, Any]:
         """The ``submitted`` event payload (CONTRACTS.md keys plus location/attachments)."""
@@ -388,6 +394,9 @@ class ComplaintDraft:
             "reporter": self.reporter.to_dict(),
             "location": None if self.location is None else self.location.to_dict(),
             "attachments": [a.to_dict() for a in self.attachments],
+            "service_received_on": (
+                None if self.service_received_on is None else self.service_received_on.isoformat()
+            ),
         }
 
     @classmethod
@@ -407,6 +416,7 @@ class ComplaintDraft:
             visibility=payload.get("visibility", Visibility.PUBLIC.value),
             location=payload.get("location"),
             attachments=payload.get("attachments") or (),
+            service_received_on=payload.get("service_received_on"),
         )
 
 
@@ -461,6 +471,7 @@ class Complaint:
     visibility: Visibility = attrs.field(default=Visibility.PUBLIC, converter=_visibility)
     location: Location | None = attrs.field(default=None, converter=_location)
     attachments: tuple[Attachment, ...] = attrs.field(default=(), converter=_attachments)
+    service_received_on: date | None = attrs.field(default=None, converter=_optional_date)
     agency: str | None = None
     returned_by: tuple[str, ...] = attrs.field(default=(), converter=_returned_by)
     tier: Tier | None = attrs.field(default=None, converter=_optional_tier)

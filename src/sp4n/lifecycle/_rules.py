@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from sp4n._time import parse_date
 from sp4n.errors import InvalidInputError
 from sp4n.lifecycle._events import Actor, EventType, Role
 from sp4n.lifecycle._model import TIER_ORDER, Complaint, Tier, Visibility
@@ -73,6 +74,8 @@ class LifecycleRules:
     """How many times a completed complaint may be reopened."""
     referral: ReferralPolicy = attrs.field(default=ReferralPolicy.RESTART, converter=ReferralPolicy)
     """Forwarding clock after a return (decision 0042)."""
+    referral_overall_working_days: int = 10
+    """Length of the reporter's overall agency clock under ``per_agency`` (decision 0042)."""
 
 
 DEFAULT_RULES = LifecycleRules()
@@ -259,11 +262,36 @@ def _returned(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
     )
 
 
+def _sla_keys(p: Mapping[str, Any]) -> dict[str, Any]:
+    """``rule_id`` / ``sla_key`` of an automatic action (read by sp4n.sla.due_actions)."""
+    return _drop_none(
+        {
+            "rule_id": _text(p, "rule_id", required=False),
+            "sla_key": _text(p, "sla_key", required=False),
+        }
+    )
+
+
 def _completed(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
     by = actor.role.value
     if p.get("by", by) != by:
         raise InvalidInputError("payload.by", p.get("by"), f"must match the actor's role {by}")
-    return {"by": by}
+    return {"by": by, **_sla_keys(p)} if p else {"by": by}
+
+
+def _escalated(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "target": _choice(p, "target", EscalationTarget),
+        "reason": _text(p, "reason"),
+        **_sla_keys(p),
+    }
+
+
+def _followed_up(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"text": _text(p, "text")}
+    if p.get("decided_on") is not None:
+        out["decided_on"] = parse_date("payload.decided_on", p["decided_on"]).isoformat()
+    return out
 
 
 def _rated(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
@@ -281,6 +309,7 @@ def _extended(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
             "reason": _text(p, "reason"),
             "tier": _choice(p, "tier", Tier, required=False),
             "working_days": _int(p, "working_days", 1, 366, required=False),
+            "rule_id": _text(p, "rule_id", required=False),
         }
     )
 
@@ -305,17 +334,14 @@ _CHECKS: Mapping[str, _Check] = {
     EventType.ACKNOWLEDGED: lambda a, p: _drop_none({"note": _text(p, "note", required=False)}),
     EventType.INFO_REQUESTED: _one_text("question"),
     EventType.INFO_PROVIDED: _one_text("text"),
-    EventType.FOLLOWED_UP: _one_text("text"),
+    EventType.FOLLOWED_UP: _followed_up,
     EventType.REPORTER_REPLIED: _one_text("text"),
     EventType.ADMIN_REPLIED: _one_text("text"),
     EventType.COMPLETED: _completed,
     EventType.RATED: _rated,
     EventType.REOPENED: _one_text("reason"),
     EventType.EXTENDED: _extended,
-    EventType.ESCALATED: lambda a, p: {
-        "target": _choice(p, "target", EscalationTarget),
-        "reason": _text(p, "reason"),
-    },
+    EventType.ESCALATED: _escalated,
     EventType.MERGED: _one_text("into"),
     EventType.VISIBILITY_CHANGED: lambda a, p: {"visibility": _choice(p, "visibility", Visibility)},
     EventType.DEADLINE_MOVED: _deadline_moved,

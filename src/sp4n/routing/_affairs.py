@@ -47,6 +47,34 @@ class AuthorityLevel(enum.StrEnum):
     DESA = "desa"
 
 
+_LEVEL_SYNONYMS = {
+    "central": "pusat",
+    "national": "pusat",
+    "nasional": "pusat",
+    "province": "provinsi",
+    "provincial": "provinsi",
+    "regency": "kabupaten_kota",
+    "city": "kabupaten_kota",
+    "kabupaten": "kabupaten_kota",
+    "kota": "kabupaten_kota",
+    "regency_city": "kabupaten_kota",
+    "village": "desa",
+}
+
+
+def to_level(value: object, *, field: str = "level") -> AuthorityLevel:
+    """Read a level, accepting English and short synonyms ("province", "regency", ...)."""
+    if isinstance(value, AuthorityLevel):
+        return value
+    text = str(value).strip().lower()
+    try:
+        return AuthorityLevel(_LEVEL_SYNONYMS.get(text, text))
+    except ValueError:
+        raise InvalidInputError(
+            field, value, "a level is one of " + ", ".join(level.value for level in AuthorityLevel)
+        ) from None
+
+
 class AffairKind(enum.StrEnum):
     """How UU 23/2014 (or the body's own statute) assigns the affair."""
 
@@ -127,7 +155,7 @@ class Topic:
 
 
 def _levels(levels: Iterable[str]) -> tuple[AuthorityLevel, ...]:
-    return tuple(AuthorityLevel(level) for level in levels)
+    return tuple(to_level(level, field="affairs.alternatives") for level in levels)
 
 
 def _region_prefix(value: object) -> str | None:
@@ -148,7 +176,7 @@ class AffairRow:
     """
 
     topic: str
-    level: AuthorityLevel = attrs.field(converter=AuthorityLevel)
+    level: AuthorityLevel = attrs.field(converter=to_level)
     kind: AffairKind = attrs.field(converter=AffairKind)
     citation: str = attrs.field(validator=_text("affair.citation"))
     certainty: Certainty = attrs.field(converter=Certainty)
@@ -209,10 +237,26 @@ class Affairs:
         """The rows of a topic, most specific first, then in file order."""
         return self._by_topic.get(topic_id, ())
 
+    def with_rows(self, rows: Iterable[Mapping[str, Any]]) -> Affairs:
+        """A table with ``rows`` (``[[affairs]]``-shaped mappings) applied on top: a row
+        with the same topic, ``when`` and ``region`` replaces the earlier one."""
+        by_key = {_key(row): row for row in self.rows}
+        for number, entry in enumerate(rows):
+            row = _row_from(entry, f"rows[{number}]")
+            _check_row(row, self.topics)
+            by_key[_key(row)] = row
+        return Affairs(
+            topics=self.topics, rows=tuple(by_key.values()), sources=(*self.sources, "rows")
+        )
+
     def levels(self, topic_id: str) -> tuple[AuthorityLevel, ...]:
         """The distinct levels the rows of a topic assign, in level order."""
         found = {row.level for row in self.rows_for(topic_id)}
         return tuple(level for level in AuthorityLevel if level in found)
+
+
+def _key(row: AffairRow) -> tuple[str, tuple[tuple[str, tuple[str, ...]], ...], str | None]:
+    return row.topic, tuple(sorted(row.when.items())), row.region
 
 
 def _topic_from(data: Mapping[str, Any]) -> Topic:
@@ -237,21 +281,22 @@ def _topic_from(data: Mapping[str, Any]) -> Topic:
 
 def _row_from(data: Mapping[str, Any], where: str) -> AffairRow:
     try:
-        when = {key: tuple(value) for key, value in data.get("when", {}).items()}
+        when = {
+            key: (value,) if isinstance(value, str) else tuple(value)
+            for key, value in (data.get("when") or {}).items()
+        }
         supervisor = data.get("supervisor")
         return AffairRow(
             topic=data["topic"],
             level=data["level"],
-            kind=data["kind"],
+            kind=data.get("kind", AffairKind.CONCURRENT),
             citation=data.get("citation", ""),
             certainty=data["certainty"],
             when=when,
             region=data.get("region"),
             alternatives=data.get("alternatives", ()),
             supervisor=(
-                None
-                if supervisor is None
-                else (AuthorityLevel(supervisor["level"]), supervisor["topic"])
+                None if supervisor is None else (to_level(supervisor["level"]), supervisor["topic"])
             ),
             matrix_row=data.get("matrix_row"),
             note=data.get("note", ""),
@@ -268,8 +313,13 @@ def _read(source: str | Path) -> tuple[dict[str, Any], str]:
     return tomllib.loads(source), "<string>"
 
 
-def load_affairs(*extra: str | Path, base: bool = True) -> Affairs:
-    """Load the default affairs table, then apply each ``extra`` TOML (a path or text).
+def load_affairs(
+    *extra: str | Path, base: bool = True, rows: Iterable[Mapping[str, Any]] = ()
+) -> Affairs:
+    """Load the default affairs table, then apply each ``extra`` TOML (a path or text),
+    then ``rows`` (mappings shaped like an ``[[affairs]]`` table, e.g. the rows plugins
+    return from the ``sp4n_routing_rules`` hook; ``kind`` defaults to "concurrent" and a
+    level may be written "province", "regency", "central" ...).
 
     In an extra file a ``[[topics]]`` entry with a known id replaces that topic and a
     new id adds one; an ``[[affairs]]`` row with the same topic, ``when`` and ``region``
@@ -281,18 +331,21 @@ def load_affairs(*extra: str | Path, base: bool = True) -> Affairs:
         text = files("sp4n.routing").joinpath("data/affairs.toml").read_text("utf-8")
         sources.append((tomllib.loads(text), "sp4n.routing:data/affairs.toml"))
     sources.extend(_read(item) for item in extra)
+    extra_rows = [dict(row) for row in rows]
+    if extra_rows:
+        sources.append(({"affairs": extra_rows}, "rows"))
     topics: dict[str, Topic] = {}
-    rows: dict[tuple[str, tuple[tuple[str, tuple[str, ...]], ...], str | None], AffairRow] = {}
+    by_key: dict[tuple[str, tuple[tuple[str, tuple[str, ...]], ...], str | None], AffairRow] = {}
     for data, where in sources:
         for entry in data.get("topics", ()):
             topic = _topic_from(entry)
             topics[topic.id] = topic
         for number, entry in enumerate(data.get("affairs", ())):
             row = _row_from(entry, f"{where} affairs[{number}]")
-            rows[(row.topic, tuple(sorted(row.when.items())), row.region)] = row
-    for row in rows.values():
+            by_key[_key(row)] = row
+    for row in by_key.values():
         _check_row(row, topics)
-    return Affairs(topics=topics, rows=tuple(rows.values()), sources=tuple(w for _, w in sources))
+    return Affairs(topics=topics, rows=tuple(by_key.values()), sources=tuple(w for _, w in sources))
 
 
 def _check_row(row: AffairRow, topics: Mapping[str, Topic]) -> None:

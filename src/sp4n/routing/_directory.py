@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from sp4n.errors import InvalidInputError, UnknownAgencyError
-from sp4n.routing._affairs import AuthorityLevel
+from sp4n.routing._affairs import AuthorityLevel, to_level
 from sp4n.routing._codes import normalize_code
 
 __all__ = ["Agency", "AgencyKind", "Contact", "Directory", "load_directory"]
@@ -69,7 +69,7 @@ class Agency:
     id: str = attrs.field()
     name: str
     kind: AgencyKind = attrs.field(converter=AgencyKind)
-    level: AuthorityLevel = attrs.field(converter=AuthorityLevel)
+    level: AuthorityLevel = attrs.field(converter=to_level)
     region: str | None = attrs.field(default=None, converter=_region)
     topics: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     contact: Contact = attrs.field(factory=Contact)
@@ -143,6 +143,19 @@ class Directory:
             (*self._agencies.values(), *agencies), sources=self.sources, sample=self.sample
         )
 
+    def with_entries(self, entries: Iterable[Mapping[str, Any]]) -> Directory:
+        """A directory with ``entries`` (``[[agencies]]``-shaped mappings, e.g. from the
+        ``sp4n_directory_entries`` hook) added; same id: replaced."""
+        from sp4n.routing._regions import get_region
+
+        agencies = []
+        for number, entry in enumerate(entries):
+            agency = _agency_from(entry, f"entries[{number}]", sample=False)
+            if agency.region is not None:
+                get_region(agency.region)
+            agencies.append(agency)
+        return self.with_agencies(*agencies)
+
     def without(self, *agency_ids: str) -> Directory:
         """Return a new directory without the given agencies."""
         drop = set(agency_ids)
@@ -159,7 +172,7 @@ def _agency_from(entry: Mapping[str, Any], where: str, *, sample: bool) -> Agenc
         return Agency(
             id=entry["id"],
             name=entry["name"],
-            kind=entry["kind"],
+            kind=entry.get("kind") or _default_kind(entry["level"]),
             level=entry["level"],
             region=entry.get("region"),
             topics=tuple(entry.get("topics", ())),
@@ -172,6 +185,10 @@ def _agency_from(entry: Mapping[str, Any], where: str, *, sample: bool) -> Agenc
     except (KeyError, ValueError, TypeError) as exc:
         rule = f"an agency entry is malformed: {exc}"
         raise InvalidInputError(where, dict(entry), rule) from None
+
+
+def _default_kind(level: object) -> AgencyKind:
+    return AgencyKind.AGENCY if to_level(level) is AuthorityLevel.PUSAT else AgencyKind.OPD
 
 
 def _csv_entries(text: str) -> list[dict[str, Any]]:
@@ -201,8 +218,13 @@ def _entries(source: str | Path) -> tuple[list[Mapping[str, Any]], bool, str]:
     return list(data.get("agencies", ())), bool(data.get("meta", {}).get("sample")), where
 
 
-def load_directory(*sources: str | Path, sample: bool = True) -> Directory:
-    """Load a directory: the bundled SAMPLE (unless ``sample=False``), then each source.
+def load_directory(
+    *sources: str | Path, sample: bool = True, entries: Iterable[Mapping[str, Any]] = ()
+) -> Directory:
+    """Load a directory: the bundled SAMPLE (unless ``sample=False``), then each source,
+    then ``entries`` (mappings shaped like an ``[[agencies]]`` table, e.g. the rows plugins
+    return from the ``sp4n_directory_entries`` hook; ``kind`` defaults to "opd", or
+    "agency" for a central body).
 
     A source is a path to a ``.toml`` or ``.csv`` file, or TOML text. CSV columns:
     ``id,name,kind,level,region,topics,priority,contact_name,contact_email,contact_phone``
@@ -217,13 +239,16 @@ def load_directory(*sources: str | Path, sample: bool = True) -> Directory:
     layers: list[tuple[list[Mapping[str, Any]], bool, str]] = []
     if sample:
         text = files("sp4n.routing").joinpath(SAMPLE_DIRECTORY).read_text("utf-8")
-        entries, flag, _ = _entries(text)
-        layers.append((entries, flag, f"sp4n.routing:{SAMPLE_DIRECTORY}"))
+        shipped, flag, _ = _entries(text)
+        layers.append((shipped, flag, f"sp4n.routing:{SAMPLE_DIRECTORY}"))
     layers.extend(_entries(source) for source in sources)
-    for entries, flag, where in layers:
+    extra: list[Mapping[str, Any]] = [dict(entry) for entry in entries]
+    if extra:
+        layers.append((extra, False, "entries"))
+    for layer, flag, where in layers:
         names.append(where)
         is_sample = is_sample or flag
-        for number, entry in enumerate(entries):
+        for number, entry in enumerate(layer):
             agency = _agency_from(entry, f"{where} agencies[{number}]", sample=flag)
             if agency.region is not None:
                 get_region(agency.region)

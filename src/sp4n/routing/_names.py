@@ -8,6 +8,7 @@ city above the regency of the same name.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 
@@ -34,6 +35,8 @@ _PREFIXES: dict[str, RegionLevel] = {
     "kel": RegionLevel.KELURAHAN,
     "desa": RegionLevel.DESA,
 }
+_LONG_PREFIXES = ("kabupaten", "kotamadya", "provinsi", "kecamatan", "kelurahan")
+_MIN_FUZZY_PREFIX = 6  # "kabupate", "kecamata": misspelled level words worth recognising
 _ADMINISTRATIVE = frozenset({"administrasi", "adm"})
 
 Interpretation = tuple[str, RegionLevel | None]
@@ -52,13 +55,23 @@ def normalize_name(text: str) -> str:
     return " ".join(_SYNONYMS.get(word, word) for word in words)
 
 
-def _strip_prefix(words: list[str]) -> Interpretation | None:
-    if len(words) < 2 or words[0] not in _PREFIXES:
+def _prefix_word(word: str, *, tolerant: bool) -> str | None:
+    if word in _PREFIXES:
+        return word
+    if tolerant and len(word) >= _MIN_FUZZY_PREFIX:
+        close = difflib.get_close_matches(word, _LONG_PREFIXES, n=1, cutoff=0.8)
+        return close[0] if close else None
+    return None
+
+
+def _strip_prefix(words: list[str], *, tolerant: bool = False) -> Interpretation | None:
+    prefix = _prefix_word(words[0], tolerant=tolerant) if len(words) >= 2 else None
+    if prefix is None:
         return None
     rest = words[1:]
     while len(rest) > 1 and rest[0] in _ADMINISTRATIVE:
         rest = rest[1:]
-    return " ".join(rest), _PREFIXES[words[0]]
+    return " ".join(rest), _PREFIXES[prefix]
 
 
 def index_key(name: str, *, regency_or_city: bool) -> str:
@@ -81,7 +94,7 @@ def interpretations(query: str) -> tuple[Interpretation, ...]:
     normalized = normalize_name(query)
     if not normalized:
         return ()
-    stripped = _strip_prefix(normalized.split())
+    stripped = _strip_prefix(normalized.split(), tolerant=True)
     if stripped is None:
         return ((normalized, None),)
     return (stripped, (normalized, None))

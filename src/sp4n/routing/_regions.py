@@ -153,10 +153,18 @@ class _NameIndex:
                 keys[alias] = (code, *found)
         self.keys = keys
         self.sorted_keys = sorted(keys)
-        by_initial: dict[str, list[str]] = {}
+        by_initial: dict[tuple[str, int], list[str]] = {}
         for key in self.sorted_keys:
-            by_initial.setdefault(key[0], []).append(key)
+            by_initial.setdefault((key[0], len(key)), []).append(key)
         self.by_initial = by_initial
+
+    def pool(self, key: str) -> list[str]:
+        """Keys with the same initial and a length within the fuzzy cut-off's reach."""
+        spread = max(2, len(key) // 4)  # ratio >= 0.8 allows about a quarter more or less
+        found: list[str] = []
+        for length in range(len(key) - spread, len(key) + spread + 1):
+            found.extend(self.by_initial.get((key[0], length), ()))
+        return found
 
     def codes(self, key: str) -> tuple[str, ...]:
         found = self.keys.get(key, ())
@@ -168,13 +176,14 @@ def _dataset() -> _Dataset:
     raw = files("sp4n.routing").joinpath(_DATA_FILE).read_bytes()
     meta: dict[str, str] = {}
     names: dict[str, str] = {}
+    shared: dict[str, str] = {}  # one string object per distinct name (many villages repeat)
     for line in gzip.decompress(raw).decode("utf-8").splitlines():
         if line.startswith("#"):
             key, _, value = line[1:].partition(":")
             meta[key.strip()] = value.strip()
             continue
         code, _, name = line.partition("\t")
-        names[code] = name
+        names[code] = shared.setdefault(name, name)
     info = DatasetInfo(
         name=meta["dataset"],
         version=meta["version"],
@@ -298,7 +307,7 @@ def _prefix_scores(index: _NameIndex, key: str, scores: dict[str, float]) -> Non
 
 
 def _fuzzy_scores(index: _NameIndex, key: str, scores: dict[str, float]) -> None:
-    pool = index.by_initial.get(key[0], [])
+    pool = index.pool(key)
     for candidate in difflib.get_close_matches(key, pool, n=10, cutoff=_FUZZY_CUTOFF):
         ratio = difflib.SequenceMatcher(None, key, candidate).ratio()
         for code in index.codes(candidate):

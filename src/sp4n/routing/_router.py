@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache
+from typing import Any
 
 import attrs
 
@@ -95,6 +96,20 @@ class Router:
         """A router over another directory."""
         return attrs.evolve(self, directory=directory)
 
+    def with_plugin_rows(
+        self,
+        *,
+        affair_rows: Iterable[Mapping[str, Any]] = (),
+        agency_entries: Iterable[Mapping[str, Any]] = (),
+    ) -> Router:
+        """A router with rows from plugins applied: affairs rows (the
+        ``sp4n_routing_rules`` hook) and agency entries (``sp4n_directory_entries``)."""
+        return attrs.evolve(
+            self,
+            affairs=self.affairs.with_rows(affair_rows),
+            directory=self.directory.with_entries(agency_entries),
+        )
+
     def with_affairs(self, affairs: Affairs) -> Router:
         """A router over another affairs table."""
         return attrs.evolve(self, affairs=affairs)
@@ -144,17 +159,8 @@ class Router:
                 if len(self._memo) >= _MEMO_LIMIT:
                     self._memo.clear()
                 self._memo[key] = template
-        agency, level, manual, reasons, alternatives = template
-        return RoutingDecision(
-            region=code,
-            topic=subject.id,
-            agency=agency,
-            level=level,
-            manual=manual,
-            reasons=reasons,
-            alternatives=alternatives,
-            attributes=checked,
-        )
+        # positional: this is the hot path (field order of RoutingDecision)
+        return RoutingDecision(code, subject.id, *template, checked)
 
 
 def _known_code(region: str) -> str:

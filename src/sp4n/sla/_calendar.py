@@ -388,8 +388,8 @@ class WorkingCalendar:
         return require_aware("instant", instant).astimezone(self._timezone).date()
 
     def start_of_day(self, day: dt.date) -> dt.datetime:
-        """00:00 local time of ``day``, timezone-aware."""
-        checked, _index = self._date("date", day)
+        """00:00 local time of ``day``, timezone-aware (any date; no range check)."""
+        checked = day if type(day) is _DATE else parse_date("date", day)
         return dt.datetime.combine(checked, dt.time(), tzinfo=self._timezone)
 
 

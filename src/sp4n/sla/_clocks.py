@@ -53,6 +53,20 @@ class ClockStatus(enum.StrEnum):
     EXPIRED = "expired"
     """An automatic-action timer ran out: the action (completion) is due."""
 
+    def label(self, language: str = "id") -> str:
+        """A short label for officers and citizens, in Indonesian (``"id"``) or English."""
+        return _LABELS[self][1 if language == "en" else 0]
+
+
+_LABELS = {
+    ClockStatus.NOT_STARTED: ("belum dimulai", "not started"),
+    ClockStatus.RUNNING: ("berjalan", "running"),
+    ClockStatus.PAUSED: ("ditunda, menunggu pelapor", "paused, waiting for the reporter"),
+    ClockStatus.STOPPED: ("berhenti", "stopped"),
+    ClockStatus.BREACHED: ("melewati tenggat", "overdue"),
+    ClockStatus.EXPIRED: ("waktu habis", "time is up"),
+}
+
 
 @attrs.frozen
 class Extension:
@@ -172,6 +186,35 @@ class SlaClock:
             return 0
         used = sum(1 for e in self.extensions if e.granted > 0)
         return cap.max_working_days if used < cap.max_times else 0
+
+    def describe(self, language: str = "id") -> str:
+        """One line for an officer: rule, status, due date, and whether it was met.
+
+        For example ``"T1 Verifikasi ...: berhenti; tenggat 2026-02-05 (3 hari kerja);
+        terlambat"``; ``language="en"`` gives the English line.
+        """
+        en = language == "en"
+        title = self.rule.title_en if en else self.rule.title
+        text = f"{self.rule.id} {title}: {self.status.label(language)}"
+        deadline = self.deadline
+        if deadline is not None:
+            unit = (
+                ("working days" if en else "hari kerja")
+                if deadline.unit is Unit.WORKING_DAYS
+                else ("days" if en else "hari")
+            )
+            text += f"; {'due' if en else 'tenggat'} {deadline.due_date.isoformat()}"
+            text += f" ({deadline.n} {unit})"
+            if deadline.provisional:
+                text += ", provisional" if en else ", sementara"
+        if self.met is not None:
+            met = (
+                ("on time" if en else "tepat waktu")
+                if self.met
+                else ("late" if en else "terlambat")
+            )
+            text += f"; {met}"
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping."""

@@ -67,16 +67,22 @@ class _Cycle:
         return bool(self.pauses) and self.pauses[-1][1] is None
 
 
-def _local(calendar: WorkingCalendar, instant: dt.datetime) -> dt.date:
-    return calendar.local_date(instant)
-
-
 class _Walker:
     """Walks one rule over the events."""
 
-    def __init__(self, rule: Rule, calendar: WorkingCalendar) -> None:
+    def __init__(
+        self,
+        rule: Rule,
+        calendar: WorkingCalendar,
+        events: Sequence[TimedEvent],
+        days: Sequence[dt.date],
+    ) -> None:
         self.rule = rule
         self.calendar = calendar
+        self.events = events
+        self.days = days
+        self.watched = rule.events | {EXTENDED}
+        self.conditional = bool(rule.when)
         self.cycle: _Cycle | None = None
         self.done: list[_Cycle] = []
         self.pending: int | None = None  # index of a start event seen while `when` failed
@@ -84,10 +90,10 @@ class _Walker:
 
     # -- transitions ----------------------------------------------------------------------
 
-    def _start(self, event: TimedEvent, *, number: int) -> bool:
-        rule = self.rule
+    def _start(self, index: int, *, number: int) -> bool:
+        rule, event = self.rule, self.events[index]
         started_at = event.occurred_at
-        start_date = _local(self.calendar, started_at)
+        start_date = self.days[index]
         if rule.anchor is not None:
             raw = event.payload.get(rule.anchor)
             if raw is None:
@@ -100,32 +106,33 @@ class _Walker:
                 return False
             started_at = self.calendar.start_of_day(start_date)
         if self.cycle is not None:
-            self._close(event, by=event.type)
+            self._close(index, by=event.type)
             self.done.append(self.cycle)
         self.cycle = _Cycle(number=number, started_at=started_at, start_date=start_date)
         self.note = None
         return True
 
-    def _close(self, event: TimedEvent, *, by: str) -> None:
+    def _close(self, index: int, *, by: str) -> None:
         cycle = self.cycle
         if cycle is None or not cycle.is_open:
             return
-        day = _local(self.calendar, event.occurred_at)
+        day = self.days[index]
         if cycle.paused:
             cycle.pauses[-1] = (cycle.pauses[-1][0], max(day, cycle.pauses[-1][0]))
             cycle.stopped_while_paused = True
-        cycle.stopped_at = event.occurred_at
+        cycle.stopped_at = self.events[index].occurred_at
         cycle.stop_date = day
         cycle.stopped_by = by
 
-    def _apply(self, event: TimedEvent) -> None:
+    def _apply(self, index: int) -> None:
         """Stop/pause/resume/extend an open cycle (no starting here)."""
+        event = self.events[index]
         cycle, rule, kind = self.cycle, self.rule, event.type
         if cycle is None or not cycle.is_open:
             return
-        day = _local(self.calendar, event.occurred_at)
+        day = self.days[index]
         if kind in rule.stops:
-            self._close(event, by=kind)
+            self._close(index, by=kind)
         elif kind in rule.pauses and not cycle.paused:
             cycle.pauses.append((max(day, cycle.start_date), None))
         elif kind in rule.resumes and cycle.paused:
@@ -146,25 +153,29 @@ class _Walker:
             return  # a reclassification, not an extension of this clock
         cycle.adjustments.append((day, event, None))
 
-    def step(self, index: int, events: Sequence[TimedEvent], context: Mapping[str, Any]) -> None:
-        event = events[index]
-        rule, kind = self.rule, event.type
-        matches = rule.when.matches(context)
+    def step(self, index: int, context: Mapping[str, Any]) -> None:
+        rule, kind = self.rule, self.events[index].type
+        if not self.conditional:
+            if kind not in self.watched:
+                return  # fast path: nothing here concerns this rule
+            matches = True
+        else:
+            matches = rule.when.matches(context)
         cycle = self.cycle
-        if cycle is not None and cycle.is_open and rule.when and not matches:
-            self._close(event, by="superseded")
+        if cycle is not None and cycle.is_open and not matches:
+            self._close(index, by="superseded")
             return
         if cycle is None and self.pending is not None and matches:
             first = self.pending
             self.pending = None
-            if self._start(events[first], number=1):
-                for later in events[first + 1 : index]:
+            if self._start(first, number=1):
+                for later in range(first + 1, index):
                     self._apply(later)
             cycle = self.cycle
         started = False
         if kind in rule.starts and cycle is None:
             if matches:
-                started = self._start(event, number=1)
+                started = self._start(index, number=1)
             elif self.pending is None:
                 self.pending = index
         elif (
@@ -173,21 +184,23 @@ class _Walker:
             and (kind in rule.restarts or (kind in rule.reopens and not cycle.is_open))
             and cycle.stopped_by != "superseded"
         ):
-            started = self._start(event, number=cycle.number + 1)
+            started = self._start(index, number=cycle.number + 1)
         if started:
             if rule.anchor is not None and kind in rule.stops:
-                self._close(event, by=kind)
+                self._close(index, by=kind)
             return
-        self._apply(event)
+        self._apply(index)
 
     # -- results --------------------------------------------------------------------------
 
     def results(self, now: dt.datetime) -> SlaClock:
         if self.cycle is None:
             return SlaClock(rule=self.rule, status=ClockStatus.NOT_STARTED, note=self.note)
-        previous = tuple(_evaluate_cycle(self.rule, self.calendar, c, now) for c in self.done)
-        current = _evaluate_cycle(self.rule, self.calendar, self.cycle, now)
-        return attrs.evolve(current, previous=previous, note=current.note or self.note)
+        today = self.calendar.local_date(now)
+        previous = tuple(_evaluate_cycle(self.rule, self.calendar, c, today) for c in self.done)
+        return _evaluate_cycle(
+            self.rule, self.calendar, self.cycle, today, previous=previous, note=self.note
+        )
 
 
 def _shift(
@@ -204,9 +217,14 @@ def _shift(
 
 
 def _evaluate_cycle(
-    rule: Rule, calendar: WorkingCalendar, cycle: _Cycle, now: dt.datetime
+    rule: Rule,
+    calendar: WorkingCalendar,
+    cycle: _Cycle,
+    today: dt.date,
+    *,
+    previous: tuple[SlaClock, ...] = (),
+    note: str | None = None,
 ) -> SlaClock:
-    today = _local(calendar, now)
     start = cycle.start_date
     if rule.unit is Unit.WORKING_DAYS:
         base = calendar.add_working_days(start, rule.length)
@@ -300,7 +318,8 @@ def _evaluate_cycle(
         met=met,
         stopped_by=cycle.stopped_by,
         cycle=cycle.number,
-        note=cycle.note,
+        previous=previous,
+        note=cycle.note or note,
     )
 
 
@@ -331,26 +350,34 @@ def _record(event: TimedEvent, requested: Any, granted: int, note: str | None) -
     )
 
 
-def _checked(events: Sequence[TimedEvent], now: dt.datetime) -> list[TimedEvent]:
-    kept = []
+def _walkers(
+    rules: Sequence[Rule],
+    events: Sequence[TimedEvent],
+    calendar: WorkingCalendar,
+    now: dt.datetime,
+) -> list[_Walker]:
+    """Walk every rule over the events at or before ``now``."""
+    now = require_aware("now", now)
+    kept: list[TimedEvent] = []
     for number, event in enumerate(events):
         when = require_aware(f"events[{number}].occurred_at", event.occurred_at)
         if when <= now:
             kept.append(event)
-    return kept
+    days = [calendar.local_date(event.occurred_at) for event in kept]
+    walkers = [_Walker(rule, calendar, kept, days) for rule in rules]
+    context: dict[str, Any] = {}
+    for index, event in enumerate(kept):
+        context.update((k, v) for k, v in event.payload.items() if v is not None)
+        for walker in walkers:
+            walker.step(index, context)
+    return walkers
 
 
 def evaluate_clock(
     rule: Rule, events: Sequence[TimedEvent], calendar: WorkingCalendar, *, now: dt.datetime
 ) -> SlaClock:
     """Evaluate one rule's clock over ``events`` as it stands at ``now``."""
-    now = require_aware("now", now)
-    kept = _checked(events, now)
-    walker = _Walker(rule, calendar)
-    context: dict[str, Any] = {}
-    for index, event in enumerate(kept):
-        context.update((k, v) for k, v in event.payload.items() if v is not None)
-        walker.step(index, kept, context)
+    (walker,) = _walkers((rule,), events, calendar, now)
     return walker.results(now)
 
 
@@ -363,12 +390,4 @@ def evaluate_clocks(
     ``payload``; those after ``now`` are ignored. Dates are read in ``calendar``'s time
     zone (the handling agency's). Returns one :class:`SlaClock` per rule, in policy order.
     """
-    now = require_aware("now", now)
-    kept = _checked(events, now)
-    walkers = [_Walker(rule, calendar) for rule in policy.rules]
-    context: dict[str, Any] = {}
-    for index, event in enumerate(kept):
-        context.update((k, v) for k, v in event.payload.items() if v is not None)
-        for walker in walkers:
-            walker.step(index, kept, context)
-    return tuple(walker.results(now) for walker in walkers)
+    return tuple(walker.results(now) for walker in _walkers(policy.rules, events, calendar, now))

@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from sp4n.errors import InvalidPolicyError, MalformedRegionCodeError, UnknownPolicyError
-from sp4n.routing import normalize_code
+from sp4n.routing import get_region, normalize_code
 from sp4n.sla._policy import Override, Policy
 from sp4n.sla._rules import Rule
 
@@ -228,9 +228,10 @@ def load_policy(
     Region overrides apply when their region code is a prefix of ``region`` (a province
     override applies to its regencies); they are applied from least to most specific, so
     the most specific wins. Agency overrides are applied last. Results are cached.
+    An unknown region raises :class:`~sp4n.errors.UnknownRegionError`.
 
     >>> load_policy().rule("T1").length
     3
     """
-    code = normalize_code(region) if region is not None else None
+    code = get_region(region).code if region is not None else None
     return _load(name, code, agency, _directories(search_paths))
