@@ -138,3 +138,33 @@ def test_every_desk_command_is_registered() -> None:
     )
     for name in names.split():
         assert name in COMMANDS
+
+
+def test_demo_runs_twice_on_postgresql(
+    postgres_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = _json(capsys, "demo", "--db", postgres_url)
+    second = _json(capsys, "demo", "--db", postgres_url)
+    assert first["final_status"] == second["final_status"] == "completed"
+    listing = _json(capsys, "list", "--db", postgres_url, "--status", "completed")
+    assert len(listing["complaints"]) == 2
+
+
+def test_demo_on_memory_store(capsys: pytest.CaptureFixture[str]) -> None:
+    result = _json(capsys, "demo", "--db", "memory://")
+    statuses = [step["status"] for step in result["steps"]]
+    assert statuses == [
+        "submitted",
+        "verified",
+        "forwarded",
+        "returned",
+        "forwarded",
+        "awaiting_reporter",
+        "in_progress",
+        "followed_up",
+        "completed",
+    ]
+    agencies = [step["agency"] for step in result["steps"]]
+    assert agencies[2] == "61-pupr"
+    assert agencies[4] == "61.07-pupr"
+    assert result["steps"][5]["paused"] == ["T2", "uu25_decision"]

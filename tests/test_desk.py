@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import doctest
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -373,3 +375,84 @@ def test_retry_on_conflict_gives_up_after_its_attempts() -> None:
     assert len(calls) == 2
     with pytest.raises(InvalidInputError, match="attempts"):
         retry_on_conflict(lambda: None, attempts=0)
+
+
+class _RegencyPlugin:
+    """A regency's deployment plugin: its own liaison, a flood closure, a shorter T1."""
+
+    @hookimpl
+    def sp4n_directory_entries(self, region: str | None) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": "61.07-dinas-jalan",
+                "name": "Dinas Jalan Kabupaten Bengkayang (plugin)",
+                "kind": "opd",
+                "level": "kabupaten_kota",
+                "region": "61.07",
+                "topics": ["road"],
+                "priority": 1,
+                "contact": {"name": "Penghubung Jalan", "email": "jalan@bengkayang.example"},
+            }
+        ]
+
+    @hookimpl
+    def sp4n_calendar_overlays(self, region: str | None) -> list[dict[str, Any]]:
+        if region is None or not region.startswith("61.07"):
+            return []
+        return [
+            {
+                "date": "2026-08-04",
+                "kind": "closure",
+                "reason": "Kantor tutup karena banjir",
+                "reason_en": "Office closed by a flood",
+                "source": "SE Bupati Bengkayang (contoh)",
+                "revision": "banjir-2026-08",
+            }
+        ]
+
+    @hookimpl
+    def sp4n_policy_overrides(
+        self, policy: str, region: str | None, agency: str | None
+    ) -> dict[str, dict[str, Any]] | None:
+        if region is not None and region.startswith("61.07"):
+            return {"T1": {"length": 2, "citation": "Perbup Bengkayang (contoh)"}}
+        return None
+
+
+def test_plugins_add_agencies_overlays_and_policy_overrides(
+    url: str, pm: pluggy.PluginManager, clock: FrozenClock
+) -> None:
+    pm.register(_RegencyPlugin())
+    with Desk.open(url, pm=pm, clock=clock) as desk:
+        c = desk.submit(_draft())
+        t1 = next(k for k in desk.clocks(c.tracking_id) if k.rule.id == "T1")
+        assert t1.deadline is not None
+        assert t1.deadline.n == 2
+        # Mon 3 Aug + 2 working days, Tue 4 Aug closed by the flood: Thu 6 Aug
+        assert t1.deadline.due_date == dt.date(2026, 8, 6)
+        assert "banjir" in {s.reason for s in t1.deadline.explanation.skipped}.pop().lower()
+        desk.verify(c.tracking_id)
+        c = desk.forward(c.tracking_id, attributes={"road_status": "kabupaten"})
+        assert c.agency == "61.07-dinas-jalan"
+        messages = desk.store.pending_outbox(now=dt.datetime(9999, 1, 1, tzinfo=PNK), limit=100)
+        assert "jalan@bengkayang.example" in {m.payload["address"] for m in messages}
+
+
+def test_doctests_and_the_docs_example_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sp4n.desk
+    import sp4n.desk._desk
+    import sp4n.desk._retry
+
+    for module in (sp4n.desk, sp4n.desk._desk, sp4n.desk._retry):
+        result = doctest.testmod(module)
+        assert result.attempted > 0
+        assert result.failed == 0, module.__name__
+    text = (Path(__file__).parents[1] / "docs" / "desk.md").read_text(encoding="utf-8")
+    example = text.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, Any] = {}
+    exec(compile(example, "docs/desk.md", "exec"), namespace)
+    with Desk.open(f"sqlite:///{tmp_path / 'sp4n.db'}") as desk:
+        (row,) = desk.list()
+    assert row.status == "forwarded"
+    assert row.agency == "61.07-pupr"

@@ -45,6 +45,16 @@ __all__ = ["DeskCore"]
 _log = logging.getLogger("sp4n.desk")
 
 
+def _plugin_router(adapters: Adapters) -> Router:
+    """The default router with the plugins' routing rules and directory entries."""
+    router = Router.default()
+    rules = adapters.routing_rules()
+    entries = adapters.directory_entries(region=None)
+    if rules or entries:
+        router = router.with_plugin_rows(affair_rows=rules, agency_entries=entries)
+    return router
+
+
 class DeskCore:
     """Shared state and the commit path; :class:`sp4n.Desk` adds the verbs."""
 
@@ -66,8 +76,9 @@ class DeskCore:
         self.store = store
         self.pm = pm
         self.clock = clock
-        self.rules = ClockRules(policy)
-        self.router = router if router is not None else Router.default()
+        self._adapters = Adapters(pm)
+        self.rules = ClockRules(policy, self._adapters)
+        self.router = router if router is not None else _plugin_router(self._adapters)
         self.lang = lang
         if notifiers is None:
             from sp4n.adapters.notifiers import LogNotifier
@@ -75,7 +86,6 @@ class DeskCore:
             notifiers = {"log": LogNotifier()}
         self.notifiers: Mapping[str, Notifier] = dict(notifiers)
         self.recipients = Recipients(self.router.directory)
-        self._adapters = Adapters(pm)
 
     @classmethod
     def open(

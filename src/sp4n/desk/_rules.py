@@ -15,9 +15,9 @@ from collections.abc import Sequence
 
 import attrs
 
-from sp4n.adapters import ComplaintRow
+from sp4n.adapters import Adapters, ComplaintRow
 from sp4n.lifecycle import Complaint
-from sp4n.sla import ClockStatus, Policy, SlaClock, WorkingCalendar, load_policy
+from sp4n.sla import ClockStatus, Overlay, Policy, SlaClock, WorkingCalendar, load_policy
 
 __all__ = ["DUE_STATUSES", "ClockRules", "next_due", "project"]
 
@@ -25,21 +25,52 @@ DUE_STATUSES = frozenset({ClockStatus.RUNNING, ClockStatus.BREACHED, ClockStatus
 """Clock statuses whose due date counts for ``next_due``."""
 
 
-@attrs.frozen
+@attrs.define
 class ClockRules:
-    """The policy (a name loaded per region and agency, or a fixed :class:`Policy`)."""
+    """The policy and calendars the Desk counts deadlines with, plugins applied.
+
+    ``policy`` is a name (loaded per complaint with its region's and agency's override
+    files) or a fixed :class:`Policy`. With ``adapters``, rule overrides from the
+    ``sp4n_policy_overrides`` hook and overlays from ``sp4n_calendar_overlays`` are applied
+    too. Results are cached per region (and agency).
+    """
 
     policy: str | Policy = "lapor"
+    adapters: Adapters | None = None
+    _policies: dict[tuple[str, str | None], Policy] = attrs.field(factory=dict, init=False)
+    _calendars: dict[str, WorkingCalendar] = attrs.field(factory=dict, init=False)
 
     def policy_for(self, complaint: Complaint) -> Policy:
         """The policy in force for ``complaint`` (region and agency overrides applied)."""
+        key = (complaint.region, complaint.agency)
+        found = self._policies.get(key)
+        if found is not None:
+            return found
         if isinstance(self.policy, Policy):
-            return self.policy
-        return load_policy(self.policy, region=complaint.region, agency=complaint.agency)
+            policy = self.policy
+        else:
+            policy = load_policy(self.policy, region=complaint.region, agency=complaint.agency)
+        if self.adapters is not None:
+            changes = self.adapters.policy_overrides(
+                policy=policy.name, region=complaint.region, agency=complaint.agency
+            )
+            if changes:
+                policy = policy.with_overrides(changes)
+        self._policies[key] = policy
+        return policy
 
     def calendar_for(self, complaint: Complaint) -> WorkingCalendar:
         """The working calendar of the complaint's region (its time zone and overlays)."""
-        return WorkingCalendar.indonesia(region=complaint.region)
+        found = self._calendars.get(complaint.region)
+        if found is not None:
+            return found
+        calendar = WorkingCalendar.indonesia(region=complaint.region)
+        if self.adapters is not None:
+            rows = self.adapters.calendar_overlays(region=complaint.region)
+            if rows:
+                calendar = calendar.with_overlays(*(Overlay.from_mapping(r) for r in rows))
+        self._calendars[complaint.region] = calendar
+        return calendar
 
     def clocks(self, complaint: Complaint, *, now: dt.datetime) -> tuple[SlaClock, ...]:
         """Every clock of the policy on ``complaint`` as it stands at ``now``."""
