@@ -40,6 +40,9 @@ _ROW_COLUMNS = (
     "updated_at",
     "version",
 )
+_RARE = ("tracking_id", "agency", "region")
+"""Indexed row columns that seldom change: written only when they do."""
+_OFTEN = tuple(column for column in _ROW_COLUMNS[1:] if column not in _RARE)
 _OUTBOX_COLUMNS = (
     "id",
     "complaint_id",
@@ -53,14 +56,16 @@ _OUTBOX_COLUMNS = (
     "delivered_at",
     "last_error",
 )
-_CHUNK = 500
 
 Cursor = Any
 """A DB-API cursor (sqlite3 or psycopg); the subclasses know which."""
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
+class _VersionMismatchError(Exception):
+    """A row was not at the version an append expected (raised inside the transaction)."""
 
 
 class UniqueViolationError(Exception):
@@ -80,6 +85,18 @@ class SqlStore(abc.ABC):
     def __init__(self, url: str, *, clock: Clock) -> None:
         self.url = url
         self._clock = clock
+        marks = ", ".join("?" * len(_ROW_COLUMNS))
+        self._insert_row = self._sql(
+            f"INSERT INTO sp4n_complaints ({', '.join(_ROW_COLUMNS)}) VALUES ({marks})"
+        )
+        self._insert_event = self._sql(
+            "INSERT INTO sp4n_events (complaint_id, seq, event_id, type, occurred_at, data)"
+            " VALUES (?, ?, ?, ?, ?, ?)"
+        )
+        self._insert_message = self._sql(
+            f"INSERT INTO sp4n_outbox ({', '.join(_OUTBOX_COLUMNS)}) VALUES "
+            f"({', '.join('?' * len(_OUTBOX_COLUMNS))}) ON CONFLICT (id) DO NOTHING"
+        )
 
     # -- engine hooks ------------------------------------------------------------------------
 
@@ -158,14 +175,17 @@ class SqlStore(abc.ABC):
         versions = check_batch(batch)
         if not batch:
             return ()
+        created = [request for request in batch if request.expected_version == 0]
+        moved = [request for request in batch if request.expected_version > 0]
         try:
             with self._write() as cursor:
-                self._check_versions(cursor, batch)
+                if moved:
+                    self._update_rows(cursor, moved)
+                if created:
+                    # A second creation of the same stream fails on the primary key.
+                    cursor.executemany(self._insert_row, [self._row_values(r.row) for r in created])
                 cursor.executemany(
-                    self._sql(
-                        "INSERT INTO sp4n_events (complaint_id, seq, event_id, type, occurred_at,"
-                        " data) VALUES (?, ?, ?, ?, ?, ?)"
-                    ),
+                    self._insert_event,
                     [
                         (
                             event.complaint_id,
@@ -179,69 +199,90 @@ class SqlStore(abc.ABC):
                         for event in request.events
                     ],
                 )
-                cursor.executemany(
-                    self._sql(
-                        f"INSERT INTO sp4n_complaints ({', '.join(_ROW_COLUMNS)}) VALUES "
-                        f"({', '.join('?' * len(_ROW_COLUMNS))}) ON CONFLICT (complaint_id) DO "
-                        "UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _ROW_COLUMNS[1:])
-                    ),
-                    [self._row_values(request.row) for request in batch],
-                )
                 messages = [message for request in batch for message in request.outbox]
                 if messages:
                     cursor.executemany(
-                        self._sql(
-                            f"INSERT INTO sp4n_outbox ({', '.join(_OUTBOX_COLUMNS)}) VALUES "
-                            f"({', '.join('?' * len(_OUTBOX_COLUMNS))}) "
-                            "ON CONFLICT (id) DO NOTHING"
-                        ),
+                        self._insert_message,
                         [self._message_values(message) for message in messages],
                     )
         except UniqueViolationError as exc:
-            raise self._explain_violation(exc, batch) from None
+            raise self._explain_violation(exc.constraint, batch) from None
+        except _VersionMismatchError:
+            raise self._explain_violation("version", batch) from None
         return versions
 
-    def _check_versions(self, cursor: Cursor, batch: Sequence[AppendRequest]) -> None:
-        expected = {request.complaint_id: request.expected_version for request in batch}
-        ids = list(expected)
-        actual: dict[str, int] = {}
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
+    def _update_rows(self, cursor: Cursor, moved: Sequence[AppendRequest]) -> None:
+        """Update projection rows; the version check is part of each UPDATE statement.
+
+        A row that is not at the expected version (or does not exist) is not updated, which
+        the summed row count reveals. Rarely changing indexed columns (tracking id, agency,
+        region) are written only when they change, so their indexes are left alone.
+        """
+        previous: dict[str, tuple[Any, ...]] = {}
+        ids = [request.complaint_id for request in moved]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
             cursor.execute(
                 self._sql(
-                    "SELECT complaint_id, version FROM sp4n_complaints WHERE complaint_id IN "
-                    f"({', '.join('?' * len(chunk))})"
+                    f"SELECT complaint_id, {', '.join(_RARE)} FROM sp4n_complaints"
+                    f" WHERE complaint_id IN ({', '.join('?' * len(chunk))})"
                 ),
                 chunk,
             )
-            actual.update((cid, int(version)) for cid, version in cursor.fetchall())
-        for complaint_id, want in expected.items():
-            have = actual.get(complaint_id, 0)
-            if have != want:
-                raise ConcurrencyError(complaint_id, want, have)
+            previous.update((found[0], tuple(found[1:])) for found in cursor.fetchall())
+        if len(previous) != len(moved):
+            raise _VersionMismatchError
+        groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        for request in moved:
+            values = dict(zip(_ROW_COLUMNS, self._row_values(request.row), strict=True))
+            old = previous[request.complaint_id]
+            changed = tuple(
+                column for column, was in zip(_RARE, old, strict=True) if values[column] != was
+            )
+            columns = (*_OFTEN, *changed)
+            groups.setdefault(changed, []).append(
+                (
+                    *(values[column] for column in columns),
+                    request.complaint_id,
+                    request.expected_version,
+                )
+            )
+        updated = 0
+        for changed, rows in groups.items():
+            assignments = ", ".join(f"{column} = ?" for column in (*_OFTEN, *changed))
+            cursor.executemany(
+                self._sql(
+                    f"UPDATE sp4n_complaints SET {assignments}"
+                    " WHERE complaint_id = ? AND version = ?"
+                ),
+                rows,
+            )
+            updated += cursor.rowcount
+        if updated != len(moved):
+            raise _VersionMismatchError
 
-    def _explain_violation(
-        self, exc: UniqueViolationError, batch: Sequence[AppendRequest]
-    ) -> Exception:
-        if exc.constraint == "tracking_id":
+    def _explain_violation(self, constraint: str, batch: Sequence[AppendRequest]) -> Exception:
+        """Turn a failed write (already rolled back) into the error the caller should see."""
+        # Another writer moved a stream first, or an expected version was never reached.
+        for request in batch:
+            actual = self.version(request.complaint_id)
+            if actual != request.expected_version:
+                return ConcurrencyError(request.complaint_id, request.expected_version, actual)
+        if constraint == "tracking_id":
             return InvalidInputError(
                 "row.tracking_id",
                 [request.row.tracking_id for request in batch],
                 "a tracking id already belongs to another complaint",
             )
-        if exc.constraint == "event_id":
+        if constraint == "event_id":
             return InvalidInputError(
                 "events.id",
                 [event.id for request in batch for event in request.events],
                 "event ids are unique across the store; one of these is stored already",
             )
-        # A concurrent writer inserted the same (complaint_id, seq) first.
-        for request in batch:
-            actual = self.version(request.complaint_id)
-            if actual != request.expected_version:
-                return ConcurrencyError(request.complaint_id, request.expected_version, actual)
+        # The conflicting writer's transaction was rolled back after ours failed.
         first = batch[0]
-        return ConcurrencyError(first.complaint_id, first.expected_version, -1)
+        return ConcurrencyError(first.complaint_id, first.expected_version, first.expected_version)
 
     def _row_values(self, row: ComplaintRow) -> tuple[Any, ...]:
         return (
@@ -411,7 +452,9 @@ def _prefix_end(prefix: str) -> str:
 
 def utc_text(value: datetime) -> str:
     """Fixed-width UTC text that sorts like the instant (for SQLite)."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(timespec="microseconds")  # ends in +00:00
 
 
 def iter_chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
