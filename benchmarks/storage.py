@@ -11,7 +11,13 @@ server this script starts with initdb/pg_ctl, fsync on), it measures:
 3. the overdue query (first page of 100, most overdue first) and a region-prefix listing
    (first page of 100 in Jawa Timur, ``35``): median of 15 runs, in milliseconds.
 
+4. (issue 6) ``GET requests.json`` of the Open311 server over HTTP on 127.0.0.1 with the
+   stored complaints (a national hub, a filtered list, a province portal), median of 15;
+5. (issue 6) notifications delivered through the outbox to a signed webhook served by a
+   real ``http.server`` on 127.0.0.1: notifications per second.
+
 Targets (issue 5): SQLite ingest >= 20,000 events/s batched; each query < 100 ms.
+Targets (issue 6): the Open311 list < 200 ms; >= 1,000 notifications/s delivered.
 
     python benchmarks/storage.py              # full size (several minutes)
     python benchmarks/storage.py --scale 0.05 # quick run: 25,000 complaints per year
@@ -122,6 +128,8 @@ def step(complaint: Complaint, index: int) -> tuple[Event, ComplaintRow, OutboxM
         next_due=None if due is None else complaint.submitted + timedelta(days=due),
         updated_at=at,
         version=seq,
+        submitted_at=datetime(*complaint.submitted.timetuple()[:3], 3, tzinfo=UTC),
+        listing=listing_of(complaint, due, kind),
     )
     message = OutboxMessage(
         id=f"{complaint.id}:{seq}:reporter",
@@ -133,6 +141,22 @@ def step(complaint: Complaint, index: int) -> tuple[Event, ComplaintRow, OutboxM
         created_at=at,
     )
     return event, row, message
+
+
+def listing_of(complaint: Complaint, due: int | None, kind: str) -> dict[str, object]:
+    """What the Desk's projection keeps for public lists (schema 3, decision 0063)."""
+    expected = None
+    if due is not None:
+        day = complaint.submitted + timedelta(days=due + 1)
+        expected = datetime(*day.timetuple()[:3], tzinfo=UTC).isoformat()
+    return {
+        "description": f"{complaint.title}. " + "Mohon segera ditindaklanjuti. " * 6,
+        "lat": -7.25,
+        "lon": 112.75,
+        "address": None,
+        "expected_at": expected,
+        "status_notes": complaint.title if kind in {"followed_up", "completed"} else None,
+    }
 
 
 def complaints_of_year(count: int, year: int, seed: int) -> list[list[Complaint]]:
@@ -235,6 +259,7 @@ def measure(url: str, count: int, analyze: Callable[[], None] | None = None) -> 
             "overdue_ms": median_ms(lambda: store.query(overdue_as_of=today, limit=100)),
             "region_ms": median_ms(lambda: store.query(region_prefix="35", limit=100)),
             "stored": 2 * count,
+            **open311_list_ms(url, today),
         }
     finally:
         store.close()
@@ -246,10 +271,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-postgres", action="store_true", help="measure SQLite only")
     args = parser.parse_args(argv)
     count = max(1_000, int(YEAR_COMPLAINTS * args.scale))
+    notify = max(1_000, int(20_000 * args.scale))
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="sp4n-bench-") as tmp:
         print(f"SQLite: ingesting {count:,} complaints per year ...", file=sys.stderr)
         results["SQLite"] = measure(f"sqlite:///{Path(tmp) / 'bench.db'}", count)
+        print(f"SQLite: delivering {notify:,} notifications ...", file=sys.stderr)
+        results["SQLite"].update(notification_rate(f"sqlite:///{Path(tmp) / 'notify.db'}", notify))
     if not args.skip_postgres:
         from sp4n.testing import TemporaryPostgres
 
@@ -264,6 +292,10 @@ def main(argv: list[str] | None = None) -> int:
 
             print(f"PostgreSQL: ingesting {count:,} complaints per year ...", file=sys.stderr)
             results["PostgreSQL"] = measure(url, count, analyze)
+            print(f"PostgreSQL: delivering {notify:,} notifications ...", file=sys.stderr)
+            results["PostgreSQL"].update(
+                notification_rate(server.create_database("notify"), notify)
+            )
     print(table(results, count))
     return 0
 
@@ -311,11 +343,185 @@ def table(results: dict[str, dict[str, float]], count: int) -> str:
             "< 100",
             met(all(e["region_ms"] < 100 for e in results.values())),
         ),
+        (
+            f"Open311 GET requests.json, national hub, {int(sqlite['open311_items']):,} items "
+            f"(last 90 days) of {stored:,} complaints, HTTP on 127.0.0.1, ms",
+            cell(sqlite, "open311_ms", ".1f"),
+            cell(pg, "open311_ms", ".1f"),
+            f"< {OPEN311_TARGET_MS:.0f}",
+            met(all(e["open311_ms"] < OPEN311_TARGET_MS for e in results.values())),
+        ),
+        (
+            f"Open311 GET requests.json?status=closed&service_code=..., "
+            f"{int(sqlite['open311_filtered_items']):,} items, ms",
+            cell(sqlite, "open311_filtered_ms", ".1f"),
+            cell(pg, "open311_filtered_ms", ".1f"),
+            f"< {OPEN311_TARGET_MS:.0f}",
+            met(all(e["open311_filtered_ms"] < OPEN311_TARGET_MS for e in results.values())),
+        ),
+        (
+            f"Open311 GET requests.json, province portal '35', "
+            f"{int(sqlite['open311_province_items']):,} items, ms",
+            cell(sqlite, "open311_province_ms", ".1f"),
+            cell(pg, "open311_province_ms", ".1f"),
+            f"< {OPEN311_TARGET_MS:.0f}",
+            met(all(e["open311_province_ms"] < OPEN311_TARGET_MS for e in results.values())),
+        ),
+        (
+            f"notifications delivered through the outbox to a local signed webhook "
+            f"({int(sqlite['notify_count']):,}, one at a time), per s",
+            cell(sqlite, "notify_per_s", ",.0f"),
+            cell(pg, "notify_per_s", ",.0f"),
+            f">= {NOTIFY_TARGET_PER_S:,.0f}",
+            met(all(e["notify_per_s"] >= NOTIFY_TARGET_PER_S for e in results.values())),
+        ),
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = [" | ".join(text.ljust(widths[i]) for i, text in enumerate(row)) for row in rows]
     lines.insert(1, "-+-".join("-" * width for width in widths))
     return "\n".join(lines)
+
+
+# -- Issue 6: the Open311 list and notification throughput ----------------------------------
+# (engineer client) Measured on the stores above: ``GET requests.json`` over real HTTP on
+# 127.0.0.1 (wsgiref, the server ``sp4n serve`` runs) with the stored complaints, and the
+# outbox delivering signed webhooks to a real ``http.server`` on 127.0.0.1.
+
+OPEN311_TARGET_MS = 200.0
+NOTIFY_TARGET_PER_S = 1_000.0
+
+
+def open311_list_ms(url: str, today: date) -> dict[str, float]:
+    """Median ``GET requests.json`` latency: a national hub, filtered, and a province portal."""
+    import json
+    import threading
+    import urllib.request
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    from sp4n.desk import Desk
+    from sp4n.open311 import LIST_MAX, make_site
+
+    now = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    def serve(desk: Desk, region: str | None) -> tuple[str, Callable[[], None]]:
+        server = make_server("127.0.0.1", 0, make_site(desk, region=region), handler_class=Quiet)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+
+        def stop() -> None:
+            server.shutdown()
+            server.server_close()
+            thread.join()
+
+        return f"http://127.0.0.1:{server.server_address[1]}/open311/v2/requests.json", stop
+
+    def get(address: str) -> list[dict[str, object]]:
+        with urllib.request.urlopen(address, timeout=120) as response:
+            items: list[dict[str, object]] = json.loads(response.read())
+            return items
+
+    results: dict[str, float] = {}
+    with Desk.open(url, clock=lambda: now) as desk:
+        hub, stop_hub = serve(desk, None)
+        province, stop_province = serve(desk, "35")
+        try:
+            filtered = f"{hub}?status=closed&service_code=kesehatan.puskesmas"
+            sizes = (len(get(hub)), len(get(filtered)), len(get(province)))
+            if sizes[0] < LIST_MAX:
+                raise SystemExit("too few complaints in the last 90 days; raise --scale")
+            results["open311_items"] = sizes[0]
+            results["open311_filtered_items"] = sizes[1]
+            results["open311_province_items"] = sizes[2]
+            results["open311_ms"] = median_ms(lambda: get(hub))
+            results["open311_filtered_ms"] = median_ms(lambda: get(filtered))
+            results["open311_province_ms"] = median_ms(lambda: get(province))
+        finally:
+            stop_hub()
+            stop_province()
+    return results
+
+
+def notification_rate(url: str, count: int) -> dict[str, float]:
+    """Deliver ``count`` outbox messages to a local webhook; notifications per second."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from sp4n.adapters.notifiers import OutboxDispatcher, WebhookNotifier, verify_signature
+
+    secret = b"rahasia-bench"
+    received: dict[str, int] = {}
+    lock = threading.Lock()
+
+    class Hook(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as a real receiver would
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            ok = verify_signature(secret, body, self.headers.get("X-Sp4n-Signature"))
+            with lock:
+                key = str(self.headers.get("Idempotency-Key"))
+                received[key] = received.get(key, 0) + 1
+            self.send_response(204 if ok else 401)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    now = datetime(2026, 3, 2, 3, tzinfo=UTC)
+    store = open_store(url)
+    try:
+        for start in range(0, count, BATCH):
+            batch = []
+            for number in range(start, min(count, start + BATCH)):
+                complaint = Complaint(number, 9, random.Random(number), date(2026, 3, 2))
+                event, row, _ = step(complaint, 0)
+                message = OutboxMessage(
+                    id=f"{complaint.id}:1:reporter",
+                    complaint_id=complaint.id,
+                    event_seq=1,
+                    recipient_role="reporter",
+                    template="submitted",
+                    payload={
+                        "address": f"pelapor@LAP{complaint.id}",
+                        "subject": "Laporan Anda diterima",
+                        "body": f"Laporan {complaint.title} diterima; nomor LAP{complaint.id}.",
+                        "lang": "id",
+                        "via": "webhook",
+                        "data": {"status": "submitted"},
+                    },
+                    created_at=now,
+                )
+                batch.append(AppendRequest(complaint.id, 0, (event,), row, (message,)))
+            store.append_many(batch)
+        hook = WebhookNotifier(f"http://127.0.0.1:{server.server_address[1]}/hook", secret)
+        dispatcher = OutboxDispatcher(
+            store=store, notifiers={"webhook": hook}, clock=lambda: now, default="webhook"
+        )
+        delivered = 0
+        began = time.perf_counter()
+        while True:
+            report = dispatcher.deliver_pending(limit=BATCH)
+            delivered += len(report.delivered)
+            if not report.delivered:
+                break
+        seconds = time.perf_counter() - began
+        hook.close()
+    finally:
+        store.close()
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    if delivered != count or len(received) != count or max(received.values()) != 1:
+        raise SystemExit(f"webhook got {len(received)} of {count} notifications")
+    return {"notify_count": count, "notify_per_s": delivered / seconds}
 
 
 if __name__ == "__main__":

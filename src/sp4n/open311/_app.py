@@ -97,6 +97,7 @@ class Open311App:
     region: str | None = None
     prefix: str = "/open311/v2"
     lang: str = "id"
+    _names: dict[tuple[str, str], str] = attrs.field(factory=dict, init=False, repr=False)
 
     # WSGI -----------------------------------------------------------------------------------
 
@@ -231,33 +232,30 @@ class Open311App:
         if not data or row.submitted_at is None:
             return self.request(row.complaint_id)
         tz = _zone(row.region)
-        status = Status(row.status)
-        label = status.label_in(self.lang)
+        label = _label(row.status, self.lang)
         expected = data.get("expected_at")
-        return ordered(
-            {
-                "service_request_id": row.tracking_id,
-                "status": _open_or_closed(row.status),
-                "status_notes": data.get("status_notes") or label,
-                "service_name": self._service_name(row.topic),
-                "service_code": row.topic,
-                "description": data.get("description"),
-                "agency_responsible": self._agency_name(row.agency),
-                "service_notice": label,
-                "requested_datetime": row.submitted_at.astimezone(tz),
-                "updated_datetime": row.updated_at.astimezone(tz),
-                "expected_datetime": (
-                    datetime.fromisoformat(expected).astimezone(tz) if expected else None
-                ),
-                "address": data.get("address"),
-                "address_id": None,
-                "zipcode": None,
-                "lat": data.get("lat"),
-                "long": data.get("lon"),
-                "media_url": None,
-            },
-            REQUEST_FIELDS,
-        )
+        # built in REQUEST_FIELDS order directly: this runs up to LIST_MAX times per answer
+        return {
+            "service_request_id": row.tracking_id,
+            "status": _open_or_closed(row.status),
+            "status_notes": data.get("status_notes") or label,
+            "service_name": self._service_name(row.topic),
+            "service_code": row.topic,
+            "description": data.get("description"),
+            "agency_responsible": self._agency_name(row.agency),
+            "service_notice": label,
+            "requested_datetime": row.submitted_at.astimezone(tz),
+            "updated_datetime": row.updated_at.astimezone(tz),
+            "expected_datetime": (
+                datetime.fromisoformat(expected).astimezone(tz) if expected else None
+            ),
+            "address": data.get("address"),
+            "address_id": None,
+            "zipcode": None,
+            "lat": data.get("lat"),
+            "long": data.get("lon"),
+            "media_url": None,
+        }
 
     def request(self, ref: str) -> dict[str, Any]:
         """One service request by tracking id; confidential ones do not exist here."""
@@ -313,16 +311,24 @@ class Open311App:
     def _agency_name(self, agency: str | None) -> str | None:
         if agency is None:
             return None
-        try:
-            return self.desk.router.directory.get(agency).name
-        except NotFoundError:
-            return agency
+        name = self._names.get(("agency", agency))
+        if name is None:
+            try:
+                name = self.desk.router.directory.get(agency).name
+            except NotFoundError:
+                name = agency
+            self._names[("agency", agency)] = name
+        return name
 
     def _service_name(self, topic: str) -> str:
-        try:
-            return self.desk.router.affairs.topic(topic).name
-        except NotFoundError:
-            return topic
+        name = self._names.get(("topic", topic))
+        if name is None:
+            try:
+                name = self.desk.router.affairs.topic(topic).name
+            except NotFoundError:
+                name = topic
+            self._names[("topic", topic)] = name
+        return name
 
     def _serves(self, region: str) -> bool:
         return self.region is None or (region + ".").startswith(self.region + ".")
@@ -419,6 +425,14 @@ _LISTED = tuple(v.value for v in Visibility if v is not Visibility.CONFIDENTIAL)
 
 def _open_or_closed(status: str) -> str:
     return "closed" if status in _CLOSED else "open"
+
+
+@functools.cache
+def _label(status: str, lang: str) -> str:
+    try:
+        return Status(status).label_in(lang)
+    except ValueError:
+        return status
 
 
 @functools.cache
