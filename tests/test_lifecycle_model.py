@@ -320,3 +320,6 @@ def test_default_extension_caps_match_the_lapor_policy() -> None:
     assert caps
     assert DEFAULT_RULES.max_extensions == max(c.max_times for c in caps)
     assert DEFAULT_RULES.max_extension_working_days == max(c.max_working_days for c in caps)
+    assert LifecycleRules.from_policy(load_policy()) == DEFAULT_RULES
+    kutai = LifecycleRules.from_policy(load_policy(region="64.08"), referral="continue")
+    assert kutai.referral.value == "continue"

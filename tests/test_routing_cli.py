@@ -75,7 +75,7 @@ def test_route_text(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("argv", "needle"),
     [
-        (["--region", "61.07", "--topic", "jalan"], "topic = 'jalan'"),
+        (["--region", "61.07", "--topic", "roads"], "topic = 'roads'"),
         (["--region", "61.07", "--topic", "road", "--attr", "road_status=x"], "road_status"),
         (["--region", "61.07", "--topic", "road", "--attr", "nokey"], "KEY=VALUE"),
         (["--region", "61-07", "--topic", "road"], "'61-07'"),

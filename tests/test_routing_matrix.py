@@ -74,7 +74,7 @@ MATRIX = [
     *[(23, BENGKAYANG, "tax", {"tax_kind": v}, "pusat-djp", "pusat")
       for v in ("pph", "ppn", "ppnbm", "bea_meterai", "pbb_p5l")],
     *[(23, BENGKAYANG, "tax", {"tax_kind": v}, "61-bapenda", "provinsi")
-      for v in ("pkb", "bbnkb", "pab", "pajak_rokok")],
+      for v in ("pkb", "bbnkb", "pab", "pbbkb", "pap", "pajak_rokok")],
     *[(23, BENGKAYANG, "tax", {"tax_kind": v}, "61.07-bapenda", "kabupaten_kota")
       for v in ("pbb_p2", "bphtb", "pbjt", "pajak_reklame", "pajak_air_tanah")],
 ]  # fmt: skip

@@ -184,8 +184,8 @@ def test_unknown_region() -> None:
 
 def test_unknown_topic_names_it_and_lists_the_known_ones() -> None:
     with pytest.raises(UnknownTopicError) as info:
-        route("61.07", "jalan")
-    assert info.value.value == "jalan"
+        route("61.07", "jalanan")
+    assert info.value.value == "jalanan"
     assert "road" in str(info.value)
 
 
@@ -435,3 +435,44 @@ def test_rows_argument_of_load_affairs_and_entries_of_load_directory() -> None:
 def test_malformed_affair_row_is_named() -> None:
     with pytest.raises(InvalidInputError, match="malformed"):
         load_affairs('[[affairs]]\ntopic="road"\nkind="soe"\ncertainty="read"\ncitation="x y z"')
+
+
+def test_exclude_and_attributes_must_have_the_right_shape() -> None:
+    agency = load_directory().get("61.07-polres")
+    with pytest.raises(InvalidInputError, match="exclude"):
+        route("61.07", "police", exclude=[agency])  # type: ignore[list-item]
+    with pytest.raises(InvalidInputError, match="attributes = "):
+        route("61.07", "road", [("road_status", "desa")])  # type: ignore[arg-type]
+    unknown_id = route("61.07", "police", exclude=["no-such-agency"])
+    assert unknown_id.agency == route("61.07", "police").agency
+
+
+def test_topic_aliases_route_like_the_topic() -> None:
+    decision = route("61.07", "jalan", {"road_status": "kabupaten"})
+    assert decision.topic == "road"
+    assert decision == route("61.07", "road", {"road_status": "kabupaten"})
+    assert route("61.07", "infrastruktur.jalan", {"road_status": "desa"}).topic == "road"
+    assert route("61.07", "penerangan").topic == "street_lighting"
+    row = {"topic": "sampah", "level": "provinsi", "citation": "example row", "certainty": "read"}
+    affairs = load_affairs(rows=[row])
+    assert affairs.rows_for("waste")[0].level is AuthorityLevel.PROVINSI
+    assert Router.default().affairs.with_rows([row]).rows_for("waste")[-1].topic == "waste"
+    with pytest.raises(InvalidInputError, match="already names"):
+        load_affairs('[[topics]]\nid = "x_topic"\nname = "X"\naliases = ["jalan"]')
+    with pytest.raises(UnknownTopicError):
+        route("61.07", None)  # type: ignore[arg-type]
+
+
+def test_directory_without_an_office_falls_back_along_the_chain() -> None:
+    directory = load_directory().without("61.07-polres", "61-polda")
+    assert "61.07-polres" not in directory
+    assert "61.07-kejari" in directory
+    decision = Router.default().with_directory(directory).route("61.07.01.2001", "police")
+    assert decision.agency is not None
+    assert decision.agency.id == "pusat-polri"
+    assert decision.alternatives == ()
+    no_dpmd = Router.default().with_directory(load_directory().without("61.07-dpmd"))
+    village = no_dpmd.route("61.07.01.2001", "village_governance")
+    assert village.manual  # no village office and no supervisor: the regency coordinator
+    assert village.agency is not None
+    assert village.agency.id == "61.07-admin"

@@ -63,7 +63,7 @@ Cursor = Any
 """A DB-API cursor (sqlite3 or psycopg); the subclasses know which."""
 
 
-_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class _VersionMismatchError(Exception):
@@ -190,18 +190,7 @@ class SqlStore(abc.ABC):
                     cursor.executemany(self._insert_row, [self._row_values(r.row) for r in created])
                 cursor.executemany(
                     self._insert_event,
-                    [
-                        (
-                            event.complaint_id,
-                            event.seq,
-                            event.id,
-                            event.type,
-                            self._instant(event.occurred_at),
-                            _json(event.to_dict()),
-                        )
-                        for request in batch
-                        for event in request.events
-                    ],
+                    [self._event_values(event) for request in batch for event in request.events],
                 )
                 messages = [message for request in batch for message in request.outbox]
                 if messages:
@@ -287,6 +276,17 @@ class SqlStore(abc.ABC):
         # The conflicting writer's transaction was rolled back after ours failed.
         first = batch[0]
         return ConcurrencyError(first.complaint_id, first.expected_version, first.expected_version)
+
+    def _event_values(self, event: Event) -> tuple[Any, ...]:
+        data = event.to_dict()
+        return (
+            event.complaint_id,
+            event.seq,
+            event.id,
+            event.type,
+            self._instant(event.occurred_at),
+            _json(data),
+        )
 
     def _row_values(self, row: ComplaintRow) -> tuple[Any, ...]:
         return (

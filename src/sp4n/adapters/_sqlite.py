@@ -15,13 +15,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from sp4n._time import Clock
 from sp4n.adapters._spec import hookimpl
-from sp4n.adapters._sql import SCHEMA_VERSION, Cursor, SqlStore, UniqueViolationError, utc_text
+from sp4n.adapters._sql import (
+    SCHEMA_VERSION,
+    Cursor,
+    SqlStore,
+    UniqueViolationError,
+    _json,
+    utc_text,
+)
 from sp4n.adapters.hookspecs import RegisterStorage
 from sp4n.errors import MalformedStoreUrlError, SchemaVersionError, StoreUnavailableError
+from sp4n.lifecycle import Event
 
 __all__ = ["MIGRATIONS", "SqliteStore", "sp4n_register_storage", "sqlite_path"]
 
@@ -183,6 +192,18 @@ class SqliteStore(SqlStore):
                 yield cursor
             finally:
                 cursor.close()
+
+    def _event_values(self, event: Event) -> tuple[Any, ...]:
+        data = event.to_dict()
+        # Event.occurred_at is UTC already: its ISO text sorts like the instant.
+        return (
+            event.complaint_id,
+            event.seq,
+            event.id,
+            event.type,
+            data["occurred_at"],
+            _json(data),
+        )
 
     def _instant(self, value: datetime) -> str:
         return utc_text(value)

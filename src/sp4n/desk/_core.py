@@ -307,7 +307,7 @@ class DeskCore:
 
     def _act(
         self,
-        ref: str,
+        ref: str | Complaint,
         event_type: str,
         actor: Actor,
         at: dt.datetime | None,
@@ -315,8 +315,9 @@ class DeskCore:
         *,
         expected_version: int | None = None,
     ) -> Complaint:
-        """Load, apply one lifecycle event and commit it; returns the updated complaint."""
-        current = self.get(ref)
+        """Load (unless given the complaint just loaded), apply one lifecycle event and commit
+        it; returns the updated complaint."""
+        current = ref if isinstance(ref, Complaint) else self.get(ref)
         if expected_version is not None and expected_version != current.version:
             raise ConcurrencyError(current.complaint_id, expected_version, current.version)
         updated = apply(current, event_type, actor=actor, at=self._now(at), payload=payload)

@@ -196,7 +196,7 @@ class Desk(DeskCore):
         else:
             self.router.directory.get(agency)  # UnknownAgencyError for an unknown id
         return self._act(
-            complaint.complaint_id,
+            complaint,
             EventType.FORWARDED,
             actor or ADMIN,
             at,
@@ -239,8 +239,9 @@ class Desk(DeskCore):
         at: dt.datetime | None,
         expected_version: int | None,
     ) -> Complaint:
-        who = actor if actor is not None else _liaison(self.get(ref))
-        return self._act(ref, event, who, at, payload, expected_version=expected_version)
+        complaint = self.get(ref)
+        who = actor if actor is not None else _liaison(complaint)
+        return self._act(complaint, event, who, at, payload, expected_version=expected_version)
 
     def acknowledge(
         self,
@@ -335,7 +336,7 @@ class Desk(DeskCore):
         """The reporter answers a request for information (or completes a held report)."""
         complaint = self.get(ref)
         return self._act(
-            complaint.complaint_id,
+            complaint,
             EventType.INFO_PROVIDED,
             actor or _reporter(complaint),
             at,
@@ -367,7 +368,7 @@ class Desk(DeskCore):
                 "actor.role", who.role.value, "replies come from the reporter or an admin"
             )
         return self._act(
-            complaint.complaint_id,
+            complaint,
             event,
             who,
             at,
@@ -387,7 +388,7 @@ class Desk(DeskCore):
         complaint = self.get(ref)
         who = actor or _reporter(complaint)
         return self._act(
-            complaint.complaint_id,
+            complaint,
             EventType.COMPLETED,
             who,
             at,
@@ -411,7 +412,7 @@ class Desk(DeskCore):
         if comment is not None:
             payload["comment"] = comment
         return self._act(
-            complaint.complaint_id,
+            complaint,
             EventType.RATED,
             actor or _reporter(complaint),
             at,
@@ -431,7 +432,7 @@ class Desk(DeskCore):
         """Reopen a completed complaint with the same agency (by the reporter by default)."""
         complaint = self.get(ref)
         return self._act(
-            complaint.complaint_id,
+            complaint,
             EventType.REOPENED,
             actor or _reporter(complaint),
             at,
@@ -451,7 +452,7 @@ class Desk(DeskCore):
         """Change who may see the report (only the reporter may lift anonymity)."""
         complaint = self.get(ref)
         return self._act(
-            complaint.complaint_id,
+            complaint,
             EventType.VISIBILITY_CHANGED,
             actor or _reporter(complaint),
             at,

@@ -175,6 +175,9 @@ def apply(
     return _derive(complaint, changes)
 
 
+_TIERS: Mapping[str, Tier] = {t.value: t for t in Tier}
+_VISIBILITIES: Mapping[str, Visibility] = {v.value: v for v in Visibility}
+
 _Fold = Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]]
 """(current fields, event payload) -> changed fields."""
 
@@ -182,16 +185,16 @@ _Fold = Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]]
 def _verified(c: Mapping[str, Any], p: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "tier" in p:
-        out["tier"] = Tier(p["tier"])
+        out["tier"] = _TIERS[p["tier"]]
     if "visibility" in p:
-        out["visibility"] = Visibility(p["visibility"])
+        out["visibility"] = _VISIBILITIES[p["visibility"]]
     return out
 
 
 def _extended(c: Mapping[str, Any], p: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"extensions": c["extensions"] + 1}
     if "tier" in p:
-        out["tier"] = Tier(p["tier"])
+        out["tier"] = _TIERS[p["tier"]]
     return out
 
 
@@ -203,7 +206,7 @@ _FOLDS: Mapping[str, _Fold] = {
     },
     EventType.VERIFIED: _verified,
     EventType.EXTENDED: _extended,
-    EventType.VISIBILITY_CHANGED: lambda c, p: {"visibility": Visibility(p["visibility"])},
+    EventType.VISIBILITY_CHANGED: lambda c, p: {"visibility": _VISIBILITIES[p["visibility"]]},
     EventType.ARCHIVED: lambda c, p: {"archive_reason": p["reason"]},
     EventType.MERGED: lambda c, p: {"merged_into": p["into"]},
     EventType.RATED: lambda c, p: {"rating": p["score"]},

@@ -18,6 +18,7 @@ from sp4n._time import parse_date
 from sp4n.errors import InvalidInputError
 from sp4n.lifecycle._events import Actor, EventType, Role
 from sp4n.lifecycle._model import TIER_ORDER, Complaint, Tier, Visibility
+from sp4n.sla import Policy
 
 __all__ = [
     "GUARDS",
@@ -77,6 +78,21 @@ class LifecycleRules:
     referral_overall_working_days: int = 10
     """Length of the reporter's overall agency clock under ``per_agency`` (decision 0042)."""
 
+    @classmethod
+    def from_policy(cls, policy: Policy, **changes: Any) -> LifecycleRules:
+        """Rules whose extension caps are ``policy``'s (the most generous of its rules' caps).
+
+        A policy without extension caps allows none. ``changes`` set the other knobs.
+        """
+        caps = [rule.extension for rule in policy.rules if rule.extension is not None]
+        return cls(
+            **{
+                "max_extensions": max((c.max_times for c in caps), default=0),
+                "max_extension_working_days": max((c.max_working_days for c in caps), default=0),
+                **changes,
+            }
+        )
+
 
 DEFAULT_RULES = LifecycleRules()
 
@@ -98,7 +114,7 @@ def _within_extension_caps(
     if c.extensions >= rules.max_extensions:
         return f"already extended {c.extensions} times (at most {rules.max_extensions})"
     tier = payload.get("tier")
-    if tier is not None and c.tier is not None and TIER_ORDER[Tier(tier)] < TIER_ORDER[c.tier]:
+    if tier is not None and c.tier is not None and TIER_ORDER[tier] < TIER_ORDER[c.tier]:
         return f"an extension cannot lower the tier from {c.tier.value} to {tier}"
     days = payload.get("working_days")
     if days is not None and days > rules.max_extension_working_days:
@@ -147,7 +163,7 @@ def _merge_target_is_another_complaint(
 def _only_reporter_reveals(
     c: Complaint, actor: Actor, payload: Mapping[str, Any], rules: LifecycleRules
 ) -> str | None:
-    new = Visibility(str(payload["visibility"]))
+    new = _VISIBILITIES[payload["visibility"]]
     if new is c.visibility:
         return f"visibility is already {new.value}"
     if actor.role is Role.REPORTER:
@@ -158,6 +174,8 @@ def _only_reporter_reveals(
         return "only the reporter may make a report public"
     return None
 
+
+_VISIBILITIES: Mapping[str, Visibility] = {v.value: v for v in Visibility}
 
 GUARDS: Mapping[str, Guard] = {
     "agency_has_not_returned_it": _agency_has_not_returned_it,
@@ -223,12 +241,18 @@ def _reasons(payload: Mapping[str, Any]) -> list[str]:
     value = payload.get("reasons", [])
     if isinstance(value, str) or not isinstance(value, list | tuple):
         raise InvalidInputError("payload.reasons", value, "must be a list of text")
-    if not all(isinstance(v, str) and v.strip() for v in value):
-        raise InvalidInputError("payload.reasons", value, "each reason must be non-empty text")
-    return [v.strip() for v in value]
+    out = []
+    for item in value:
+        text = item.strip() if isinstance(item, str) else ""
+        if not text:
+            raise InvalidInputError("payload.reasons", value, "each reason must be non-empty text")
+        out.append(text)
+    return out
 
 
 def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
+    if None not in data.values():
+        return data
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -264,6 +288,8 @@ def _returned(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
 
 def _sla_keys(p: Mapping[str, Any]) -> dict[str, Any]:
     """``rule_id`` / ``sla_key`` of an automatic action (read by sp4n.sla.due_actions)."""
+    if "rule_id" not in p and "sla_key" not in p:
+        return {}
     return _drop_none(
         {
             "rule_id": _text(p, "rule_id", required=False),
@@ -276,7 +302,7 @@ def _completed(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
     by = actor.role.value
     if p.get("by", by) != by:
         raise InvalidInputError("payload.by", p.get("by"), f"must match the actor's role {by}")
-    return {"by": by, **_sla_keys(p)} if p else {"by": by}
+    return {"by": by, **_sla_keys(p)}
 
 
 def _escalated(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:

@@ -121,18 +121,26 @@ class Attribute:
 
 @attrs.frozen
 class Topic:
-    """A complaint topic; ``attributes`` maps each attribute key to its definition."""
+    """A complaint topic; ``attributes`` maps each attribute key to its definition.
+
+    ``aliases`` are other ids the topic answers to (Indonesian words such as "jalan").
+    """
 
     id: str = attrs.field(validator=_text("topic.id"))
     name: str
     name_en: str
     attributes: Mapping[str, Attribute] = attrs.field(factory=dict)
     matrix_rows: tuple[int, ...] = attrs.field(default=(), converter=tuple)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=tuple)
 
     def validate(self, attributes: Mapping[str, str] | None) -> dict[str, str]:
         """Return ``attributes`` checked against this topic, or raise InvalidInputError."""
         if not attributes:
             return {}
+        if not isinstance(attributes, Mapping):
+            raise InvalidInputError(
+                "attributes", attributes, "attributes are a mapping of key to value"
+            )
         checked: dict[str, str] = {}
         for key, value in attributes.items():
             definition = self.attributes.get(key)
@@ -210,8 +218,19 @@ class Affairs:
     rows: tuple[AffairRow, ...]
     sources: tuple[str, ...] = ()
     _by_topic: Mapping[str, tuple[AffairRow, ...]] = attrs.field(init=False, eq=False, repr=False)
+    _aliases: Mapping[str, str] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        aliases: dict[str, str] = {}
+        for topic in self.topics.values():
+            for alias in topic.aliases:
+                taken = aliases.get(alias) or (alias if alias in self.topics else None)
+                if taken is not None and taken != topic.id:
+                    raise InvalidInputError(
+                        f"topics.{topic.id}.aliases", alias, f"already names topic {taken!r}"
+                    )
+                aliases[alias] = topic.id
+        object.__setattr__(self, "_aliases", aliases)
         grouped: dict[str, list[AffairRow]] = {}
         for row in self.rows:
             grouped.setdefault(row.topic, []).append(row)
@@ -222,16 +241,20 @@ class Affairs:
         object.__setattr__(self, "_by_topic", by_topic)
 
     def topic(self, topic_id: str) -> Topic:
-        """Return the topic with ``topic_id`` or raise :class:`UnknownTopicError`."""
-        try:
-            return self.topics[topic_id]
-        except (KeyError, TypeError):
-            raise UnknownTopicError(
-                "topic",
-                topic_id,
-                "not in the topic taxonomy",
-                hint="known topics: " + ", ".join(sorted(self.topics)),
-            ) from None
+        """Return the topic with ``topic_id`` (or an alias) or raise UnknownTopicError."""
+        if isinstance(topic_id, str):
+            found = self.topics.get(topic_id)
+            if found is not None:
+                return found
+            alias = self._aliases.get(topic_id)
+            if alias is not None:
+                return self.topics[alias]
+        raise UnknownTopicError(
+            "topic",
+            topic_id,
+            "not in the topic taxonomy",
+            hint="known topics: " + ", ".join(sorted(self.topics)),
+        )
 
     def rows_for(self, topic_id: str) -> tuple[AffairRow, ...]:
         """The rows of a topic, most specific first, then in file order."""
@@ -242,7 +265,7 @@ class Affairs:
         with the same topic, ``when`` and ``region`` replaces the earlier one."""
         by_key = {_key(row): row for row in self.rows}
         for number, entry in enumerate(rows):
-            row = _row_from(entry, f"rows[{number}]")
+            row = _canonical(_row_from(entry, f"rows[{number}]"), self._aliases)
             _check_row(row, self.topics)
             by_key[_key(row)] = row
         return Affairs(
@@ -276,6 +299,7 @@ def _topic_from(data: Mapping[str, Any]) -> Topic:
         name_en=data.get("name_en", data.get("name", "")),
         attributes=attributes,
         matrix_rows=data.get("matrix_rows", ()),
+        aliases=data.get("aliases", ()),
     )
 
 
@@ -336,16 +360,24 @@ def load_affairs(
         sources.append(({"affairs": extra_rows}, "rows"))
     topics: dict[str, Topic] = {}
     by_key: dict[tuple[str, tuple[tuple[str, tuple[str, ...]], ...], str | None], AffairRow] = {}
-    for data, where in sources:
+    for data, _where in sources:
         for entry in data.get("topics", ()):
             topic = _topic_from(entry)
             topics[topic.id] = topic
+    aliases = {alias: topic.id for topic in topics.values() for alias in topic.aliases}
+    for data, where in sources:
         for number, entry in enumerate(data.get("affairs", ())):
-            row = _row_from(entry, f"{where} affairs[{number}]")
+            row = _canonical(_row_from(entry, f"{where} affairs[{number}]"), aliases)
             by_key[_key(row)] = row
     for row in by_key.values():
         _check_row(row, topics)
     return Affairs(topics=topics, rows=tuple(by_key.values()), sources=tuple(w for _, w in sources))
+
+
+def _canonical(row: AffairRow, aliases: Mapping[str, str]) -> AffairRow:
+    """The row with its topic written as the canonical id (a row may use an alias)."""
+    canonical = aliases.get(row.topic)
+    return row if canonical is None else attrs.evolve(row, topic=canonical)
 
 
 def _check_row(row: AffairRow, topics: Mapping[str, Topic]) -> None:
@@ -367,8 +399,3 @@ def _check_row(row: AffairRow, topics: Mapping[str, Topic]) -> None:
         raise UnknownTopicError(
             "affairs.supervisor.topic", row.supervisor[1], "a supervisor names an unknown topic"
         )
-
-
-def iter_topics(affairs: Affairs) -> Iterable[Topic]:
-    """Yield the topics of ``affairs`` sorted by id."""
-    return (affairs.topics[key] for key in sorted(affairs.topics))

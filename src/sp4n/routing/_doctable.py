@@ -24,8 +24,8 @@ def _cell(text: str) -> str:
 def topics_table(affairs: Affairs) -> str:
     """Topics: id, names, competent level(s) and attributes with their values."""
     lines = [
-        "| topic | nama | name | level | attributes |",
-        "| --- | --- | --- | --- | --- |",
+        "| topic | nama | name | aliases | level | attributes |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for topic_id in sorted(affairs.topics):
         topic = affairs.topics[topic_id]
@@ -35,7 +35,8 @@ def topics_table(affairs: Affairs) -> str:
             for a in topic.attributes.values()
         )
         lines.append(
-            f"| `{topic.id}` | {_cell(topic.name)} | {_cell(topic.name_en)} | {levels} "
+            f"| `{topic.id}` | {_cell(topic.name)} | {_cell(topic.name_en)} "
+            f"| {', '.join(topic.aliases) or '-'} | {levels} "
             f"| {attributes or '-'} |"
         )
     return "\n".join(lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -24,6 +25,15 @@ from sp4n.routing._rules import BUILTIN_RULES
 __all__ = ["Router", "route"]
 
 _Template = tuple[Agency | None, AuthorityLevel, bool, tuple[Reason, ...], tuple[Agency, ...]]
+_Memo = tuple[
+    str,
+    Agency | None,
+    AuthorityLevel,
+    bool,
+    tuple[Reason, ...],
+    tuple[Agency, ...],
+    Mapping[str, str],
+]
 _MEMO_LIMIT = 65536  # decisions kept; the memo is cleared when it is full
 _PREFIX_LENGTHS = (len("PP.KK.CC.DDDD"), len("PP.KK.CC"), len("PP.KK"), len("PP"))
 
@@ -58,7 +68,7 @@ class Router:
     rules: tuple[Rule, ...] = attrs.field(default=BUILTIN_RULES, converter=_sorted_rules)
     memoize: bool = True
     _significant: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
-    _memo: dict[tuple[object, ...], _Template] = attrs.field(init=False, eq=False, repr=False)
+    _memo: dict[tuple[object, ...], _Memo] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         significant = {a.region for a in self.directory if a.region is not None}
@@ -133,34 +143,56 @@ class Router:
         attribute the topic does not have or a value it does not allow.
         """
         code = region.code if isinstance(region, Region) else _known_code(region)
+        anchor = self.anchor(code)
+        key: tuple[object, ...] | None = None
+        if self.memoize:
+            # Keyed by the raw inputs: equal inputs validate the same way, so a hit skips
+            # validation. Inputs that cannot be keyed take the slow path, which rejects them.
+            try:
+                items = tuple(sorted(attributes.items())) if attributes else ()
+                excluded_key = _EMPTY if not exclude else _excluded(exclude)
+                key = (topic, items, excluded_key, anchor)
+                hit = self._memo.get(key)
+            except (AttributeError, TypeError, InvalidInputError):
+                key = hit = None
+            if hit is not None:
+                return RoutingDecision(code, *hit)  # positional: the hot path
         subject = self.affairs.topic(topic)
         checked = subject.validate(attributes)
-        excluded = frozenset((exclude,) if isinstance(exclude, str) else exclude)
-        anchor = self.anchor(code)
-        key = (subject.id, tuple(sorted(checked.items())), excluded, anchor)
-        template = self._memo.get(key) if self.memoize else None
-        if template is None:
-            request = RoutingRequest(
-                region=get_region(anchor),
-                topic=subject,
-                attributes=checked,
-                exclude=excluded,
-                chain=_chain(anchor),
+        excluded = _EMPTY if not exclude else _excluded(exclude)
+        request = RoutingRequest(
+            region=get_region(anchor),
+            topic=subject,
+            attributes=checked,
+            exclude=excluded,
+            chain=_chain(anchor),
+        )
+        state = RoutingState(request)
+        for rule in self.rules:
+            step = rule.apply(state, self)
+            if step is not None:
+                state.advance(rule, step)
+                if state.done:
+                    break
+        template = (subject.id, *_template(state), MappingProxyType(checked))
+        if key is not None:
+            if len(self._memo) >= _MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[key] = template
+        return RoutingDecision(code, *template)
+
+
+_EMPTY: frozenset[str] = frozenset()
+
+
+def _excluded(exclude: Iterable[str]) -> frozenset[str]:
+    ids = frozenset((exclude,) if isinstance(exclude, str) else exclude)
+    for agency_id in ids:
+        if not isinstance(agency_id, str):
+            raise InvalidInputError(
+                "exclude", agency_id, "exclude lists agency ids (text), e.g. '61.07-disdik'"
             )
-            state = RoutingState(request)
-            for rule in self.rules:
-                step = rule.apply(state, self)
-                if step is not None:
-                    state.advance(rule, step)
-                    if state.done:
-                        break
-            template = _template(state)
-            if self.memoize:
-                if len(self._memo) >= _MEMO_LIMIT:
-                    self._memo.clear()
-                self._memo[key] = template
-        # positional: this is the hot path (field order of RoutingDecision)
-        return RoutingDecision(code, subject.id, *template, checked)
+    return ids
 
 
 def _known_code(region: str) -> str:
