@@ -168,3 +168,16 @@ def test_demo_on_memory_store(capsys: pytest.CaptureFixture[str]) -> None:
     assert agencies[2] == "61-pupr"
     assert agencies[4] == "61.07-pupr"
     assert result["steps"][5]["paused"] == ["T2", "uu25_decision"]
+
+
+def test_demo_default_store_is_a_file_in_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo"]) == 0
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("store: sqlite:///sp4n-demo.db") == 2
+    assert (tmp_path / "sp4n-demo.db").exists()
+    listing = _json(capsys, "list", "--db", "sqlite:///sp4n-demo.db")
+    assert len(listing["complaints"]) == 1

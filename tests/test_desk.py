@@ -456,3 +456,56 @@ def test_doctests_and_the_docs_example_run(tmp_path: Path, monkeypatch: pytest.M
         (row,) = desk.list()
     assert row.status == "forwarded"
     assert row.agency == "61.07-pupr"
+
+
+def test_an_sms_that_names_no_region_or_topic_is_flagged_for_the_admin(
+    desk: Desk, clock: FrozenClock
+) -> None:
+    intake = SmsChannel(default_region="61.07").parse(
+        SmsMessage(sender="+6281234567891", text="LAPOR lampu jalan mati di depan pasar"),
+        received_at=clock(),
+    )
+    assert intake.needs_triage == ("region", "topic")
+    c = desk.submit(intake)
+    assert c.topic == "other"
+    messages = desk.store.pending_outbox(now=dt.datetime(9999, 1, 1, tzinfo=PNK), limit=10)
+    (admin,) = [m for m in messages if m.recipient_role == "admin"]
+    assert admin.payload["data"]["needs_triage"] == ["region", "topic"]
+    assert admin.payload["body"].endswith("Perlu dilengkapi admin: wilayah, topik.")
+    (reporter,) = [m for m in messages if m.recipient_role == "reporter"]
+    assert "needs_triage" not in reporter.payload["data"]
+    assert reporter.payload["address"] == "+6281234567891"
+
+
+def test_views_follow_the_privacy_rules(desk: Desk) -> None:
+    c = desk.submit(_draft(visibility="confidential"))
+    assert desk.view(c.tracking_id) is None
+    admin_view = desk.view(c.tracking_id, ADMIN)
+    assert admin_view is not None
+    assert admin_view["reporter"]["email"] == "siti@example.org"
+    with pytest.raises(PermissionDenied):
+        desk.view(c.tracking_id, Actor(id="x", role=Role.LIAISON, agency="61.07-pupr"))
+    a = desk.submit(_draft(title="Anonim", visibility="anonymous"))
+    public = desk.view(a.tracking_id)
+    assert public is not None
+    assert public["reporter"] == {"anonymous": True, "handle": None}
+
+
+def test_english_notifications_and_unknown_policy(
+    url: str, pm: pluggy.PluginManager, clock: FrozenClock
+) -> None:
+    from sp4n.errors import UnknownPolicyError
+
+    with pytest.raises(UnknownPolicyError):
+        Desk.open(url, pm=pm, clock=clock, policy="no-such-policy")
+    with pytest.raises(InvalidInputError, match="lang"):
+        Desk.open(url, pm=pm, clock=clock, lang="jv")
+    with Desk.open(url, pm=pm, clock=clock, lang="en") as desk:
+        c = desk.submit(_draft())
+        messages = desk.store.pending_outbox(now=dt.datetime(9999, 1, 1, tzinfo=PNK), limit=10)
+        assert {m.payload["lang"] for m in messages} == {"en"}
+        receipt = next(m for m in messages if m.recipient_role == "reporter")
+        assert (
+            receipt.payload["subject"] == f"[SP4N-LAPOR!] Report {c.tracking_id}: Not yet verified"
+        )
+        assert "was received" in receipt.payload["body"]

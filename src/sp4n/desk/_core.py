@@ -31,9 +31,10 @@ from sp4n.lifecycle import (
     public_view,
     replay,
     tracking_id_is_valid,
+    view_for,
 )
 from sp4n.routing import Router
-from sp4n.sla import Policy, SlaClock
+from sp4n.sla import Policy, SlaClock, load_policy
 
 if TYPE_CHECKING:  # pragma: no cover
     import pluggy
@@ -71,7 +72,9 @@ class DeskCore:
     ) -> None:
         if lang not in ("id", "en"):
             raise InvalidInputError("lang", lang, "must be 'id' (Indonesian) or 'en' (English)")
-        if not isinstance(policy, str | Policy):
+        if isinstance(policy, str):
+            load_policy(policy)  # an unknown name fails now, not at the first action
+        elif not isinstance(policy, Policy):
             raise InvalidInputError("policy", policy, "must be a policy name or a Policy")
         self.store = store
         self.pm = pm
@@ -177,6 +180,17 @@ class DeskCore:
         if not events:
             raise UnknownComplaintError(ref)
         return replay(events)
+
+    def view(self, ref: str, actor: Actor | None = None) -> Mapping[str, Any] | None:
+        """The complaint as ``actor`` may see it (:func:`sp4n.lifecycle.view_for`), or its
+        public view when ``actor`` is ``None`` (``None`` for a confidential complaint).
+
+        :raises PermissionDenied: the actor may not read this complaint.
+        """
+        complaint = self.get(ref)
+        if actor is None:
+            return public_view(complaint)
+        return view_for(complaint, actor)
 
     def history(self, ref: str) -> tuple[Event, ...]:
         """The complaint's events, oldest first."""

@@ -14,9 +14,13 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
+
 from sp4n._time import require_aware
+from sp4n.adapters import OutboxMessage
 from sp4n.adapters.channels import Intake
 from sp4n.desk._core import DeskCore
+from sp4n.desk._notify import messages_for
 from sp4n.errors import ConcurrencyError, InvalidInputError
 from sp4n.lifecycle import (
     SYSTEM_ACTOR,
@@ -46,6 +50,25 @@ def _liaison(complaint: Complaint) -> Actor:
 
 def _reporter(complaint: Complaint) -> Actor:
     return Actor(id=complaint.reporter.id, role=Role.REPORTER)
+
+
+_TRIAGE_LABELS = {
+    "region": ("wilayah", "region"),
+    "topic": ("topik", "topic"),
+}
+
+
+def _with_triage(message: OutboxMessage, fields: tuple[str, ...], lang: str) -> OutboxMessage:
+    """Tell the admin which fields the intake channel could not read."""
+    if message.recipient_role != Role.ADMIN:
+        return message
+    index = 1 if lang == "en" else 0
+    names = ", ".join(_TRIAGE_LABELS.get(f, (f, f))[index] for f in fields)
+    note = f" Needs the admin: {names}." if lang == "en" else f" Perlu dilengkapi admin: {names}."
+    payload = dict(message.payload)
+    payload["body"] = str(payload["body"]) + note
+    payload["data"] = {**dict(payload.get("data") or {}), "needs_triage": list(fields)}
+    return attrs.evolve(message, payload=payload)
 
 
 class Desk(DeskCore):
@@ -78,15 +101,26 @@ class Desk(DeskCore):
         Submitting the same draft at the same instant again returns the stored complaint
         (ids are derived from who, when and what), so a retried intake is idempotent.
         """
+        triage: tuple[str, ...] = ()
         if isinstance(draft, Intake):
             at = draft.received_at if at is None else at
+            triage = draft.needs_triage
             draft = draft.draft
         if not isinstance(draft, ComplaintDraft):
             raise InvalidInputError("draft", draft, "must be a ComplaintDraft or an Intake")
         who = actor if actor is not None else Actor(id=draft.reporter.id, role=Role.REPORTER)
         complaint = submit(draft, actor=who, at=self._now(at), complaint_id=complaint_id)
+        outbox = messages_for(
+            complaint,
+            complaint.history,
+            self.recipients,
+            notifiers=tuple(self.notifiers),
+            lang=self.lang,
+        )
+        if triage:
+            outbox = [_with_triage(m, triage, self.lang) for m in outbox]
         try:
-            return self._commit(complaint, complaint.history)
+            return self._commit(complaint, complaint.history, outbox)
         except ConcurrencyError:
             stored = self.store.load(complaint.complaint_id)
             if stored and stored[0].payload == complaint.history[0].payload:
