@@ -372,3 +372,42 @@ def test_forwarded_payload_takes_remote_url_and_id_together() -> None:
         "remote_url": "http://hub/open311/v2",
         "remote_id": "LPR-1",
     }
+
+
+def test_relay_from_the_command_line(
+    tmp_path: Path, hub: Portal, clock: FrozenClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sp4n.cli import COMMANDS, main
+
+    assert "relay" in COMMANDS
+    db = f"sqlite:///{tmp_path / 'cli-regency.db'}"
+    with Desk.open(db, clock=clock) as regency:
+        ref = regency.submit(
+            ComplaintDraft(
+                kind="pengaduan",
+                title="Listrik padam",
+                body="Listrik padam setiap malam di Sanggau Ledo.",
+                region="61.07",
+                topic="electricity",
+                channel="web",
+                reporter={"id": "w-2"},
+            )
+        ).tracking_id
+        regency.verify(ref)
+    base = ["--hub", hub.url, "--api-key", HUB_KEY, "--portal", "bengkayang", "--db", db]
+    assert main(["relay", ref, *base, "--json"]) == 0
+    forwarded = json.loads(capsys.readouterr().out)
+    assert forwarded["status"] == "forwarded"
+    assert forwarded["agency"] == "61-pln-uid"
+    remote_id = forwarded["remote_id"]
+    hub.desk.verify(remote_id)
+    hub.desk.forward(remote_id)
+    hub.desk.follow_up(remote_id, "Gardu sudah diperbaiki.")
+    assert main(["relay", "--sync", *base, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["checked"] == 1
+    assert [r["event"] for r in report["recorded"]] == ["acknowledged", "followed_up"]
+    assert main(["relay", ref, "--sync", *base]) == 0
+    assert ref in capsys.readouterr().out
+    assert main(["relay", *base]) == 2  # neither REF nor --sync
+    assert "REF" in capsys.readouterr().err

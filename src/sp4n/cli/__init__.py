@@ -49,6 +49,7 @@ COMMANDS: tuple[str, ...] = (
     "escalate",
     "merge",
     "serve",
+    "relay",
 )
 
 EXIT_BAD_INPUT = 2
