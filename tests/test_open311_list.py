@@ -135,3 +135,11 @@ def test_rows_from_before_schema_3_are_migrated_and_still_listed(tmp_path: Path)
         assert row is not None
         assert row.listing["description"] == desk.get(ref).body
         assert app.requests(RequestQuery()) == [app.request(ref)]
+
+
+def test_list_by_a_topic_alias(world: tuple[Desk, dict[str, str]]) -> None:
+    desk, refs = world
+    app = Open311App(desk)
+    by_alias = app.requests(RequestQuery(service_code="jalan"))
+    assert [i["service_request_id"] for i in by_alias] == [refs["located"]]
+    assert app.requests(RequestQuery(service_code="tidak-ada")) == []

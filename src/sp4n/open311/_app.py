@@ -19,6 +19,7 @@ References:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hmac
 import re
@@ -210,9 +211,14 @@ class Open311App:
         start = query.start_date
         if start is None and query.end_date is None:
             start = self.desk.clock() - timedelta(days=LIST_DAYS)
+        topic = query.service_code
+        if topic is not None:
+            # an alias (e.g. the Indonesian word) lists the topic it names; unknown: nothing
+            with contextlib.suppress(NotFoundError):
+                topic = self.desk.router.affairs.topic(topic).id
         rows = self.desk.store.query(
             region_prefix=self.region,
-            topic=query.service_code,
+            topic=topic,
             statuses=None if query.status is None else _STATUSES[query.status],
             visibilities=_LISTED,
             submitted_from=start,
