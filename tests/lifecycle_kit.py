@@ -68,8 +68,8 @@ def payload_for(event: EventType, complaint: Complaint, role: Role) -> dict[str,
     if event is EventType.ARCHIVED:
         return {"reason": "unclear"}
     if event is EventType.FORWARDED:
-        # every agency may have returned it: then the guard refuses, with its reason
-        agency = next((a for a in AGENCIES if a not in complaint.returned_by), AGENCIES[0])
+        candidates = [*AGENCIES, *(f"dinas-{n}" for n in range(len(complaint.returned_by) + 1))]
+        agency = next(a for a in candidates if a not in complaint.returned_by)
         return {"agency": agency, "reasons": ["urusan jalan kota (UU 23/2014)"]}
     if event is EventType.RETURNED:
         return {"reason": "bukan kewenangan kami", "suggested_agency": "bpn-bandung"}

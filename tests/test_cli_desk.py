@@ -42,6 +42,7 @@ def test_demo_prints_the_whole_story_and_can_run_again(
     assert "-> Selasa 01-09-2026" in out  # T3: 10 working days after Fri 14 Aug
     assert "-> Kamis 06-08-2026" in out  # T1: 3 working days after Mon 3 Aug
     assert re.search(r"\[9\] Rabu 02-09-2026 08:00 WIB", out)
+    assert "Dicatat oleh sistem (completed) pada Rabu 02-09-2026 00:00 WIB" in out
     assert out.rstrip().endswith("Akhir cerita: Selesai (completed).")
     # a second run starts afresh on the same file
     first = _json(capsys, "demo", "--db", url)

@@ -509,3 +509,20 @@ def test_english_notifications_and_unknown_policy(
             receipt.payload["subject"] == f"[SP4N-LAPOR!] Report {c.tracking_id}: Not yet verified"
         )
         assert "was received" in receipt.payload["body"]
+
+
+def test_lifecycle_rules_are_configurable(
+    url: str, pm: pluggy.PluginManager, clock: FrozenClock
+) -> None:
+    from sp4n.lifecycle import LifecycleRules
+
+    strict = LifecycleRules(max_extensions=1)
+    with Desk.open(url, pm=pm, clock=clock, lifecycle=strict) as desk:
+        c = desk.submit(_draft())
+        desk.verify(c.tracking_id)
+        desk.forward(c.tracking_id, "61.07-pupr")
+        desk.extend(c.tracking_id, "menunggu anggaran", working_days=3)
+        with pytest.raises(TransitionError, match="at most 1"):
+            desk.extend(c.tracking_id, "lagi", working_days=3)
+    with pytest.raises(InvalidInputError, match="lifecycle"):
+        Desk.open(url, pm=pm, clock=clock, lifecycle="strict")  # type: ignore[arg-type]

@@ -299,6 +299,9 @@ def test_replay_rejects_gaps_foreign_events_and_illegal_orders() -> None:
     bad = attrs.evolve(events[1], type="followed_up")
     with pytest.raises(TransitionError):
         replay([events[0], bad, *events[2:]])
+    stripped = attrs.evolve(events[2], payload={"reasons": []})  # a forwarded event, no agency
+    with pytest.raises(InvalidInputError, match=r"events\[2\]\.payload\.agency"):
+        replay([*events[:2], stripped])
     backwards = attrs.evolve(events[1], occurred_at=T0 - timedelta(days=1))
     with pytest.raises(InvalidInputError, match="time runs backwards"):
         replay([events[0], backwards])

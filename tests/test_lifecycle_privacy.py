@@ -66,6 +66,8 @@ def test_anonymous_identity_is_hidden_even_from_the_agency() -> None:
 def test_confidential_never_reaches_the_public_feed() -> None:
     c = complaint_in(Status.FORWARDED, visibility="confidential")
     assert public_view(c) is None
+    assert c.public_view() is None
+    assert c.view_for(actor_for(Role.ADMIN, c)) == view_for(c, actor_for(Role.ADMIN, c))
     assert view_for(c, actor_for(Role.LIAISON, c))["reporter"]["name"] == "Siti Aminah"
 
 

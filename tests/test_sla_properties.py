@@ -170,3 +170,42 @@ def test_adding_a_holiday_never_moves_a_deadline_earlier(data: st.DataObject) ->
             if a.deadline is not None and b.deadline is not None:
                 assert b.deadline.due_date >= a.deadline.due_date
                 assert b.deadline.calendar_version != a.deadline.calendar_version
+
+
+def test_a_holiday_inside_a_pause_begun_on_the_due_date_keeps_the_deadline() -> None:
+    """Regression (found by the property above): paused on the due date, the closure of the
+    day the clock resumes must not pull the deadline before that day."""
+    from sp4n.lifecycle import Actor, Event, Role
+    from sp4n.sla import Overlay, WorkingCalendar, evaluate_clocks, load_policy
+
+    wib = ZoneInfo("Asia/Jakarta")
+    actor = Actor(id="a", role=Role.ADMIN)
+
+    def event(seq: int, kind: str, day: int) -> Event:
+        at = dt.datetime(2025, 1, day, tzinfo=wib)
+        return Event(complaint_id="c", seq=seq, type=kind, occurred_at=at, actor=actor)
+
+    events = [event(1, "submitted", 5), event(2, "held", 8)]  # T1 is due on 8 January 2025
+    now = dt.datetime(2025, 1, 30, 9, 0, tzinfo=wib)
+    plain = WorkingCalendar.indonesia()
+    closed = plain.with_overlays(
+        Overlay(
+            date=dt.date(2025, 1, 30),
+            kind="closure",
+            reason="Banjir",
+            reason_en="Flood",
+            source="test",
+            revision="flood-1",
+        )
+    )
+    policy = load_policy("lapor")
+
+    def t1(calendar: WorkingCalendar) -> dt.date:
+        [clock] = [
+            c for c in evaluate_clocks(policy, events, calendar, now=now) if c.rule.id == "T1"
+        ]
+        assert clock.deadline is not None
+        return clock.deadline.due_date
+
+    assert t1(plain) == dt.date(2025, 1, 30)
+    assert t1(closed) == dt.date(2025, 1, 31)

@@ -22,10 +22,12 @@ from sp4n.desk._notify import Recipients, messages_for
 from sp4n.desk._rules import ClockRules, project
 from sp4n.errors import ConcurrencyError, InvalidInputError, UnknownComplaintError
 from sp4n.lifecycle import (
+    DEFAULT_RULES,
     LAPOR_TABLE,
     Actor,
     Complaint,
     Event,
+    LifecycleRules,
     Status,
     apply,
     public_view,
@@ -69,6 +71,7 @@ class DeskCore:
         router: Router | None = None,
         notifiers: Mapping[str, Notifier] | None = None,
         lang: str = "id",
+        lifecycle: LifecycleRules = DEFAULT_RULES,
     ) -> None:
         if lang not in ("id", "en"):
             raise InvalidInputError("lang", lang, "must be 'id' (Indonesian) or 'en' (English)")
@@ -80,7 +83,10 @@ class DeskCore:
         self.pm = pm
         self.clock = clock
         self._adapters = Adapters(pm)
-        self.rules = ClockRules(policy, self._adapters)
+        if not isinstance(lifecycle, LifecycleRules):
+            raise InvalidInputError("lifecycle", lifecycle, "must be a LifecycleRules")
+        self.lifecycle = lifecycle
+        self.rules = ClockRules(policy, self._adapters, lifecycle)
         self.router = router if router is not None else _plugin_router(self._adapters)
         self.lang = lang
         if notifiers is None:
@@ -101,6 +107,7 @@ class DeskCore:
         router: Router | None = None,
         notifiers: Mapping[str, Notifier] | None = None,
         lang: str = "id",
+        lifecycle: LifecycleRules = DEFAULT_RULES,
     ) -> Self:
         """Open a Desk on the store at ``url``.
 
@@ -115,6 +122,8 @@ class DeskCore:
         :param notifiers: notifiers by name for :meth:`deliver_notifications`; a
             :class:`~sp4n.adapters.notifiers.LogNotifier` named ``"log"`` when ``None``.
         :param lang: language of rendered notifications, ``"id"`` (default) or ``"en"``.
+        :param lifecycle: the lifecycle's configurable rules (extension and reopening caps,
+            referral policy, completion silence), :data:`sp4n.lifecycle.DEFAULT_RULES`.
         """
         if clock is None:
             from sp4n._wallclock import system_clock
@@ -133,6 +142,7 @@ class DeskCore:
                 router=router,
                 notifiers=notifiers,
                 lang=lang,
+                lifecycle=lifecycle,
             )
         except BaseException:
             store.close()
@@ -334,7 +344,14 @@ class DeskCore:
         current = ref if isinstance(ref, Complaint) else self.get(ref)
         if expected_version is not None and expected_version != current.version:
             raise ConcurrencyError(current.complaint_id, expected_version, current.version)
-        updated = apply(current, event_type, actor=actor, at=self._now(at), payload=payload)
+        updated = apply(
+            current,
+            event_type,
+            actor=actor,
+            at=self._now(at),
+            payload=payload,
+            rules=self.lifecycle,
+        )
         return self._commit(updated, updated.history[current.version :])
 
     # -- notifications ------------------------------------------------------------------------

@@ -75,6 +75,7 @@ class DemoStep:
     agency: str | None
     deadline: SlaClock | None
     paused: tuple[SlaClock, ...]
+    note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping."""
@@ -94,6 +95,7 @@ class DemoStep:
                 **deadline.to_dict(),
             },
             "paused": [c.rule.id for c in self.paused],
+            "note": self.note,
         }
 
     def to_text(self) -> str:
@@ -125,6 +127,8 @@ class DemoStep:
             lines.append("    Tenggat: tidak ada tenggat yang berjalan")
         for paused in self.paused:
             lines.append(f"    Jeda: {paused.rule.id} ({paused.rule.title}) menunggu pelapor")
+        if self.note:
+            lines.append(f"    {self.note}")
         return "\n".join(lines)
 
 
@@ -156,7 +160,12 @@ def run_demo(
     steps: list[DemoStep] = []
 
     def record(
-        action: str, complaint: Complaint, desk: Desk, *, show: str | None = None
+        action: str,
+        complaint: Complaint,
+        desk: Desk,
+        *,
+        show: str | None = None,
+        note: str | None = None,
     ) -> Complaint:
         clocks = desk.rules.clocks(complaint, now=clock.now)
         shown = next_due(clocks) if show is None else next(c for c in clocks if c.rule.id == show)
@@ -169,6 +178,7 @@ def run_demo(
             agency=complaint.agency,
             deadline=shown,
             paused=tuple(c for c in clocks if c.status is ClockStatus.PAUSED),
+            note=note,
         )
         steps.append(step)
         if echo is not None:
@@ -239,6 +249,15 @@ def run_demo(
         at(2, 8, month=9)
         done = desk.apply_due_actions()
         c = done[0] if done else desk.get(ref)
-        record("Selesai otomatis: 10 hari kerja tanpa tanggapan pelapor", c, desk, show="T3")
+        last = c.history[-1]
+        when = last.occurred_at.astimezone(_PONTIANAK)
+        record(
+            "Selesai otomatis: 10 hari kerja tanpa tanggapan pelapor",
+            c,
+            desk,
+            show="T3",
+            note=f"Dicatat oleh sistem ({last.type}) pada {_tanggal(when.date())} "
+            f"{when:%H:%M} {when.tzname()}, saat tenggat T3 terlewati",
+        )
         desk.deliver_notifications(limit=1000)
     return steps

@@ -33,7 +33,7 @@ from sp4n.lifecycle import (
     submit,
 )
 from sp4n.routing import RoutingDecision
-from sp4n.sla import OnExpiry, due_actions
+from sp4n.sla import OnExpiry
 
 __all__ = ["ADMIN", "SUPERVISOR", "Desk"]
 
@@ -539,23 +539,17 @@ class Desk(DeskCore):
         done: list[Complaint] = []
         for complaint_id in ids:
             complaint = self.get(complaint_id)
-            actions = due_actions(
-                self.rules.policy_for(complaint),
-                complaint.history,
-                self.rules.calendar_for(complaint),
-                now=instant,
-            )
-            for action in actions:
+            for action in self.rules.due_actions(complaint, now=instant):
                 if action.action is not OnExpiry.COMPLETE:
                     continue
                 at = max(action.due_at, complaint.history[-1].occurred_at)
                 done.append(
                     self._act(
-                        complaint_id,
+                        complaint,
                         EventType.COMPLETED,
                         SYSTEM_ACTOR,
                         at,
-                        {"by": "system"},
+                        {"by": "system", "rule_id": action.rule_id, "sla_key": action.key},
                         expected_version=complaint.version,
                     )
                 )

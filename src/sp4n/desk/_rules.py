@@ -17,8 +17,18 @@ from typing import Any
 import attrs
 
 from sp4n.adapters import Adapters, ComplaintRow
-from sp4n.lifecycle import Complaint
-from sp4n.sla import ClockStatus, Overlay, Policy, SlaClock, WorkingCalendar, load_policy
+from sp4n.lifecycle import DEFAULT_RULES, Complaint, LifecycleRules
+from sp4n.lifecycle import clocks as lifecycle_clocks
+from sp4n.lifecycle import due_actions as lifecycle_due_actions
+from sp4n.sla import (
+    ClockStatus,
+    DueAction,
+    Overlay,
+    Policy,
+    SlaClock,
+    WorkingCalendar,
+    load_policy,
+)
 
 __all__ = ["DUE_STATUSES", "LISTED_CLOCKS", "ClockRules", "listing", "next_due", "project"]
 
@@ -38,6 +48,7 @@ class ClockRules:
 
     policy: str | Policy = "lapor"
     adapters: Adapters | None = None
+    lifecycle: LifecycleRules = DEFAULT_RULES
     _policies: dict[tuple[str, str | None], Policy] = attrs.field(factory=dict, init=False)
     _calendars: dict[str, WorkingCalendar] = attrs.field(factory=dict, init=False)
 
@@ -74,14 +85,24 @@ class ClockRules:
         return calendar
 
     def clocks(self, complaint: Complaint, *, now: dt.datetime) -> tuple[SlaClock, ...]:
-        """Every clock of the policy on ``complaint`` as it stands at ``now``."""
-        from sp4n.sla import evaluate_clocks
-
-        return evaluate_clocks(
-            self.policy_for(complaint),
-            complaint.history,
-            self.calendar_for(complaint),
+        """Every clock on ``complaint`` at ``now`` (:func:`sp4n.lifecycle.clocks`: the policy
+        with the lifecycle's closing and referral adjustments)."""
+        return lifecycle_clocks(
+            complaint,
             now=now,
+            policy=self.policy_for(complaint),
+            calendar=self.calendar_for(complaint),
+            rules=self.lifecycle,
+        )
+
+    def due_actions(self, complaint: Complaint, *, now: dt.datetime) -> tuple[DueAction, ...]:
+        """The automatic actions due on ``complaint`` at ``now`` (completion, escalation)."""
+        return lifecycle_due_actions(
+            complaint,
+            now,
+            policy=self.policy_for(complaint),
+            calendar=self.calendar_for(complaint),
+            rules=self.lifecycle,
         )
 
 

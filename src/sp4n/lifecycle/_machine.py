@@ -269,7 +269,14 @@ def replay(events: Sequence[Event], *, table: TransitionTable = LAPOR_TABLE) -> 
             raise TransitionError(cid, status.value, kind, table.allowed_events(status))
         fold = _FOLDS.get(kind)
         if fold is not None:
-            state.update(fold(state, event.payload))
+            try:
+                state.update(fold(state, event.payload))
+            except KeyError as missing:
+                raise InvalidInputError(
+                    f"events[{number - 1}].payload.{missing.args[0]}",
+                    None,
+                    f"a {kind} event must carry it",
+                ) from None
         status = row.target
     state["status"] = status
     state["history"] = tuple(events)

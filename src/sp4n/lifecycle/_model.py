@@ -18,7 +18,7 @@ import attrs
 
 from sp4n._time import parse_date, to_utc
 from sp4n.errors import InvalidInputError
-from sp4n.lifecycle._events import Event
+from sp4n.lifecycle._events import Actor, Event
 from sp4n.lifecycle._ids import tracking_id_is_valid
 from sp4n.lifecycle._status import Status
 from sp4n.routing import normalize_code
@@ -488,3 +488,15 @@ class Complaint:
     def relay_handle(self) -> str:
         """How people reach the reporter without learning who they are (through sp4n)."""
         return f"pelapor@{self.tracking_id}"
+
+    def view_for(self, actor: Actor) -> Mapping[str, Any]:
+        """The case file as ``actor`` may see it (:func:`sp4n.lifecycle.view_for`)."""
+        from sp4n.lifecycle._privacy import view_for
+
+        return view_for(self, actor)
+
+    def public_view(self) -> Mapping[str, Any] | None:
+        """The public-feed view; ``None`` if confidential (:func:`sp4n.lifecycle.public_view`)."""
+        from sp4n.lifecycle._privacy import public_view
+
+        return public_view(self)

@@ -36,6 +36,7 @@ _PREFIXES: dict[str, RegionLevel] = {
     "desa": RegionLevel.DESA,
 }
 _LONG_PREFIXES = ("kabupaten", "kotamadya", "provinsi", "kecamatan", "kelurahan")
+_PREFIX_STEMS = frozenset(prefix[:3] for prefix in _LONG_PREFIXES)
 _MIN_FUZZY_PREFIX = 6  # "kabupate", "kecamata": misspelled level words worth recognising
 _ADMINISTRATIVE = frozenset({"administrasi", "adm"})
 
@@ -58,7 +59,7 @@ def normalize_name(text: str) -> str:
 def _prefix_word(word: str, *, tolerant: bool) -> str | None:
     if word in _PREFIXES:
         return word
-    if tolerant and len(word) >= _MIN_FUZZY_PREFIX:
+    if tolerant and len(word) >= _MIN_FUZZY_PREFIX and word[:3] in _PREFIX_STEMS:
         close = difflib.get_close_matches(word, _LONG_PREFIXES, n=1, cutoff=0.8)
         return close[0] if close else None
     return None

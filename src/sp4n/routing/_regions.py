@@ -282,7 +282,7 @@ def _depth_penalty(code: str) -> float:
 
 
 def _exact_score(code: str, hint: RegionLevel | None) -> float:
-    level = level_of(code)
+    level = _known_level(code)
     if hint is None:
         return 0.95 - _depth_penalty(code)
     villages = (RegionLevel.DESA, RegionLevel.KELURAHAN)
@@ -306,18 +306,31 @@ def _prefix_scores(index: _NameIndex, key: str, scores: dict[str, float]) -> Non
                 scores[code] = value
 
 
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789 "
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every string one deletion, transposition, replacement or insertion from ``word``."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits.update(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
+    edits.update(a + c + b[1:] for a, b in splits if b for c in _ALPHABET)
+    edits.update(a + c + b for a, b in splits for c in _ALPHABET)
+    return edits
+
+
 def _fuzzy_scores(index: _NameIndex, key: str, scores: dict[str, float]) -> None:
-    pool = index.pool(key)
-    for candidate in difflib.get_close_matches(key, pool, n=10, cutoff=_FUZZY_CUTOFF):
+    """Close spellings: names one edit away (fast), else difflib among similar names."""
+    candidates = [edit for edit in _one_edit(key) if edit in index.keys]
+    if not candidates:
+        pool = index.pool(key)
+        candidates = difflib.get_close_matches(key, pool, n=10, cutoff=_FUZZY_CUTOFF)
+    for candidate in candidates:
         ratio = difflib.SequenceMatcher(None, key, candidate).ratio()
         for code in index.codes(candidate):
             value = 0.7 * ratio - _depth_penalty(code)
             if value > scores.get(code, 0.0):
                 scores[code] = value
-
-
-def _code_order(code: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in code.split("."))
 
 
 def find_regions(name: str, limit: int = 10) -> tuple[RegionMatch, ...]:
@@ -354,7 +367,8 @@ def find_regions(name: str, limit: int = 10) -> tuple[RegionMatch, ...]:
             f"matches no region name in {dataset_info().version}",
             hint="try the official name, e.g. 'Kabupaten Bengkayang', or a region code",
         )
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], _code_order(item[0])))
+    # Dotted codes have fixed-width segments, so their text order is their numeric order.
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     return tuple(
         RegionMatch(region=_region(code), score=round(score, 3)) for code, score in ranked[:limit]
     )

@@ -13,8 +13,10 @@ Semantics (ARCHITECTURE.md counting convention, decisions 0020-0024):
   reclassified), the clock starts retroactively at that first start event.
 * a running clock whose ``when`` stops holding is closed as ``superseded``.
 * pause/resume: the working days in ``(pause date, resume date]`` are added to the due
-  date (calendar days for a calendar-day rule). A pause that begins after the due date
-  does not undo the breach.
+  date (calendar days for a calendar-day rule). A working-day clock is never due before
+  the first working day from the resume date (one paused on its due date and resumed on
+  a holiday is due the next working day). A pause that begins after the due date does
+  not undo the breach.
 * extension: an ``extended`` event adds working days (its ``working_days``, else the
   cap) to every open extendable clock, or the one named by ``rule_id``; at most
   ``max_times`` per cycle and ``max_working_days`` each; refused once the due date passed.
@@ -255,6 +257,13 @@ def _evaluate_cycle(
             paused_wd += wd
             paused_units += units
             due, raw = _shift(rule, calendar, due, raw, units)
+            if rule.unit is Unit.WORKING_DAYS:
+                # A clock paused on its due date is due again no earlier than the first
+                # working day from the resume date (or today, while still paused): with a
+                # non-working resume date the shifted date would otherwise fall before it.
+                floor = calendar.add_working_days(end, 0)
+                if due < floor:
+                    due = raw = floor
             continue
         _day, event, refusal = cycle.adjustments[index]
         cap = rule.extension
