@@ -40,7 +40,9 @@ from sp4n.lifecycle import (
     Complaint,
     Event,
     EventType,
+    Role,
     apply,
+    replay,
 )
 from sp4n.routing import AuthorityLevel
 from sp4n.sla import ClockStatus, OnExpiry, SlaClock, WorkingCalendar
@@ -55,6 +57,7 @@ Progress = Callable[[int, int], object]
 
 _EAST = dt.timezone(dt.timedelta(hours=9))  # WIT: the latest local date in Indonesia
 _PAGE = 2000
+_SWEEP_EVENTS = frozenset({EventType.REMINDED, EventType.ESCALATED, EventType.DEADLINE_MOVED})
 _MARGIN = dt.timedelta(days=7)  # regional days off the national calendar does not know
 
 
@@ -73,6 +76,7 @@ class SweepReport:
     messages: int
     deferred: int
     conflicts: int
+    skipped: int
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping (``now`` as ISO 8601)."""
@@ -92,6 +96,7 @@ class _Tally:
     messages: int = 0
     deferred: int = 0
     conflicts: int = 0
+    skipped: int = 0
 
 
 _TEXT = {
@@ -374,7 +379,18 @@ def _revision(
 def _sweep_one(
     desk: Desk, row: ComplaintRow, now: dt.datetime, config: SweepConfig, tally: _Tally
 ) -> None:
-    complaint = desk.get(row.complaint_id)
+    events = desk.store.load(row.complaint_id)
+    if not events:
+        return
+    last = events[-1]
+    if last.actor.role is Role.SYSTEM and last.type in _SWEEP_EVENTS:
+        calendar = desk.rules.calendar_for_region(row.region)
+        if calendar.local_date(last.occurred_at) == _local_today(now, calendar):
+            # a sweep handled it today and nothing happened since: every trigger is a
+            # local date, so today's notices are all recorded already
+            tally.skipped += 1
+            return
+    complaint = replay(events)
     if complaint.status.is_closed:
         return
     base = complaint
