@@ -368,3 +368,25 @@ def test_sweep_and_report_on_the_command_line(
     assert main(["report", "--db", sqlite_url, "--from", "x", "--to", "2026-08-01"]) == 2
     assert main([*args, "--agency", "tidak-ada"]) == 2
     assert c.tracking_id
+
+
+def test_the_report_counts_t2_with_the_regions_policy(desk: Desk) -> None:
+    kutim = ComplaintDraft(
+        kind="pengaduan",
+        title="Puskesmas tutup",
+        body="Tutup pada jam layanan.",
+        region="64.08",  # Kutai Timur: T2 is 30 days by its (sample) override
+        topic="hospital",
+        channel="web",
+        reporter=Reporter(id="warga-kutim", email="kutim@example.org"),
+    )
+    c = desk.submit(kutim, at=at(3, 9))
+    desk.verify(c.tracking_id, at=at(3, 9))
+    desk.forward(c.tracking_id, AGENCY, at=at(3, 9))
+    desk.follow_up(c.tracking_id, "Sudah dibuka kembali.", at=at(24, 9))  # 21 days later
+    b = forwarded(desk, at(3, 9), n=2)  # Balikpapan: the national 5 working days
+    desk.follow_up(b.tracking_id, "Ditangani.", at=at(24, 9))
+    (kutai,) = desk.report(start="2026-08-01", end="2026-08-31", region="64.08", now=at(25)).rows
+    assert (kutai.received, kutai.followed_up_in_5wd, kutai.median_wd_to_follow_up) == (1, 1, 14.0)
+    (city,) = desk.report(start="2026-08-01", end="2026-08-31", region="64.71", now=at(25)).rows
+    assert (city.received, city.followed_up_in_5wd) == (1, 0)
