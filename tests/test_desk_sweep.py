@@ -390,3 +390,25 @@ def test_the_report_counts_t2_with_the_regions_policy(desk: Desk) -> None:
     assert (kutai.received, kutai.followed_up_in_5wd, kutai.median_wd_to_follow_up) == (1, 1, 14.0)
     (city,) = desk.report(start="2026-08-01", end="2026-08-31", region="64.71", now=at(25)).rows
     assert (city.received, city.followed_up_in_5wd) == (1, 0)
+
+
+def test_a_complaint_changed_during_the_sweep_is_left_for_the_next_one(
+    desk: Desk, clock: FrozenClock
+) -> None:
+    # both due 10 August: the index hands them out by complaint id
+    first, second = sorted(
+        (forwarded(desk, at(3, 9), n=1), forwarded(desk, at(3, 9), n=2)),
+        key=lambda c: c.complaint_id,
+    )
+    clock.set(at(7, 10))
+
+    def officer_acts_meanwhile(done: int, total: int) -> None:
+        if done == 1:  # the liaison follows up on the first one while the sweep is running
+            desk.follow_up(first.complaint_id, "Sudah ditangani.")
+
+    report = desk.sweep(progress=officer_acts_meanwhile)
+    assert (report.candidates, report.conflicts, report.warnings) == (2, 1, 1)
+    assert [e.type for e in desk.history(first.tracking_id)][-1] == "followed_up"
+    assert [e.type for e in desk.history(second.tracking_id)][-1] == "reminded"
+    assert len(sla_messages(desk)) == 1
+    assert desk.sweep().warnings == 0  # followed up: nothing left to warn about
