@@ -46,3 +46,13 @@ def test_plugins_text_names_every_plugin(capsys: pytest.CaptureFixture[str]) -> 
     assert "sp4n.adapters._postgres  (builtin; module sp4n.adapters._postgres)" in out
     assert "    sp4n_register_storage" in out
     assert "memory:// (sp4n.adapters._memory)" in out.split("storage schemes: ")[1]
+
+
+def test_main_runs_plugins_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:
+    from sp4n.cli import main
+
+    assert main(["plugins", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert {"sp4n.adapters._memory", "sp4n.adapters._sqlite"} <= {
+        plugin["name"] for plugin in payload["plugins"]
+    }

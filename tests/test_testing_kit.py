@@ -6,6 +6,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pluggy
 import pytest
@@ -58,3 +59,21 @@ def leftover(pm: pluggy.PluginManager) -> pluggy.PluginManager:
 
 def test_each_test_gets_a_fresh_manager(leftover: pluggy.PluginManager) -> None:
     assert leftover.get_plugin("extra") is None
+
+
+@pytest.mark.postgres
+def test_a_server_orphaned_by_a_killed_session_is_reaped(postgres_server: object) -> None:
+    code = (
+        "import os, sys\n"
+        "from sp4n.testing import TemporaryPostgres\n"
+        "server = TemporaryPostgres().start()\n"
+        "print(server.base, flush=True)\n"
+        "os._exit(0)  # dies without stopping its server\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    orphan = Path(out.stdout.strip())
+    assert (orphan / "data" / "postmaster.pid").exists()
+    from sp4n.testing import TemporaryPostgres
+
+    with TemporaryPostgres():
+        assert not orphan.exists()

@@ -56,11 +56,14 @@ class MemoryStore:
         versions = check_batch(batch)
         with self._lock:
             new_ids: set[str] = set()
+            new_tracking: dict[str, str] = {}
             for request in batch:
                 actual = len(self._events.get(request.complaint_id, ()))
                 if actual != request.expected_version:
                     raise ConcurrencyError(request.complaint_id, request.expected_version, actual)
-                owner = self._tracking.get(request.row.tracking_id)
+                tracking_id = request.row.tracking_id
+                owner = new_tracking.get(tracking_id, self._tracking.get(tracking_id))
+                new_tracking[tracking_id] = request.complaint_id
                 if owner is not None and owner != request.complaint_id:
                     raise InvalidInputError(
                         "row.tracking_id",

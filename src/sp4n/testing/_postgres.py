@@ -3,7 +3,8 @@
 PostgreSQL refuses to run as root. When the current user is root, the server runs as the
 ``postgres`` system user (created with ``useradd`` if missing) through ``runuser``; otherwise
 as the current user. It listens on 127.0.0.1 on a free port, with trust authentication, in a
-temporary directory removed by :meth:`TemporaryPostgres.stop`.
+temporary directory removed by :meth:`TemporaryPostgres.stop`. A server whose owning process
+died without stopping it (killed test session) is stopped by the next ``start``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,18 @@ from sp4n.errors import StoreUnavailableError
 __all__ = ["TemporaryPostgres", "find_postgres_bin"]
 
 _SERVICE_USER = "postgres"
+_PREFIX = "sp4n-pg-"
+_OWNER = "owner.pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def find_postgres_bin() -> Path | None:
@@ -99,9 +112,24 @@ class TemporaryPostgres:
             argv = ["runuser", "-u", self._user.pw_name, "--", *argv]
         return subprocess.run(argv, capture_output=True, text=True, check=False, timeout=120)
 
+    def _reap_orphans(self) -> None:
+        """Stop servers left by sessions that died without cleaning up (e.g. SIGKILL)."""
+        for base in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*"):
+            try:
+                owner = int((base / _OWNER).read_text(encoding="ascii"))
+            except (OSError, ValueError):
+                continue  # not ours to judge (or still being created)
+            if owner == os.getpid() or _alive(owner):
+                continue
+            if (base / "data" / "postmaster.pid").exists():
+                self._run("pg_ctl", "-D", str(base / "data"), "-m", "immediate", "-w", "stop")
+            shutil.rmtree(base, ignore_errors=True)
+
     def start(self) -> TemporaryPostgres:
         """Create the cluster and start the server; return ``self``."""
-        self._base = Path(tempfile.mkdtemp(prefix="sp4n-pg-"))
+        self._reap_orphans()
+        self._base = Path(tempfile.mkdtemp(prefix=_PREFIX))
+        (self._base / _OWNER).write_text(str(os.getpid()), encoding="ascii")
         if self._user is not None:
             os.chown(self._base, self._user.pw_uid, self._user.pw_gid)
         self._base.chmod(0o700)

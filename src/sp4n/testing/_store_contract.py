@@ -48,6 +48,10 @@ class StoreContract:
 
     # -- append and load ---------------------------------------------------------------------
 
+    def test_satisfies_the_store_protocol(self, store: Store) -> None:
+        assert isinstance(store, Store)
+        assert isinstance(store.url, str)
+
     def test_unknown_complaint_is_empty(self, store: Store) -> None:
         assert store.load("nope") == ()
         assert store.version("nope") == 0
@@ -181,6 +185,16 @@ class StoreContract:
         row = store.by_tracking_id("LAP-1")
         assert row is not None
         assert row.complaint_id == "c1"
+
+    def test_tracking_id_is_unique_within_a_batch_too(self, store: Store) -> None:
+        with pytest.raises(InvalidInputError, match="tracking"):
+            store.append_many(
+                [
+                    make_request("c1", 0, 1, tracking_id="LAP-9"),
+                    make_request("c2", 0, 1, tracking_id="LAP-9"),
+                ]
+            )
+        assert (store.version("c1"), store.version("c2")) == (0, 0)
 
     def test_event_ids_are_unique_across_the_store(self, store: Store) -> None:
         first = make_event("c1", 1)
