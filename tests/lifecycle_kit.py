@@ -101,6 +101,8 @@ def payload_for(event: EventType, complaint: Complaint, role: Role) -> dict[str,
         return {"visibility": new}
     if event is EventType.DEADLINE_MOVED:
         return {"rule_id": "T1", "old_due": "2026-03-05", "new_due": "2026-03-06", "revision": "2"}
+    if event is EventType.REMINDED:
+        return {"rule_id": "T1", "stage": "warning", "to": "admin", "due": "2026-03-05"}
     return {}
 
 

@@ -48,6 +48,8 @@ COMMANDS: tuple[str, ...] = (
     "extend",
     "escalate",
     "merge",
+    "sweep",
+    "report",
     "serve",
 )
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from sp4n._time import Clock, require_aware
 from sp4n.adapters import Adapters, ComplaintRow, OutboxMessage, Store, open_store, plugin_manager
+from sp4n.desk._hours import SweepConfig
 from sp4n.desk._notify import Recipients, messages_for
 from sp4n.desk._rules import ClockRules, project
 from sp4n.errors import ConcurrencyError, InvalidInputError, UnknownComplaintError
@@ -36,7 +37,7 @@ from sp4n.lifecycle import (
     view_for,
 )
 from sp4n.routing import Router
-from sp4n.sla import Policy, SlaClock, load_policy
+from sp4n.sla import Policy, SlaClock, WorkingCalendar, load_policy
 
 if TYPE_CHECKING:  # pragma: no cover
     import pluggy
@@ -72,6 +73,8 @@ class DeskCore:
         notifiers: Mapping[str, Notifier] | None = None,
         lang: str = "id",
         lifecycle: LifecycleRules = DEFAULT_RULES,
+        calendars: Callable[[str], WorkingCalendar] | None = None,
+        sweep_config: SweepConfig | None = None,
     ) -> None:
         if lang not in ("id", "en"):
             raise InvalidInputError("lang", lang, "must be 'id' (Indonesian) or 'en' (English)")
@@ -86,7 +89,10 @@ class DeskCore:
         if not isinstance(lifecycle, LifecycleRules):
             raise InvalidInputError("lifecycle", lifecycle, "must be a LifecycleRules")
         self.lifecycle = lifecycle
-        self.rules = ClockRules(policy, self._adapters, lifecycle)
+        self.rules = ClockRules(policy, self._adapters, lifecycle, calendars)
+        self.sweep_config = sweep_config if sweep_config is not None else SweepConfig()
+        if not isinstance(self.sweep_config, SweepConfig):
+            raise InvalidInputError("sweep_config", sweep_config, "must be a SweepConfig")
         self.router = router if router is not None else _plugin_router(self._adapters)
         self.lang = lang
         if notifiers is None:
@@ -108,6 +114,8 @@ class DeskCore:
         notifiers: Mapping[str, Notifier] | None = None,
         lang: str = "id",
         lifecycle: LifecycleRules = DEFAULT_RULES,
+        calendars: Callable[[str], WorkingCalendar] | None = None,
+        sweep_config: SweepConfig | None = None,
     ) -> Self:
         """Open a Desk on the store at ``url``.
 
@@ -124,6 +132,11 @@ class DeskCore:
         :param lang: language of rendered notifications, ``"id"`` (default) or ``"en"``.
         :param lifecycle: the lifecycle's configurable rules (extension and reopening caps,
             referral policy, completion silence), :data:`sp4n.lifecycle.DEFAULT_RULES`.
+        :param calendars: ``region -> WorkingCalendar``, replacing
+            ``WorkingCalendar.indonesia(region=...)`` (e.g. a revised calendar with a new
+            SKB's overlays); plugins' overlays are still applied on top.
+        :param sweep_config: warnings, escalation and working hours of :meth:`sweep`
+            (:class:`~sp4n.desk.SweepConfig`; its defaults when ``None``).
         """
         if clock is None:
             from sp4n._wallclock import system_clock
@@ -143,6 +156,8 @@ class DeskCore:
                 notifiers=notifiers,
                 lang=lang,
                 lifecycle=lifecycle,
+                calendars=calendars,
+                sweep_config=sweep_config,
             )
         except BaseException:
             store.close()

@@ -20,7 +20,10 @@ from sp4n._time import require_aware
 from sp4n.adapters import OutboxMessage
 from sp4n.adapters.channels import Intake
 from sp4n.desk._core import DeskCore
+from sp4n.desk._hours import SweepConfig
 from sp4n.desk._notify import messages_for
+from sp4n.desk._report import ComplianceReport
+from sp4n.desk._sweep import Progress, SweepReport
 from sp4n.errors import ConcurrencyError, InvalidInputError
 from sp4n.lifecycle import (
     SYSTEM_ACTOR,
@@ -553,3 +556,51 @@ class Desk(DeskCore):
                 )
                 break
         return done
+
+    # -- the sweep ----------------------------------------------------------------------------
+
+    def sweep(
+        self,
+        now: dt.datetime | None = None,
+        *,
+        progress: Progress | None = None,
+        config: SweepConfig | None = None,
+    ) -> SweepReport:
+        """Apply due completions, warn before and escalate after breaches, record moved
+        deadlines; idempotent, safe to run from cron every minute (see docs/desk.md).
+
+        :param now: the sweep instant (default: the Desk's clock).
+        :param progress: ``progress(done, total)`` after each candidate complaint.
+        :param config: overrides the Desk's :class:`SweepConfig` for this run.
+        """
+        from sp4n.desk._sweep import run_sweep
+
+        return run_sweep(
+            self, self._now(now), config=config or self.sweep_config, progress=progress
+        )
+
+    def report(
+        self,
+        *,
+        start: dt.date | str,
+        end: dt.date | str,
+        agency: str | None = None,
+        region: str | None = None,
+        now: dt.datetime | None = None,
+    ) -> ComplianceReport:
+        """The compliance report for complaints submitted from ``start`` to ``end``.
+
+        Per ``agency``, per ``region`` (a code prefix), or (neither) one row per agency plus
+        a total; figures as of ``now`` (default: the Desk's clock). See docs/desk.md.
+        """
+        from sp4n._time import parse_date
+        from sp4n.desk._report import compliance_report
+
+        return compliance_report(
+            self,
+            start=parse_date("from", start),
+            end=parse_date("to", end),
+            agency=agency,
+            region=region,
+            now=self._now(now),
+        )

@@ -11,11 +11,12 @@ they are answered.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 
 from sp4n.adapters import Adapters, ComplaintRow
+from sp4n.errors import InvalidInputError
 from sp4n.lifecycle import DEFAULT_RULES, Complaint, LifecycleRules
 from sp4n.lifecycle import clocks as lifecycle_clocks
 from sp4n.lifecycle import due_actions as lifecycle_due_actions
@@ -42,12 +43,15 @@ class ClockRules:
     ``policy`` is a name (loaded per complaint with its region's and agency's override
     files) or a fixed :class:`Policy`. With ``adapters``, rule overrides from the
     ``sp4n_policy_overrides`` hook and overlays from ``sp4n_calendar_overlays`` are applied
-    too. Results are cached per region (and agency).
+    too. Results are cached per region (and agency). ``calendars`` replaces the base
+    calendar of a region (``WorkingCalendar.indonesia(region=...)``), e.g. with a revised
+    one (a new SKB) or one a test builds.
     """
 
     policy: str | Policy = "lapor"
     adapters: Adapters | None = None
     lifecycle: LifecycleRules = DEFAULT_RULES
+    calendars: Callable[[str], WorkingCalendar] | None = None
     _policies: dict[tuple[str, str | None], Policy] = attrs.field(factory=dict, init=False)
     _calendars: dict[str, WorkingCalendar] = attrs.field(factory=dict, init=False)
 
@@ -72,15 +76,26 @@ class ClockRules:
 
     def calendar_for(self, complaint: Complaint) -> WorkingCalendar:
         """The working calendar of the complaint's region (its time zone and overlays)."""
-        found = self._calendars.get(complaint.region)
+        return self.calendar_for_region(complaint.region)
+
+    def calendar_for_region(self, region: str) -> WorkingCalendar:
+        """The working calendar of ``region`` (cached)."""
+        found = self._calendars.get(region)
         if found is not None:
             return found
-        calendar = WorkingCalendar.indonesia(region=complaint.region)
+        if self.calendars is not None:
+            calendar = self.calendars(region)
+            if not isinstance(calendar, WorkingCalendar):
+                raise InvalidInputError(
+                    "calendars", calendar, "must return a sp4n.sla.WorkingCalendar"
+                )
+        else:
+            calendar = WorkingCalendar.indonesia(region=region)
         if self.adapters is not None:
-            rows = self.adapters.calendar_overlays(region=complaint.region)
+            rows = self.adapters.calendar_overlays(region=region)
             if rows:
                 calendar = calendar.with_overlays(*(Overlay.from_mapping(r) for r in rows))
-        self._calendars[complaint.region] = calendar
+        self._calendars[region] = calendar
         return calendar
 
     def clocks(self, complaint: Complaint, *, now: dt.datetime) -> tuple[SlaClock, ...]:

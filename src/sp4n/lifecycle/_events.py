@@ -64,6 +64,8 @@ class EventType(enum.StrEnum):
     MERGED = "merged"
     VISIBILITY_CHANGED = "visibility_changed"
     DEADLINE_MOVED = "deadline_moved"
+    REMINDED = "reminded"
+    """sp4n sent an SLA notice (a pre-breach warning or a breach notice); no status change."""
 
 
 def _check_role(instance: Actor, attribute: attrs.Attribute[Role], value: object) -> None:

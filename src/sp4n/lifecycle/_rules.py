@@ -344,6 +344,16 @@ def _deadline_moved(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
     return {key: _text(p, key) for key in ("rule_id", "old_due", "new_due", "revision")}
 
 
+def _reminded(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    out = {key: _text(p, key) for key in ("rule_id", "stage", "to", "due")}
+    if out["stage"] not in ("warning", "breach", "escalation"):
+        raise InvalidInputError(
+            "payload.stage", out["stage"], "must be 'warning', 'breach' or 'escalation'"
+        )
+    out["due"] = parse_date("payload.due", out["due"]).isoformat()
+    return out
+
+
 def _one_text(key: str) -> _Check:
     def check(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
         return {key: _text(p, key)}
@@ -371,6 +381,7 @@ _CHECKS: Mapping[str, _Check] = {
     EventType.MERGED: _one_text("into"),
     EventType.VISIBILITY_CHANGED: lambda a, p: {"visibility": _choice(p, "visibility", Visibility)},
     EventType.DEADLINE_MOVED: _deadline_moved,
+    EventType.REMINDED: _reminded,
 }
 
 

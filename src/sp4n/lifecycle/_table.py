@@ -268,6 +268,7 @@ LAPOR_TABLE = TransitionTable(
             "only_reporter_reveals",
         ),
         *_rows(_OPEN, E.DEADLINE_MOVED, [R.SYSTEM]),
+        *_rows(_OPEN, E.REMINDED, [R.SYSTEM]),
     ),
 )
 """The SP4N-LAPOR! lifecycle as sp4n models it (decision 0040; diagram in docs/lifecycle.md)."""

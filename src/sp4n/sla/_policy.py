@@ -40,6 +40,7 @@ KNOWN_EVENTS: frozenset[str] = frozenset(
         "merged",
         "visibility_changed",
         "deadline_moved",
+        "reminded",
     }
 )
 """The event types of ``sp4n.lifecycle.EventType`` (kept in step by a test)."""

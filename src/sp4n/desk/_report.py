@@ -1,0 +1,332 @@
+"""Compliance reports: the figures supervisors (KemenPANRB, KSP, Ombudsman) watch.
+
+Computed from the event log (decision 0084), per agency or per region, for complaints
+*submitted* in a period (the local date of the ``submitted`` event in the complaint
+region's calendar, both ends included):
+
+- **received**: complaints submitted in the period (for an agency: those forwarded to it);
+- **forwarded_in_3wd** (T1 met): the first ``forwarded`` event is on or before the T1 due
+  date: the submission date plus the policy's T1 length (3) in working days, plus the
+  working days spent in T1's pauses (``held`` until ``verified``/``info_provided``);
+- **followed_up_in_5wd** (T2 met): a forwarding (for an agency: to it) answered by a
+  ``followed_up`` on or before its due date: the forwarding date plus T2's length (5) in
+  working days plus the working days paused (``info_requested`` until ``info_provided``);
+  a forwarding ends at the first ``followed_up``, ``returned``, ``completed``,
+  ``archived`` or next ``forwarded``;
+- **completed**: complaints whose status now is completed (Selesai);
+- **overdue_now**: open complaints whose stored ``next_due`` is before today (local);
+- **median_wd_to_follow_up**: median of working days from a forwarding to its follow-up
+  (pauses included), over forwardings answered by a follow-up;
+- **returns**: ``returned`` events (not the agency's authority, bukan wewenang);
+- **escalations**: ``escalated`` events (for an agency: while it held the complaint).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import statistics
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from sp4n._time import require_aware
+from sp4n.errors import InvalidInputError
+from sp4n.lifecycle import Event, EventType
+from sp4n.sla import Rule, WorkingCalendar
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sp4n.desk._desk import Desk
+
+__all__ = ["FIELDS", "ComplianceReport", "ComplianceRow", "compliance_report"]
+
+FIELDS = (
+    "group",
+    "received",
+    "forwarded_in_3wd",
+    "followed_up_in_5wd",
+    "completed",
+    "overdue_now",
+    "median_wd_to_follow_up",
+    "returns",
+    "escalations",
+)
+"""Column names of the report (CSV header, JSON keys), in order."""
+
+_ENDS = frozenset(
+    {
+        EventType.FOLLOWED_UP,
+        EventType.RETURNED,
+        EventType.COMPLETED,
+        EventType.ARCHIVED,
+        EventType.FORWARDED,
+    }
+)
+
+
+@attrs.frozen
+class ComplianceRow:
+    """The figures of one agency or region (see the module docstring)."""
+
+    group: str
+    received: int = 0
+    forwarded_in_3wd: int = 0
+    followed_up_in_5wd: int = 0
+    completed: int = 0
+    overdue_now: int = 0
+    median_wd_to_follow_up: float | None = None
+    returns: int = 0
+    escalations: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping, keys in :data:`FIELDS` order."""
+        return {name: getattr(self, name) for name in FIELDS}
+
+
+@attrs.frozen
+class ComplianceReport:
+    """A report: its period, the grouping (``agency`` or ``region``) and one row per group."""
+
+    start: dt.date
+    end: dt.date
+    as_of: dt.datetime
+    by: str
+    rows: tuple[ComplianceRow, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"from", "to", "as_of", "by", "rows": [...]}``."""
+        return {
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "as_of": self.as_of.isoformat(),
+            "by": self.by,
+            "rows": [row.to_dict() for row in self.rows],
+        }
+
+    def to_csv(self) -> str:
+        """CSV with a header row (:data:`FIELDS`); an empty median is an empty cell."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(FIELDS)
+        for row in self.rows:
+            values = row.to_dict()
+            if values["median_wd_to_follow_up"] is None:
+                values["median_wd_to_follow_up"] = ""
+            writer.writerow(values[name] for name in FIELDS)
+        return out.getvalue()
+
+    def to_text(self) -> str:
+        """An aligned table with Indonesian column headings (English underneath)."""
+        heads = (
+            ("instansi" if self.by == "agency" else "wilayah", self.by),
+            ("diterima", "received"),
+            ("T1 <=3HK", "fwd<=3wd"),
+            ("T2 <=5HK", "fu<=5wd"),
+            ("selesai", "completed"),
+            ("lewat", "overdue"),
+            ("median HK", "median wd"),
+            ("dikembalikan", "returns"),
+            ("eskalasi", "escalations"),
+        )
+        cells = [[h[0] for h in heads], [h[1] for h in heads]]
+        for row in self.rows:
+            values = row.to_dict()
+            median = values["median_wd_to_follow_up"]
+            values["median_wd_to_follow_up"] = "-" if median is None else f"{median:g}"
+            cells.append([str(values[name]) for name in FIELDS])
+        widths = [max(len(line[i]) for line in cells) for i in range(len(FIELDS))]
+        lines = [
+            f"Laporan kepatuhan / compliance report {self.start} .. {self.end} "
+            f"(per {self.as_of.isoformat()})"
+        ]
+        for index, line in enumerate(cells):
+            lines.append(
+                "  ".join(
+                    cell.ljust(width) if i == 0 else cell.rjust(width)
+                    for i, (cell, width) in enumerate(zip(line, widths, strict=True))
+                )
+            )
+            if index == 1:
+                lines.append("  ".join("-" * width for width in widths))
+        return "\n".join(lines)
+
+
+@attrs.define
+class _Acc:
+    complaints: set[str] = attrs.field(factory=set)
+    t1: int = 0
+    t2: set[str] = attrs.field(factory=set)
+    completed: int = 0
+    overdue: int = 0
+    days: list[int] = attrs.field(factory=list)
+    returns: int = 0
+    escalations: int = 0
+
+    def row(self, group: str) -> ComplianceRow:
+        return ComplianceRow(
+            group=group,
+            received=len(self.complaints),
+            forwarded_in_3wd=self.t1,
+            followed_up_in_5wd=len(self.t2),
+            completed=self.completed,
+            overdue_now=self.overdue,
+            median_wd_to_follow_up=float(statistics.median(self.days)) if self.days else None,
+            returns=self.returns,
+            escalations=self.escalations,
+        )
+
+
+def _paused(events: Sequence[Event], rule: Rule, calendar: WorkingCalendar, until: dt.date) -> int:
+    """Working days inside ``rule``'s pauses among ``events`` (an open pause runs to ``until``)."""
+    total = 0
+    since: dt.date | None = None
+    for event in events:
+        day = calendar.local_date(event.occurred_at)
+        if event.type in rule.pauses and since is None:
+            since = day
+        elif event.type in rule.resumes and since is not None:
+            total += calendar.working_days_between(since, day)
+            since = None
+    if since is not None:
+        total += calendar.working_days_between(since, until)
+    return total
+
+
+def _episodes(events: Sequence[Event]) -> list[tuple[int, int | None]]:
+    """``(index of a forwarded event, index of the event that ended it or None)``."""
+    out = []
+    for i, event in enumerate(events):
+        if event.type != EventType.FORWARDED:
+            continue
+        end = next((j for j in range(i + 1, len(events)) if events[j].type in _ENDS), None)
+        out.append((i, end))
+    return out
+
+
+def _add(
+    acc: _Acc,
+    cid: str,
+    events: Sequence[Event],
+    calendar: WorkingCalendar,
+    t1: Rule,
+    t2: Rule,
+    agency: str | None,
+    status: str,
+    overdue: bool,
+) -> None:
+    episodes = [
+        (i, end)
+        for i, end in _episodes(events)
+        if agency is None or events[i].payload.get("agency") == agency
+    ]
+    if agency is not None and not episodes:
+        return
+    acc.complaints.add(cid)
+    submitted = calendar.local_date(events[0].occurred_at)
+    first = next((e for e in events if e.type == EventType.FORWARDED), None)
+    if first is not None:
+        day = calendar.local_date(first.occurred_at)
+        before = [e for e in events if e.seq < first.seq]
+        due = calendar.add_working_days(submitted, t1.length + _paused(before, t1, calendar, day))
+        acc.t1 += day <= due
+    acc.completed += status == "completed"
+    acc.overdue += overdue
+    for i, end in episodes:
+        if end is None:
+            continue
+        stop = events[end]
+        if stop.type == EventType.RETURNED:
+            acc.returns += 1
+        if stop.type != EventType.FOLLOWED_UP:
+            continue
+        start = calendar.local_date(events[i].occurred_at)
+        day = calendar.local_date(stop.occurred_at)
+        paused = _paused(events[i + 1 : end], t2, calendar, day)
+        if day <= calendar.add_working_days(start, t2.length + paused):
+            acc.t2.add(cid)
+        acc.days.append(calendar.working_days_between(start, day))
+    for event in events:
+        if event.type != EventType.ESCALATED:
+            continue
+        if agency is None:
+            acc.escalations += 1
+            continue
+        holder = None
+        for earlier in events[: event.seq - 1]:
+            if earlier.type == EventType.FORWARDED:
+                holder = earlier.payload.get("agency")
+            elif earlier.type == EventType.RETURNED:
+                holder = None
+        acc.escalations += holder == agency
+
+
+def compliance_report(
+    desk: Desk,
+    *,
+    start: dt.date,
+    end: dt.date,
+    agency: str | None = None,
+    region: str | None = None,
+    now: dt.datetime,
+) -> ComplianceReport:
+    """The report for complaints submitted in ``start``..``end`` (see the module docstring).
+
+    With ``agency`` one row for it; with ``region`` one row for that code prefix; with
+    neither one row per agency that received complaints, then a total row ``*``.
+    """
+    now = require_aware("now", now)
+    if not isinstance(start, dt.date) or not isinstance(end, dt.date) or end < start:
+        raise InvalidInputError("to", end, f"must be a date on or after from ({start})")
+    if agency is not None and region is not None:
+        raise InvalidInputError("agency", agency, "give an agency or a region, not both")
+    if agency is not None:
+        desk.router.directory.get(agency)  # UnknownAgencyError for an unknown id
+    if region is not None:
+        from sp4n.routing import normalize_code
+
+        region = normalize_code(region)
+    groups: dict[str, _Acc] = {}
+    total = _Acc()
+    for row in _rows(desk, region):
+        calendar = desk.rules.calendar_for_region(row.region)
+        if calendar.local_date(row.updated_at) < start:
+            continue  # nothing of it happened in the period, so it was not submitted then
+        events = desk.store.load(row.complaint_id)
+        if not events or not start <= calendar.local_date(events[0].occurred_at) <= end:
+            continue
+        events = tuple(e for e in events if e.occurred_at <= now)
+        complaint = desk.get(row.complaint_id)
+        policy = desk.rules.policy_for(complaint)
+        t1, t2 = policy.rule("T1"), policy.rule("T2")
+        closed = row.status in ("completed", "archived", "merged")
+        overdue = (
+            not closed and row.next_due is not None and row.next_due < calendar.local_date(now)
+        )
+        args = (row.complaint_id, events, calendar, t1, t2)
+        if agency is not None or region is not None:
+            key = agency or region or ""
+            _add(groups.setdefault(key, _Acc()), *args, agency, row.status, overdue)
+            continue
+        _add(total, *args, None, row.status, overdue)
+        for name in sorted({str(e.payload["agency"]) for e in events if e.type == "forwarded"}):
+            _add(groups.setdefault(name, _Acc()), *args, name, row.status, overdue)
+    if agency is not None or region is not None:
+        key = agency or region or ""
+        rows = [groups.get(key, _Acc()).row(key)]
+        by = "agency" if agency is not None else "region"
+    else:
+        rows = [groups[name].row(name) for name in sorted(groups)] + [total.row("*")]
+        by = "agency"
+    return ComplianceReport(start=start, end=end, as_of=now, by=by, rows=tuple(rows))
+
+
+def _rows(desk: Desk, region: str | None) -> Iterable[Any]:
+    offset = 0
+    while True:
+        page = desk.store.query(region_prefix=region, limit=1000, offset=offset)
+        yield from page
+        if len(page) < 1000:
+            return
+        offset += 1000

@@ -1,0 +1,457 @@
+"""``Desk.sweep``: automatic actions, pre-breach warnings, escalations, calendar revisions.
+
+One sweep (decision 0080):
+
+1. applies the due automatic completions (:meth:`sp4n.Desk.apply_due_actions`);
+2. selects candidates from the store's ``next_due`` index (``query(overdue_as_of=...)``,
+   ordered by due date): only complaints whose earliest deadline is within the warning
+   lead of the local date, or past it, are replayed; the rest are not read at all;
+3. for each candidate, records a ``deadline_moved`` event when its deadline under the
+   current calendar differs from the one stored with it (a calendar revision: decision
+   0083; an earlier date never replaces one already communicated);
+4. for each clock owed by the agency's liaison or the admin: a ``reminded`` warning when
+   the due date is ``warn_working_days`` away; a ``reminded`` breach notice to the same
+   party once it is overdue; and after ``escalate_after_working_days`` more working days an
+   ``escalated`` event (with the ``rule_id``, so :func:`sp4n.sla.due_actions` stops listing
+   it) and a message to the superior or supervising admin (decision 0081).
+
+Every message carries a deterministic id (``"<complaint>:<rule>:warn:<due>"``,
+``":breach:"``, ``":escalate:"``) and every notice is an event the next sweep sees, so
+running the sweep again never duplicates anything. Messages outside working hours wait
+(``retry_at``) until the next working-hours start of the agency's time zone (decision 0082).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from sp4n.adapters import ComplaintRow, OutboxMessage
+from sp4n.desk._hours import SweepConfig, delivery_time
+from sp4n.desk._notify import _coordinator, _via
+from sp4n.desk._rules import next_due
+from sp4n.errors import ConcurrencyError, Sp4nError
+from sp4n.lifecycle import (
+    LAPOR_TABLE,
+    SYSTEM_ACTOR,
+    Complaint,
+    Event,
+    EventType,
+    apply,
+)
+from sp4n.routing import AuthorityLevel
+from sp4n.sla import ClockStatus, OnExpiry, SlaClock, WorkingCalendar
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sp4n.desk._desk import Desk
+
+__all__ = ["Progress", "SweepReport", "run_sweep"]
+
+Progress = Callable[[int, int], object]
+"""``progress(done, total)``: called after each candidate complaint is handled."""
+
+_EAST = dt.timezone(dt.timedelta(hours=9))  # WIT: the latest local date in Indonesia
+_PAGE = 2000
+_MARGIN = dt.timedelta(days=7)  # regional days off the national calendar does not know
+
+
+@attrs.frozen
+class SweepReport:
+    """What one sweep did (all counts are of things done in this run)."""
+
+    now: dt.datetime
+    candidates: int
+    completed: int
+    warnings: int
+    breaches: int
+    escalations: int
+    deadline_moves: int
+    kept_deadlines: int
+    messages: int
+    deferred: int
+    conflicts: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping (``now`` as ISO 8601)."""
+        out = attrs.asdict(self)
+        out["now"] = self.now.isoformat()
+        return out
+
+
+@attrs.define
+class _Tally:
+    completed: int = 0
+    warnings: int = 0
+    breaches: int = 0
+    escalations: int = 0
+    deadline_moves: int = 0
+    kept_deadlines: int = 0
+    messages: int = 0
+    deferred: int = 0
+    conflicts: int = 0
+
+
+_TEXT = {
+    "warning": {
+        "id": (
+            "Pengingat: batas waktu {rule} untuk laporan {tracking} ({title}) jatuh pada "
+            "{due}. Mohon ditindaklanjuti sebelum batas waktu."
+        ),
+        "en": (
+            "Reminder: the deadline for {rule_en} on report {tracking} ({title}) is {due}. "
+            "Please act before it passes."
+        ),
+    },
+    "breach": {
+        "id": (
+            "Batas waktu {rule} untuk laporan {tracking} ({title}) terlampaui sejak {due}. "
+            "Mohon segera ditindaklanjuti."
+        ),
+        "en": (
+            "The deadline for {rule_en} on report {tracking} ({title}) passed on {due}. "
+            "Please act now."
+        ),
+    },
+    "escalation": {
+        "id": (
+            "Eskalasi: laporan {tracking} ({title}) melewati batas waktu {rule} ({due}) "
+            "dan belum ditindaklanjuti setelah {days} hari kerja. Mohon arahan atasan."
+        ),
+        "en": (
+            "Escalation: report {tracking} ({title}) passed the deadline for {rule_en} "
+            "({due}) and is still open {days} working days later. Please intervene."
+        ),
+    },
+}
+_SUBJECT = {
+    "warning": {"id": "Pengingat batas waktu", "en": "Deadline reminder"},
+    "breach": {"id": "Batas waktu terlampaui", "en": "Deadline passed"},
+    "escalation": {"id": "Eskalasi", "en": "Escalation"},
+}
+
+
+def _local_today(now: dt.datetime, calendar: WorkingCalendar) -> dt.date:
+    return now.astimezone(calendar.timezone).date()
+
+
+def candidates(desk: Desk, now: dt.datetime, config: SweepConfig) -> list[ComplaintRow]:
+    """Rows whose earliest deadline is within the warning lead of (or past) the local date.
+
+    Reads the ``next_due`` index in due-date order and stops at the first row beyond the
+    widest possible threshold; each row is then checked against its own region's calendar.
+    """
+    latest = now.astimezone(_EAST).date()
+    national = WorkingCalendar.indonesia()
+    bound = national.add_working_days(latest, config.warn_working_days) + _MARGIN
+    thresholds: dict[str, dt.date] = {}
+    out: list[ComplaintRow] = []
+    offset = 0
+    while True:
+        rows = desk.store.query(overdue_as_of=bound, limit=_PAGE, offset=offset)
+        for row in rows:
+            if row.next_due is None:
+                continue
+            limit = thresholds.get(row.region)
+            if limit is None:
+                calendar = desk.rules.calendar_for_region(row.region)
+                today = _local_today(now, calendar)
+                limit = calendar.add_working_days(today, config.warn_working_days)
+                thresholds[row.region] = limit
+            if row.next_due <= limit:
+                out.append(row)
+        if len(rows) < _PAGE:
+            return out
+        offset += _PAGE
+
+
+def _effective_due(clock: SlaClock, history: Sequence[Event]) -> dt.date:
+    """The due date, never earlier than one a ``deadline_moved`` event kept (decision 0083)."""
+    assert clock.deadline is not None
+    due = clock.deadline.due_date
+    started = clock.started_at
+    for event in history:
+        if event.type != EventType.DEADLINE_MOVED or event.payload.get("rule_id") != clock.rule.id:
+            continue
+        if started is not None and event.occurred_at < started:
+            continue
+        kept = dt.date.fromisoformat(str(event.payload["new_due"]))
+        due = max(due, kept)
+    return due
+
+
+def _done(
+    history: Sequence[Event], rule_id: str, stage: str, due: dt.date, calendar: WorkingCalendar
+) -> bool:
+    """Whether a notice of ``stage`` for ``rule_id`` due ``due`` is in the history already."""
+    iso = due.isoformat()
+    for event in history:
+        payload = event.payload
+        if payload.get("rule_id") != rule_id:
+            continue
+        if event.type == EventType.REMINDED:
+            if payload.get("due") == iso and payload.get("stage") == stage:
+                return True
+        elif (
+            stage == "escalation"
+            and event.type == EventType.ESCALATED
+            and event.occurred_at.astimezone(calendar.timezone).date() > due
+        ):
+            return True
+    return False
+
+
+@attrs.frozen
+class _Notice:
+    stage: str  # warning | breach | escalation
+    rule: str
+    title: str
+    title_en: str
+    due: dt.date
+    role: str  # liaison | admin (who owes the action)
+    days: int = 0
+    sla_key: str = ""
+
+
+def _notices(
+    complaint: Complaint,
+    clocks: Sequence[SlaClock],
+    today: dt.date,
+    calendar: WorkingCalendar,
+    config: SweepConfig,
+) -> list[_Notice]:
+    out: list[_Notice] = []
+    for clock in clocks:
+        rule = clock.rule
+        if rule.on_expiry is not OnExpiry.ESCALATE or rule.role not in ("liaison", "admin"):
+            continue
+        if clock.deadline is None or clock.status not in (
+            ClockStatus.RUNNING,
+            ClockStatus.BREACHED,
+        ):
+            continue
+        if rule.role == "liaison" and complaint.agency is None:
+            continue
+        due = _effective_due(clock, complaint.history)
+
+        def notice(stage: str, days: int = 0, key: str = "") -> _Notice:
+            return _Notice(stage, rule.id, rule.title, rule.title_en, due, rule.role, days, key)  # noqa: B023
+
+        if today <= due:
+            lead = calendar.working_days_between(today, due)
+            if config.warn_working_days and lead <= config.warn_working_days:
+                out.append(notice("warning"))
+            continue
+        out.append(notice("breach"))
+        late = calendar.working_days_between(due, today)
+        if late > config.escalate_after_working_days:
+            started = clock.started_at.isoformat() if clock.started_at else ""
+            out.append(notice("escalation", late, f"{rule.id}#{clock.cycle}@{started}"))
+    return out
+
+
+def _recipient(desk: Desk, complaint: Complaint, notice: _Notice) -> tuple[str, str, str | None]:
+    """``(recipient role, address, name)`` of a notice; address ``""`` when nobody fills it."""
+    if notice.stage != "escalation":
+        if notice.role == "liaison":
+            found = desk.recipients.liaison(complaint.agency)
+        else:
+            found = desk.recipients.admin(complaint)
+        if found is None:
+            return notice.role, "", None
+        return notice.role, found.address, found.name
+    if notice.role == "liaison":  # the agency's superior: its supervising admin (0081)
+        found = desk.recipients.admin(complaint)
+        return "admin", (found.address if found else ""), (found.name if found else None)
+    # the admin's supervisor: the next coordinator up (province, then national)
+    directory = desk.router.directory
+    first = _coordinator(directory, complaint.region)
+    for level, code in (
+        (AuthorityLevel.PROVINSI, complaint.region[:2]),
+        (AuthorityLevel.PUSAT, None),
+    ):
+        for agency in directory.coordinators(level, code):
+            if first is None or agency.id != first.id:
+                address = agency.contact.email or f"admin@{agency.id}"
+                return "supervisor", address, agency.contact.name or None
+    return "supervisor", "", None
+
+
+def _message(
+    desk: Desk,
+    complaint: Complaint,
+    notice: _Notice,
+    event: Event,
+    now: dt.datetime,
+    retry_at: dt.datetime | None,
+) -> OutboxMessage | None:
+    role, address, name = _recipient(desk, complaint, notice)
+    if not address:
+        return None
+    lang = desk.lang
+    values = {
+        "rule": notice.title,
+        "rule_en": notice.title_en,
+        "tracking": complaint.tracking_id,
+        "title": complaint.title,
+        "due": notice.due.isoformat(),
+        "days": notice.days,
+    }
+    stage_key = {"warning": "warn", "breach": "breach", "escalation": "escalate"}[notice.stage]
+    payload: dict[str, Any] = {
+        "address": address,
+        "subject": f"[SP4N-LAPOR!] {_SUBJECT[notice.stage][lang]}: {complaint.tracking_id}",
+        "body": _TEXT[notice.stage][lang].format(**values),
+        "lang": lang,
+        "data": {
+            "tracking_id": complaint.tracking_id,
+            "rule_id": notice.rule,
+            "stage": notice.stage,
+            "due": notice.due.isoformat(),
+            "agency": complaint.agency,
+        },
+    }
+    if name:
+        payload["name"] = name
+    via = _via(address, tuple(desk.notifiers))
+    if via is not None:
+        payload["via"] = via
+    return OutboxMessage(
+        id=f"{complaint.complaint_id}:{notice.rule}:{stage_key}:{notice.due.isoformat()}",
+        complaint_id=complaint.complaint_id,
+        event_seq=event.seq,
+        recipient_role=role,
+        template=f"sla.{notice.stage}.{role}",
+        payload=payload,
+        created_at=now,
+        retry_at=retry_at,
+    )
+
+
+def _revision(
+    complaint: Complaint,
+    row: ComplaintRow,
+    clocks: Sequence[SlaClock],
+    at: dt.datetime,
+    tally: _Tally,
+) -> Complaint:
+    """Record a ``deadline_moved`` event when the stored deadline differs from the one the
+    current calendar gives (decision 0083); an earlier date keeps the communicated one.
+
+    Without new events a clock's due date does not change with time (paused clocks do not
+    count for ``next_due``), so the clocks at the sweep instant stand for the clocks at the
+    last event, which computed the stored ``next_due``.
+    """
+    if row.next_due is None or LAPOR_TABLE.row(complaint.status, EventType.DEADLINE_MOVED) is None:
+        return complaint
+    first = next_due(clocks)
+    if first is None or first.deadline is None or first.deadline.due_date == row.next_due:
+        return complaint
+    new = first.deadline.due_date
+    revision = first.deadline.calendar_version
+    if new < row.next_due:  # never shorten a deadline already communicated
+        kept = row.next_due.isoformat()
+        payload = {
+            "rule_id": first.rule.id,
+            "old_due": kept,
+            "new_due": kept,
+            "revision": f"{revision}; kept (revision gives {new.isoformat()})",
+        }
+        tally.kept_deadlines += 1
+    else:
+        payload = {
+            "rule_id": first.rule.id,
+            "old_due": row.next_due.isoformat(),
+            "new_due": new.isoformat(),
+            "revision": revision,
+        }
+    tally.deadline_moves += 1
+    return apply(complaint, EventType.DEADLINE_MOVED, actor=SYSTEM_ACTOR, at=at, payload=payload)
+
+
+def _sweep_one(
+    desk: Desk, row: ComplaintRow, now: dt.datetime, config: SweepConfig, tally: _Tally
+) -> None:
+    complaint = desk.get(row.complaint_id)
+    if complaint.status.is_closed:
+        return
+    base = complaint
+    at = max(now, complaint.history[-1].occurred_at)
+    clocks = desk.rules.clocks(complaint, now=now)
+    complaint = _revision(complaint, row, clocks, at, tally)
+    calendar = desk.rules.calendar_for(complaint)
+    today = _local_today(now, calendar)
+    retry_at = delivery_time(now, calendar, config)
+    outbox: list[OutboxMessage] = []
+    for notice in _notices(complaint, clocks, today, calendar, config):
+        if _done(complaint.history, notice.rule, notice.stage, notice.due, calendar):
+            continue
+        escalation = notice.stage == "escalation"
+        target = "superior" if notice.role == "liaison" else "supervisor"
+        if escalation and LAPOR_TABLE.row(complaint.status, EventType.ESCALATED) is not None:
+            try:
+                complaint = apply(
+                    complaint,
+                    EventType.ESCALATED,
+                    actor=SYSTEM_ACTOR,
+                    at=at,
+                    payload={
+                        "target": target,
+                        "reason": f"{notice.rule} overdue since {notice.due.isoformat()}",
+                        "rule_id": notice.rule,
+                        "sla_key": notice.sla_key,
+                    },
+                )
+            except Sp4nError:
+                escalation = False
+        else:
+            escalation = False
+        if not escalation:
+            payload = {
+                "rule_id": notice.rule,
+                "stage": notice.stage,
+                "to": target if notice.stage == "escalation" else notice.role,
+                "due": notice.due.isoformat(),
+            }
+            complaint = apply(
+                complaint, EventType.REMINDED, actor=SYSTEM_ACTOR, at=at, payload=payload
+            )
+        if notice.stage == "warning":
+            tally.warnings += 1
+        elif notice.stage == "breach":
+            tally.breaches += 1
+        else:
+            tally.escalations += 1
+        message = _message(desk, complaint, notice, complaint.history[-1], at, retry_at)
+        if message is not None:
+            outbox.append(message)
+    if complaint.version == base.version:
+        return
+    desk._commit(complaint, complaint.history[base.version :], outbox)
+    tally.messages += len(outbox)
+    if retry_at is not None:
+        tally.deferred += len(outbox)
+
+
+def run_sweep(
+    desk: Desk,
+    now: dt.datetime,
+    *,
+    config: SweepConfig,
+    progress: Progress | None = None,
+) -> SweepReport:
+    """One sweep at ``now`` (see the module docstring)."""
+    tally = _Tally()
+    tally.completed = len(desk.apply_due_actions(now))
+    rows = candidates(desk, now, config)
+    total = len(rows)
+    for done, row in enumerate(rows, start=1):
+        try:
+            _sweep_one(desk, row, now, config, tally)
+        except ConcurrencyError:
+            tally.conflicts += 1  # another writer moved it: the next sweep sees it again
+        if progress is not None:
+            progress(done, total)
+    return SweepReport(now=now, candidates=total, **attrs.asdict(tally))
