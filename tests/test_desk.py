@@ -526,3 +526,30 @@ def test_lifecycle_rules_are_configurable(
             desk.extend(c.tracking_id, "lagi", working_days=3)
     with pytest.raises(InvalidInputError, match="lifecycle"):
         Desk.open(url, pm=pm, clock=clock, lifecycle="strict")  # type: ignore[arg-type]
+
+
+def test_automatic_completion_follows_each_regions_time_zone(
+    desk: Desk, clock: FrozenClock
+) -> None:
+    jayapura, bengkayang = "91.71", "61.07"  # WIT (UTC+9) and WIB (UTC+7)
+    refs = {}
+    for region in (jayapura, bengkayang):
+        c = desk.submit(_draft(region=region, topic="electricity", title=f"Listrik {region}"))
+        desk.verify(c.tracking_id)
+        desk.forward(c.tracking_id, "pusat-pln")
+        pln = Actor(id="pln", role=Role.LIAISON, agency="pusat-pln")
+        desk.follow_up(c.tracking_id, "gardu diperbaiki", actor=pln)
+        refs[region] = c.tracking_id
+    due = {}
+    for region, ref in refs.items():
+        t3 = next(k for k in desk.clocks(ref) if k.rule.id == "T3")
+        assert t3.deadline is not None
+        due[region] = t3.deadline.due_at
+    assert due[jayapura] < due[bengkayang]  # same due date, midnight comes first in WIT
+    clock.set(due[jayapura] - dt.timedelta(seconds=1))
+    assert desk.apply_due_actions() == []
+    clock.set(due[jayapura])
+    assert [c.region for c in desk.apply_due_actions()] == [jayapura]
+    clock.set(due[bengkayang])
+    assert [c.region for c in desk.apply_due_actions()] == [bengkayang]
+    assert {desk.get(r).status for r in refs.values()} == {Status.COMPLETED}

@@ -534,8 +534,13 @@ class Desk(DeskCore):
         ids: list[str] = []
         offset = 0
         while True:
-            rows = self.store.query(overdue_as_of=latest_local.date(), limit=1000, offset=offset)
-            ids.extend(r.complaint_id for r in rows if r.status == "followed_up")
+            rows = self.store.query(
+                status="followed_up",
+                overdue_as_of=latest_local.date(),
+                limit=1000,
+                offset=offset,
+            )
+            ids.extend(r.complaint_id for r in rows)
             if len(rows) < 1000:
                 break
             offset += 1000
