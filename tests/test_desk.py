@@ -526,3 +526,76 @@ def test_lifecycle_rules_are_configurable(
             desk.extend(c.tracking_id, "lagi", working_days=3)
     with pytest.raises(InvalidInputError, match="lifecycle"):
         Desk.open(url, pm=pm, clock=clock, lifecycle="strict")  # type: ignore[arg-type]
+
+
+def test_automatic_completion_follows_each_regions_time_zone(
+    desk: Desk, clock: FrozenClock
+) -> None:
+    jayapura, bengkayang = "91.71", "61.07"  # WIT (UTC+9) and WIB (UTC+7)
+    refs = {}
+    for region in (jayapura, bengkayang):
+        c = desk.submit(_draft(region=region, topic="electricity", title=f"Listrik {region}"))
+        desk.verify(c.tracking_id)
+        desk.forward(c.tracking_id, "pusat-pln")
+        pln = Actor(id="pln", role=Role.LIAISON, agency="pusat-pln")
+        desk.follow_up(c.tracking_id, "gardu diperbaiki", actor=pln)
+        refs[region] = c.tracking_id
+    due = {}
+    for region, ref in refs.items():
+        t3 = next(k for k in desk.clocks(ref) if k.rule.id == "T3")
+        assert t3.deadline is not None
+        due[region] = t3.deadline.due_at
+    assert due[jayapura] < due[bengkayang]  # same due date, midnight comes first in WIT
+    clock.set(due[jayapura] - dt.timedelta(seconds=1))
+    assert desk.apply_due_actions() == []
+    clock.set(due[jayapura])
+    assert [c.region for c in desk.apply_due_actions()] == [jayapura]
+    clock.set(due[bengkayang])
+    assert [c.region for c in desk.apply_due_actions()] == [bengkayang]
+    assert {desk.get(r).status for r in refs.values()} == {Status.COMPLETED}
+
+
+def test_two_writers_racing_on_one_sqlite_file_lose_no_update(
+    sqlite_url: str, clock: FrozenClock
+) -> None:
+    import threading
+
+    from sp4n.adapters import plugin_manager
+
+    with Desk.open(sqlite_url, pm=plugin_manager(load_entrypoints=False), clock=clock) as desk:
+        c = desk.submit(_draft())
+        desk.verify(c.tracking_id)
+        desk.forward(c.tracking_id, "61.07-pupr")
+    conflicts: list[int] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def writer(name: str) -> None:
+        try:
+            pm = plugin_manager(load_entrypoints=False)
+            with Desk.open(sqlite_url, pm=pm, clock=clock) as mine:
+                barrier.wait()
+                for number in range(15):
+
+                    def reply(number: int = number) -> Any:
+                        try:
+                            return mine.reply(c.tracking_id, f"{name} {number}", actor=ADMIN)
+                        except ConcurrencyError:
+                            conflicts.append(1)
+                            raise
+
+                    retry_on_conflict(reply, attempts=50)
+        except BaseException as exc:  # reported to the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in ("satu", "dua")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Desk.open(sqlite_url, pm=plugin_manager(load_entrypoints=False), clock=clock) as desk:
+        events = desk.history(c.tracking_id)
+        texts = sorted(e.payload["text"] for e in events[3:])
+        assert texts == sorted(f"{n} {i}" for n in ("satu", "dua") for i in range(15))
+        assert desk.store.get(c.complaint_id).version == 33  # type: ignore[union-attr]

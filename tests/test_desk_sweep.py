@@ -88,6 +88,7 @@ def test_a_warning_one_working_day_before_the_due_date_is_sent_once(
     clock.set(at(7, 10, 1))
     later = desk.sweep()  # cron a minute later
     assert again.warnings == later.warnings == again.messages == later.messages == 0
+    assert again.skipped == later.skipped == 1  # handled today already: not even replayed
     assert len(desk.history(c.tracking_id)) == events
     assert sla_messages(desk) == outbox
     (message,) = outbox
@@ -367,3 +368,47 @@ def test_sweep_and_report_on_the_command_line(
     assert main(["report", "--db", sqlite_url, "--from", "x", "--to", "2026-08-01"]) == 2
     assert main([*args, "--agency", "tidak-ada"]) == 2
     assert c.tracking_id
+
+
+def test_the_report_counts_t2_with_the_regions_policy(desk: Desk) -> None:
+    kutim = ComplaintDraft(
+        kind="pengaduan",
+        title="Puskesmas tutup",
+        body="Tutup pada jam layanan.",
+        region="64.08",  # Kutai Timur: T2 is 30 days by its (sample) override
+        topic="hospital",
+        channel="web",
+        reporter=Reporter(id="warga-kutim", email="kutim@example.org"),
+    )
+    c = desk.submit(kutim, at=at(3, 9))
+    desk.verify(c.tracking_id, at=at(3, 9))
+    desk.forward(c.tracking_id, AGENCY, at=at(3, 9))
+    desk.follow_up(c.tracking_id, "Sudah dibuka kembali.", at=at(24, 9))  # 21 days later
+    b = forwarded(desk, at(3, 9), n=2)  # Balikpapan: the national 5 working days
+    desk.follow_up(b.tracking_id, "Ditangani.", at=at(24, 9))
+    (kutai,) = desk.report(start="2026-08-01", end="2026-08-31", region="64.08", now=at(25)).rows
+    assert (kutai.received, kutai.followed_up_in_5wd, kutai.median_wd_to_follow_up) == (1, 1, 14.0)
+    (city,) = desk.report(start="2026-08-01", end="2026-08-31", region="64.71", now=at(25)).rows
+    assert (city.received, city.followed_up_in_5wd) == (1, 0)
+
+
+def test_a_complaint_changed_during_the_sweep_is_left_for_the_next_one(
+    desk: Desk, clock: FrozenClock
+) -> None:
+    # both due 10 August: the index hands them out by complaint id
+    first, second = sorted(
+        (forwarded(desk, at(3, 9), n=1), forwarded(desk, at(3, 9), n=2)),
+        key=lambda c: c.complaint_id,
+    )
+    clock.set(at(7, 10))
+
+    def officer_acts_meanwhile(done: int, total: int) -> None:
+        if done == 1:  # the liaison follows up on the first one while the sweep is running
+            desk.follow_up(first.complaint_id, "Sudah ditangani.")
+
+    report = desk.sweep(progress=officer_acts_meanwhile)
+    assert (report.candidates, report.conflicts, report.warnings) == (2, 1, 1)
+    assert [e.type for e in desk.history(first.tracking_id)][-1] == "followed_up"
+    assert [e.type for e in desk.history(second.tracking_id)][-1] == "reminded"
+    assert len(sla_messages(desk)) == 1
+    assert desk.sweep().warnings == 0  # followed up: nothing left to warn about

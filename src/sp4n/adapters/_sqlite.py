@@ -65,6 +65,14 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         " WHERE delivered_at IS NULL",
     ),
     3: (
+        # Schema 3 (decision 0063): what public lists show without replaying events.
+        "ALTER TABLE sp4n_complaints ADD COLUMN submitted_at TEXT",
+        "ALTER TABLE sp4n_complaints ADD COLUMN listing TEXT",
+        "UPDATE sp4n_complaints SET submitted_at = (SELECT e.occurred_at FROM sp4n_events e"
+        " WHERE e.complaint_id = sp4n_complaints.complaint_id AND e.seq = 1)",
+        "CREATE INDEX sp4n_complaints_submitted ON sp4n_complaints (submitted_at, complaint_id)",
+    ),
+    4: (
         # Title search: a trigram full-text index kept in step by triggers. The update trigger
         # fires only when an UPDATE names the title, which sp4n does only when it changes.
         "CREATE VIRTUAL TABLE sp4n_complaints_title USING fts5(title,"

@@ -194,6 +194,14 @@ def _paused(events: Sequence[Event], rule: Rule, calendar: WorkingCalendar, unti
     return total
 
 
+def _due(calendar: WorkingCalendar, start: dt.date, rule: Rule, paused: int) -> dt.date:
+    """``start`` plus the rule's length (working or calendar days) plus ``paused`` working days."""
+    if rule.unit == "working_days":
+        return calendar.add_working_days(start, rule.length + paused)
+    due = calendar.add_days(start, rule.length, roll_forward=rule.roll_forward)
+    return calendar.add_working_days(due, paused) if paused else due
+
+
 def _episodes(events: Sequence[Event]) -> list[tuple[int, int | None]]:
     """``(index of a forwarded event, index of the event that ended it or None)``."""
     out = []
@@ -229,7 +237,7 @@ def _add(
     if first is not None:
         day = calendar.local_date(first.occurred_at)
         before = [e for e in events if e.seq < first.seq]
-        due = calendar.add_working_days(submitted, t1.length + _paused(before, t1, calendar, day))
+        due = _due(calendar, submitted, t1, _paused(before, t1, calendar, day))
         acc.t1 += day <= due
     acc.completed += status == "completed"
     acc.overdue += overdue
@@ -244,7 +252,7 @@ def _add(
         start = calendar.local_date(events[i].occurred_at)
         day = calendar.local_date(stop.occurred_at)
         paused = _paused(events[i + 1 : end], t2, calendar, day)
-        if day <= calendar.add_working_days(start, t2.length + paused):
+        if day <= _due(calendar, start, t2, paused):
             acc.t2.add(cid)
         acc.days.append(calendar.working_days_between(start, day))
     for event in events:

@@ -24,15 +24,16 @@ running the sweep again never duplicates anything. Messages outside working hour
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from sp4n.adapters import ComplaintRow, OutboxMessage
+from sp4n.adapters import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.desk._hours import SweepConfig, delivery_time
 from sp4n.desk._notify import _coordinator, _via
-from sp4n.desk._rules import next_due
+from sp4n.desk._rules import next_due, project
 from sp4n.errors import ConcurrencyError, Sp4nError
 from sp4n.lifecycle import (
     LAPOR_TABLE,
@@ -40,10 +41,12 @@ from sp4n.lifecycle import (
     Complaint,
     Event,
     EventType,
+    Role,
     apply,
+    replay,
 )
 from sp4n.routing import AuthorityLevel
-from sp4n.sla import ClockStatus, OnExpiry, SlaClock, WorkingCalendar
+from sp4n.sla import ClockStatus, OnExpiry, Policy, SlaClock, WorkingCalendar
 
 if TYPE_CHECKING:  # pragma: no cover
     from sp4n.desk._desk import Desk
@@ -55,6 +58,9 @@ Progress = Callable[[int, int], object]
 
 _EAST = dt.timezone(dt.timedelta(hours=9))  # WIT: the latest local date in Indonesia
 _PAGE = 2000
+_BATCH = 200  # complaints appended per store transaction
+_COUNTER = {"warning": "warnings", "breach": "breaches", "escalation": "escalations"}
+_SWEEP_EVENTS = frozenset({EventType.REMINDED, EventType.ESCALATED, EventType.DEADLINE_MOVED})
 _MARGIN = dt.timedelta(days=7)  # regional days off the national calendar does not know
 
 
@@ -73,6 +79,7 @@ class SweepReport:
     messages: int
     deferred: int
     conflicts: int
+    skipped: int
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping (``now`` as ISO 8601)."""
@@ -92,6 +99,7 @@ class _Tally:
     messages: int = 0
     deferred: int = 0
     conflicts: int = 0
+    skipped: int = 0
 
 
 _TEXT = {
@@ -335,7 +343,7 @@ def _revision(
     row: ComplaintRow,
     clocks: Sequence[SlaClock],
     at: dt.datetime,
-    tally: _Tally,
+    counts: Counter[str],
 ) -> Complaint:
     """Record a ``deadline_moved`` event when the stored deadline differs from the one the
     current calendar gives (decision 0083); an earlier date keeps the communicated one.
@@ -359,7 +367,7 @@ def _revision(
             "new_due": kept,
             "revision": f"{revision}; kept (revision gives {new.isoformat()})",
         }
-        tally.kept_deadlines += 1
+        counts["kept_deadlines"] += 1
     else:
         payload = {
             "rule_id": first.rule.id,
@@ -367,20 +375,54 @@ def _revision(
             "new_due": new.isoformat(),
             "revision": revision,
         }
-    tally.deadline_moves += 1
+    counts["deadline_moves"] += 1
     return apply(complaint, EventType.DEADLINE_MOVED, actor=SYSTEM_ACTOR, at=at, payload=payload)
+
+
+@attrs.frozen
+class _Pending:
+    """One complaint's sweep events, row and messages, waiting for a batched append."""
+
+    complaint: Complaint
+    base: int
+    events: tuple[Event, ...]
+    row: ComplaintRow
+    outbox: tuple[OutboxMessage, ...]
+    counts: Mapping[str, int]
+
+
+def _touched(policy: Policy) -> frozenset[str]:
+    """Every event name a rule of ``policy`` reacts to."""
+    names: set[str] = set()
+    for rule in policy.rules:
+        for field in ("starts", "stops", "pauses", "resumes", "restarts", "reopens"):
+            names.update(getattr(rule, field, ()))
+    return frozenset(names)
 
 
 def _sweep_one(
     desk: Desk, row: ComplaintRow, now: dt.datetime, config: SweepConfig, tally: _Tally
-) -> None:
-    complaint = desk.get(row.complaint_id)
+) -> _Pending | None:
+    events = desk.store.load(row.complaint_id)
+    if not events:
+        return None
+    last = events[-1]
+    if last.actor.role is Role.SYSTEM and last.type in _SWEEP_EVENTS:
+        calendar = desk.rules.calendar_for_region(row.region)
+        if calendar.local_date(last.occurred_at) == _local_today(now, calendar):
+            # a sweep handled it today and nothing happened since: every trigger is a
+            # local date, so today's notices are all recorded already
+            tally.skipped += 1
+            return None
+    complaint = replay(events)
     if complaint.status.is_closed:
-        return
+        return None
     base = complaint
     at = max(now, complaint.history[-1].occurred_at)
     clocks = desk.rules.clocks(complaint, now=now)
-    complaint = _revision(complaint, row, clocks, at, tally)
+    counts: Counter[str] = Counter()
+    moved = _revision(complaint, row, clocks, at, counts)
+    complaint = moved
     calendar = desk.rules.calendar_for(complaint)
     today = _local_today(now, calendar)
     retry_at = delivery_time(now, calendar, config)
@@ -418,21 +460,51 @@ def _sweep_one(
             complaint = apply(
                 complaint, EventType.REMINDED, actor=SYSTEM_ACTOR, at=at, payload=payload
             )
-        if notice.stage == "warning":
-            tally.warnings += 1
-        elif notice.stage == "breach":
-            tally.breaches += 1
-        else:
-            tally.escalations += 1
+        counts[_COUNTER[notice.stage]] += 1
         message = _message(desk, complaint, notice, complaint.history[-1], at, retry_at)
         if message is not None:
             outbox.append(message)
     if complaint.version == base.version:
+        return None
+    new = complaint.history[base.version :]
+    policy = desk.rules.policy_for(complaint)
+    if at != now or {e.type for e in new} & _touched(policy):
+        clocks = desk.rules.clocks(complaint, now=new[-1].occurred_at)
+    counts["messages"] = len(outbox)
+    counts["deferred"] = len(outbox) if retry_at is not None else 0
+    return _Pending(complaint, base.version, new, project(complaint, clocks), tuple(outbox), counts)
+
+
+def _flush(desk: Desk, pending: list[_Pending], tally: _Tally) -> None:
+    """Append the pending complaints in one transaction (one by one if another writer moved
+    any of them), then tell the observers, as :meth:`DeskCore._commit` does."""
+    if not pending:
         return
-    desk._commit(complaint, complaint.history[base.version :], outbox)
-    tally.messages += len(outbox)
-    if retry_at is not None:
-        tally.deferred += len(outbox)
+    requests = [
+        AppendRequest(p.complaint.complaint_id, p.base, p.events, p.row, p.outbox) for p in pending
+    ]
+    done: list[_Pending] = []
+    try:
+        desk.store.append_many(requests)
+        done = list(pending)
+    except ConcurrencyError:
+        for item, request in zip(pending, requests, strict=True):
+            try:
+                desk.store.append(
+                    request.complaint_id,
+                    request.expected_version,
+                    request.events,
+                    row=request.row,
+                    outbox=request.outbox,
+                )
+                done.append(item)
+            except ConcurrencyError:
+                tally.conflicts += 1  # another writer moved it: the next sweep sees it again
+    for item in done:
+        for name, value in item.counts.items():
+            setattr(tally, name, getattr(tally, name) + value)
+        desk._broadcast(item.complaint, item.events, item.row)
+    pending.clear()
 
 
 def run_sweep(
@@ -447,11 +519,14 @@ def run_sweep(
     tally.completed = len(desk.apply_due_actions(now))
     rows = candidates(desk, now, config)
     total = len(rows)
+    pending: list[_Pending] = []
     for done, row in enumerate(rows, start=1):
-        try:
-            _sweep_one(desk, row, now, config, tally)
-        except ConcurrencyError:
-            tally.conflicts += 1  # another writer moved it: the next sweep sees it again
+        item = _sweep_one(desk, row, now, config, tally)
+        if item is not None:
+            pending.append(item)
+        if len(pending) >= _BATCH:
+            _flush(desk, pending, tally)
         if progress is not None:
             progress(done, total)
+    _flush(desk, pending, tally)
     return SweepReport(now=now, candidates=total, **attrs.asdict(tally))
