@@ -68,6 +68,13 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX sp4n_complaints_submitted ON sp4n_complaints"
         " (submitted_at DESC NULLS LAST, complaint_id DESC)",
     ),
+    4: (
+        # Schema 4 (decision 0063): public lists by service code or region, newest first.
+        "CREATE INDEX sp4n_complaints_topic_submitted ON sp4n_complaints"
+        " (topic, submitted_at DESC NULLS LAST, complaint_id DESC)",
+        "CREATE INDEX sp4n_complaints_region_submitted ON sp4n_complaints"
+        " (region, submitted_at DESC NULLS LAST, complaint_id DESC)",
+    ),
 }
 """Forward migrations, the PostgreSQL spelling of the SQLite ones."""
 

@@ -72,6 +72,13 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         " WHERE e.complaint_id = sp4n_complaints.complaint_id AND e.seq = 1)",
         "CREATE INDEX sp4n_complaints_submitted ON sp4n_complaints (submitted_at, complaint_id)",
     ),
+    4: (
+        # Schema 4 (decision 0063): public lists by service code or region, newest first.
+        "CREATE INDEX sp4n_complaints_topic_submitted ON sp4n_complaints"
+        " (topic, submitted_at, complaint_id)",
+        "CREATE INDEX sp4n_complaints_region_submitted ON sp4n_complaints"
+        " (region, submitted_at, complaint_id)",
+    ),
 }
 """Forward migrations: ``{version: statements}``; a database at version ``n`` runs ``n+1..``."""
 
