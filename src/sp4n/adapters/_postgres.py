@@ -74,7 +74,14 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX sp4n_complaints_submitted ON sp4n_complaints"
         " (submitted_at DESC NULLS LAST, complaint_id DESC)",
     ),
-    4: (),  # title search index: see _title_index (needs the pg_trgm extension)
+    4: (
+        # Schema 4 (decision 0063): public lists by service code or region, newest first.
+        "CREATE INDEX sp4n_complaints_topic_submitted ON sp4n_complaints"
+        " (topic, submitted_at DESC NULLS LAST, complaint_id DESC)",
+        "CREATE INDEX sp4n_complaints_region_submitted ON sp4n_complaints"
+        " (region, submitted_at DESC NULLS LAST, complaint_id DESC)",
+    ),
+    5: (),  # title search index: see _title_index (needs the pg_trgm extension)
 }
 """Forward migrations, the PostgreSQL spelling of the SQLite ones."""
 
@@ -161,7 +168,7 @@ class PostgresStore(SqlStore):
             for version in range(found + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[version]:
                     connection.execute(statement)
-                if version == 4:
+                if version == 5:
                     self._title_index(connection)
                 connection.execute("UPDATE sp4n_schema SET version = %s", (version,))
 

@@ -23,7 +23,7 @@ from sp4n.lifecycle import Event
 
 __all__ = ["SCHEMA_VERSION", "SqlStore"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """The newest schema this release writes; databases are migrated forward to it."""
 
 _ROW_COLUMNS = (
@@ -42,7 +42,7 @@ _ROW_COLUMNS = (
     "submitted_at",
     "listing",
 )
-_RARE = ("tracking_id", "agency", "region", "submitted_at", "title")
+_RARE = ("tracking_id", "agency", "region", "topic", "submitted_at", "title")
 """Indexed row columns that seldom change: written only when they do."""
 _OFTEN = tuple(column for column in _ROW_COLUMNS[1:] if column not in _RARE)
 _OUTBOX_COLUMNS = (

@@ -73,6 +73,13 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX sp4n_complaints_submitted ON sp4n_complaints (submitted_at, complaint_id)",
     ),
     4: (
+        # Schema 4 (decision 0063): public lists by service code or region, newest first.
+        "CREATE INDEX sp4n_complaints_topic_submitted ON sp4n_complaints"
+        " (topic, submitted_at, complaint_id)",
+        "CREATE INDEX sp4n_complaints_region_submitted ON sp4n_complaints"
+        " (region, submitted_at, complaint_id)",
+    ),
+    5: (
         # Title search: a trigram full-text index kept in step by triggers. The update trigger
         # fires only when an UPDATE names the title, which sp4n does only when it changes.
         "CREATE VIRTUAL TABLE sp4n_complaints_title USING fts5(title,"
