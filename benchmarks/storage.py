@@ -11,10 +11,18 @@ server this script starts with initdb/pg_ctl, fsync on), it measures:
 3. the overdue query (first page of 100, most overdue first) and a region-prefix listing
    (first page of 100 in Jawa Timur, ``35``): median of 15 runs, in milliseconds.
 
+4. (issue 6) ``GET requests.json`` of the Open311 server over HTTP on 127.0.0.1 with the
+   stored complaints (a national hub, a filtered list, a province portal), median of 15;
+5. (issue 6) notifications delivered through the outbox to a signed webhook served by a
+   real ``http.server`` on 127.0.0.1: notifications per second.
+
 Targets (issue 5): SQLite ingest >= 20,000 events/s batched; each query < 100 ms.
+Targets (issue 6): the Open311 list < 200 ms; >= 1,000 notifications/s delivered.
 
     python benchmarks/storage.py              # full size (several minutes)
     python benchmarks/storage.py --scale 0.05 # quick run: 25,000 complaints per year
+    python benchmarks/storage.py --portal-only --skip-postgres
+        # issue 6 rows only: 1,000,000 complaints stored as projection rows (fast fill)
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sp4n.adapters import AppendRequest, ComplaintRow, OutboxMessage, Store, open_store
 from sp4n.lifecycle import Actor, Event, Role
@@ -122,6 +131,8 @@ def step(complaint: Complaint, index: int) -> tuple[Event, ComplaintRow, OutboxM
         next_due=None if due is None else complaint.submitted + timedelta(days=due),
         updated_at=at,
         version=seq,
+        submitted_at=datetime(*complaint.submitted.timetuple()[:3], 3, tzinfo=UTC),
+        listing=listing_of(complaint, due, kind),
     )
     message = OutboxMessage(
         id=f"{complaint.id}:{seq}:reporter",
@@ -133,6 +144,22 @@ def step(complaint: Complaint, index: int) -> tuple[Event, ComplaintRow, OutboxM
         created_at=at,
     )
     return event, row, message
+
+
+def listing_of(complaint: Complaint, due: int | None, kind: str) -> dict[str, object]:
+    """What the Desk's projection keeps for public lists (schema 3, decision 0063)."""
+    expected = None
+    if due is not None:
+        day = complaint.submitted + timedelta(days=due + 1)
+        expected = datetime(*day.timetuple()[:3], tzinfo=UTC).isoformat()
+    return {
+        "description": f"{complaint.title}. " + "Mohon segera ditindaklanjuti. " * 6,
+        "lat": -7.25,
+        "lon": 112.75,
+        "address": None,
+        "expected_at": expected,
+        "status_notes": complaint.title if kind in {"followed_up", "completed"} else None,
+    }
 
 
 def complaints_of_year(count: int, year: int, seed: int) -> list[list[Complaint]]:
@@ -222,7 +249,8 @@ _PROVINCES = "".join(PROVINCES)
 
 # Projection rows added straight into the table when a --scale run stored fewer than
 # QUERY_ROWS complaints: region codes over all provinces, a fifth completed, and of the open
-# ones about a tenth past their due date. Only the two queries read them.
+# ones about a tenth past their due date. The two queries and the Open311 lists read them
+# (submitted over the two years, with a listing).
 SQLITE_TOP_UP = f"""
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
 INSERT INTO sp4n_complaints
@@ -234,7 +262,13 @@ SELECT printf('fill-%07d', i), printf('LAPfill-%07d', i),
        'opd-' || (i % 500), 'Jalan rusak ' || i, 'public',
        CASE WHEN i % 5 = 0 THEN NULL
             ELSE date('{TODAY.isoformat()}', printf('%+d days', (i * 7919) % 300 - 30)) END,
-       '{TODAY.isoformat()}T00:00:00.000000+00:00', 1
+       '{TODAY.isoformat()}T00:00:00.000000+00:00', 1,
+       -- schema 3 (issue 6): submitted over two years, and what public lists show
+       strftime('%Y-%m-%dT03:00:00.000000+00:00', '{TODAY.isoformat()}',
+                printf('-%d days', i % 730)),
+       json_object('description', 'Jalan rusak ' || i || '. Mohon segera ditindaklanjuti.',
+                   'lat', -7.25, 'lon', 112.75, 'address', NULL, 'expected_at', NULL,
+                   'status_notes', NULL)
 FROM n
 """
 POSTGRES_TOP_UP = f"""
@@ -246,7 +280,11 @@ SELECT 'fill-' || lpad(i::text, 7, '0'), 'LAPfill-' || lpad(i::text, 7, '0'),
        'opd-' || (i %% 500), 'Jalan rusak ' || i, 'public',
        CASE WHEN i %% 5 = 0 THEN NULL
             ELSE DATE '{TODAY.isoformat()}' + ((i::bigint * 7919) %% 300 - 30)::int END,
-       TIMESTAMPTZ '{TODAY.isoformat()}T00:00:00Z', 1
+       TIMESTAMPTZ '{TODAY.isoformat()}T00:00:00Z', 1,
+       TIMESTAMPTZ '{TODAY.isoformat()}T03:00:00Z' - make_interval(days => i %% 730),
+       json_build_object('description', 'Jalan rusak ' || i || '. Mohon segera ditindaklanjuti.',
+                         'lat', -7.25, 'lon', 112.75, 'address', NULL, 'expected_at', NULL,
+                         'status_notes', NULL)::text
 FROM generate_series(1, %s) AS i
 """
 
@@ -282,6 +320,7 @@ def measure(
             "region_ms": median_ms(lambda: store.query(region_prefix="35", limit=100)),
             "stored": 2 * count,
             "synthetic": synthetic,
+            **open311_list_ms(url, today),
         }
     finally:
         store.close()
@@ -291,8 +330,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full size")
     parser.add_argument("--skip-postgres", action="store_true", help="measure SQLite only")
+    parser.add_argument(
+        "--portal-only",
+        action="store_true",
+        help="issue 6 rows only: store two years' complaints as final projection rows (one "
+        "event each, not timed), then measure the Open311 list and webhook delivery",
+    )
     args = parser.parse_args(argv)
     count = max(1_000, int(YEAR_COMPLAINTS * args.scale))
+    notify = max(1_000, int(20_000 * args.scale))
+    if args.portal_only:
+        return portal_main(count, notify, skip_postgres=args.skip_postgres)
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="sp4n-bench-") as tmp:
         print(f"SQLite: ingesting {count:,} complaints per year ...", file=sys.stderr)
@@ -306,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
             connection.close()
 
         results["SQLite"] = measure(f"sqlite:///{path}", count, sqlite_top_up)
+        print(f"SQLite: delivering {notify:,} notifications ...", file=sys.stderr)
+        results["SQLite"].update(notification_rate(f"sqlite:///{Path(tmp) / 'notify.db'}", notify))
     if not args.skip_postgres:
         from sp4n.testing import TemporaryPostgres
 
@@ -326,6 +376,10 @@ def main(argv: list[str] | None = None) -> int:
 
             print(f"PostgreSQL: ingesting {count:,} complaints per year ...", file=sys.stderr)
             results["PostgreSQL"] = measure(url, count, postgres_top_up, analyze)
+            print(f"PostgreSQL: delivering {notify:,} notifications ...", file=sys.stderr)
+            results["PostgreSQL"].update(
+                notification_rate(server.create_database("notify"), notify)
+            )
     print(table(results, count))
     if hasattr(os, "getloadavg"):
         print(
@@ -337,11 +391,10 @@ def main(argv: list[str] | None = None) -> int:
 def table(results: dict[str, dict[str, float]], count: int) -> str:
     sqlite = results["SQLite"]
     pg = results.get("PostgreSQL")
-    stored = int(sqlite["stored"]) + int(sqlite["synthetic"])
+    synthetic = int(sqlite.get("synthetic", 0))  # none with --portal-only
+    stored = int(sqlite["stored"]) + synthetic
     note = (
-        f" ({int(sqlite['stored']):,} ingested + {int(sqlite['synthetic']):,} synthetic rows)"
-        if sqlite["synthetic"]
-        else ""
+        f" ({int(sqlite['stored']):,} ingested + {synthetic:,} synthetic rows)" if synthetic else ""
     )
 
     def cell(engine: dict[str, float] | None, key: str, fmt: str) -> str:
@@ -350,50 +403,309 @@ def table(results: dict[str, dict[str, float]], count: int) -> str:
     def met(ok: bool) -> str:
         return "yes" if ok else "NO"
 
-    rows = [
-        ("measurement", "SQLite", "PostgreSQL", "target", "met"),
+    rows = [("measurement", "SQLite", "PostgreSQL", "target", "met")]
+    if "live_eps" in sqlite:  # not with --portal-only
+        rows += [
+            (
+                f"ingest, live replay of year 1: {int(sqlite['live_events']):,} events of "
+                f"{count:,} complaints, 1 event per append, events/s",
+                cell(sqlite, "live_eps", ",.0f"),
+                cell(pg, "live_eps", ",.0f"),
+                ">= 20,000 (SQLite)",
+                met(sqlite["live_eps"] >= 20_000),
+            ),
+            (
+                f"ingest, bulk import of year 2: {int(sqlite['bulk_events']):,} events of "
+                f"{count:,} complaints, 1 append per complaint, events/s",
+                cell(sqlite, "bulk_eps", ",.0f"),
+                cell(pg, "bulk_eps", ",.0f"),
+                ">= 20,000 (SQLite)",
+                met(sqlite["bulk_eps"] >= 20_000),
+            ),
+            (
+                "  the same, per CPU-second of this process (live / bulk; SQLite runs in-process)",
+                f"{sqlite['live_cpu_eps']:,.0f} / {sqlite['bulk_cpu_eps']:,.0f}",
+                "n/a",
+                "(context)",
+                "",
+            ),
+            (
+                f"overdue query, first 100 of {stored:,} complaints{note}, ms",
+                cell(sqlite, "overdue_ms", ".2f"),
+                cell(pg, "overdue_ms", ".2f"),
+                "< 100",
+                met(all(e["overdue_ms"] < 100 for e in results.values())),
+            ),
+            (
+                f"region prefix '35', first 100 of {stored:,} complaints{note}, ms",
+                cell(sqlite, "region_ms", ".2f"),
+                cell(pg, "region_ms", ".2f"),
+                "< 100",
+                met(all(e["region_ms"] < 100 for e in results.values())),
+            ),
+        ]
+    rows += [
         (
-            f"ingest, live replay of year 1: {int(sqlite['live_events']):,} events of "
-            f"{count:,} complaints, 1 event per append, events/s",
-            cell(sqlite, "live_eps", ",.0f"),
-            cell(pg, "live_eps", ",.0f"),
-            ">= 20,000 (SQLite)",
-            met(sqlite["live_eps"] >= 20_000),
+            f"Open311 GET requests.json, national hub, {int(sqlite['open311_items']):,} items "
+            f"(last 90 days) of {stored:,} complaints, HTTP on 127.0.0.1, ms",
+            cell(sqlite, "open311_ms", ".1f"),
+            cell(pg, "open311_ms", ".1f"),
+            f"< {OPEN311_TARGET_MS:.0f}",
+            met(all(e["open311_ms"] < OPEN311_TARGET_MS for e in results.values())),
         ),
         (
-            f"ingest, bulk import of year 2: {int(sqlite['bulk_events']):,} events of "
-            f"{count:,} complaints, 1 append per complaint, events/s",
-            cell(sqlite, "bulk_eps", ",.0f"),
-            cell(pg, "bulk_eps", ",.0f"),
-            ">= 20,000 (SQLite)",
-            met(sqlite["bulk_eps"] >= 20_000),
-        ),
-        (
-            "  the same, per CPU-second of this process (live / bulk; SQLite runs in-process)",
-            f"{sqlite['live_cpu_eps']:,.0f} / {sqlite['bulk_cpu_eps']:,.0f}",
-            "n/a",
+            "  the same, CPU time of one in-process WSGI call (load-independent), ms",
+            cell(sqlite, "open311_cpu_ms", ".1f"),
+            cell(pg, "open311_cpu_ms", ".1f"),
             "(context)",
             "",
         ),
         (
-            f"overdue query, first 100 of {stored:,} complaints{note}, ms",
-            cell(sqlite, "overdue_ms", ".2f"),
-            cell(pg, "overdue_ms", ".2f"),
-            "< 100",
-            met(all(e["overdue_ms"] < 100 for e in results.values())),
+            f"Open311 GET requests.json?status=closed&service_code=..., "
+            f"{int(sqlite['open311_filtered_items']):,} items, ms",
+            cell(sqlite, "open311_filtered_ms", ".1f"),
+            cell(pg, "open311_filtered_ms", ".1f"),
+            f"< {OPEN311_TARGET_MS:.0f}",
+            met(all(e["open311_filtered_ms"] < OPEN311_TARGET_MS for e in results.values())),
         ),
         (
-            f"region prefix '35', first 100 of {stored:,} complaints{note}, ms",
-            cell(sqlite, "region_ms", ".2f"),
-            cell(pg, "region_ms", ".2f"),
-            "< 100",
-            met(all(e["region_ms"] < 100 for e in results.values())),
+            f"Open311 GET requests.json, province portal '35', "
+            f"{int(sqlite['open311_province_items']):,} items, ms",
+            cell(sqlite, "open311_province_ms", ".1f"),
+            cell(pg, "open311_province_ms", ".1f"),
+            f"< {OPEN311_TARGET_MS:.0f}",
+            met(all(e["open311_province_ms"] < OPEN311_TARGET_MS for e in results.values())),
+        ),
+        (
+            f"notifications delivered through the outbox to a local signed webhook "
+            f"({int(sqlite['notify_count']):,}, one at a time), per s",
+            cell(sqlite, "notify_per_s", ",.0f"),
+            cell(pg, "notify_per_s", ",.0f"),
+            f">= {NOTIFY_TARGET_PER_S:,.0f}",
+            met(all(e["notify_per_s"] >= NOTIFY_TARGET_PER_S for e in results.values())),
         ),
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = [" | ".join(text.ljust(widths[i]) for i, text in enumerate(row)) for row in rows]
     lines.insert(1, "-+-".join("-" * width for width in widths))
     return "\n".join(lines)
+
+
+# -- Issue 6: the Open311 list and notification throughput ----------------------------------
+# (engineer client) Measured on the stores above: ``GET requests.json`` over real HTTP on
+# 127.0.0.1 (wsgiref, the server ``sp4n serve`` runs) with the stored complaints, and the
+# outbox delivering signed webhooks to a real ``http.server`` on 127.0.0.1.
+
+OPEN311_TARGET_MS = 200.0
+NOTIFY_TARGET_PER_S = 1_000.0
+
+
+def open311_list_ms(url: str, today: date) -> dict[str, float]:
+    """Median ``GET requests.json`` latency: a national hub, filtered, and a province portal."""
+    import json
+    import threading
+    import urllib.request
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    from sp4n.desk import Desk
+    from sp4n.open311 import LIST_MAX, make_site
+
+    now = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    def serve(desk: Desk, region: str | None) -> tuple[str, Callable[[], None]]:
+        server = make_server("127.0.0.1", 0, make_site(desk, region=region), handler_class=Quiet)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+
+        def stop() -> None:
+            server.shutdown()
+            server.server_close()
+            thread.join()
+
+        return f"http://127.0.0.1:{server.server_address[1]}/open311/v2/requests.json", stop
+
+    def fetch(address: str) -> bytes:
+        """One GET, the whole answer read (what a client waits for), not parsed."""
+        with urllib.request.urlopen(address, timeout=120) as response:
+            body: bytes = response.read()
+            return body
+
+    def get(address: str) -> list[dict[str, object]]:
+        items: list[dict[str, object]] = json.loads(fetch(address))
+        return items
+
+    def cpu_ms(app: Callable[..., Any], path: str) -> float:
+        """CPU time of one in-process WSGI call (median of 15): the load-independent cost."""
+        timings = []
+        for _ in range(15):
+            environ = {"PATH_INFO": path, "REQUEST_METHOD": "GET", "QUERY_STRING": ""}
+            began = time.process_time()
+            b"".join(app(environ, lambda status, headers: None))
+            timings.append((time.process_time() - began) * 1000)
+        return statistics.median(timings)
+
+    results: dict[str, float] = {}
+    with Desk.open(url, clock=lambda: now) as desk:
+        site = make_site(desk)
+        hub, stop_hub = serve(desk, None)
+        province, stop_province = serve(desk, "35")
+        try:
+            filtered = f"{hub}?status=closed&service_code=kesehatan.puskesmas"
+            sizes = (len(get(hub)), len(get(filtered)), len(get(province)))
+            if sizes[0] < LIST_MAX:
+                raise SystemExit("too few complaints in the last 90 days; raise --scale")
+            results["open311_items"] = sizes[0]
+            results["open311_filtered_items"] = sizes[1]
+            results["open311_province_items"] = sizes[2]
+            results["open311_ms"] = median_ms(lambda: fetch(hub))
+            results["open311_cpu_ms"] = cpu_ms(site, "/open311/v2/requests.json")
+            results["open311_filtered_ms"] = median_ms(lambda: fetch(filtered))
+            results["open311_province_ms"] = median_ms(lambda: fetch(province))
+        finally:
+            stop_hub()
+            stop_province()
+    return results
+
+
+def notification_rate(url: str, count: int) -> dict[str, float]:
+    """Deliver ``count`` outbox messages to a local webhook; notifications per second."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from sp4n.adapters.notifiers import OutboxDispatcher, WebhookNotifier, verify_signature
+
+    secret = b"rahasia-bench"
+    received: dict[str, int] = {}
+    lock = threading.Lock()
+
+    class Hook(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as a real receiver would
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            ok = verify_signature(secret, body, self.headers.get("X-Sp4n-Signature"))
+            with lock:
+                key = str(self.headers.get("Idempotency-Key"))
+                received[key] = received.get(key, 0) + 1
+            self.send_response(204 if ok else 401)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    now = datetime(2026, 3, 2, 3, tzinfo=UTC)
+    store = open_store(url)
+    try:
+        for start in range(0, count, BATCH):
+            batch = []
+            for number in range(start, min(count, start + BATCH)):
+                complaint = Complaint(number, 9, random.Random(number), date(2026, 3, 2))
+                event, row, _ = step(complaint, 0)
+                message = OutboxMessage(
+                    id=f"{complaint.id}:1:reporter",
+                    complaint_id=complaint.id,
+                    event_seq=1,
+                    recipient_role="reporter",
+                    template="submitted",
+                    payload={
+                        "address": f"pelapor@LAP{complaint.id}",
+                        "subject": "Laporan Anda diterima",
+                        "body": f"Laporan {complaint.title} diterima; nomor LAP{complaint.id}.",
+                        "lang": "id",
+                        "via": "webhook",
+                        "data": {"status": "submitted"},
+                    },
+                    created_at=now,
+                )
+                batch.append(AppendRequest(complaint.id, 0, (event,), row, (message,)))
+            store.append_many(batch)
+        hook = WebhookNotifier(f"http://127.0.0.1:{server.server_address[1]}/hook", secret)
+        dispatcher = OutboxDispatcher(
+            store=store, notifiers={"webhook": hook}, clock=lambda: now, default="webhook"
+        )
+        delivered = 0
+        began = time.perf_counter()
+        while True:
+            report = dispatcher.deliver_pending(limit=BATCH)
+            delivered += len(report.delivered)
+            if not report.delivered:
+                break
+        seconds = time.perf_counter() - began
+        hook.close()
+    finally:
+        store.close()
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    if delivered != count or len(received) != count or max(received.values()) != 1:
+        raise SystemExit(f"webhook got {len(received)} of {count} notifications")
+    return {"notify_count": count, "notify_per_s": delivered / seconds}
+
+
+def projected_years(count: int, today: date) -> Iterator[list[AppendRequest]]:
+    """Both years' complaints as they stand on ``today``: the submitted event and the row of
+    the last step reached (a fast fill for the list measurement; rows are what lists read)."""
+    import attrs
+
+    pending: list[AppendRequest] = []
+    for year in (1, 2):
+        for complaints in complaints_of_year(count, year, seed=year):
+            for complaint in complaints:
+                reached = [
+                    index
+                    for index, (offset, _, _) in enumerate(story(complaint))
+                    if complaint.submitted + timedelta(days=offset) <= today
+                ]
+                event = step(complaint, 0)[0]
+                row = attrs.evolve(step(complaint, reached[-1])[1], version=1)
+                pending.append(AppendRequest(complaint.id, 0, (event,), row))
+                if len(pending) == BATCH:
+                    yield pending
+                    pending = []
+    if pending:
+        yield pending
+
+
+def portal_main(count: int, notify: int, *, skip_postgres: bool) -> int:
+    """``--portal-only``: the issue 6 measurements on ``2 * count`` stored complaints."""
+    today = START + timedelta(days=2 * 365 - 1)
+    results: dict[str, dict[str, float]] = {}
+
+    def run(name: str, url: str, notify_url: str) -> None:
+        print(f"{name}: storing {2 * count:,} complaints ...", file=sys.stderr)
+        store = open_store(url)
+        try:
+            ingest(store, projected_years(count, today))
+        finally:
+            store.close()
+        results[name] = {"stored": 2 * count, **open311_list_ms(url, today)}
+        print(f"{name}: delivering {notify:,} notifications ...", file=sys.stderr)
+        results[name].update(notification_rate(notify_url, notify))
+
+    with tempfile.TemporaryDirectory(prefix="sp4n-bench-") as tmp:
+        run("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}", f"sqlite:///{Path(tmp) / 'n.db'}")
+    if not skip_postgres:
+        from sp4n.testing import TemporaryPostgres
+
+        with TemporaryPostgres(durable=True) as server:
+            run("PostgreSQL", server.create_database("bench"), server.create_database("notify"))
+    print(portal_table(results))
+    if hasattr(os, "getloadavg"):
+        print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    return 0
+
+
+def portal_table(results: dict[str, dict[str, float]]) -> str:
+    """The issue 6 rows of :func:`table` alone."""
+    return table(results, 0)
 
 
 if __name__ == "__main__":

@@ -60,6 +60,10 @@ def test_demo_prints_the_whole_story_and_can_run_again(
     } in t3["skipped"]
     listing = _json(capsys, "list", "--db", url)
     assert [c["status"] for c in listing["complaints"]] == ["completed"]
+    assert main(["list", "--db", url]) == 0
+    listed = capsys.readouterr().out
+    assert "Selesai" in listed
+    assert "61.07-pupr" in listed
 
 
 def test_officer_actions_on_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

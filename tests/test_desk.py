@@ -553,3 +553,49 @@ def test_automatic_completion_follows_each_regions_time_zone(
     clock.set(due[bengkayang])
     assert [c.region for c in desk.apply_due_actions()] == [bengkayang]
     assert {desk.get(r).status for r in refs.values()} == {Status.COMPLETED}
+
+
+def test_two_writers_racing_on_one_sqlite_file_lose_no_update(
+    sqlite_url: str, clock: FrozenClock
+) -> None:
+    import threading
+
+    from sp4n.adapters import plugin_manager
+
+    with Desk.open(sqlite_url, pm=plugin_manager(load_entrypoints=False), clock=clock) as desk:
+        c = desk.submit(_draft())
+        desk.verify(c.tracking_id)
+        desk.forward(c.tracking_id, "61.07-pupr")
+    conflicts: list[int] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def writer(name: str) -> None:
+        try:
+            pm = plugin_manager(load_entrypoints=False)
+            with Desk.open(sqlite_url, pm=pm, clock=clock) as mine:
+                barrier.wait()
+                for number in range(15):
+
+                    def reply(number: int = number) -> Any:
+                        try:
+                            return mine.reply(c.tracking_id, f"{name} {number}", actor=ADMIN)
+                        except ConcurrencyError:
+                            conflicts.append(1)
+                            raise
+
+                    retry_on_conflict(reply, attempts=50)
+        except BaseException as exc:  # reported to the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in ("satu", "dua")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Desk.open(sqlite_url, pm=plugin_manager(load_entrypoints=False), clock=clock) as desk:
+        events = desk.history(c.tracking_id)
+        texts = sorted(e.payload["text"] for e in events[3:])
+        assert texts == sorted(f"{n} {i}" for n in ("satu", "dua") for i in range(15))
+        assert desk.store.get(c.complaint_id).version == 33  # type: ignore[union-attr]

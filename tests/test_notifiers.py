@@ -126,3 +126,54 @@ def test_recipient_and_notification_validate() -> None:
         Recipient(role="reporter", address="a@b", lang="fr")
     with pytest.raises(InvalidInputError, match="key"):
         Notification(key="", recipient=Recipient(role="admin", address="a@b"), subject="", body="")
+
+
+def test_webhook_keeps_the_connection_alive_and_survives_a_restart() -> None:
+    """HTTP/1.1 receivers get one connection for many notifications; a receiver that went
+    away and came back (the kept-alive socket is stale) still gets the next one."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    peers: list[tuple[str, int]] = []
+    keys: list[str] = []
+
+    class Keep(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            keys.append(str(self.headers.get("Idempotency-Key")))
+            peers.append(self.client_address)
+            self.send_response(204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    def start(port: int) -> tuple[ThreadingHTTPServer, threading.Thread]:
+        ThreadingHTTPServer.allow_reuse_address = True
+        server = ThreadingHTTPServer(("127.0.0.1", port), Keep)
+        server.daemon_threads = True
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        return server, thread
+
+    port = free_port()
+    server, thread = start(port)
+    notifier = WebhookNotifier(url=f"http://127.0.0.1:{port}/hook", secret=SECRET)
+    for n in range(3):
+        notifier.send(_notification(key=f"k{n}"))
+    assert len(set(peers)) == 1
+    server.shutdown()
+    server.server_close()
+    thread.join()
+    server, thread = start(port)
+    try:
+        notifier.send(_notification(key="k3"))
+    finally:
+        notifier.close()
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert keys == ["k0", "k1", "k2", "k3"]

@@ -24,6 +24,8 @@ def require_aware(field: str, value: object) -> datetime:
 
 def to_utc(field: str, value: object) -> datetime:
     """Check that ``value`` is aware and return it converted to UTC."""
+    if isinstance(value, datetime) and value.tzinfo is UTC:
+        return value  # already UTC: the common case when reading stored instants
     return require_aware(field, value).astimezone(UTC)
 
 

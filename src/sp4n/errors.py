@@ -33,6 +33,9 @@ __all__ = [
     "OutOfCalendarRangeError",
     "PermissionDenied",
     "PluginError",
+    "RemoteError",
+    "RemoteRejectedError",
+    "RemoteUnavailableError",
     "SchemaVersionError",
     "Sp4nError",
     "StoreError",
@@ -340,3 +343,45 @@ class Open311Error(InvalidInputError):
     ) -> None:
         self.status = status
         super().__init__(field, value, rule, hint=hint)
+
+
+class RemoteError(Sp4nError):
+    """Another portal or hub could not take a forwarded complaint or answer about it.
+
+    ``retryable`` says whether asking again later may succeed (network trouble, HTTP 5xx,
+    408, 429); a rejection of the request itself (HTTP 4xx) is not retryable.
+
+    .. versionadded:: 0.1
+    """
+
+    retryable: bool = False
+    url: str = ""
+
+
+class RemoteRejectedError(RemoteError, InvalidInputError):
+    """The remote Open311 endpoint refused the request (HTTP 4xx); carries its description.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, url: str, status: int, description: str) -> None:
+        self.url = url
+        self.status = status
+        self.description = description
+        self.retryable = False
+        InvalidInputError.__init__(
+            self, "remote", url, f"refused with HTTP {status}: {description}"
+        )
+
+
+class RemoteUnavailableError(RemoteError):
+    """The remote Open311 endpoint cannot be reached or answered unusably; try again later.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, url: str, reason: str, *, retryable: bool = True) -> None:
+        self.url = url
+        self.reason = reason
+        self.retryable = retryable
+        super().__init__(f"remote Open311 endpoint {url!r} unavailable: {reason}")

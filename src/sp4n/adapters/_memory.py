@@ -124,10 +124,20 @@ class MemoryStore:
         title_contains: str | None = None,
         limit: int = 100,
         offset: int = 0,
+        topic: str | None = None,
+        statuses: Sequence[str] | None = None,
+        visibilities: Sequence[str] | None = None,
+        submitted_from: datetime | None = None,
+        submitted_until: datetime | None = None,
+        newest_first: bool = False,
     ) -> list[ComplaintRow]:
         """Filter rows; ordering as documented on :meth:`~sp4n.adapters.Store.query`."""
-        check_query(limit, offset)
+        low, high = check_query(
+            limit, offset, submitted_from=submitted_from, submitted_until=submitted_until
+        )
         needle = None if title_contains is None else title_contains.casefold()
+        wanted = None if statuses is None else frozenset(statuses)
+        seen = None if visibilities is None else frozenset(visibilities)
         with self._lock:
             rows = [
                 row
@@ -140,8 +150,25 @@ class MemoryStore:
                     or (row.next_due is not None and row.next_due < overdue_as_of)
                 )
                 and (needle is None or needle in row.title.casefold())
+                and (topic is None or row.topic == topic)
+                and (wanted is None or row.status in wanted)
+                and (seen is None or row.visibility in seen)
+                and (low is None or (row.submitted_at is not None and row.submitted_at >= low))
+                and (high is None or (row.submitted_at is not None and row.submitted_at <= high))
             ]
-        if overdue_as_of is not None:
+        if newest_first:
+            dated = sorted(
+                (row for row in rows if row.submitted_at is not None),
+                key=lambda row: (row.submitted_at, row.complaint_id),
+                reverse=True,
+            )
+            undated = sorted(
+                (row for row in rows if row.submitted_at is None),
+                key=lambda row: row.complaint_id,
+                reverse=True,
+            )
+            rows = dated + undated
+        elif overdue_as_of is not None:
             rows.sort(key=lambda row: (row.next_due or date.min, row.complaint_id))
         elif region_prefix is not None:
             rows.sort(key=lambda row: (row.region, row.complaint_id))

@@ -30,6 +30,10 @@ def _utc(value: object) -> datetime:
     return to_utc("updated_at", value)
 
 
+def _optional_utc(value: object) -> datetime | None:
+    return None if value is None else to_utc("submitted_at", value)
+
+
 def _optional_date(value: object) -> date | None:
     return None if value is None else parse_date("next_due", value)
 
@@ -73,6 +77,11 @@ class ComplaintRow:
     :param next_due: the earliest due date of a running clock, ``None`` when none runs.
     :param updated_at: aware instant of the last event (kept in UTC).
     :param version: the stream version the row reflects (the last event's ``seq``).
+    :param submitted_at: aware instant the complaint was submitted (kept in UTC); lists
+        filter and order by it. ``None`` for rows written before schema 3.
+    :param listing: read-only, JSON-compatible values a public listing shows without
+        replaying events (e.g. ``description``, ``lat``, ``lon``, ``address``,
+        ``expected_at``, ``status_notes``; see decision 0063); empty when unknown.
     """
 
     complaint_id: str = attrs.field(validator=_non_empty)
@@ -87,20 +96,26 @@ class ComplaintRow:
     next_due: date | None = attrs.field(converter=_optional_date)
     updated_at: datetime = attrs.field(converter=_utc)
     version: int = attrs.field(validator=_version)
+    submitted_at: datetime | None = attrs.field(default=None, converter=_optional_utc)
+    listing: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping (dates and instants as ISO 8601 strings)."""
-        data = attrs.asdict(self)
+        data = attrs.asdict(self, filter=lambda a, _v: a.name != "listing")
         data["next_due"] = None if self.next_due is None else self.next_due.isoformat()
         data["updated_at"] = self.updated_at.isoformat()
+        data["submitted_at"] = _iso(self.submitted_at)
+        data["listing"] = dict(self.listing)
         return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ComplaintRow:
         """Rebuild a row from :meth:`to_dict` output."""
         values = dict(data)
-        if isinstance(values.get("updated_at"), str):
-            values["updated_at"] = datetime.fromisoformat(values["updated_at"])
+        for key in ("updated_at", "submitted_at"):
+            if isinstance(values.get(key), str):
+                values[key] = datetime.fromisoformat(values[key])
+        values["listing"] = dict(values.get("listing") or {})
         return cls(**values)
 
 

@@ -23,7 +23,7 @@ from sp4n.lifecycle import Event
 
 __all__ = ["SCHEMA_VERSION", "SqlStore"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The newest schema this release writes; databases are migrated forward to it."""
 
 _ROW_COLUMNS = (
@@ -39,8 +39,10 @@ _ROW_COLUMNS = (
     "next_due",
     "updated_at",
     "version",
+    "submitted_at",
+    "listing",
 )
-_RARE = ("tracking_id", "agency", "region")
+_RARE = ("tracking_id", "agency", "region", "submitted_at")
 """Indexed row columns that seldom change: written only when they do."""
 _OFTEN = tuple(column for column in _ROW_COLUMNS[1:] if column not in _RARE)
 _OUTBOX_COLUMNS = (
@@ -146,6 +148,8 @@ class SqlStore(abc.ABC):
         data = dict(zip(_ROW_COLUMNS, values, strict=True))
         data["next_due"] = self._as_day(data["next_due"])
         data["updated_at"] = self._as_instant(data["updated_at"])
+        data["submitted_at"] = self._as_instant(data["submitted_at"])
+        data["listing"] = json.loads(data["listing"]) if data["listing"] else {}
         return ComplaintRow(**data)
 
     def _message(self, values: Sequence[Any]) -> OutboxMessage:
@@ -298,6 +302,8 @@ class SqlStore(abc.ABC):
             None if row.next_due is None else self._day(row.next_due),
             self._instant(row.updated_at),
             row.version,
+            None if row.submitted_at is None else self._instant(row.submitted_at),
+            _json(dict(row.listing)) if row.listing else None,
         )
 
     def _message_values(self, message: OutboxMessage) -> tuple[Any, ...]:
@@ -366,9 +372,17 @@ class SqlStore(abc.ABC):
         title_contains: str | None = None,
         limit: int = 100,
         offset: int = 0,
+        topic: str | None = None,
+        statuses: Sequence[str] | None = None,
+        visibilities: Sequence[str] | None = None,
+        submitted_from: datetime | None = None,
+        submitted_until: datetime | None = None,
+        newest_first: bool = False,
     ) -> list[ComplaintRow]:
         """Filter rows with indexed queries; ordering as on :meth:`~sp4n.adapters.Store.query`."""
-        check_query(limit, offset)
+        low, high = check_query(
+            limit, offset, submitted_from=submitted_from, submitted_until=submitted_until
+        )
         where: list[str] = []
         params: list[Any] = []
         if status is not None:
@@ -381,14 +395,33 @@ class SqlStore(abc.ABC):
             # A range on the indexed column instead of LIKE: both engines use the index.
             where.append("region >= ? AND region < ?")
             params += [region_prefix, _prefix_end(region_prefix)]
-        if overdue_as_of is not None:
-            where.append("next_due IS NOT NULL AND next_due < ?")
-            params.append(self._day(overdue_as_of))
+        if topic is not None:
+            where.append("topic = ?")
+            params.append(topic)
+        for column, values in (("status", statuses), ("visibility", visibilities)):
+            if values is not None:
+                values = list(values)
+                if not values:
+                    return []
+                where.append(f"{column} IN ({', '.join('?' * len(values))})")
+                params += values
+        if low is not None:
+            where.append("submitted_at >= ?")
+            params.append(self._instant(low))
+        if high is not None:
+            where.append("submitted_at <= ?")
+            params.append(self._instant(high))
+        if newest_first:
+            order = "submitted_at DESC NULLS LAST, complaint_id DESC"
+        elif overdue_as_of is not None:
             order = "next_due, complaint_id"
         elif region_prefix:
             order = "region, complaint_id"
         else:
             order = "complaint_id"
+        if overdue_as_of is not None:
+            where.append("next_due IS NOT NULL AND next_due < ?")
+            params.append(self._day(overdue_as_of))
         if title_contains:
             where.append(self._title_clause())
             params.append(title_contains)

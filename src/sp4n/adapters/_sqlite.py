@@ -64,6 +64,14 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX sp4n_outbox_pending ON sp4n_outbox (created_at, id)"
         " WHERE delivered_at IS NULL",
     ),
+    3: (
+        # Schema 3 (decision 0063): what public lists show without replaying events.
+        "ALTER TABLE sp4n_complaints ADD COLUMN submitted_at TEXT",
+        "ALTER TABLE sp4n_complaints ADD COLUMN listing TEXT",
+        "UPDATE sp4n_complaints SET submitted_at = (SELECT e.occurred_at FROM sp4n_events e"
+        " WHERE e.complaint_id = sp4n_complaints.complaint_id AND e.seq = 1)",
+        "CREATE INDEX sp4n_complaints_submitted ON sp4n_complaints (submitted_at, complaint_id)",
+    ),
 }
 """Forward migrations: ``{version: statements}``; a database at version ``n`` runs ``n+1..``."""
 

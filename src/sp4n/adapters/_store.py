@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
-from sp4n._time import Clock
+from sp4n._time import Clock, to_utc
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.errors import InvalidInputError, MalformedStoreUrlError, UnknownStoreSchemeError
 from sp4n.lifecycle import Event
@@ -87,13 +87,23 @@ class Store(Protocol):
         title_contains: str | None = None,
         limit: int = 100,
         offset: int = 0,
+        topic: str | None = None,
+        statuses: Sequence[str] | None = None,
+        visibilities: Sequence[str] | None = None,
+        submitted_from: datetime | None = None,
+        submitted_until: datetime | None = None,
+        newest_first: bool = False,
     ) -> list[ComplaintRow]:
         """Return rows matching every given filter.
 
         ``overdue_as_of``: rows whose ``next_due`` is before that date, ordered by
         ``(next_due, complaint_id)``. Otherwise ``region_prefix`` orders by
         ``(region, complaint_id)``, and without either rows come by ``complaint_id``.
-        ``title_contains`` matches case-insensitively.
+        ``title_contains`` matches case-insensitively. ``statuses`` and ``visibilities``
+        match any of their values; ``submitted_from`` / ``submitted_until`` bound
+        ``submitted_at`` inclusively (rows without it never match them). ``newest_first``
+        orders by ``(submitted_at, complaint_id)`` descending, before any other order,
+        rows without ``submitted_at`` last (schema 3, decision 0063).
         """
         ...  # pragma: no cover - protocol
 
@@ -218,12 +228,21 @@ def check_batch(batch: Sequence[AppendRequest]) -> tuple[int, ...]:
     return tuple(versions)
 
 
-def check_query(limit: int, offset: int) -> None:
-    """Reject a negative offset or a limit below 1."""
+def check_query(
+    limit: int,
+    offset: int,
+    *,
+    submitted_from: datetime | None = None,
+    submitted_until: datetime | None = None,
+) -> tuple[datetime | None, datetime | None]:
+    """Reject a negative offset, a limit below 1 or naive bounds; return the bounds in UTC."""
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
         raise InvalidInputError("limit", limit, "must be a whole number >= 1")
     if not _is_count(offset):
         raise InvalidInputError("offset", offset, "must be a whole number >= 0")
+    low = None if submitted_from is None else to_utc("submitted_from", submitted_from)
+    high = None if submitted_until is None else to_utc("submitted_until", submitted_until)
+    return low, high
 
 
 def store_scheme(url: str) -> str:

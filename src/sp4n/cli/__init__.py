@@ -51,6 +51,7 @@ COMMANDS: tuple[str, ...] = (
     "sweep",
     "report",
     "serve",
+    "relay",
 )
 
 EXIT_BAD_INPUT = 2

@@ -42,11 +42,16 @@ def run(args: argparse.Namespace) -> int:
             limit=args.limit,
             offset=args.offset,
         )
-    lines = [f"{len(rows)} complaint(s)"]
+    from sp4n.lifecycle import Status
+
+    lines = [f"{len(rows)} laporan / complaint(s)"]
     for row in rows:
         due = row.next_due.isoformat() if row.next_due else "-"
+        label = (
+            Status(row.status).label if row.status in Status.__members__.values() else row.status
+        )
         lines.append(
-            f"  {row.tracking_id}  {row.status:<17} {row.region:<8} {row.agency or '-':<14} "
+            f"  {row.tracking_id}  {label:<29} {row.region:<8} {row.agency or '-':<14} "
             f"{due:<10}  {row.title}"
         )
     return emit(args, {"complaints": [r.to_dict() for r in rows]}, "\n".join(lines))

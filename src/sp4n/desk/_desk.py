@@ -206,6 +206,7 @@ class Desk(DeskCore):
         *,
         attributes: Mapping[str, str] | None = None,
         reasons: Sequence[str] = (),
+        remote: tuple[str, str] | None = None,
         actor: Actor | None = None,
         at: dt.datetime | None = None,
         expected_version: int | None = None,
@@ -214,6 +215,8 @@ class Desk(DeskCore):
 
         The router never suggests an agency that returned the complaint (bukan wewenang);
         its reasons are recorded in the event. An explicit agency must be in the directory.
+        ``remote`` is ``(remote_url, remote_id)`` when the complaint was relayed to another
+        portal over Open311 (see :class:`sp4n.open311.Relay`).
         """
         complaint = self.get(ref)
         if agency is None:
@@ -234,7 +237,11 @@ class Desk(DeskCore):
             EventType.FORWARDED,
             actor or ADMIN,
             at,
-            {"agency": agency, "reasons": list(reasons)},
+            {
+                "agency": agency,
+                "reasons": list(reasons),
+                **({} if remote is None else {"remote_url": remote[0], "remote_id": remote[1]}),
+            },
             expected_version=expected_version,
         )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import attrs
 
@@ -30,7 +31,7 @@ from sp4n.sla import (
     load_policy,
 )
 
-__all__ = ["DUE_STATUSES", "ClockRules", "next_due", "project"]
+__all__ = ["DUE_STATUSES", "LISTED_CLOCKS", "ClockRules", "listing", "next_due", "project"]
 
 DUE_STATUSES = frozenset({ClockStatus.RUNNING, ClockStatus.BREACHED, ClockStatus.EXPIRED})
 """Clock statuses whose due date counts for ``next_due``."""
@@ -128,6 +129,39 @@ def next_due(clocks: Sequence[SlaClock]) -> SlaClock | None:
     return min(due, key=lambda c: (c.deadline.due_date if c.deadline else dt.date.max, c.rule.id))
 
 
+LISTED_CLOCKS = frozenset({ClockStatus.RUNNING, ClockStatus.PAUSED})
+"""Clock statuses whose deadline a public listing shows as ``expected_at``."""
+
+
+def listing(complaint: Complaint, clocks: Sequence[SlaClock]) -> dict[str, Any]:
+    """What a public listing shows of ``complaint`` without replaying it (decision 0063).
+
+    ``description`` (the body), ``lat``/``lon``/``address``, ``expected_at`` (the earliest
+    deadline instant of a running or paused clock at the last event, ISO 8601 UTC) and
+    ``status_notes`` (the latest follow-up text). Never the reporter's identity.
+    """
+    due = [
+        c.deadline.due_at for c in clocks if c.status in LISTED_CLOCKS and c.deadline is not None
+    ]
+    notes = next(
+        (
+            str(e.payload["text"])
+            for e in reversed(complaint.history)
+            if e.type == "followed_up" and e.payload.get("text")
+        ),
+        None,
+    )
+    location = complaint.location
+    return {
+        "description": complaint.body,
+        "lat": None if location is None else location.lat,
+        "lon": None if location is None else location.lon,
+        "address": None if location is None else location.address,
+        "expected_at": min(due).astimezone(dt.UTC).isoformat() if due else None,
+        "status_notes": notes,
+    }
+
+
 def project(complaint: Complaint, clocks: Sequence[SlaClock]) -> ComplaintRow:
     """The projection row the store keeps for ``complaint`` (``clocks`` at its last event)."""
     first = next_due(clocks)
@@ -144,4 +178,6 @@ def project(complaint: Complaint, clocks: Sequence[SlaClock]) -> ComplaintRow:
         next_due=None if first is None or first.deadline is None else first.deadline.due_date,
         updated_at=complaint.history[-1].occurred_at,
         version=complaint.version,
+        submitted_at=complaint.submitted_at,
+        listing=listing(complaint, clocks),
     )

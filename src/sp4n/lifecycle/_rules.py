@@ -344,6 +344,25 @@ def _deadline_moved(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
     return {key: _text(p, key) for key in ("rule_id", "old_due", "new_due", "revision")}
 
 
+def _forwarded(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    """``agency`` and ``reasons``; ``remote_url`` and ``remote_id`` (together) when the
+    complaint was relayed to another portal over Open311 (decision 0062)."""
+    out: dict[str, Any] = {"agency": _text(p, "agency"), "reasons": _reasons(p)}
+    remote = _drop_none(
+        {
+            "remote_url": _text(p, "remote_url", required=False),
+            "remote_id": _text(p, "remote_id", required=False),
+        }
+    )
+    if remote and len(remote) != 2:
+        raise InvalidInputError(
+            "payload.remote_id" if "remote_url" in remote else "payload.remote_url",
+            None,
+            "remote_url and remote_id are given together",
+        )
+    return {**out, **remote}
+
+
 def _reminded(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
     out = {key: _text(p, key) for key in ("rule_id", "stage", "to", "due")}
     if out["stage"] not in ("warning", "breach", "escalation"):
@@ -365,7 +384,7 @@ _CHECKS: Mapping[str, _Check] = {
     EventType.VERIFIED: _verified,
     EventType.HELD: _one_text("reason"),
     EventType.ARCHIVED: _archived,
-    EventType.FORWARDED: lambda a, p: {"agency": _text(p, "agency"), "reasons": _reasons(p)},
+    EventType.FORWARDED: _forwarded,
     EventType.RETURNED: _returned,
     EventType.ACKNOWLEDGED: lambda a, p: _drop_none({"note": _text(p, "note", required=False)}),
     EventType.INFO_REQUESTED: _one_text("question"),

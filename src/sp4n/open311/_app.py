@@ -19,17 +19,21 @@ References:
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hmac
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import attrs
 
+from sp4n.adapters import ComplaintRow
 from sp4n.adapters.channels import title_from
 from sp4n.errors import InvalidInputError, NotFoundError, Open311Error, Sp4nError
-from sp4n.lifecycle import Complaint, ComplaintDraft, Reporter, Visibility
+from sp4n.lifecycle import Complaint, ComplaintDraft, Reporter, Status, Visibility
 from sp4n.open311._format import (
     DEFINITION_FIELDS,
     REQUEST_FIELDS,
@@ -45,7 +49,7 @@ from sp4n.open311._params import (
     parse_params,
     parse_query,
 )
-from sp4n.routing import get_region
+from sp4n.routing import get_region, province_timezone
 
 if TYPE_CHECKING:  # pragma: no cover
     from sp4n.desk import Desk
@@ -58,7 +62,6 @@ BODY_MAX_BYTES = 64 * 1024
 LIST_DAYS = 90
 """Default window of ``GET requests`` when no dates are given (the specification's default)."""
 LIST_MAX = 1000
-_PAGE = 500
 """Most requests one ``GET requests`` answers (the specification's suggested maximum)."""
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
@@ -95,6 +98,7 @@ class Open311App:
     region: str | None = None
     prefix: str = "/open311/v2"
     lang: str = "id"
+    _names: dict[tuple[str, str], str] = attrs.field(factory=dict, init=False, repr=False)
 
     # WSGI -----------------------------------------------------------------------------------
 
@@ -207,27 +211,57 @@ class Open311App:
         start = query.start_date
         if start is None and query.end_date is None:
             start = self.desk.clock() - timedelta(days=LIST_DAYS)
-        items: list[dict[str, Any]] = []
-        offset = 0
-        while len(items) < LIST_MAX:
-            rows = self.desk.list(region_prefix=self.region, limit=_PAGE, offset=offset)
-            for row in rows:
-                if row.visibility == "confidential":
-                    continue
-                if query.service_code is not None and row.topic != query.service_code:
-                    continue
-                if query.status is not None and _open_or_closed(row.status) != query.status:
-                    continue
-                complaint = self.desk.get(row.complaint_id)
-                if not _within(complaint.submitted_at, start, query.end_date):
-                    continue
-                items.append(self.item(complaint))
-                if len(items) >= LIST_MAX:
-                    break
-            if len(rows) < _PAGE:
-                break
-            offset += _PAGE
-        return items
+        topic = query.service_code
+        if topic is not None:
+            # an alias (e.g. the Indonesian word) lists the topic it names; unknown: nothing
+            with contextlib.suppress(NotFoundError):
+                topic = self.desk.router.affairs.topic(topic).id
+        rows = self.desk.store.query(
+            region_prefix=self.region,
+            topic=topic,
+            statuses=None if query.status is None else _STATUSES[query.status],
+            visibilities=_LISTED,
+            submitted_from=start,
+            submitted_until=query.end_date,
+            newest_first=True,
+            limit=LIST_MAX,
+        )
+        return [self.listed(row) for row in rows]
+
+    def listed(self, row: ComplaintRow) -> dict[str, Any]:
+        """The GeoReport view of a projection row, without replaying events (decision 0063).
+
+        Equal to :meth:`item` except ``expected_datetime``, which is the deadline running
+        at the complaint's last change. A row written before schema 3 is replayed instead.
+        """
+        data = row.listing
+        if not data or row.submitted_at is None:
+            return self.request(row.complaint_id)
+        tz = _zone(row.region)
+        label = _label(row.status, self.lang)
+        expected = data.get("expected_at")
+        # built in REQUEST_FIELDS order directly: this runs up to LIST_MAX times per answer
+        return {
+            "service_request_id": row.tracking_id,
+            "status": _open_or_closed(row.status),
+            "status_notes": data.get("status_notes") or label,
+            "service_name": self._service_name(row.topic),
+            "service_code": row.topic,
+            "description": data.get("description"),
+            "agency_responsible": self._agency_name(row.agency),
+            "service_notice": label,
+            "requested_datetime": row.submitted_at.astimezone(tz),
+            "updated_datetime": row.updated_at.astimezone(tz),
+            "expected_datetime": (
+                datetime.fromisoformat(expected).astimezone(tz) if expected else None
+            ),
+            "address": data.get("address"),
+            "address_id": None,
+            "zipcode": None,
+            "lat": data.get("lat"),
+            "long": data.get("lon"),
+            "media_url": None,
+        }
 
     def request(self, ref: str) -> dict[str, Any]:
         """One service request by tracking id; confidential ones do not exist here."""
@@ -239,12 +273,7 @@ class Open311App:
     def item(self, complaint: Complaint) -> dict[str, Any]:
         """The GeoReport view of one complaint: no reporter identity, ever."""
         tz = self.desk.rules.calendar_for(complaint).timezone
-        agency = None
-        if complaint.agency is not None:
-            try:
-                agency = self.desk.router.directory.get(complaint.agency).name
-            except NotFoundError:
-                agency = complaint.agency
+        agency = self._agency_name(complaint.agency)
         notes = next(
             (
                 str(e.payload.get("text"))
@@ -259,10 +288,7 @@ class Open311App:
             if clock.status.value in ("running", "paused") and clock.deadline is not None
         ]
         location = complaint.location
-        try:
-            service_name = self.desk.router.affairs.topic(complaint.topic).name
-        except NotFoundError:
-            service_name = complaint.topic
+        service_name = self._service_name(complaint.topic)
         return ordered(
             {
                 "service_request_id": complaint.tracking_id,
@@ -287,6 +313,28 @@ class Open311App:
         )
 
     # Helpers ----------------------------------------------------------------------------------
+
+    def _agency_name(self, agency: str | None) -> str | None:
+        if agency is None:
+            return None
+        name = self._names.get(("agency", agency))
+        if name is None:
+            try:
+                name = self.desk.router.directory.get(agency).name
+            except NotFoundError:
+                name = agency
+            self._names[("agency", agency)] = name
+        return name
+
+    def _service_name(self, topic: str) -> str:
+        name = self._names.get(("topic", topic))
+        if name is None:
+            try:
+                name = self.desk.router.affairs.topic(topic).name
+            except NotFoundError:
+                name = topic
+            self._names[("topic", topic)] = name
+        return name
 
     def _serves(self, region: str) -> bool:
         return self.region is None or (region + ".").startswith(self.region + ".")
@@ -372,12 +420,33 @@ class Open311App:
         ]
 
 
+_CLOSED = ("completed", "archived", "merged")
+_STATUSES = {
+    "closed": _CLOSED,
+    "open": tuple(s.value for s in Status if s.value not in _CLOSED),
+}
+_LISTED = tuple(v.value for v in Visibility if v is not Visibility.CONFIDENTIAL)
+"""Visibilities GeoReport lists show: every one but confidential."""
+
+
 def _open_or_closed(status: str) -> str:
-    return "closed" if status in ("completed", "archived", "merged") else "open"
+    return "closed" if status in _CLOSED else "open"
 
 
-def _within(instant: datetime, start: datetime | None, end: datetime | None) -> bool:
-    return (start is None or instant >= start) and (end is None or instant <= end)
+@functools.cache
+def _label(status: str, lang: str) -> str:
+    try:
+        return Status(status).label_in(lang)
+    except ValueError:
+        return status
+
+
+@functools.cache
+def _zone(region: str) -> ZoneInfo:
+    try:
+        return province_timezone(region)
+    except Sp4nError:
+        return ZoneInfo("Asia/Jakarta")
 
 
 def _read_body(environ: Mapping[str, Any]) -> bytes:

@@ -20,7 +20,7 @@ batches, queries and their order, the transactional outbox and its idempotence.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -316,6 +316,86 @@ class StoreContract:
         assert "a1" not in self._ids(populated.query(status="forwarded"))
         assert "a1" in self._ids(populated.query(status="followed_up"))
         assert "a1" not in self._ids(populated.query(overdue_as_of=date(2030, 1, 1)))
+
+    # -- public lists (schema 3) -------------------------------------------------------------
+
+    @pytest.fixture
+    def listed(self, store: Store) -> Store:
+        """Five complaints with submission instants, topics and visibilities; one undated."""
+        day = timedelta(days=1)
+        rows: dict[str, dict[str, Any]] = {
+            "b1": {"submitted_at": BASE_TIME, "status": "forwarded", "topic": "land"},
+            "b2": {"submitted_at": BASE_TIME + day, "status": "completed", "topic": "road",
+                   "visibility": "anonymous"},
+            "b3": {"submitted_at": BASE_TIME + day, "status": "archived", "topic": "land"},
+            "b4": {"submitted_at": BASE_TIME + 2 * day, "status": "submitted", "topic": "land",
+                   "visibility": "confidential"},
+            "b5": {"submitted_at": None, "status": "verified", "topic": "land"},
+        }  # fmt: skip
+        store.append_many(
+            [
+                AppendRequest(cid, 0, (make_event(cid, 1),), make_row(cid, 1, **changes))
+                for cid, changes in rows.items()
+            ]
+        )
+        return store
+
+    def test_submitted_at_and_listing_round_trip(self, store: Store) -> None:
+        wib = timezone(timedelta(hours=7))
+        listing = {"description": "Jalan berlubang", "lat": 0.85, "lon": 109.47,
+                   "address": None, "expected_at": "2026-03-05T17:00:00+00:00",
+                   "status_notes": None, "tags": ["a", "b"]}  # fmt: skip
+        row = make_row(
+            "c1", 1, submitted_at=datetime(2026, 3, 2, 9, 0, tzinfo=wib), listing=listing
+        )
+        store.append("c1", 0, [make_event("c1", 1)], row=row)
+        stored = store.get("c1")
+        assert stored == row
+        assert stored is not None
+        assert stored.submitted_at == datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+        assert stored.submitted_at.utcoffset() == timedelta(0)
+        assert dict(stored.listing) == listing
+        assert store.query() == [row]
+        bare = make_row("c2", 1)
+        store.append("c2", 0, [make_event("c2", 1)], row=bare)
+        assert store.get("c2") == bare
+        assert store.get("c2").listing == {}  # type: ignore[union-attr]
+
+    def test_newest_first_orders_by_submission_undated_last(self, listed: Store) -> None:
+        assert self._ids(listed.query(newest_first=True)) == ["b4", "b3", "b2", "b1", "b5"]
+        assert self._ids(listed.query(newest_first=True, limit=2, offset=1)) == ["b3", "b2"]
+
+    def test_public_list_filters(self, listed: Store) -> None:
+        day = timedelta(days=1)
+        public = ("public", "anonymous")
+        assert self._ids(listed.query(visibilities=public, newest_first=True)) == [
+            "b3", "b2", "b1", "b5"]  # fmt: skip
+        assert self._ids(listed.query(topic="land", newest_first=True)) == ["b4", "b3", "b1", "b5"]
+        closed = ("completed", "archived", "merged")
+        assert self._ids(listed.query(statuses=closed, newest_first=True)) == ["b3", "b2"]
+        assert listed.query(statuses=()) == []
+        assert listed.query(visibilities=()) == []
+        assert self._ids(listed.query(submitted_from=BASE_TIME + day, newest_first=True)) == [
+            "b4",
+            "b3",
+            "b2",
+        ]
+        assert self._ids(listed.query(submitted_until=BASE_TIME + day, newest_first=True)) == [
+            "b3",
+            "b2",
+            "b1",
+        ]
+        assert self._ids(
+            listed.query(
+                submitted_from=BASE_TIME + day / 2,
+                submitted_until=BASE_TIME + day,
+                topic="land",
+                statuses=closed,
+                visibilities=public,
+            )
+        ) == ["b3"]
+        with pytest.raises(NaiveDatetimeError):
+            listed.query(submitted_from=datetime(2026, 3, 2, 9, 0))  # noqa: DTZ001
 
     # -- outbox --------------------------------------------------------------------------------
 

@@ -1,7 +1,14 @@
 """Built-in intake channels: web form, SMS 1708 and e-mail (Open311 has its own server)."""
 
 from sp4n.adapters.channels._email import EMAIL_BYTES_MAX, EmailChannel
-from sp4n.adapters.channels._intake import Channel, Intake, Tags, read_tags, title_from
+from sp4n.adapters.channels._intake import (
+    Channel,
+    Intake,
+    Tags,
+    known_region,
+    read_tags,
+    title_from,
+)
 from sp4n.adapters.channels._sms import SMS_TEXT_MAX, SmsChannel, SmsMessage
 from sp4n.adapters.channels._web import WebFormChannel
 
@@ -15,6 +22,7 @@ __all__ = [
     "SmsMessage",
     "Tags",
     "WebFormChannel",
+    "known_region",
     "read_tags",
     "title_from",
 ]

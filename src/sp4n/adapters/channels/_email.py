@@ -17,10 +17,9 @@ from html.parser import HTMLParser
 
 import attrs
 
-from sp4n.adapters.channels._intake import Intake, read_tags, title_from
+from sp4n.adapters.channels._intake import Intake, known_region, read_tags, title_from
 from sp4n.errors import InvalidInputError, NaiveDatetimeError
 from sp4n.lifecycle import Attachment, ComplaintDraft, Reporter
-from sp4n.routing import normalize_code
 
 __all__ = ["EMAIL_BYTES_MAX", "EmailChannel"]
 
@@ -73,7 +72,7 @@ def _sender(message: EmailMessage) -> Address:
 class EmailChannel:
     """Read complaint e-mails for a portal whose own region is ``default_region``."""
 
-    default_region: str = attrs.field(converter=normalize_code)
+    default_region: str = attrs.field(converter=known_region)
     name: str = "email"
 
     def parse(self, raw: object, *, received_at: datetime) -> Intake:
@@ -94,6 +93,10 @@ class EmailChannel:
             raise InvalidInputError("body", None, "the e-mail has no text part")
         try:
             content = part.get_content()
+            charset = part.get_content_charset()
+            raw_body = part.get_payload(decode=True)
+            if charset and isinstance(raw_body, bytes):
+                raw_body.decode(charset)  # strict: get_content() replaces bad bytes silently
         except (LookupError, UnicodeDecodeError) as exc:
             raise InvalidInputError(
                 "body", part.get_content_charset(), f"cannot be decoded: {exc}"

@@ -9,10 +9,19 @@ from typing import Protocol, runtime_checkable
 import attrs
 
 from sp4n._time import to_utc
+from sp4n.errors import UnknownRegionError
 from sp4n.lifecycle import ComplaintDraft
-from sp4n.routing import normalize_code
+from sp4n.routing import get_region, normalize_code
 
-__all__ = ["TITLE_WORDS_MAX", "Channel", "Intake", "Tags", "read_tags", "title_from"]
+__all__ = [
+    "TITLE_WORDS_MAX",
+    "Channel",
+    "Intake",
+    "Tags",
+    "known_region",
+    "read_tags",
+    "title_from",
+]
 
 TITLE_WORDS_MAX = 80
 """Longest title (in characters) derived from free text when a channel has no subject."""
@@ -76,17 +85,31 @@ class Tags:
     text: str
 
 
+def known_region(code: object, *, field: str = "region") -> str:
+    """Return the normalized code of a region that exists, or raise naming ``field``.
+
+    :raises MalformedRegionCodeError: ``code`` does not have the Kemendagri shape.
+    :raises UnknownRegionError: it does, but no region has that code.
+    """
+    normalized = normalize_code(code, field=field)
+    try:
+        return get_region(normalized).code
+    except UnknownRegionError as exc:
+        raise UnknownRegionError(field, code, exc.rule, hint=exc.hint) from None
+
+
 def read_tags(text: str, *, field: str = "text") -> Tags:
     """Pull ``#<region code>`` and ``#<topic>`` tags out of ``text`` (first of each wins).
 
     A tag that looks like a code but is malformed raises
-    :class:`~sp4n.errors.MalformedRegionCodeError` naming ``field``.
+    :class:`~sp4n.errors.MalformedRegionCodeError` naming ``field``; a well-formed code
+    of no region raises :class:`~sp4n.errors.UnknownRegionError`.
     """
     region: str | None = None
     topic: str | None = None
     for tag in _TAG.findall(text):
         if tag[0].isdigit():
-            region = region or normalize_code(tag, field=f"{field} #region")
+            region = region or known_region(tag, field=f"{field} #region")
         else:
             topic = topic or tag.lower()
     rest = re.sub(r"[ \t]{2,}", " ", _TAG.sub("", text)).strip()

@@ -13,10 +13,9 @@ from datetime import datetime
 
 import attrs
 
-from sp4n.adapters.channels._intake import Intake, read_tags, title_from
+from sp4n.adapters.channels._intake import Intake, known_region, read_tags, title_from
 from sp4n.errors import InvalidInputError
 from sp4n.lifecycle import ComplaintDraft, Reporter
-from sp4n.routing import normalize_code
 
 __all__ = ["SMS_TEXT_MAX", "SmsChannel", "SmsMessage"]
 
@@ -54,7 +53,7 @@ def _decode(text: str | bytes) -> str:
 class SmsChannel:
     """Read SMS 1708 messages for a portal whose own region is ``default_region``."""
 
-    default_region: str = attrs.field(converter=normalize_code)
+    default_region: str = attrs.field(converter=known_region)
     name: str = "sms"
 
     def parse(self, raw: object, *, received_at: datetime) -> Intake:

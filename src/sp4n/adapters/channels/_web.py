@@ -7,7 +7,7 @@ from datetime import datetime
 
 import attrs
 
-from sp4n.adapters.channels._intake import Intake
+from sp4n.adapters.channels._intake import Intake, known_region
 from sp4n.errors import InvalidInputError
 from sp4n.lifecycle import ComplaintDraft, Reporter
 
@@ -72,6 +72,7 @@ class WebFormChannel:
         region = _field(raw, "region") or self.default_region
         if region is None:
             raise InvalidInputError("region", None, "is required (this portal has no default)")
+        region = known_region(region, field="region")
         email, phone = _field(raw, "email"), _field(raw, "phone")
         reporter_id = _field(raw, "reporter_id") or (f"email:{email}" if email else None)
         reporter_id = reporter_id or (f"phone:{phone}" if phone else "web:guest")

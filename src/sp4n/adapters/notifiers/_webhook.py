@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
-import urllib.error
-import urllib.request
+import threading
 from typing import Any
+from urllib.parse import urlsplit
 
 import attrs
 
@@ -68,30 +69,65 @@ class WebhookNotifier:
     timeout: float = 10.0
     name: str = "webhook"
 
-    def send(self, notification: Notification) -> None:
-        """Deliver ``notification``; raise :class:`DeliveryError` on failure."""
-        body = json.dumps(payload_of(notification), ensure_ascii=False, sort_keys=True).encode()
-        request = urllib.request.Request(
-            self.url,
-            data=body,
-            method="POST",
-            headers={
-                "Content-Type": "application/json; charset=utf-8",
-                "Idempotency-Key": notification.key,
-                SIGNATURE_HEADER: sign(self.secret, body),
-                "User-Agent": "sp4n-webhook",
-            },
+    _pool: threading.local = attrs.field(
+        factory=threading.local, init=False, repr=False, eq=False, hash=False
+    )
+
+    def _connection(self) -> tuple[http.client.HTTPConnection, bool]:
+        """This thread's kept-alive connection to the webhook; ``True`` when it is new."""
+        connection: http.client.HTTPConnection | None = getattr(self._pool, "connection", None)
+        if connection is not None:
+            return connection, False
+        parts = urlsplit(self.url)
+        factory = (
+            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
         )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+        connection = factory(parts.netloc, timeout=self.timeout)
+        self._pool.connection = connection
+        return connection, True
+
+    def close(self) -> None:
+        """Close this thread's kept-alive connection (a later :meth:`send` reopens one)."""
+        self._drop()
+
+    def _drop(self) -> None:
+        connection = getattr(self._pool, "connection", None)
+        self._pool.connection = None
+        if connection is not None:
+            connection.close()
+
+    def send(self, notification: Notification) -> None:
+        """Deliver ``notification``; raise :class:`DeliveryError` on failure.
+
+        The connection is kept alive between notifications (HTTP/1.1), one per thread; a
+        kept-alive connection the receiver closed meanwhile is reopened once.
+        """
+        body = json.dumps(payload_of(notification), ensure_ascii=False, sort_keys=True).encode()
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "Idempotency-Key": notification.key,
+            SIGNATURE_HEADER: sign(self.secret, body),
+            "User-Agent": "sp4n-webhook",
+        }
+        parts = urlsplit(self.url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        while True:
+            connection, fresh = self._connection()
+            try:
+                connection.request("POST", target, body=body, headers=headers)
+                response = connection.getresponse()
                 response.read()
-        except urllib.error.HTTPError as exc:
-            exc.close()  # the error carries the open response; release its socket
-            permanent = 400 <= exc.code < 500 and exc.code not in (408, 429)
-            raise DeliveryError(
-                self.name, notification.key, f"HTTP {exc.code}", permanent=permanent
-            ) from exc
-        except (urllib.error.URLError, OSError) as exc:
-            raise DeliveryError(
-                self.name, notification.key, f"{type(exc).__name__}: {exc}"
-            ) from exc
+            except (http.client.HTTPException, OSError) as exc:
+                self._drop()
+                if fresh:
+                    raise DeliveryError(
+                        self.name, notification.key, f"{type(exc).__name__}: {exc}"
+                    ) from exc
+                continue  # a stale kept-alive connection: try once on a new one
+            if response.will_close:
+                self._drop()
+            break
+        status = response.status
+        if not 200 <= status < 300:
+            permanent = 400 <= status < 500 and status not in (408, 429)
+            raise DeliveryError(self.name, notification.key, f"HTTP {status}", permanent=permanent)
