@@ -118,6 +118,9 @@ def test_rows_from_before_schema_3_are_migrated_and_still_listed(tmp_path: Path)
         ref = desk.submit(_draft(1)).tracking_id
         submitted = desk.get(ref).submitted_at
     with sqlite3.connect(path) as connection:  # turn the file back into schema 2
+        for trigger in ("insert", "update", "delete"):  # schema 5: the title search index
+            connection.execute(f"DROP TRIGGER sp4n_complaints_title_{trigger}")
+        connection.execute("DROP TABLE sp4n_complaints_title")
         for index in ("submitted", "topic_submitted", "region_submitted"):
             connection.execute(f"DROP INDEX sp4n_complaints_{index}")
         connection.execute("ALTER TABLE sp4n_complaints DROP COLUMN listing")

@@ -190,3 +190,38 @@ def test_postgres_store_persists_across_reopen(store_factory: Factory, postgres_
     again = store_factory(postgres_url)
     assert again.version("c1") == 1
     assert again.get("c1") == make_row("c1", 1)
+
+
+def test_sqlite_title_search_uses_the_trigram_index(
+    store_factory: Factory, sqlite_url: str
+) -> None:
+    store = store_factory(sqlite_url)
+    store.append("c1", 0, [make_event("c1", 1)], row=make_row("c1", 1, title="Jalan RUSAK"))
+    store.append("c1", 1, [make_event("c1", 2)], row=make_row("c1", 2, title="Lampu mati"))
+    assert [row.complaint_id for row in store.query(title_contains="lampu")] == ["c1"]
+    assert store.query(title_contains="rusak") == []  # the old title left the index
+    clause, params = store._title_clause("lampu")  # type: ignore[attr-defined]
+    with sqlite3.connect(sqlite_path(sqlite_url)) as connection:
+        plan = connection.execute(
+            f"EXPLAIN QUERY PLAN SELECT complaint_id FROM sp4n_complaints WHERE {clause}", params
+        ).fetchall()
+    connection.close()
+    assert any("VIRTUAL TABLE" in str(step) for step in plan)
+
+
+@pytest.mark.postgres
+def test_postgres_title_search_has_a_trigram_index(
+    store_factory: Factory, postgres_url: str
+) -> None:
+    import psycopg
+
+    store = store_factory(postgres_url)
+    store.append("c1", 0, [make_event("c1", 1)], row=make_row("c1", 1, title="50% Jalan_rusak"))
+    assert [row.complaint_id for row in store.query(title_contains="0% jalan_")] == ["c1"]
+    assert store.query(title_contains="0%_jalan") == []
+    with psycopg.connect(postgres_url) as connection:
+        found = connection.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'sp4n_complaints_title'"
+        ).fetchone()
+    assert found is not None
+    assert "gin_trgm_ops" in found[0]

@@ -18,7 +18,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sp4n._time import Clock
 from sp4n.adapters._spec import hookimpl
-from sp4n.adapters._sql import SCHEMA_VERSION, Cursor, SqlStore, UniqueViolationError
+from sp4n.adapters._sql import (
+    SCHEMA_VERSION,
+    Cursor,
+    SqlStore,
+    UniqueViolationError,
+    like_pattern,
+)
 from sp4n.adapters.hookspecs import RegisterStorage
 from sp4n.errors import MalformedStoreUrlError, SchemaVersionError, StoreUnavailableError
 
@@ -75,6 +81,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX sp4n_complaints_region_submitted ON sp4n_complaints"
         " (region, submitted_at DESC NULLS LAST, complaint_id DESC)",
     ),
+    5: (),  # title search index: see _title_index (needs the pg_trgm extension)
 }
 """Forward migrations, the PostgreSQL spelling of the SQLite ones."""
 
@@ -161,7 +168,25 @@ class PostgresStore(SqlStore):
             for version in range(found + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[version]:
                     connection.execute(statement)
+                if version == 5:
+                    self._title_index(connection)
                 connection.execute("UPDATE sp4n_schema SET version = %s", (version,))
+
+    def _title_index(self, connection: psycopg.Connection[Any]) -> None:
+        """A trigram GIN index for title search, when pg_trgm may be created here.
+
+        Without it (no privilege to create the extension) title search scans the table;
+        every other query and the schema version are unaffected.
+        """
+        try:
+            with connection.transaction():  # a savepoint inside the migration
+                connection.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+                connection.execute(
+                    "CREATE INDEX sp4n_complaints_title ON sp4n_complaints"
+                    " USING gin (lower(title) gin_trgm_ops)"
+                )
+        except self._psycopg.Error:
+            return
 
     @staticmethod
     def _schema_version(connection: psycopg.Connection[Any]) -> int:
@@ -194,8 +219,9 @@ class PostgresStore(SqlStore):
     def _day(self, value: date) -> date:
         return value
 
-    def _title_clause(self) -> str:
-        return "strpos(lower(title), lower(?)) > 0"
+    def _title_clause(self, needle: str) -> tuple[str, list[Any]]:
+        # LIKE on lower(title) can use the trigram index; backslash is LIKE's escape.
+        return "lower(title) LIKE ?", [like_pattern(needle.lower())]
 
     def close(self) -> None:
         """Close the pool and its connections."""

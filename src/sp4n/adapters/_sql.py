@@ -23,7 +23,7 @@ from sp4n.lifecycle import Event
 
 __all__ = ["SCHEMA_VERSION", "SqlStore"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """The newest schema this release writes; databases are migrated forward to it."""
 
 _ROW_COLUMNS = (
@@ -42,7 +42,7 @@ _ROW_COLUMNS = (
     "submitted_at",
     "listing",
 )
-_RARE = ("tracking_id", "agency", "region", "topic", "submitted_at")
+_RARE = ("tracking_id", "agency", "region", "topic", "submitted_at", "title")
 """Indexed row columns that seldom change: written only when they do."""
 _OFTEN = tuple(column for column in _ROW_COLUMNS[1:] if column not in _RARE)
 _OUTBOX_COLUMNS = (
@@ -359,8 +359,9 @@ class SqlStore(abc.ABC):
         """Return the row with this tracking id or ``None``."""
         return self._one("tracking_id = ?", tracking_id)
 
-    def _title_clause(self) -> str:
-        return "instr(lower(title), lower(?)) > 0"
+    def _title_clause(self, needle: str) -> tuple[str, list[Any]]:
+        """The WHERE clause and parameters for a case-insensitive title substring."""
+        return "instr(lower(title), lower(?)) > 0", [needle]
 
     def query(
         self,
@@ -423,8 +424,9 @@ class SqlStore(abc.ABC):
             where.append("next_due IS NOT NULL AND next_due < ?")
             params.append(self._day(overdue_as_of))
         if title_contains:
-            where.append(self._title_clause())
-            params.append(title_contains)
+            clause, values = self._title_clause(title_contains)
+            where.append(clause)
+            params += values
         statement = f"SELECT {', '.join(_ROW_COLUMNS)} FROM sp4n_complaints"
         if where:
             statement += " WHERE " + " AND ".join(where)
@@ -481,6 +483,12 @@ class SqlStore(abc.ABC):
 def _prefix_end(prefix: str) -> str:
     """The smallest string greater than every string starting with ``prefix``."""
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def like_pattern(needle: str) -> str:
+    """A LIKE pattern matching ``needle`` anywhere, with ``\\``, ``%`` and ``_`` escaped."""
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def utc_text(value: datetime) -> str:

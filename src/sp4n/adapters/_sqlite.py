@@ -79,6 +79,22 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX sp4n_complaints_region_submitted ON sp4n_complaints"
         " (region, submitted_at, complaint_id)",
     ),
+    5: (
+        # Title search: a trigram full-text index kept in step by triggers. The update trigger
+        # fires only when an UPDATE names the title, which sp4n does only when it changes.
+        "CREATE VIRTUAL TABLE sp4n_complaints_title USING fts5(title,"
+        " content='sp4n_complaints', content_rowid='rowid', tokenize='trigram')",
+        "CREATE TRIGGER sp4n_complaints_title_insert AFTER INSERT ON sp4n_complaints BEGIN"
+        " INSERT INTO sp4n_complaints_title (rowid, title) VALUES (new.rowid, new.title); END",
+        "CREATE TRIGGER sp4n_complaints_title_update AFTER UPDATE OF title ON sp4n_complaints"
+        " BEGIN INSERT INTO sp4n_complaints_title (sp4n_complaints_title, rowid, title)"
+        " VALUES ('delete', old.rowid, old.title);"
+        " INSERT INTO sp4n_complaints_title (rowid, title) VALUES (new.rowid, new.title); END",
+        "CREATE TRIGGER sp4n_complaints_title_delete AFTER DELETE ON sp4n_complaints BEGIN"
+        " INSERT INTO sp4n_complaints_title (sp4n_complaints_title, rowid, title)"
+        " VALUES ('delete', old.rowid, old.title); END",
+        "INSERT INTO sp4n_complaints_title (sp4n_complaints_title) VALUES ('rebuild')",
+    ),
 }
 """Forward migrations: ``{version: statements}``; a database at version ``n`` runs ``n+1..``."""
 
@@ -210,6 +226,17 @@ class SqliteStore(SqlStore):
             event.type,
             data["occurred_at"],
             _json(data),
+        )
+
+    def _title_clause(self, needle: str) -> tuple[str, list[Any]]:
+        # The trigram index answers LIKE for needles of three characters or more; the exact
+        # test keeps the same semantics as every other store.
+        exact = "instr(lower(title), lower(?)) > 0"
+        if len(needle) < 3 or "%" in needle or "_" in needle:
+            return exact, [needle]
+        return (
+            "rowid IN (SELECT rowid FROM sp4n_complaints_title WHERE title LIKE ?) AND " + exact,
+            [f"%{needle}%", needle],
         )
 
     def _instant(self, value: datetime) -> str:

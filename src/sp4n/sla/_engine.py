@@ -261,8 +261,12 @@ def _evaluate_cycle(
                 # A clock paused on its due date is due again no earlier than the first
                 # working day from the resume date (or today, while still paused): with a
                 # non-working resume date the shifted date would otherwise fall before it.
+                # The extra days count as paused, so due = start + length + paused holds.
                 floor = calendar.add_working_days(end, 0)
                 if due < floor:
+                    extra = calendar.working_days_between(due, floor)
+                    paused_wd += extra
+                    paused_units += extra
                     due = raw = floor
             continue
         _day, event, refusal = cycle.adjustments[index]
