@@ -554,9 +554,10 @@ def open311_list_ms(url: str, today: date) -> dict[str, float]:
         hub, stop_hub = serve(desk, None)
         province, stop_province = serve(desk, "35")
         try:
-            filtered = f"{hub}?status=closed&service_code=kesehatan.puskesmas"
+            # a code the taxonomy does not alias, so it matches the rows' topic as stored
+            filtered = f"{hub}?status=closed&service_code=pendidikan.sekolah"
             sizes = (len(get(hub)), len(get(filtered)), len(get(province)))
-            if sizes[0] < LIST_MAX:
+            if sizes[0] < LIST_MAX or not sizes[1]:
                 raise SystemExit("too few complaints in the last 90 days; raise --scale")
             results["open311_items"] = sizes[0]
             results["open311_filtered_items"] = sizes[1]
