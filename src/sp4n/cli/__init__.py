@@ -73,14 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in COMMANDS:
-        try:
-            module = import_module(f"sp4n.cli._{name.replace('-', '_')}")
-        except ModuleNotFoundError as exc:
-            # Engineers land commands in parallel: a listed command whose module has not
-            # landed yet is left out rather than breaking every other command.
-            if exc.name != f"sp4n.cli._{name.replace('-', '_')}":
-                raise
-            continue
+        module = import_module(f"sp4n.cli._{name.replace('-', '_')}")
         module.register(sub)
     return parser
 
