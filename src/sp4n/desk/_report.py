@@ -35,12 +35,15 @@ import attrs
 from sp4n._time import require_aware
 from sp4n.errors import InvalidInputError
 from sp4n.lifecycle import Event, EventType
+from sp4n.lifecycle._status import CLOSED_STATUSES
 from sp4n.sla import Rule, WorkingCalendar
 
 if TYPE_CHECKING:  # pragma: no cover
     from sp4n.desk._desk import Desk
 
 __all__ = ["FIELDS", "ComplianceReport", "ComplianceRow", "compliance_report"]
+
+_CLOSED = frozenset(status.value for status in CLOSED_STATUSES)
 
 FIELDS = (
     "group",
@@ -308,7 +311,7 @@ def compliance_report(
         complaint = desk.get(row.complaint_id)
         policy = desk.rules.policy_for(complaint)
         t1, t2 = policy.rule("T1"), policy.rule("T2")
-        closed = row.status in ("completed", "archived", "merged")
+        closed = row.status in _CLOSED
         overdue = (
             not closed and row.next_due is not None and row.next_due < calendar.local_date(now)
         )

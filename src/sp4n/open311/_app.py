@@ -33,7 +33,14 @@ import attrs
 from sp4n.adapters import ComplaintRow
 from sp4n.adapters.channels import title_from
 from sp4n.errors import InvalidInputError, NotFoundError, Open311Error, Sp4nError
-from sp4n.lifecycle import Complaint, ComplaintDraft, Reporter, Status, Visibility
+from sp4n.lifecycle import (
+    Complaint,
+    ComplaintDraft,
+    Reporter,
+    Status,
+    Visibility,
+)
+from sp4n.lifecycle._status import CLOSED_STATUSES
 from sp4n.open311._format import (
     DEFINITION_FIELDS,
     REQUEST_FIELDS,
@@ -420,7 +427,7 @@ class Open311App:
         ]
 
 
-_CLOSED = ("completed", "archived", "merged")
+_CLOSED = tuple(sorted(s.value for s in CLOSED_STATUSES))
 _STATUSES = {
     "closed": _CLOSED,
     "open": tuple(s.value for s in Status if s.value not in _CLOSED),
