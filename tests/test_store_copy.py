@@ -15,8 +15,7 @@ from sp4n import Desk
 from sp4n.adapters import CopyReport, Store, copy_store, open_store, redact_url
 from sp4n.cli import main
 from sp4n.errors import ConcurrencyError, InvalidInputError, StoreNotEmptyError
-from sp4n.lifecycle import Actor, ComplaintDraft, Reporter, Role
-from sp4n.lifecycle._machine import replay
+from sp4n.lifecycle import Actor, ComplaintDraft, Reporter, Role, replay
 from sp4n.testing import FrozenClock
 
 PNK = ZoneInfo("Asia/Pontianak")
@@ -216,7 +215,7 @@ def test_cli_migrate_sqlite_to_postgresql(
 ) -> None:
     assert main(["migrate", "--from", source.url, "--to", postgres_url]) == 0
     out = capsys.readouterr().out
-    assert "copied 12 complaints" in out
+    assert "copied 12 complaint(s)" in out
     assert "the target reads back the same" in out
     copy = open_store(postgres_url)
     try:

@@ -61,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         source.close()
     text = (
-        f"copied {report.complaints:,} complaints, {report.events:,} events and "
-        f"{report.messages:,} undelivered notifications\n"
+        f"copied {report.complaints:,} complaint(s), {report.events:,} event(s) and "
+        f"{report.messages:,} undelivered notification(s)\n"
         f"  from {report.source}\n  to   {report.target}\n"
         f"  checksum {report.checksum}: "
         + ("the target reads back the same" if report.verified else "MISMATCH")
