@@ -85,12 +85,12 @@ class NaiveDatetimeError(InvalidInputError):
     .. versionadded:: 0.1
     """
 
-    def __init__(self, field: str, value: object) -> None:
+    def __init__(self, field: str, value: object, *, hint: str | None = None) -> None:
         super().__init__(
             field,
             value,
             "datetimes must be timezone-aware",
-            hint="Attach a zone, e.g. datetime(..., tzinfo=ZoneInfo('Asia/Jakarta'))",
+            hint=hint or "Attach a zone, e.g. datetime(..., tzinfo=ZoneInfo('Asia/Jakarta'))",
         )
 
 
@@ -283,10 +283,11 @@ class StoreUnavailableError(StoreError):
     .. versionadded:: 0.1
     """
 
-    def __init__(self, url: str, reason: str) -> None:
+    def __init__(self, url: str, reason: str, *, hint: str | None = None) -> None:
         self.url = url
         self.reason = reason
-        super().__init__(f"db = {url!r}: cannot open the store: {reason}")
+        self.hint = hint
+        super().__init__(_describe("db", url, f"cannot open the store: {reason}", hint))
 
 
 class SchemaVersionError(StoreError):

@@ -139,7 +139,7 @@ class PostgresStore(SqlStore):
                 self._migrate(connection)
         except psycopg.OperationalError as exc:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise StoreUnavailableError(url, reason) from exc
+            raise StoreUnavailableError(url, reason, hint=connection_hint(reason)) from exc
         self._pool = ConnectionPool(
             libpq,
             min_size=options["pool_min"],
@@ -238,3 +238,23 @@ def sp4n_register_storage(register: RegisterStorage) -> None:
     """Register the ``postgresql://`` scheme (and its alias ``postgres://``)."""
     register("postgresql", open_postgres)
     register("postgres", open_postgres)
+
+
+def connection_hint(reason: str) -> str:
+    """What to do next when libpq could not connect, read from its message."""
+    text = reason.lower()
+    if "does not exist" in text and "database" in text:
+        return "Create the database first (createdb NAME) or fix the path of the URL"
+    if "authentication failed" in text or "no password supplied" in text:
+        return "Check the user and password in the URL (postgresql://user:password@host/db)"
+    if "role" in text and "does not exist" in text:
+        return "Create the role (createuser NAME) or put an existing user in the URL"
+    if "translate host name" in text or "name or service not known" in text:
+        return "Check the host name in the URL; the server's name could not be resolved"
+    if "refused" in text or "no such file" in text or "timeout" in text or "timed out" in text:
+        return (
+            "Is the PostgreSQL server running and listening at that host and port? "
+            "Start it (pg_ctl start, systemctl start postgresql) or fix the URL; "
+            "to try sp4n without a server, use sqlite:///sp4n.db"
+        )
+    return "Check that the server is running and the URL's host, port, user and database"

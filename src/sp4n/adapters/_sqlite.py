@@ -134,8 +134,11 @@ class SqliteStore(SqlStore):
         super().__init__(url, clock=clock)
         path = sqlite_path(url)
         if path != ":memory:" and not Path(path).parent.is_dir():
+            directory = str(Path(path).parent)
             raise StoreUnavailableError(
-                url, f"the directory {str(Path(path).parent)!r} does not exist"
+                url,
+                f"the directory {directory!r} does not exist",
+                hint=f"Create it first (mkdir -p {directory}) or give a path in an existing one",
             )
         try:
             self._connection = sqlite3.connect(
@@ -178,7 +181,12 @@ class SqliteStore(SqlStore):
                 connection.execute("ROLLBACK")
                 raise
         except sqlite3.DatabaseError as exc:
-            raise StoreUnavailableError(self.url, str(exc)) from exc
+            hint = None
+            if "not a database" in str(exc):
+                hint = (
+                    "The file holds something else; give the path of an sp4n database or a new file"
+                )
+            raise StoreUnavailableError(self.url, str(exc), hint=hint) from exc
 
     def _schema_version(self) -> int:
         table = self._connection.execute(

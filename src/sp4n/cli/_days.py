@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sp4n.errors import InvalidDateError, NaiveDatetimeError
+from sp4n._time import bad_date_error
+from sp4n.errors import NaiveDatetimeError
 from sp4n.routing import get_region
 from sp4n.sla import DayKind, WorkingCalendar
 
@@ -46,11 +47,13 @@ def read_start(text: str, calendar: WorkingCalendar) -> dt.date:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise InvalidDateError("start", text, _START_RULE) from None
+            raise bad_date_error("start", text, _START_RULE) from None
     try:
         instant = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise InvalidDateError("start", text, _START_RULE) from None
+        raise bad_date_error("start", text, _START_RULE) from None
     if instant.tzinfo is None or instant.utcoffset() is None:
-        raise NaiveDatetimeError("start", text)
+        raise NaiveDatetimeError(
+            "start", text, hint="Add the local offset: +07:00 (WIB), +08:00 (WITA) or +09:00 (WIT)"
+        )
     return calendar.local_date(instant)

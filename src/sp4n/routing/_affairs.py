@@ -14,6 +14,7 @@ References:
 
 from __future__ import annotations
 
+import difflib
 import enum
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -250,11 +251,21 @@ class Affairs:
             if alias is not None:
                 return self.topics[alias]
         raise UnknownTopicError(
-            "topic",
-            topic_id,
-            "not in the topic taxonomy",
-            hint="known topics: " + ", ".join(sorted(self.topics)),
+            "topic", topic_id, "not in the topic taxonomy", hint=self._topic_hint(topic_id)
         )
+
+    def _topic_hint(self, wrong: object) -> str:
+        """ "Did you mean 'road'?" from ids and Indonesian aliases, then the known ids."""
+        known = "known topics: " + ", ".join(sorted(self.topics))
+        if not isinstance(wrong, str):
+            return known + " (see: sp4n topics)"
+        names = {**{topic: topic for topic in self.topics}, **self._aliases}
+        close = difflib.get_close_matches(wrong.strip().casefold(), names, n=3, cutoff=0.6)
+        suggestions = list(dict.fromkeys(names[name] for name in close))
+        if not suggestions:
+            return known + " (see: sp4n topics)"
+        quoted = " or ".join(repr(topic) for topic in suggestions)
+        return f"Did you mean {quoted}? See all topics and their aliases with: sp4n topics"
 
     def rows_for(self, topic_id: str) -> tuple[AffairRow, ...]:
         """The rows of a topic, most specific first, then in file order."""

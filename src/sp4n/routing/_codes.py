@@ -52,8 +52,21 @@ def normalize_code(code: object, *, field: str = "region") -> str:
     if text.isdigit() and len(text) in (2, 4, 6, 10):
         text = ".".join(p for p in (text[:2], text[2:4], text[4:6], text[6:10]) if p)
     if not CODE_PATTERN.match(text):
-        raise MalformedRegionCodeError(field, code, _SHAPE_RULE, hint="e.g. '61.07' for Bengkayang")
+        raise MalformedRegionCodeError(field, code, _SHAPE_RULE, hint=_shape_hint(text))
     return text
+
+
+_WIDTHS = (2, 2, 2, 4)
+
+
+def _shape_hint(text: str) -> str:
+    """Suggest the zero-padded code for '61.7' or '3.1', else how to find a code by name."""
+    parts = re.split(r"[.\s,/_-]+", text)
+    if 1 <= len(parts) <= 4 and all(p.isdigit() for p in parts) and len(parts[0]) == 2:
+        padded = ".".join(p.zfill(w) for p, w in zip(parts, _WIDTHS, strict=False))
+        if CODE_PATTERN.match(padded):
+            return f"Did you mean {padded!r}? Segments are dotted and keep their leading zeros"
+    return "e.g. '61.07' for Bengkayang; find a code by name with: sp4n region 'Bengkayang'"
 
 
 def level_of(code: str) -> RegionLevel:

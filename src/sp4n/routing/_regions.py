@@ -231,6 +231,24 @@ def _known_level(code: str) -> RegionLevel:
     return RegionLevel.KELURAHAN if code[9] == "1" else RegionLevel.DESA
 
 
+def _unknown_code_hint(code: str) -> str:
+    """Name the nearest existing parent and how to look a code up by name."""
+    names = _dataset().names
+    parts = code.split(".")
+    for depth in range(len(parts) - 1, 0, -1):
+        parent = ".".join(parts[:depth])
+        if parent in names:
+            return (
+                f"{parent} ({names[parent]}) exists but has no {code}; find the code by name "
+                "with: sp4n region NAME (or sp4n.routing.find_regions). If the region is newer "
+                "than the bundled list, refresh it: python -m sp4n.routing.refresh"
+            )
+    return (
+        "Find the code by name with: sp4n region NAME (or sp4n.routing.find_regions); "
+        "province codes run from 11 (Aceh) to 96 (Papua Barat Daya)"
+    )
+
+
 @lru_cache(maxsize=16384)
 def _region(code: str) -> Region:
     name = _dataset().names.get(code)
@@ -241,7 +259,7 @@ def _region(code: str) -> Region:
             "region",
             code,
             f"no region has this code in {info.version}",
-            hint="check the code, or refresh the dataset if the region is newer",
+            hint=_unknown_code_hint(code),
         )
     return Region(
         code=code,
@@ -319,8 +337,13 @@ def _one_edit(word: str) -> set[str]:
     return edits
 
 
-def _fuzzy_scores(index: _NameIndex, key: str, scores: dict[str, float]) -> None:
-    """Close spellings: names one edit away (fast), else difflib among similar names."""
+def _fuzzy_scores(
+    index: _NameIndex, key: str, hint: RegionLevel | None, scores: dict[str, float]
+) -> None:
+    """Close spellings: names one edit away (fast), else difflib among similar names.
+
+    The level a reading names ("Kota ...") still counts, as it does for exact matches.
+    """
     candidates = [edit for edit in _one_edit(key) if edit in index.keys]
     if not candidates:
         pool = index.pool(key)
@@ -328,7 +351,7 @@ def _fuzzy_scores(index: _NameIndex, key: str, scores: dict[str, float]) -> None
     for candidate in candidates:
         ratio = difflib.SequenceMatcher(None, key, candidate).ratio()
         for code in index.codes(candidate):
-            value = 0.7 * ratio - _depth_penalty(code)
+            value = 0.7 * ratio * _exact_score(code, hint)
             if value > scores.get(code, 0.0):
                 scores[code] = value
 
@@ -358,8 +381,8 @@ def find_regions(name: str, limit: int = 10) -> tuple[RegionMatch, ...]:
         for key, _hint in readings:
             _prefix_scores(index, key, scores)
     if not scores:
-        for key, _hint in readings:
-            _fuzzy_scores(index, key, scores)
+        for key, hint in readings:
+            _fuzzy_scores(index, key, hint, scores)
     if not scores:
         raise UnknownRegionError(
             "name",
