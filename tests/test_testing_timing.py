@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import doctest
 import subprocess
 import sys
 from zoneinfo import ZoneInfo
@@ -31,6 +32,14 @@ ANNIVERSARY = Overlay(
     revision="test-anniversary",
     certainty="inferred",
 )
+
+
+def test_the_module_examples_run() -> None:
+    import sp4n.testing._timing as module
+
+    result = doctest.testmod(module)
+    assert result.attempted > 0
+    assert result.failed == 0
 
 
 def test_importing_the_assertions_does_not_import_hypothesis() -> None:

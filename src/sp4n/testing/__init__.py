@@ -58,7 +58,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from sp4n.adapters import Store
     from sp4n.sla import WorkingCalendar
-    from sp4n.testing import _strategies as strategies
+    from sp4n.testing import strategies
     from sp4n.testing._postgres import TemporaryPostgres, find_postgres_bin
     from sp4n.testing._store_contract import StoreContract
     from sp4n.testing._strategies import (
@@ -135,7 +135,7 @@ def __getattr__(name: str) -> Any:
     if name == "strategies":  # the hypothesis strategies as one namespace
         from importlib import import_module
 
-        return import_module("sp4n.testing._strategies")
+        return import_module("sp4n.testing.strategies")
     if name in _LAZY:
         from importlib import import_module
 
