@@ -21,6 +21,8 @@ PAGES = sorted(path.relative_to(DOCS).as_posix() for path in DOCS.rglob("*.md"))
 # the counting conventions). Generated reference tables and index pages may have none.
 MUST_HAVE_EXAMPLES = {
     "calendar.md",
+    "concepts/counting.md",
+    "concepts/labels.md",
     "getting-started.md",
     "index.md",
 }
