@@ -10,8 +10,8 @@ from sp4n.desk._notify import _SUBJECT as SUBJECT
 from sp4n.desk._notify import RECIPIENTS
 from sp4n.desk._sweep import _SUBJECT as SWEEP_SUBJECT
 from sp4n.desk._sweep import _TEXT as SWEEP_TEXT
-from sp4n.lifecycle import LAPOR_TABLE, EventType, Status
-from sp4n.lifecycle._privacy import _ANONYMOUS_NAME, _GENERIC, _TEMPLATES
+from sp4n.lifecycle import LAPOR_TABLE, Status
+from sp4n.lifecycle._privacy import _ANONYMOUS_NAME, _EVENT_NAMES, _GENERIC, _NO_NAME, _TEMPLATES
 from sp4n.routing import load_affairs, route
 from sp4n.sla import Policy, Rule, load_overrides, load_policy
 
@@ -329,9 +329,8 @@ def labels_page() -> str:
         [f"`{event}`", _recipients(event), ind, eng] for event, (ind, eng) in _TEMPLATES.items()
     ]
     generic = [
-        [f"`{event.value}`", _recipients(event.value)]
-        for event in EventType
-        if event.value in RECIPIENTS and event.value not in _TEMPLATES
+        [f"`{event}`", _recipients(event), names[0], names[1]]
+        for event, names in _EVENT_NAMES.items()
     ]
     sweep = [
         [
@@ -344,15 +343,22 @@ def labels_page() -> str:
         for stage, text in SWEEP_TEXT.items()
     ]
     example = session.block(
-        "from sp4n.lifecycle import Actor, ComplaintDraft, Reporter, render_notification, submit",
-        "import datetime as dt",
-        "at = dt.datetime(2026, 8, 3, 8, 15, tzinfo=dt.UTC)",
-        'draft = ComplaintDraft(kind="pengaduan", title="Jalan rusak", body="Berlubang.",\n'
-        '    region="61.07", topic="road", channel="web",\n'
-        '    reporter=Reporter(id="warga-1", name="Siti"))',
-        'c = submit(draft, actor=Actor(id="warga-1", role="reporter"), at=at)',
-        "print(render_notification(c, c.history[-1], 'reporter'))",
-        "print(render_notification(c, c.history[-1], 'reporter', lang='en'))",
+        "from datetime import datetime",
+        "from zoneinfo import ZoneInfo",
+        "from sp4n import Desk",
+        "from sp4n.lifecycle import ComplaintDraft, Reporter, render_notification",
+        "from sp4n.testing import FrozenClock",
+        'clock = FrozenClock(datetime(2026, 8, 3, 8, 15, tzinfo=ZoneInfo("Asia/Pontianak")))',
+        'desk = Desk.open("memory://", clock=clock)',
+        'c = desk.submit(ComplaintDraft(kind="pengaduan", title="Jalan rusak", body="Berlubang.",\n'
+        '    region="61.07", topic="road", channel="web", reporter=Reporter(id="warga-1")))',
+        "_ = desk.verify(c.tracking_id)",
+        'c = desk.forward(c.tracking_id, attributes={"road_status": "kabupaten"})',
+        "sent = desk.store.pending_outbox(now=clock())",
+        'print(next(m for m in sent if m.template == "forwarded.reporter").payload["body"])',
+        "name = desk.router.directory.get(c.agency).name",
+        'print(render_notification(c, c.history[-1], "reporter", "en", agency_name=name))',
+        "desk.close()",
     )
     return "\n".join(
         [
@@ -390,12 +396,12 @@ def labels_page() -> str:
             "",
             table(["event", "sent to", "Bahasa Indonesia", "English"], templated),
             "",
-            "Events without a text of their own use the generic one, "
-            f'"{_GENERIC[0]}" / "{_GENERIC[1]}":',
+            "The Desk names the agency as the agency directory does; a reporter who gave no name "
+            f'appears as "{_NO_NAME["id"]}" / "{_NO_NAME["en"]}". Events that notify '
+            "nobody by default have a",
+            f'generic text, "{_GENERIC[0]}" / "{_GENERIC[1]}", with these event names:',
             "",
-            table(["event", "sent to"], generic)
-            if generic
-            else "(none: every notified event has its own text)",
+            table(["event", "sent to", "Bahasa Indonesia", "English"], generic),
             "",
             "For example:",
             "",
