@@ -23,8 +23,15 @@ MUST_HAVE_EXAMPLES = {
     "calendar.md",
     "concepts/counting.md",
     "concepts/labels.md",
+    "desk.md",
     "getting-started.md",
     "index.md",
+    "lifecycle.md",
+    "notifications.md",
+    "open311.md",
+    "plugins.md",
+    "routing.md",
+    "sla.md",
 }
 
 
