@@ -1,19 +1,8 @@
-"""The examples in docs/calendar.md run, so the page cannot drift from the code."""
+"""The calendar modules' docstring examples run (docs/calendar.md runs in test_docs_pages)."""
 
 from __future__ import annotations
 
 import doctest
-from pathlib import Path
-
-DOC = Path(__file__).parents[1] / "docs" / "calendar.md"
-
-
-def test_calendar_doc_examples_run() -> None:
-    result = doctest.testfile(
-        str(DOC), module_relative=False, optionflags=doctest.ELLIPSIS, verbose=False
-    )
-    assert result.attempted > 20
-    assert result.failed == 0
 
 
 def test_calendar_module_doctests_run() -> None:

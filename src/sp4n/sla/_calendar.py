@@ -125,7 +125,8 @@ class WorkingCalendar:
             direct-service unit (Pasal 7).
         :param joint_leave_is_working: count cuti bersama as working days (units that roster
             staff on them); national holidays stay non-working.
-        :raises MalformedRegionCodeError, UnknownRegionError: for a bad region code.
+        :raises MalformedRegionCodeError: for a malformed region code.
+        :raises UnknownRegionError: for a region code not in the Kemendagri list.
         """
         # get_region rejects a malformed code and a well-formed one that names no region.
         code = None if region is None else get_region(region).code

@@ -21,6 +21,22 @@ its fixtures are available in any test suite:
     Skipped when ``initdb`` is missing, except under ``CI=true``, where it fails.
 
 :class:`StoreContract` is the conformance suite a storage adapter's tests subclass.
+
+For a region's own timing rules (docs/testing.md):
+
+``assert_due(rule_or_policy, start, expected_due, *, calendar, rule_id=None)``
+    a rule started on ``start`` falls due on ``expected_due``; a failure counts day by day.
+``assert_deadline(policy, events, expected_due, *, rule_id, calendar, now=None)``
+    the clock engine, over a complaint's history (pauses, extensions), gives that due date.
+``assert_not_working_day(calendar, day, *, kind=None)`` / ``assert_working_day(calendar, day)``
+    a day is (not) a working day, with the calendar's overlays in the failure message.
+``count_day_by_day(calendar, start, n, ...)``
+    the day-by-day count those messages show.
+``strategies``
+    hypothesis strategies (``working_days``, ``non_working_days``, ``dates_in``,
+    ``submission_instants``, ``rule_lengths``, ``complaint_histories``), also importable by
+    name from here; hypothesis is imported only when one of them is used.
+
 The module stays light to import: the heavier parts load on first use.
 """
 
@@ -42,27 +58,55 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from sp4n.adapters import Store
     from sp4n.sla import WorkingCalendar
+    from sp4n.testing import strategies
     from sp4n.testing._postgres import TemporaryPostgres, find_postgres_bin
     from sp4n.testing._store_contract import StoreContract
+    from sp4n.testing._strategies import (
+        complaint_histories,
+        dates_in,
+        non_working_days,
+        rule_lengths,
+        submission_instants,
+        working_days,
+    )
+    from sp4n.testing._timing import (
+        assert_deadline,
+        assert_due,
+        assert_not_working_day,
+        assert_working_day,
+        count_day_by_day,
+    )
 
 __all__ = [
     "FrozenClock",
     "StoreContract",
     "TemporaryPostgres",
+    "assert_deadline",
+    "assert_due",
+    "assert_not_working_day",
+    "assert_working_day",
     "calendar",
     "calendar_factory",
+    "complaint_histories",
+    "count_day_by_day",
+    "dates_in",
     "find_postgres_bin",
     "frozen_clock",
     "make_event",
     "make_message",
     "make_request",
     "make_row",
+    "non_working_days",
     "pm",
     "postgres_server",
     "postgres_url",
     "register_plugin",
+    "rule_lengths",
     "sqlite_url",
     "store_factory",
+    "strategies",
+    "submission_instants",
+    "working_days",
 ]
 
 _LAZY = {
@@ -73,10 +117,25 @@ _LAZY = {
     "make_message": "sp4n.testing._builders",
     "make_request": "sp4n.testing._builders",
     "make_row": "sp4n.testing._builders",
+    "assert_deadline": "sp4n.testing._timing",
+    "assert_due": "sp4n.testing._timing",
+    "assert_not_working_day": "sp4n.testing._timing",
+    "assert_working_day": "sp4n.testing._timing",
+    "count_day_by_day": "sp4n.testing._timing",
+    "complaint_histories": "sp4n.testing._strategies",
+    "dates_in": "sp4n.testing._strategies",
+    "non_working_days": "sp4n.testing._strategies",
+    "rule_lengths": "sp4n.testing._strategies",
+    "submission_instants": "sp4n.testing._strategies",
+    "working_days": "sp4n.testing._strategies",
 }
 
 
 def __getattr__(name: str) -> Any:
+    if name == "strategies":  # the hypothesis strategies as one namespace
+        from importlib import import_module
+
+        return import_module("sp4n.testing.strategies")
     if name in _LAZY:
         from importlib import import_module
 

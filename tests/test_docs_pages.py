@@ -1,0 +1,70 @@
+"""Every page under docs/ is a doctest: its ``>>>`` examples run, so the docs cannot rot.
+
+Each page runs on its own, in a fresh temporary working directory, with one namespace shared by
+all the examples of that page (the way ``doctest.testfile`` runs a file). Pages that teach by
+example must have at least one example; a page that loses all of its examples fails here.
+"""
+
+from __future__ import annotations
+
+import doctest
+import io
+from pathlib import Path
+
+import pytest
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+PAGES = sorted(path.relative_to(DOCS).as_posix() for path in DOCS.rglob("*.md"))
+
+# Pages that must carry runnable examples (the area pages, getting started, the how-to guides and
+# the counting conventions). Generated reference tables and index pages may have none.
+MUST_HAVE_EXAMPLES = {
+    "calendar.md",
+    "getting-started.md",
+    "index.md",
+}
+
+
+def _must_have_examples(page: str) -> bool:
+    if page in MUST_HAVE_EXAMPLES:
+        return True
+    return page.startswith("howto/") and page != "howto/index.md"
+
+
+def run_page(page: str, docs: Path = DOCS) -> tuple[doctest.TestResults, str]:
+    """Run the examples of ``docs/<page>``; return the results and doctest's report."""
+    path = docs / page
+    text = path.read_text(encoding="utf-8")
+    parser = doctest.DocTestParser()
+    test = parser.get_doctest(text, {"__name__": "__main__"}, page, str(path), 0)
+    out = io.StringIO()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test, out=out.write)
+    return runner.summarize(verbose=False), out.getvalue()
+
+
+def test_pages_are_found() -> None:
+    assert "getting-started.md" in PAGES
+    assert "calendar.md" in PAGES
+    assert all(_must_have_examples(page) for page in MUST_HAVE_EXAMPLES)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_examples_run(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    results, report = run_page(page)
+    assert results.failed == 0, f"docs/{page}: {results.failed} example(s) failed\n{report}"
+    if _must_have_examples(page):
+        assert results.attempted > 0, (
+            f"docs/{page} must teach by example: add doctest-style (>>>) examples that run"
+        )
+
+
+def test_a_wrong_example_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runner really compares outputs (guards against a runner that checks nothing)."""
+    (tmp_path / "wrong.md").write_text("```python\n>>> 1 + 1\n3\n\n```\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    results, report = run_page("wrong.md", docs=tmp_path)
+    assert results == doctest.TestResults(failed=1, attempted=1)
+    assert "Expected:\n    3\nGot:\n    2" in report
