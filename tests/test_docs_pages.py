@@ -32,6 +32,7 @@ MUST_HAVE_EXAMPLES = {
     "plugins.md",
     "routing.md",
     "sla.md",
+    "storage.md",
     "testing.md",
 }
 
