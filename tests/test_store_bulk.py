@@ -141,3 +141,21 @@ def test_a_duplicate_event_id_in_a_big_batch_writes_nothing(store: Store) -> Non
         store.append_many(batch)
     assert store.version("bulk-00001") == 0
     assert store.query(limit=10) == []
+
+
+@pytest.mark.parametrize(
+    "engine", ["memory", "sqlite", pytest.param("pg", marks=pytest.mark.postgres)]
+)
+def test_a_message_id_repeated_in_one_statement_keeps_the_first(
+    engine: str, request: pytest.FixtureRequest, store_factory: Callable[..., Store]
+) -> None:
+    url = {"memory": "memory://", "sqlite": "sqlite_url", "pg": "postgres_url"}[engine]
+    store = store_factory(url if engine == "memory" else request.getfixturevalue(url))
+    first, second = _request(1, outbox=True), _request(2, outbox=True)
+    clash = attrs.evolve(second.outbox[0], id=first.outbox[0].id, template="other")
+    store.append_many([first, attrs.evolve(second, outbox=(clash,))])
+    pending = store.pending_outbox(limit=10, now=datetime(2027, 1, 1, tzinfo=UTC))
+    assert [(m.id, m.template, m.complaint_id) for m in pending] == [
+        (first.outbox[0].id, "submitted", "bulk-00001")
+    ]
+    assert store.version("bulk-00002") == 3
