@@ -159,6 +159,21 @@ def test_a_source_written_during_the_copy_is_detected(
         copy_store(Moving(source), store_factory("memory://"))  # type: ignore[arg-type]
 
 
+def test_a_password_never_shows_in_the_refusal(source: Store) -> None:
+    class Guarded:
+        """A non-empty target whose URL carries a password."""
+
+        url = "postgresql://sp4n:rahasia@db/sp4n"
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(source, name)
+
+    with pytest.raises(StoreNotEmptyError) as raised:
+        copy_store(source, Guarded())  # type: ignore[arg-type]
+    assert "rahasia" not in str(raised.value)
+    assert "postgresql://sp4n:***@db/sp4n" in str(raised.value)
+
+
 def test_redact_url_hides_only_the_password() -> None:
     assert redact_url("postgresql://sp4n:rahasia@db:5432/x?a=1") == (
         "postgresql://sp4n:***@db:5432/x?a=1"

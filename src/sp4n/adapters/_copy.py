@@ -109,12 +109,16 @@ def copy_store(
     if not isinstance(batch, int) or isinstance(batch, bool) or batch < 1:
         raise InvalidInputError("batch", batch, "must be a whole number >= 1")
     if source is target:
-        raise InvalidInputError("to", target.url, "must be another store than the source")
+        raise InvalidInputError(
+            "to", redact_url(target.url), "must be another store than the source"
+        )
     found = target.query(limit=1)
     if found:
-        raise StoreNotEmptyError(target.url, f"complaint {found[0].complaint_id!r} and maybe more")
+        raise StoreNotEmptyError(
+            redact_url(target.url), f"complaint {found[0].complaint_id!r} and maybe more"
+        )
     if target.pending_outbox(limit=1, now=_END_OF_TIME):
-        raise StoreNotEmptyError(target.url, "undelivered outbox messages")
+        raise StoreNotEmptyError(redact_url(target.url), "undelivered outbox messages")
 
     owed: dict[str, list[OutboxMessage]] = {}
     for message in source.pending_outbox(limit=_ALL, now=_END_OF_TIME):
