@@ -31,8 +31,11 @@ def test_plugins_json_lists_builtins_hooks_and_sources(capsys: pytest.CaptureFix
         "sp4n.adapters._memory",
         "sp4n.adapters._sqlite",
         "sp4n.adapters._postgres",
+        "sp4n.adapters.notifiers._builtin",
     }
     assert builtins["sp4n.adapters._sqlite"]["hooks"] == ["sp4n_register_storage"]
+    notifiers = builtins["sp4n.adapters.notifiers._builtin"]
+    assert notifiers["hooks"] == ["sp4n_register_notifiers"]
     assert builtins["sp4n.adapters._sqlite"]["distribution"] is None
     schemes = {row["scheme"]: row["plugin"] for row in payload["storage"]}
     assert schemes["sqlite"] == "sp4n.adapters._sqlite"

@@ -22,6 +22,7 @@ BUILTIN_ADAPTERS: tuple[str, ...] = (
     "sp4n.adapters._memory",
     "sp4n.adapters._sqlite",
     "sp4n.adapters._postgres",
+    "sp4n.adapters.notifiers._builtin",
 )
 """Modules of the built-in adapters, registered after the entry-point plugins, in this order."""
 
