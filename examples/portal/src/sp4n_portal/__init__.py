@@ -47,7 +47,8 @@ def tracking_page(desk: Desk, ref: str) -> str:
     if view is None:
         return PAGE.format(title="Status laporan", content=head)
     region = get_region(view["region"])
-    agency = view["agency"] and desk.router.directory.get(view["agency"]).name
+    directory, agency = desk.router.directory, view["agency"]
+    agency = directory.get(agency).name if agency in directory else agency  # None: not yet
     reporter = "Anonim" if view["reporter"]["anonymous"] else view["reporter"]["name"] or "-"
     rows = ""
     for seq, event in enumerate(view["history"], start=1):  # the status after each event
@@ -67,8 +68,8 @@ def make_app(desk: Desk, *, region: str | None = None, api_keys: Iterable[str] =
     open311, channel = Open311App(desk, api_keys=api_keys, region=region), WebFormChannel(region)
     topics = sorted(desk.router.affairs.topics.values(), key=lambda topic: topic.name)
     options = "".join(f'<option value="{escape(t.id)}">{escape(t.name)}</option>' for t in topics)
-    form = FORM.format(region=escape(region or ""), topics=options)
-    form = PAGE.format(title="Layanan pengaduan", content=form)
+    content = FORM.format(region=region or "", topics=options)  # region: a checked code
+    form = PAGE.format(title="Layanan pengaduan", content=content)
 
     def submit(environ: dict[str, Any]) -> str:
         length = environ.get("CONTENT_LENGTH") or "0"
@@ -150,15 +151,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000, help="0: any free port")
     parser.add_argument("--region", help="the portal's region code, e.g. 61.07")
-    parser.add_argument("--api-key", action="append", default=[], help="for Open311 POSTs")
+    parser.add_argument("--api-key", dest="api_keys", action="append", default=[], help="Open311")
     parser.add_argument("--sweep-every", type=float, default=60.0, help="seconds (default 60)")
-    args = parser.parse_args(argv)
+    options = vars(parser.parse_args(argv))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     for signum in (signal.SIGINT, signal.SIGTERM):  # both run the clean shutdown below
         signal.signal(signum, lambda *_: sys.exit(0))
-    options = {"region": args.region, "api_keys": args.api_key, "sweep_every": args.sweep_every}
     try:
-        with Desk.open(args.db) as desk, Portal(desk, args.host, args.port, **options) as portal:
+        with Desk.open(options.pop("db")) as desk, Portal(desk, **options) as portal:
             print(f"Portal sp4n: {portal.url}/ (Ctrl+C untuk berhenti)", flush=True)
             portal.threads[0].join()
     except (Sp4nError, OSError) as exc:
