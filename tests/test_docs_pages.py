@@ -21,8 +21,18 @@ PAGES = sorted(path.relative_to(DOCS).as_posix() for path in DOCS.rglob("*.md"))
 # the counting conventions). Generated reference tables and index pages may have none.
 MUST_HAVE_EXAMPLES = {
     "calendar.md",
+    "concepts/counting.md",
+    "concepts/labels.md",
+    "desk.md",
     "getting-started.md",
     "index.md",
+    "lifecycle.md",
+    "notifications.md",
+    "open311.md",
+    "plugins.md",
+    "routing.md",
+    "sla.md",
+    "testing.md",
 }
 
 
@@ -68,3 +78,14 @@ def test_a_wrong_example_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     results, report = run_page("wrong.md", docs=tmp_path)
     assert results == doctest.TestResults(failed=1, attempted=1)
     assert "Expected:\n    3\nGot:\n    2" in report
+
+
+def test_every_howto_is_in_the_index_and_the_nav() -> None:
+    """A guide nobody can find is not documentation: link it in howto/index.md and mkdocs.yml."""
+    index = (DOCS / "howto" / "index.md").read_text(encoding="utf-8")
+    nav = (DOCS.parent / "mkdocs.yml").read_text(encoding="utf-8")
+    for page in PAGES:
+        if page.startswith("howto/") and page != "howto/index.md":
+            name = page.removeprefix("howto/")
+            assert f"]({name})" in index, f"link docs/{page} from docs/howto/index.md"
+            assert f": {page}\n" in nav, f"add a nav line for docs/{page} to mkdocs.yml"

@@ -207,9 +207,7 @@ def run_demo(
         decision = desk.suggest(ref, attributes={"road_status": "provinsi"})
         assert decision.agency is not None
         c = desk.forward(ref, attributes={"road_status": "provinsi"}, actor=admin)
-        record(
-            f"Dirutekan sebagai jalan provinsi dan diteruskan ke {decision.agency.name}", c, desk
-        )
+        record(f"Dicatat sebagai jalan provinsi dan diteruskan ke {decision.agency.name}", c, desk)
 
         at(5, 14)
         pupr_61 = Actor(id="penghubung.pupr.kalbar", role=Role.LIAISON, agency=c.agency)
@@ -225,7 +223,7 @@ def run_demo(
         decision = desk.suggest(ref, attributes={"road_status": "kabupaten"})
         assert decision.agency is not None
         c = desk.forward(ref, attributes={"road_status": "kabupaten"}, actor=admin)
-        record(f"Dirutekan ulang (tanpa instansi yang menolak) ke {decision.agency.name}", c, desk)
+        record(f"Diteruskan ulang ke {decision.agency.name} (tanpa instansi yang menolak)", c, desk)
 
         pupr = Actor(id="penghubung.pupr.bengkayang", role=Role.LIAISON, agency=c.agency)
         at(7, 10)

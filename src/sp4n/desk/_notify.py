@@ -110,6 +110,13 @@ class Recipients:
                 return _Address(Role.LIAISON, contact.email, contact.name or None)
         return _Address(Role.LIAISON, f"penghubung@{agency_id}", None)
 
+    def agency_name(self, complaint: Complaint, event: Event) -> str | None:
+        """The directory name of the agency an event is about, ``None`` if not listed."""
+        agency = complaint.agency or event.payload.get("agency")
+        if agency is None or str(agency) not in self.directory:
+            return None
+        return self.directory.get(str(agency)).name
+
     def admin(self, complaint: Complaint) -> _Address | None:
         """The complaint coordinator (admin) for the complaint's region."""
         agency = _coordinator(self.directory, complaint.region)
@@ -147,7 +154,9 @@ def messages_for(
             target = recipients.resolve(complaint, event, role)
             if target is None:
                 continue
-            body = render_notification(complaint, event, role, lang)
+            body = render_notification(
+                complaint, event, role, lang, agency_name=recipients.agency_name(complaint, event)
+            )
             payload: dict[str, Any] = {
                 "address": target.address,
                 "subject": _SUBJECT.get(lang, _SUBJECT["id"]).format(

@@ -106,7 +106,7 @@ _TEXT = {
     "warning": {
         "id": (
             "Pengingat: batas waktu {rule} untuk laporan {tracking} ({title}) jatuh pada "
-            "{due}. Mohon ditindaklanjuti sebelum batas waktu."
+            "{due}. Mohon ditindaklanjuti sebelum tanggal tersebut."
         ),
         "en": (
             "Reminder: the deadline for {rule_en} on report {tracking} ({title}) is {due}. "
@@ -115,11 +115,11 @@ _TEXT = {
     },
     "breach": {
         "id": (
-            "Batas waktu {rule} untuk laporan {tracking} ({title}) terlampaui sejak {due}. "
-            "Mohon segera ditindaklanjuti."
+            "Batas waktu {rule} untuk laporan {tracking} ({title}), yaitu {due}, telah "
+            "terlampaui. Mohon segera ditindaklanjuti."
         ),
         "en": (
-            "The deadline for {rule_en} on report {tracking} ({title}) passed on {due}. "
+            "The deadline for {rule_en} on report {tracking} ({title}), {due}, has passed. "
             "Please act now."
         ),
     },

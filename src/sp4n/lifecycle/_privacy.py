@@ -161,22 +161,75 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "Laporan {tracking} \u201c{title}\u201d dinyatakan selesai.",
         "Report {tracking} \u201c{title}\u201d is now completed.",
     ),
+    EventType.ACKNOWLEDGED: (
+        "Laporan {tracking} \u201c{title}\u201d sedang diproses oleh {agency}.",
+        "Report {tracking} \u201c{title}\u201d is being processed by {agency}.",
+    ),
+    EventType.INFO_PROVIDED: (
+        "Pelapor telah memberikan informasi tambahan untuk laporan {tracking}: {detail}",
+        "The reporter provided more information on report {tracking}: {detail}",
+    ),
+    EventType.REPORTER_REPLIED: (
+        "Pelapor menanggapi tindak lanjut laporan {tracking}: {detail}",
+        "The reporter replied to the follow-up on report {tracking}: {detail}",
+    ),
+    EventType.ADMIN_REPLIED: (
+        "Admin SP4N-LAPOR! menanggapi laporan {tracking}: {detail}",
+        "The SP4N-LAPOR! admin replied on report {tracking}: {detail}",
+    ),
+    EventType.RATED: (
+        "Pelapor memberikan penilaian atas penanganan laporan {tracking} \u201c{title}\u201d.",
+        "The reporter rated the handling of report {tracking} \u201c{title}\u201d.",
+    ),
+    EventType.REOPENED: (
+        "Laporan {tracking} \u201c{title}\u201d dibuka kembali: {detail}",
+        "Report {tracking} \u201c{title}\u201d was reopened: {detail}",
+    ),
+    EventType.EXTENDED: (
+        "Batas waktu penanganan laporan {tracking} diperpanjang: {detail}",
+        "The deadline for handling report {tracking} was extended: {detail}",
+    ),
+    EventType.ESCALATED: (
+        "Laporan {tracking} \u201c{title}\u201d dieskalasi kepada atasan: {detail}",
+        "Report {tracking} \u201c{title}\u201d was escalated to a superior: {detail}",
+    ),
+    EventType.MERGED: (
+        "Laporan {tracking} \u201c{title}\u201d digabungkan dengan laporan lain tentang hal "
+        "yang sama; penanganannya dilanjutkan di laporan tersebut.",
+        "Report {tracking} \u201c{title}\u201d was merged into another report on the same "
+        "matter, which continues its handling.",
+    ),
 }
 _GENERIC = (
     "Laporan {tracking} \u201c{title}\u201d: {event}. Status: {status}. Pelapor: {reporter}.",
     "Report {tracking} \u201c{title}\u201d: {event}. Status: {status}. Reporter: {reporter}.",
 )
+_EVENT_NAMES: dict[str, tuple[str, str]] = {
+    EventType.VISIBILITY_CHANGED: ("visibilitas laporan diubah", "visibility changed"),
+    EventType.DEADLINE_MOVED: ("batas waktu bergeser", "deadline moved"),
+    EventType.REMINDED: ("pengingat batas waktu", "deadline reminder"),
+}
+"""Event names in the generic text (events without a text of their own; others keep their id)."""
+_NO_NAME = {"id": "(tanpa nama)", "en": "(no name given)"}
+"""How a reporter who gave no name appears in texts for officials."""
 _DETAIL_KEYS = ("text", "question", "reason", "comment")
 
 
 def render_notification(
-    complaint: Complaint, event: Event, role: Role | str, lang: str = "id"
+    complaint: Complaint,
+    event: Event,
+    role: Role | str,
+    lang: str = "id",
+    *,
+    agency_name: str | None = None,
 ) -> str:
     """The message sp4n sends to someone in ``role`` about ``event`` (Indonesian by default).
 
     Texts for officials name the reporter only when the complaint is not anonymous
     (and then by name, never by contact details); the reporter of an anonymous
-    complaint appears as "Anonim" with the relay handle.
+    complaint appears as "Anonim" with the relay handle, and a reporter who gave no name
+    as "(tanpa nama)". ``agency_name`` (e.g. from the agency directory) is shown instead
+    of the agency id when given.
     """
     if lang not in ("id", "en"):
         raise InvalidInputError("lang", lang, "must be 'id' (Indonesian) or 'en' (English)")
@@ -185,16 +238,14 @@ def render_notification(
     if complaint.visibility is Visibility.ANONYMOUS and role is not Role.REPORTER:
         reporter = f"{_ANONYMOUS_NAME[lang]} ({complaint.relay_handle})"
     else:
-        reporter = complaint.reporter.name or _ANONYMOUS_NAME[lang].replace(
-            "Anonim", "Pelapor"
-        ).replace("Anonymous", "Reporter")
+        reporter = complaint.reporter.name or _NO_NAME[lang]
     detail = next((str(event.payload[k]) for k in _DETAIL_KEYS if k in event.payload), "-")
     return template.format(
         tracking=complaint.tracking_id,
         title=complaint.title,
-        agency=complaint.agency or event.payload.get("agency") or "-",
+        agency=agency_name or complaint.agency or event.payload.get("agency") or "-",
         reporter=reporter,
         detail=detail,
-        event=event.type,
+        event=_EVENT_NAMES.get(event.type, (event.type, event.type))[0 if lang == "id" else 1],
         status=complaint.status.label_in(lang),
     )
