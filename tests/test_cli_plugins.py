@@ -25,22 +25,24 @@ def test_plugins_is_a_command() -> None:
 def test_plugins_json_lists_builtins_hooks_and_sources(capsys: pytest.CaptureFixture[str]) -> None:
     assert run("--json") == 0
     payload = json.loads(capsys.readouterr().out)
-    assert set(payload) == {"plugins", "storage", "default_store_url"}
+    assert set(payload) == {"plugins", "storage", "notifiers", "default_store_url"}
     builtins = {p["name"]: p for p in payload["plugins"] if p["source"] == "builtin"}
     assert set(builtins) == {
         "sp4n.adapters._memory",
         "sp4n.adapters._sqlite",
         "sp4n.adapters._postgres",
-        "sp4n.adapters.notifiers._builtin",
+        "sp4n.adapters.notifiers._plugin",
     }
     assert builtins["sp4n.adapters._sqlite"]["hooks"] == ["sp4n_register_storage"]
-    notifiers = builtins["sp4n.adapters.notifiers._builtin"]
-    assert notifiers["hooks"] == ["sp4n_register_notifiers"]
     assert builtins["sp4n.adapters._sqlite"]["distribution"] is None
     schemes = {row["scheme"]: row["plugin"] for row in payload["storage"]}
     assert schemes["sqlite"] == "sp4n.adapters._sqlite"
     assert schemes["memory"] == "sp4n.adapters._memory"
     assert payload["default_store_url"] == "sqlite:///sp4n.db"
+    notifiers = {row["name"]: row["plugin"] for row in payload["notifiers"]}
+    assert {name: notifiers[name] for name in ("log", "smtp", "webhook")} == dict.fromkeys(
+        ("log", "smtp", "webhook"), "sp4n.adapters.notifiers._plugin"
+    )
 
 
 def test_plugins_text_names_every_plugin(capsys: pytest.CaptureFixture[str]) -> None:

@@ -22,7 +22,7 @@ BUILTIN_ADAPTERS: tuple[str, ...] = (
     "sp4n.adapters._memory",
     "sp4n.adapters._sqlite",
     "sp4n.adapters._postgres",
-    "sp4n.adapters.notifiers._builtin",
+    "sp4n.adapters.notifiers._plugin",
 )
 """Modules of the built-in adapters, registered after the entry-point plugins, in this order."""
 
@@ -143,6 +143,11 @@ class Adapters:
         """Return ``{name: factory}`` from :func:`hookspecs.sp4n_register_notifiers`."""
         found = _call_register(self.pm.hook.sp4n_register_notifiers, "notifier", _name("notifier"))
         return {name: factory for name, (_, factory) in found.items()}
+
+    def notifier_plugins(self) -> dict[str, str]:
+        """Return ``{notifier name: plugin name}``: which plugin provides each notifier."""
+        found = _call_register(self.pm.hook.sp4n_register_notifiers, "notifier", _name("notifier"))
+        return {name: plugin for name, (plugin, _) in found.items()}
 
     def channel_factories(self) -> dict[str, hookspecs.ChannelFactory]:
         """Return ``{name: factory}`` from :func:`hookspecs.sp4n_register_channels`."""

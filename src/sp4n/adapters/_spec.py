@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
 import pluggy
 
 __all__ = ["NAME", "hookimpl"]
@@ -12,9 +9,11 @@ __all__ = ["NAME", "hookimpl"]
 NAME = "sp4n"
 """The pluggy project name and the entry-point group plugins are discovered in."""
 
-_F = TypeVar("_F", bound=Callable[..., Any])
+hookimpl = pluggy.HookimplMarker(NAME)
+"""Mark a function as an implementation of an sp4n hook.
 
-hookimpl: Callable[[_F], _F] = pluggy.HookimplMarker(NAME)
-"""Mark a function as an implementation of an sp4n hook (``@sp4n.hookimpl``)."""
+Used bare (``@sp4n.hookimpl``) or with pluggy's options (``@sp4n.hookimpl(tryfirst=True)``,
+``specname=...``); either way the decorated function keeps its own type.
+"""
 
 _spec = pluggy.HookspecMarker(NAME)

@@ -27,6 +27,7 @@ COMMANDS: tuple[str, ...] = (
     "region",
     "plugins",
     "outbox",
+    "deliver",
     "demo",
     "submit",
     "show",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from sp4n.cli._output import add_json_flag, emit
 
 if TYPE_CHECKING:  # pragma: no cover
+    from sp4n.adapters.notifiers import NotifierConfig
     from sp4n.desk import Desk
     from sp4n.lifecycle import Actor, Complaint
 
@@ -19,14 +21,22 @@ __all__ = [
     "add_db",
     "attributes",
     "complaint_summary",
+    "notifier_config",
     "open_desk",
     "summary_text",
 ]
 
 
 def add_db(parser: argparse.ArgumentParser) -> None:
-    """Add ``--db URL`` (default ``sqlite:///sp4n.db``) and ``--json``."""
+    """Add ``--db URL`` (default ``sqlite:///sp4n.db``), ``--notifiers FILE`` and ``--json``."""
     parser.add_argument("--db", default="sqlite:///sp4n.db", help="store URL (default %(default)s)")
+    parser.add_argument(
+        "--notifiers",
+        metavar="FILE",
+        default=os.environ.get("SP4N_NOTIFIERS") or None,
+        help="TOML file naming the notifiers (smtp, webhook, plugins'); default $SP4N_NOTIFIERS, "
+        "else the log",
+    )
     add_json_flag(parser)
 
 
@@ -62,10 +72,22 @@ def actor_from(args: argparse.Namespace) -> Actor | None:
 
 
 def open_desk(args: argparse.Namespace) -> Desk:
-    """Open a Desk on ``--db`` with the system clock (the command line is the edge)."""
+    """Open a Desk on ``--db`` with the system clock (the command line is the edge) and the
+    notifiers of ``--notifiers``, so queued messages name the notifier their address needs."""
     from sp4n.desk import Desk
 
-    return Desk.open(args.db)
+    config = notifier_config(args)
+    if config is None:
+        return Desk.open(args.db)
+    return Desk.open(args.db, notifiers=dict(config.notifiers))
+
+
+def notifier_config(args: argparse.Namespace) -> NotifierConfig | None:
+    """The notifiers ``--notifiers FILE`` (or ``$SP4N_NOTIFIERS``) describes, if any."""
+    from sp4n.adapters.notifiers import load_notifiers
+
+    path = getattr(args, "notifiers", None)
+    return None if path is None else load_notifiers(path)
 
 
 def complaint_summary(desk: Desk, complaint: Complaint) -> dict[str, Any]:

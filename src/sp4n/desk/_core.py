@@ -371,11 +371,19 @@ class DeskCore:
 
     # -- notifications ------------------------------------------------------------------------
 
-    def deliver_notifications(self, *, limit: int = 100) -> DeliveryReport:
-        """Deliver pending outbox messages through the Desk's notifiers (retries with backoff)."""
+    def deliver_notifications(
+        self, *, limit: int = 100, default: str | None = None
+    ) -> DeliveryReport:
+        """Deliver pending outbox messages through the Desk's notifiers (retries with backoff).
+
+        A message carries the notifier its address needs (``via``: ``smtp`` for an e-mail
+        address, ``webhook`` for a URL) when the Desk had one at enqueue time; any other goes
+        to ``default`` (default: ``log`` when configured, else the first notifier).
+        """
         from sp4n.adapters.notifiers import OutboxDispatcher
 
-        default = "log" if "log" in self.notifiers else next(iter(self.notifiers), "log")
+        if default is None:
+            default = "log" if "log" in self.notifiers else next(iter(self.notifiers), "log")
         dispatcher = OutboxDispatcher(
             store=self.store, notifiers=self.notifiers, clock=self.clock, default=default
         )

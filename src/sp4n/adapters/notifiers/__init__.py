@@ -1,5 +1,7 @@
-"""Built-in notifiers: SMTP e-mail, signed webhooks and the log."""
+"""Built-in notifiers (SMTP e-mail, signed webhooks, the log), the outbox dispatcher, and
+notifiers built from a deployment's TOML file through the plugins' factories."""
 
+from sp4n.adapters.notifiers._config import NotifierConfig, load_notifiers
 from sp4n.adapters.notifiers._dispatch import (
     PARKED,
     Backoff,
@@ -25,10 +27,12 @@ __all__ = [
     "LogNotifier",
     "Notification",
     "Notifier",
+    "NotifierConfig",
     "OutboxDispatcher",
     "Recipient",
     "SmtpNotifier",
     "WebhookNotifier",
+    "load_notifiers",
     "notification_of",
     "sign",
     "verify_signature",

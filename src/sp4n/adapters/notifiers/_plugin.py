@@ -1,0 +1,133 @@
+"""The built-in notifiers as a plugin: ``log``, ``smtp`` and ``webhook`` from settings.
+
+They register through :func:`~sp4n.adapters.hookspecs.sp4n_register_notifiers`, the hook a
+third-party notifier (``examples/notifier-chat``) uses, so a deployment configures every
+notifier the same way: a name and a mapping of string settings (see :func:`load_notifiers`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from sp4n.adapters._spec import hookimpl
+from sp4n.adapters.hookspecs import RegisterNotifier
+from sp4n.adapters.notifiers._log import LogNotifier
+from sp4n.adapters.notifiers._smtp import SmtpNotifier
+from sp4n.adapters.notifiers._webhook import WebhookNotifier
+from sp4n.errors import InvalidInputError
+
+__all__ = [
+    "log_from_settings",
+    "smtp_from_settings",
+    "sp4n_register_notifiers",
+    "webhook_from_settings",
+]
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
+
+
+def _required(settings: Mapping[str, str], key: str, what: str) -> str:
+    value = settings.get(key)
+    if not value:
+        raise InvalidInputError(f"settings.{key}", value, f"is required: {what}")
+    return value
+
+
+def _number(settings: Mapping[str, str], key: str, default: float) -> float:
+    if key not in settings:
+        return default
+    try:
+        value = float(settings[key])
+    except (TypeError, ValueError):
+        raise InvalidInputError(
+            f"settings.{key}", settings[key], "must be a number of seconds"
+        ) from None
+    if value <= 0:
+        raise InvalidInputError(f"settings.{key}", settings[key], "must be more than 0")
+    return value
+
+
+def _flag(settings: Mapping[str, str], key: str) -> bool:
+    text = str(settings.get(key, "")).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise InvalidInputError(f"settings.{key}", settings[key], "must be true or false")
+
+
+def _unknown_keys(settings: Mapping[str, str], known: frozenset[str], notifier: str) -> None:
+    extra = sorted(set(settings) - known - {"type"})
+    if extra:
+        raise InvalidInputError(
+            f"settings.{extra[0]}",
+            settings[extra[0]],
+            f"is not a setting of the {notifier} notifier",
+            hint="known settings: " + ", ".join(sorted(known)),
+        )
+
+
+_LOG_KEYS = frozenset({"logger"})
+_SMTP_KEYS = frozenset(
+    {
+        "host",
+        "port",
+        "sender",
+        "sender_name",
+        "starttls",
+        "username",
+        "password",
+        "timeout",
+        "message_id_domain",
+    }
+)
+_WEBHOOK_KEYS = frozenset({"url", "secret", "timeout"})
+
+
+def log_from_settings(settings: Mapping[str, str]) -> LogNotifier:
+    """``log``: writes to :mod:`logging` (``logger``, default ``sp4n.notify``)."""
+    _unknown_keys(settings, _LOG_KEYS, "log")
+    return LogNotifier(logger=logging.getLogger(settings.get("logger") or "sp4n.notify"))
+
+
+def smtp_from_settings(settings: Mapping[str, str]) -> SmtpNotifier:
+    """``smtp``: ``host`` (required), ``port`` (25), ``sender``, ``sender_name``,
+    ``starttls`` (false), ``username``, ``password``, ``timeout`` (10 s), ``message_id_domain``.
+    """
+    _unknown_keys(settings, _SMTP_KEYS, "smtp")
+    port_text = settings.get("port", "25")
+    if not str(port_text).isdigit() or not 0 < int(port_text) < 65536:
+        raise InvalidInputError("settings.port", port_text, "must be a TCP port from 1 to 65535")
+    defaults = SmtpNotifier(host="-")
+    return SmtpNotifier(
+        host=_required(settings, "host", "the SMTP server's host name"),
+        port=int(port_text),
+        sender=settings.get("sender") or defaults.sender,
+        sender_name=settings.get("sender_name") or defaults.sender_name,
+        starttls=_flag(settings, "starttls"),
+        username=settings.get("username") or None,
+        password=settings.get("password") or None,
+        timeout=_number(settings, "timeout", defaults.timeout),
+        message_id_domain=settings.get("message_id_domain") or defaults.message_id_domain,
+    )
+
+
+def webhook_from_settings(settings: Mapping[str, str]) -> WebhookNotifier:
+    """``webhook``: ``url`` and ``secret`` (both required; the secret signs each body),
+    ``timeout`` (10 s)."""
+    _unknown_keys(settings, _WEBHOOK_KEYS, "webhook")
+    return WebhookNotifier(
+        url=_required(settings, "url", "where to POST each notification"),
+        secret=_required(settings, "secret", "the shared key that signs each body"),
+        timeout=_number(settings, "timeout", 10.0),
+    )
+
+
+@hookimpl
+def sp4n_register_notifiers(register: RegisterNotifier) -> None:
+    """Register the built-in ``log``, ``smtp`` and ``webhook`` notifiers."""
+    register("log", log_from_settings)
+    register("smtp", smtp_from_settings)
+    register("webhook", webhook_from_settings)
