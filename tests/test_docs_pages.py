@@ -32,6 +32,7 @@ MUST_HAVE_EXAMPLES = {
     "plugins.md",
     "routing.md",
     "sla.md",
+    "storage.md",
     "testing.md",
 }
 
@@ -89,3 +90,31 @@ def test_every_howto_is_in_the_index_and_the_nav() -> None:
             name = page.removeprefix("howto/")
             assert f"]({name})" in index, f"link docs/{page} from docs/howto/index.md"
             assert f": {page}\n" in nav, f"add a nav line for docs/{page} to mkdocs.yml"
+
+
+API_MODULES = (
+    "sp4n",
+    "sp4n.sla",
+    "sp4n.routing",
+    "sp4n.lifecycle",
+    "sp4n.adapters",
+    "sp4n.adapters.hookspecs",
+    "sp4n.desk",
+    "sp4n.open311",
+    "sp4n.testing",
+    "sp4n.errors",
+)
+
+
+@pytest.mark.parametrize("module", API_MODULES)
+def test_every_public_module_has_an_api_reference_page(module: str) -> None:
+    """mkdocstrings renders these from the docstrings; the nav links each page."""
+    pages = [
+        page
+        for page in PAGES
+        if page.startswith("reference/")
+        and f"::: {module}\n" in (DOCS / page).read_text(encoding="utf-8")
+    ]
+    assert len(pages) == 1, f"{module} needs exactly one page under docs/reference/"
+    nav = (DOCS.parent / "mkdocs.yml").read_text(encoding="utf-8")
+    assert f"- {module}: {pages[0]}\n" in nav
