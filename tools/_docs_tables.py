@@ -231,7 +231,7 @@ def sla_page() -> str:
         "## Shipped overrides",
         "",
         "A region or an agency changes rules with an override file "
-        "(see [override a policy](../sla.md)).",
+        "(see [override a policy](../howto/policy-override.md)).",
         "These ship with sp4n:",
         "",
     ]
