@@ -373,7 +373,10 @@ def labels_page() -> str:
             "available",
             '(`lang="en"` on the Desk). This page lists those texts side by side, drawn from '
             "the code",
-            "that renders them, so a reviewer reads exactly what is sent.",
+            "that renders them, so a reviewer reads exactly what is sent. The wording conventions "
+            "(a",
+            "glossary) and the review's findings are in "
+            "[decision 0106](../decisions/0106-indonesian-wording.md).",
             "",
             "## Status labels",
             "",
