@@ -39,6 +39,7 @@ __all__ = [
     "SchemaVersionError",
     "Sp4nError",
     "StoreError",
+    "StoreNotEmptyError",
     "StoreUnavailableError",
     "TransitionError",
     "UnknownAgencyError",
@@ -288,6 +289,25 @@ class StoreUnavailableError(StoreError):
         self.reason = reason
         self.hint = hint
         super().__init__(_describe("db", url, f"cannot open the store: {reason}", hint))
+
+
+class StoreNotEmptyError(StoreError, InvalidInputError):
+    """A copy (``sp4n migrate``) was pointed at a store that already holds complaints.
+
+    Nothing was written: a copy goes into an empty store only, so no complaint is merged
+    with another store's history.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, url: str, found: str) -> None:
+        self.url = url
+        super().__init__(
+            "to",
+            url,
+            f"the target store is not empty (it holds {found})",
+            hint="copy into a new, empty database; drop or rename the old one first",
+        )
 
 
 class SchemaVersionError(StoreError):

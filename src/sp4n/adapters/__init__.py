@@ -6,6 +6,7 @@
 0
 """
 
+from sp4n.adapters._copy import CopyReport, copy_store, redact_url
 from sp4n.adapters._manager import (
     BUILTIN_ADAPTERS,
     Adapters,
@@ -36,6 +37,7 @@ __all__ = [
     "Adapters",
     "AppendRequest",
     "ComplaintRow",
+    "CopyReport",
     "MemoryStore",
     "OutboxMessage",
     "PluginInfo",
@@ -44,9 +46,11 @@ __all__ = [
     "check_append",
     "check_batch",
     "check_query",
+    "copy_store",
     "describe_plugins",
     "hookimpl",
     "open_store",
     "plugin_manager",
+    "redact_url",
     "store_scheme",
 ]

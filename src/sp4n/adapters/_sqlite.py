@@ -25,7 +25,7 @@ from sp4n.adapters._sql import (
     Cursor,
     SqlStore,
     UniqueViolationError,
-    _json,
+    event_json,
     utc_text,
 )
 from sp4n.adapters.hookspecs import RegisterStorage
@@ -225,15 +225,15 @@ class SqliteStore(SqlStore):
                 cursor.close()
 
     def _event_values(self, event: Event) -> tuple[Any, ...]:
-        data = event.to_dict()
         # Event.occurred_at is UTC already: its ISO text sorts like the instant.
+        occurred_at = event.occurred_at.isoformat()
         return (
             event.complaint_id,
             event.seq,
             event.id,
             event.type,
-            data["occurred_at"],
-            _json(data),
+            occurred_at,
+            event_json(event, occurred_at),
         )
 
     def _title_clause(self, needle: str) -> tuple[str, list[Any]]:

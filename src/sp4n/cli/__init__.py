@@ -53,6 +53,7 @@ COMMANDS: tuple[str, ...] = (
     "report",
     "serve",
     "relay",
+    "migrate",
 )
 
 EXIT_BAD_INPUT = 2

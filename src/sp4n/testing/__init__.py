@@ -14,13 +14,16 @@ its fixtures are available in any test suite:
 ``calendar`` / ``calendar_factory``
     the national working calendar, and ``calendar_factory(region=None, **options)`` for a
     region's (``WorkingCalendar.indonesia`` with the same arguments).
+``recording_notifier``
+    a fresh :class:`RecordingNotifier` registered with ``pm`` (name ``"recording"``).
 ``sqlite_url``
     a ``sqlite:///`` URL of a fresh file in the test's temporary directory.
 ``postgres_server`` / ``postgres_url``
     a temporary PostgreSQL server for the session and a fresh database on it per test.
     Skipped when ``initdb`` is missing, except under ``CI=true``, where it fails.
 
-:class:`StoreContract` is the conformance suite a storage adapter's tests subclass.
+:class:`StoreContract` is the conformance suite a storage adapter's tests subclass;
+:class:`RecordingNotifier` a notifier that delivers into memory, for asserting on notifications.
 
 For a region's own timing rules (docs/testing.md):
 
@@ -60,6 +63,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from sp4n.sla import WorkingCalendar
     from sp4n.testing import strategies
     from sp4n.testing._postgres import TemporaryPostgres, find_postgres_bin
+    from sp4n.testing._recording import RecordingNotifier
     from sp4n.testing._store_contract import StoreContract
     from sp4n.testing._strategies import (
         complaint_histories,
@@ -79,6 +83,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "FrozenClock",
+    "RecordingNotifier",
     "StoreContract",
     "TemporaryPostgres",
     "assert_deadline",
@@ -100,6 +105,7 @@ __all__ = [
     "pm",
     "postgres_server",
     "postgres_url",
+    "recording_notifier",
     "register_plugin",
     "rule_lengths",
     "sqlite_url",
@@ -110,6 +116,7 @@ __all__ = [
 ]
 
 _LAZY = {
+    "RecordingNotifier": "sp4n.testing._recording",
     "StoreContract": "sp4n.testing._store_contract",
     "TemporaryPostgres": "sp4n.testing._postgres",
     "find_postgres_bin": "sp4n.testing._postgres",
@@ -232,6 +239,16 @@ def register_plugin(pm: pluggy.PluginManager) -> Iterator[Callable[..., object]]
         for plugin in reversed(registered):
             if pm.is_registered(plugin):
                 pm.unregister(plugin)
+
+
+@pytest.fixture
+def recording_notifier(register_plugin: Callable[..., object]) -> RecordingNotifier:
+    """A fresh :class:`RecordingNotifier` named ``"recording"``, registered with ``pm``."""
+    from sp4n.testing._recording import RecordingNotifier
+
+    recorder = RecordingNotifier()
+    register_plugin(recorder.plugin())
+    return recorder
 
 
 @pytest.fixture

@@ -1,0 +1,143 @@
+"""The bulk write path: event encoding, multi-row inserts, big all-or-nothing batches."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sp4n.adapters import AppendRequest, ComplaintRow, OutboxMessage, Store
+from sp4n.adapters._sql import event_json
+from sp4n.errors import ConcurrencyError, InvalidInputError
+from sp4n.lifecycle import Actor, Event, Role
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+events = st.builds(
+    Event,
+    complaint_id=st.text(min_size=1),
+    seq=st.integers(min_value=1, max_value=10**6),
+    type=st.text(min_size=1),
+    occurred_at=st.datetimes(
+        min_value=datetime(2000, 1, 1),
+        max_value=datetime(2100, 1, 1),
+        timezones=st.timezones(),
+    ),
+    actor=st.builds(
+        Actor,
+        id=st.text(min_size=1),
+        role=st.sampled_from(list(Role)),
+        agency=st.none() | st.text(min_size=1),
+        region=st.none() | st.text(min_size=1),
+    ),
+    payload=st.dictionaries(st.text(), json_values, max_size=4),
+    id=st.text(min_size=1),
+)
+
+
+@given(events)
+def test_event_json_is_the_text_of_to_dict(event: Event) -> None:
+    expected = json.dumps(event.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    assert event_json(event) == expected
+    assert Event.from_dict(json.loads(event_json(event))) == event
+
+
+def _request(number: int, events: int = 3, *, outbox: bool = False) -> AppendRequest:
+    complaint = f"bulk-{number:05d}"
+    at = datetime(2026, 1, 5, 3, tzinfo=UTC) + timedelta(minutes=number)
+    stream = tuple(
+        Event(
+            complaint_id=complaint,
+            seq=seq,
+            type="submitted" if seq == 1 else "verified",
+            occurred_at=at + timedelta(seconds=seq),
+            actor=Actor(id="pelapor-ñ", role=Role.REPORTER),
+            payload={"title": f"Jalan rusak №{number}", "n": seq},
+            id=f"{complaint}:{seq}",
+        )
+        for seq in range(1, events + 1)
+    )
+    row = ComplaintRow(
+        complaint_id=complaint,
+        tracking_id=f"LAP-{number:05d}",
+        status="verified",
+        kind="aduan",
+        topic="infrastruktur.jalan",
+        region=f"35.{number % 30 + 1:02d}",
+        agency=None,
+        title=f"Jalan rusak nomor {number}",
+        visibility="public",
+        next_due=None,
+        updated_at=at,
+        version=events,
+        submitted_at=at,
+        listing={"description": "Lubang besar"},
+    )
+    messages = (
+        (
+            OutboxMessage(
+                id=f"{complaint}:1:reporter",
+                complaint_id=complaint,
+                event_seq=1,
+                recipient_role="reporter",
+                template="submitted",
+                payload={"body": "Laporan diterima"},
+                created_at=at,
+            ),
+        )
+        if outbox
+        else ()
+    )
+    return AppendRequest(complaint, 0, stream, row, messages)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, store_factory: Callable[..., Store]) -> Store:
+    name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return store_factory(request.getfixturevalue(name))
+
+
+def test_a_batch_of_more_rows_than_one_statement_holds_is_written_whole(store: Store) -> None:
+    batch = [_request(number, outbox=number % 2 == 0) for number in range(1_203)]
+    assert store.append_many(batch) == (3,) * 1_203
+    for number in (0, 499, 500, 1_000, 1_202):
+        request = batch[number]
+        assert store.load(request.complaint_id) == request.events
+        assert store.get(request.complaint_id) == request.row
+    assert len(store.query(region_prefix="35", limit=2_000)) == 1_203
+    assert len(store.query(title_contains="nomor 1202")) == 1
+    now = datetime(2027, 1, 1, tzinfo=UTC)
+    assert len(store.pending_outbox(limit=1_000, now=now)) == 602  # the even numbers
+
+
+def test_a_conflict_late_in_a_big_batch_writes_nothing(store: Store) -> None:
+    store.append_many([_request(1_100)])
+    batch = [_request(number) for number in range(1_101)]  # the last one exists already
+    with pytest.raises(ConcurrencyError):
+        store.append_many(batch)
+    assert store.version("bulk-00000") == 0
+    assert store.query(region_prefix="35", limit=2_000) == [store.get("bulk-01100")]
+    assert store.query(title_contains="nomor 7") == []
+
+
+def test_a_duplicate_event_id_in_a_big_batch_writes_nothing(store: Store) -> None:
+    batch = [_request(number) for number in range(800)]
+    clash = batch[650]
+    batch[650] = AppendRequest(
+        clash.complaint_id,
+        0,
+        (clash.events[0], attrs.evolve(clash.events[1], id="bulk-00001:2")),
+        attrs.evolve(clash.row, version=2),
+    )
+    with pytest.raises(InvalidInputError, match="event ids are unique"):
+        store.append_many(batch)
+    assert store.version("bulk-00001") == 0
+    assert store.query(limit=10) == []
