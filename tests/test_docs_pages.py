@@ -118,3 +118,21 @@ def test_every_public_module_has_an_api_reference_page(module: str) -> None:
     assert len(pages) == 1, f"{module} needs exactly one page under docs/reference/"
     nav = (DOCS.parent / "mkdocs.yml").read_text(encoding="utf-8")
     assert f"- {module}: {pages[0]}\n" in nav
+
+
+def test_every_page_is_in_the_nav_or_linked_from_a_page() -> None:
+    """No orphans: mkdocs only reports pages missing from the nav, not unreachable ones."""
+    import re
+
+    nav = (DOCS.parent / "mkdocs.yml").read_text(encoding="utf-8")
+    reachable = set(re.findall(r":\s+(\S+\.md)\s*$", nav, re.MULTILINE))
+    reachable |= set(re.findall(r"^\s*-\s+(\S+\.md)\s*$", nav, re.MULTILINE))
+    for page in PAGES:
+        text = (DOCS / page).read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)#\s]+\.md)(?:#[^)]*)?\)", text):
+            if "://" not in target:
+                resolved = (DOCS / page).parent.joinpath(target).resolve()
+                if resolved.is_relative_to(DOCS):
+                    reachable.add(resolved.relative_to(DOCS).as_posix())
+    orphans = [page for page in PAGES if page not in reachable]
+    assert orphans == [], f"add these pages to mkdocs.yml's nav or link them: {orphans}"
