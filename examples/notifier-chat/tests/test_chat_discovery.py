@@ -36,8 +36,8 @@ def test_sp4n_plugins_json_lists_it_as_an_entry_point() -> None:
         check=True,
         env=os.environ.copy(),
     )
-    listed = json.loads(result.stdout)["plugins"]
-    (chat,) = [plugin for plugin in listed if plugin["name"] == "chat"]
+    payload = json.loads(result.stdout)
+    (chat,) = [plugin for plugin in payload["plugins"] if plugin["name"] == "chat"]
     assert chat == {
         "name": "chat",
         "source": "entrypoint",
@@ -46,6 +46,7 @@ def test_sp4n_plugins_json_lists_it_as_an_entry_point() -> None:
         "version": "0.1.0",
         "hooks": ["sp4n_register_notifiers"],
     }
+    assert {"name": "chat", "plugin": "chat"} in payload["notifiers"]
 
 
 def test_the_plugin_manager_hands_out_its_factory() -> None:
