@@ -156,3 +156,24 @@ def test_every_page_is_in_the_nav_or_linked_from_a_page() -> None:
                     reachable.add(resolved.relative_to(DOCS).as_posix())
     orphans = [page for page in PAGES if page not in reachable]
     assert orphans == [], f"add these pages to mkdocs.yml's nav or link them: {orphans}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_plain_python_blocks_are_python(page: str) -> None:
+    """Blocks without prompts are not run here (their code runs elsewhere), but must parse.
+
+    Signatures, shell sessions and output belong in ``text`` / ``bash`` fences.
+    """
+    import ast
+    import re
+
+    text = (DOCS / page).read_text(encoding="utf-8")
+    for match in re.finditer(r"^```python\n(.*?)^```", text, re.DOTALL | re.MULTILINE):
+        block = match.group(1)
+        if ">>>" in block:
+            continue
+        line = text[: match.start()].count("\n") + 1
+        try:
+            ast.parse(block)
+        except SyntaxError as error:
+            pytest.fail(f"docs/{page}:{line}: a python block that is not Python: {error}")
