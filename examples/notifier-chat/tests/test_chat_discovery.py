@@ -12,6 +12,7 @@ import pytest
 from sp4n_notifier_chat import DEFAULT_ROLES, ChatNotifier, from_settings
 
 from sp4n.adapters import Adapters, describe_plugins, plugin_manager
+from sp4n.adapters.notifiers import load_notifiers
 from sp4n.errors import InvalidInputError
 
 try:
@@ -56,6 +57,19 @@ def test_the_plugin_manager_hands_out_its_factory() -> None:
     assert notifier == ChatNotifier(url="https://chat.example.go.id/hooks/x", timeout=2.5)
     assert notifier.roles == DEFAULT_ROLES
     assert notifier.name == "chat"
+
+
+def test_the_notifiers_file_builds_it_by_type() -> None:
+    config = load_notifiers(
+        {
+            "default": "room",
+            "room": {"type": "chat", "url": "https://chat.example.go.id/hooks/x", "timeout": 3},
+        }
+    )
+    assert config.default == "room"
+    assert config.notifiers["room"] == ChatNotifier(
+        url="https://chat.example.go.id/hooks/x", timeout=3.0
+    )
 
 
 def test_a_blocked_plugin_is_not_loaded() -> None:
