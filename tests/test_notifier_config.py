@@ -13,7 +13,7 @@ from pathlib import Path
 import pluggy
 import pytest
 
-from servers import free_port, smtp_server
+from servers import free_port, http_server, smtp_server
 from sp4n.adapters import Adapters, describe_plugins, plugin_manager
 from sp4n.adapters.hookspecs import RegisterNotifier
 from sp4n.adapters.notifiers import (
@@ -207,3 +207,93 @@ def test_sp4n_deliver_names_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFix
     db = f"sqlite:///{tmp_path / 'sp4n.db'}"
     assert main(["deliver", "--notifiers", str(config), "--db", db]) == 2
     assert f"{config}: [smtp].port = 'abc'" in capsys.readouterr().err
+
+
+def test_for_roles_sends_those_recipients_through_one_notifier(pm: pluggy.PluginManager) -> None:
+    config = load_notifiers(
+        {
+            "smtp": {"host": "127.0.0.1"},
+            "ops": {
+                "type": "webhook",
+                "url": "http://127.0.0.1:1/hook",
+                "secret": "s",
+                "for_roles": ["liaison", "admin"],
+            },
+        },
+        pm=pm,
+    )
+    assert config.by_role == {"liaison": "ops", "admin": "ops"}
+    assert isinstance(config.notifiers["ops"], WebhookNotifier)
+
+
+@pytest.mark.parametrize(
+    ("ops", "rule"),
+    [
+        ({"for_roles": "liaison"}, "must be a list of recipient roles"),
+        ({"for_roles": ["lurah"]}, "is not a recipient role"),
+    ],
+)
+def test_bad_for_roles_are_named(
+    pm: pluggy.PluginManager, ops: dict[str, object], rule: str
+) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        load_notifiers({"log": ops}, pm=pm)
+    assert info.value.field == "notifiers: [log].for_roles"
+    assert rule in info.value.rule
+
+
+def test_a_role_has_one_notifier(pm: pluggy.PluginManager) -> None:
+    data = {
+        "log": {"for_roles": ["liaison"]},
+        "smtp": {"host": "h", "for_roles": ["liaison"]},
+    }
+    with pytest.raises(InvalidInputError, match=r"already sent through \[log\]"):
+        load_notifiers(data, pm=pm)
+
+
+def test_officers_to_a_webhook_and_reporters_by_email(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    posted: list[dict[str, object]] = []
+
+    def hook(path: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
+        posted.append(json.loads(body))
+        return 200, b"{}"
+
+    db = ["--db", f"sqlite:///{tmp_path / 'sp4n.db'}"]
+    with smtp_server() as (port, inbox), http_server(hook) as url:
+        config = tmp_path / "notifiers.toml"
+        config.write_text(
+            f'[smtp]\nhost = "127.0.0.1"\nport = {port}\n'
+            f'[ops]\ntype = "webhook"\nurl = "{url}"\nsecret = "k"\n'
+            'for_roles = ["liaison", "admin", "supervisor"]\n',
+            encoding="utf-8",
+        )
+        both = ["--notifiers", str(config), *db]
+        assert main(["submit", "--title", "Jalan rusak", "--body", "Berlubang.", "--region",
+                     "61.07", "--topic", "road", "--email", "warga@example.org", "--json",
+                     *both]) == 0  # fmt: skip
+        ref = json.loads(capsys.readouterr().out)["tracking_id"]
+        assert main(["verify", ref, *both]) == 0
+        assert main(["forward", ref, "--attr", "road_status=kabupaten", *both]) == 0
+        capsys.readouterr()
+        assert main(["deliver", "--json", *both]) == 0
+        report = json.loads(capsys.readouterr().out)
+    assert report["retrying"] == report["parked"] == []
+    roles = sorted(str(message["recipient"]["role"]) for message in posted)  # type: ignore[index]
+    assert roles
+    assert "reporter" not in roles
+    assert {"liaison"} <= set(roles)
+    assert inbox
+    assert all("warga@example.org" in message["To"] for message in inbox)
+    assert len(report["delivered"]) == len(posted) + len(inbox)
+
+
+def test_the_desk_refuses_a_role_sent_to_a_missing_notifier(tmp_path: Path) -> None:
+    from sp4n import Desk
+
+    with (
+        Desk.open(f"sqlite:///{tmp_path / 'x.db'}") as desk,
+        pytest.raises(InvalidInputError, match="names no notifier of this Desk: 'chat'"),
+    ):
+        desk.deliver_notifications(by_role={"liaison": "chat"})

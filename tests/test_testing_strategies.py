@@ -52,6 +52,16 @@ def test_strategies_import_hypothesis_only_when_used() -> None:
     assert out.stdout.split() == ["False", "True"]
 
 
+def test_without_hypothesis_the_error_says_what_to_install() -> None:
+    code = (
+        "import sys; sys.modules['hypothesis'] = None\n"
+        "import sp4n.testing as t; t.assert_due\n"
+        "try:\n    t.working_days\nexcept ModuleNotFoundError as e:\n    print(e)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "need hypothesis: pip install 'sp4n[test]'" in out.stdout
+
+
 def test_the_namespace_and_the_names_are_the_same_objects() -> None:
     assert strategies.working_days is working_days
     assert strategies.INDONESIAN_ZONES == (

@@ -138,10 +138,9 @@ def counting_page() -> str:
             "",
             "# Counting conventions",
             "",
-            'How sp4n turns "3 working days" into a date. The conventions are fixed in '
-            "ARCHITECTURE.md",
-            "and the decisions linked below; every date on this page was computed by the "
-            "calendar when",
+            'How sp4n turns "3 working days" into a date. The conventions are those of the',
+            "[working-day calendar](../calendar.md) and the decisions linked below; every date on "
+            "this page was computed by the calendar when",
             "the page was generated, and the test suite computes it again.",
             "",
             "## The rules",

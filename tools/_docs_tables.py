@@ -231,7 +231,7 @@ def sla_page() -> str:
         "## Shipped overrides",
         "",
         "A region or an agency changes rules with an override file "
-        "(see [override a policy](../sla.md)).",
+        "(see [override a policy](../howto/policy-override.md)).",
         "These ship with sp4n:",
         "",
     ]
@@ -373,7 +373,10 @@ def labels_page() -> str:
             "available",
             '(`lang="en"` on the Desk). This page lists those texts side by side, drawn from '
             "the code",
-            "that renders them, so a reviewer reads exactly what is sent.",
+            "that renders them, so a reviewer reads exactly what is sent. The wording conventions "
+            "(a",
+            "glossary) and the review's findings are in "
+            "[decision 0106](../decisions/0106-indonesian-wording.md).",
             "",
             "## Status labels",
             "",

@@ -12,6 +12,7 @@ import pytest
 from sp4n_notifier_chat import DEFAULT_ROLES, ChatNotifier, from_settings
 
 from sp4n.adapters import Adapters, describe_plugins, plugin_manager
+from sp4n.adapters.notifiers import load_notifiers
 from sp4n.errors import InvalidInputError
 
 try:
@@ -35,8 +36,8 @@ def test_sp4n_plugins_json_lists_it_as_an_entry_point() -> None:
         check=True,
         env=os.environ.copy(),
     )
-    listed = json.loads(result.stdout)["plugins"]
-    (chat,) = [plugin for plugin in listed if plugin["name"] == "chat"]
+    payload = json.loads(result.stdout)
+    (chat,) = [plugin for plugin in payload["plugins"] if plugin["name"] == "chat"]
     assert chat == {
         "name": "chat",
         "source": "entrypoint",
@@ -45,6 +46,7 @@ def test_sp4n_plugins_json_lists_it_as_an_entry_point() -> None:
         "version": "0.1.0",
         "hooks": ["sp4n_register_notifiers"],
     }
+    assert {"name": "chat", "plugin": "chat"} in payload["notifiers"]
 
 
 def test_the_plugin_manager_hands_out_its_factory() -> None:
@@ -56,6 +58,19 @@ def test_the_plugin_manager_hands_out_its_factory() -> None:
     assert notifier == ChatNotifier(url="https://chat.example.go.id/hooks/x", timeout=2.5)
     assert notifier.roles == DEFAULT_ROLES
     assert notifier.name == "chat"
+
+
+def test_the_notifiers_file_builds_it_by_type() -> None:
+    config = load_notifiers(
+        {
+            "default": "room",
+            "room": {"type": "chat", "url": "https://chat.example.go.id/hooks/x", "timeout": 3},
+        }
+    )
+    assert config.default == "room"
+    assert config.notifiers["room"] == ChatNotifier(
+        url="https://chat.example.go.id/hooks/x", timeout=3.0
+    )
 
 
 def test_a_blocked_plugin_is_not_loaded() -> None:

@@ -28,8 +28,13 @@ _START_RULE = "must be YYYY-MM-DD or an ISO datetime with a time zone, e.g. 2026
 
 
 def calendar_for(region: str | None) -> WorkingCalendar:
-    """The calendar of ``region`` (national when ``None``)."""
-    return WorkingCalendar.indonesia(region)
+    """The calendar of ``region`` (national when ``None``), with installed plugins' overlays,
+    as a Desk counts it."""
+    from sp4n.adapters import Adapters, plugin_manager
+    from sp4n.desk._rules import plugin_calendar
+
+    calendar = WorkingCalendar.indonesia(region)
+    return plugin_calendar(calendar, region=calendar.region, adapters=Adapters(plugin_manager()))
 
 
 def region_label(calendar: WorkingCalendar) -> str:

@@ -33,7 +33,9 @@ def run(args: argparse.Namespace) -> int:
     config = notifier_config(args)
     with open_desk(args) as desk:
         report = desk.deliver_notifications(
-            limit=args.limit, default=None if config is None else config.default
+            limit=args.limit,
+            default=None if config is None else config.default,
+            by_role=None if config is None else config.by_role,
         )
     data = {
         "db": args.db,

@@ -112,10 +112,12 @@ def render_text(policy: Any, *, region: str | None, agency: str | None) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Print the policy."""
+    from sp4n.adapters import Adapters, plugin_manager
+    from sp4n.desk._rules import plugin_policy
     from sp4n.routing import normalize_code
-    from sp4n.sla import load_policy
 
     region = normalize_code(args.region) if args.region is not None else None
-    policy = load_policy(args.name, region=region, agency=args.agency)
+    adapters = Adapters(plugin_manager())
+    policy = plugin_policy(args.name, region=region, agency=args.agency, adapters=adapters)
     payload = policy_payload(policy)
     return emit(args, payload, render_text(policy, region=region, agency=args.agency))

@@ -372,19 +372,33 @@ class DeskCore:
     # -- notifications ------------------------------------------------------------------------
 
     def deliver_notifications(
-        self, *, limit: int = 100, default: str | None = None
+        self,
+        *,
+        limit: int = 100,
+        default: str | None = None,
+        by_role: Mapping[str, str] | None = None,
     ) -> DeliveryReport:
         """Deliver pending outbox messages through the Desk's notifiers (retries with backoff).
 
-        A message carries the notifier its address needs (``via``: ``smtp`` for an e-mail
-        address, ``webhook`` for a URL) when the Desk had one at enqueue time; any other goes
-        to ``default`` (default: ``log`` when configured, else the first notifier).
+        A message for a role in ``by_role`` goes through the notifier named there. Any other
+        carries the notifier its address needs (``via``: ``smtp`` for an e-mail address,
+        ``webhook`` for a URL) when the Desk had one at enqueue time, else goes to
+        ``default`` (default: ``log`` when configured, else the first notifier).
         """
         from sp4n.adapters.notifiers import OutboxDispatcher
 
         if default is None:
             default = "log" if "log" in self.notifiers else next(iter(self.notifiers), "log")
+        unknown = sorted(set((by_role or {}).values()) - set(self.notifiers))
+        if unknown:
+            raise InvalidInputError(
+                "by_role", dict(by_role or {}), f"names no notifier of this Desk: {unknown[0]!r}"
+            )
         dispatcher = OutboxDispatcher(
-            store=self.store, notifiers=self.notifiers, clock=self.clock, default=default
+            store=self.store,
+            notifiers=self.notifiers,
+            clock=self.clock,
+            default=default,
+            by_role=dict(by_role or {}),
         )
         return dispatcher.deliver_pending(limit=limit)

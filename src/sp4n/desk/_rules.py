@@ -31,7 +31,16 @@ from sp4n.sla import (
     load_policy,
 )
 
-__all__ = ["DUE_STATUSES", "LISTED_CLOCKS", "ClockRules", "listing", "next_due", "project"]
+__all__ = [
+    "DUE_STATUSES",
+    "LISTED_CLOCKS",
+    "ClockRules",
+    "listing",
+    "next_due",
+    "plugin_calendar",
+    "plugin_policy",
+    "project",
+]
 
 DUE_STATUSES = frozenset({ClockStatus.RUNNING, ClockStatus.BREACHED, ClockStatus.EXPIRED})
 """Clock statuses whose due date counts for ``next_due``."""
@@ -62,16 +71,9 @@ class ClockRules:
         found = self._policies.get(key)
         if found is not None:
             return found
-        if isinstance(self.policy, Policy):
-            policy = self.policy
-        else:
-            policy = load_policy(self.policy, region=complaint.region, agency=complaint.agency)
-        if self.adapters is not None:
-            changes = self.adapters.policy_overrides(
-                policy=policy.name, region=complaint.region, agency=complaint.agency
-            )
-            if changes:
-                policy = policy.with_overrides(changes)
+        policy = plugin_policy(
+            self.policy, region=complaint.region, agency=complaint.agency, adapters=self.adapters
+        )
         self._policies[key] = policy
         return policy
 
@@ -92,10 +94,7 @@ class ClockRules:
                 )
         else:
             calendar = WorkingCalendar.indonesia(region=region)
-        if self.adapters is not None:
-            rows = self.adapters.calendar_overlays(region=region)
-            if rows:
-                calendar = calendar.with_overlays(*(Overlay.from_mapping(r) for r in rows))
+        calendar = plugin_calendar(calendar, region=region, adapters=self.adapters)
         self._calendars[region] = calendar
         return calendar
 
@@ -119,6 +118,36 @@ class ClockRules:
             calendar=self.calendar_for(complaint),
             rules=self.lifecycle,
         )
+
+
+def plugin_policy(
+    policy: str | Policy,
+    *,
+    region: str | None,
+    agency: str | None,
+    adapters: Adapters | None,
+) -> Policy:
+    """``policy`` (a name, loaded with the region's and agency's override files, or a fixed
+    :class:`Policy`) with the ``sp4n_policy_overrides`` of the plugins applied."""
+    if not isinstance(policy, Policy):
+        policy = load_policy(policy, region=region, agency=agency)
+    if adapters is not None:
+        changes = adapters.policy_overrides(policy=policy.name, region=region, agency=agency)
+        if changes:
+            policy = policy.with_overrides(changes)
+    return policy
+
+
+def plugin_calendar(
+    calendar: WorkingCalendar, *, region: str | None, adapters: Adapters | None
+) -> WorkingCalendar:
+    """``calendar`` with the ``sp4n_calendar_overlays`` of the plugins for ``region``."""
+    if adapters is None:
+        return calendar
+    rows = adapters.calendar_overlays(region=region)
+    if not rows:
+        return calendar
+    return calendar.with_overlays(*(Overlay.from_mapping(row) for row in rows))
 
 
 def next_due(clocks: Sequence[SlaClock]) -> SlaClock | None:

@@ -15,7 +15,13 @@ import datetime as dt
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from hypothesis import strategies as st
+try:
+    from hypothesis import strategies as st
+except ModuleNotFoundError as exc:  # pragma: no cover - hypothesis is in the test extra
+    raise ModuleNotFoundError(
+        "sp4n.testing's strategies need hypothesis: pip install 'sp4n[test]' (or hypothesis)",
+        name=exc.name,
+    ) from exc
 
 from sp4n._time import parse_date
 from sp4n.errors import InvalidInputError

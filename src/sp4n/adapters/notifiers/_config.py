@@ -12,6 +12,7 @@ A deployment names its notifiers once, in a file every command reads::
     [ops-chat]
     type = "chat"                 # the registered notifier to build; default: the table name
     url = "https://chat.example/hooks/abc"
+    for_roles = ["admin", "liaison"]   # messages to these recipients go here, not by address
 
 Values may be strings, numbers or booleans; factories receive them as strings
 (``true``/``false`` for booleans), as :data:`~sp4n.adapters.hookspecs.NotifierFactory`
@@ -36,10 +37,12 @@ __all__ = ["NotifierConfig", "load_notifiers"]
 
 @attrs.frozen
 class NotifierConfig:
-    """The notifiers a deployment configured, by name, and the one used when none is named."""
+    """The notifiers a deployment configured, by name, the one used when none is named, and
+    which recipient roles go to which notifier (``for_roles``)."""
 
     notifiers: Mapping[str, Notifier]
     default: str
+    by_role: Mapping[str, str] = attrs.field(factory=dict)
 
 
 def _setting(field: str, value: object) -> str:
@@ -66,6 +69,7 @@ def load_notifiers(
     where, data = _read(source)
     factories = Adapters(pm if pm is not None else plugin_manager()).notifier_factories()
     notifiers: dict[str, Notifier] = {}
+    by_role: dict[str, str] = {}
     for name, table in data.items():
         if name == "default":
             continue
@@ -82,10 +86,18 @@ def load_notifiers(
                 "no notifier of that name is registered",
                 hint="registered: " + ", ".join(sorted(factories)) + " (sp4n plugins lists them)",
             )
+        for role in _roles(f"{where}: [{name}].for_roles", table.get("for_roles", [])):
+            if role in by_role:
+                raise InvalidInputError(
+                    f"{where}: [{name}].for_roles",
+                    role,
+                    f"is already sent through [{by_role[role]}]; a role has one notifier",
+                )
+            by_role[role] = name
         settings = {
             key: _setting(f"{where}: [{name}].{key}", value)
             for key, value in table.items()
-            if key != "type"
+            if key not in ("type", "for_roles")
         }
         try:
             notifiers[name] = _checked(kind, factory(settings))
@@ -106,7 +118,22 @@ def load_notifiers(
             "must name one of the notifiers in the file",
             hint="configured: " + ", ".join(notifiers),
         )
-    return NotifierConfig(notifiers=notifiers, default=str(default))
+    return NotifierConfig(notifiers=notifiers, default=str(default), by_role=by_role)
+
+
+_ROLES = ("reporter", "admin", "liaison", "supervisor")
+
+
+def _roles(field: str, value: object) -> tuple[str, ...]:
+    """The recipient roles of ``for_roles``: a list of role names."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InvalidInputError(field, value, "must be a list of recipient roles")
+    for role in value:
+        if role not in _ROLES:
+            raise InvalidInputError(
+                field, role, "is not a recipient role", hint="roles: " + ", ".join(_ROLES)
+            )
+    return tuple(value)
 
 
 def _checked(kind: str, built: object) -> Notifier:

@@ -89,6 +89,8 @@ class OutboxDispatcher:
     :param store: where the outbox lives.
     :param notifiers: notifiers by name; a message's ``via`` picks one, else ``default``.
     :param clock: the current instant (injected; never the wall clock in domain code).
+    :param by_role: ``{recipient role: notifier name}``; a message for such a role goes
+        through that notifier whatever its ``via`` (officers to a chat room, say).
     """
 
     store: Store
@@ -96,6 +98,7 @@ class OutboxDispatcher:
     clock: Clock
     default: str = "log"
     backoff: Backoff = attrs.Factory(Backoff)
+    by_role: Mapping[str, str] = attrs.Factory(dict)
 
     def deliver_pending(self, *, limit: int = 100) -> DeliveryReport:
         """Try every message due now (up to ``limit``); return what happened to each."""
@@ -106,7 +109,9 @@ class OutboxDispatcher:
         for message in self.store.pending_outbox(limit=limit, now=now):
             try:
                 notification = notification_of(message)
-                via = str(message.payload.get("via") or self.default)
+                via = self.by_role.get(message.recipient_role) or str(
+                    message.payload.get("via") or self.default
+                )
                 notifier = self.notifiers.get(via)
                 if notifier is None:
                     raise DeliveryError(via, message.id, "no notifier of that name", permanent=True)
