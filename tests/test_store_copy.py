@@ -237,3 +237,19 @@ def test_cli_migrate_sqlite_to_postgresql(
         _assert_same(source, copy)
     finally:
         copy.close()
+
+
+def test_a_third_party_store_is_copied_through_the_protocol(
+    source: Store, store_factory: Callable[..., Store], tmp_path: Path
+) -> None:
+    """SQLite -> the JSON-lines example plugin -> memory: any adapter, found by entry point."""
+    pytest.importorskip("sp4n_storage_jsonl", reason="pip install -e examples/storage-jsonl")
+    journal = open_store(f"jsonl:///{tmp_path / 'journal'}", clock=FrozenClock(START))
+    try:
+        assert copy_store(source, journal, batch=4).verified
+        _assert_same(source, journal)
+        back = store_factory("memory://")
+        assert copy_store(journal, back).complaints == 12
+        _assert_same(source, back)
+    finally:
+        journal.close()
