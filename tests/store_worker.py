@@ -48,7 +48,9 @@ def row_for(last: Event, count: int) -> ComplaintRow:
     )
 
 
-def build(version: int, complaint_id: str, tag: str, serial: int, count: int = 1) -> AppendRequest:
+def build(
+    version: int, complaint_id: str, tag: str, serial: int | str, count: int = 1
+) -> AppendRequest:
     new = tuple(
         Event(
             complaint_id=complaint_id,
@@ -127,7 +129,8 @@ def stream(url: str, tag: str) -> None:
         else:
             ids = rng.sample(range(50), 20)
             batch = [
-                build(store.version(f"s{i}"), f"s{i}", tag, serial * 100 + i, rng.randint(1, 3))
+                # "<serial>b<i>": never the serial of a single append (ids are store-unique)
+                build(store.version(f"s{i}"), f"s{i}", tag, f"{serial}b{i}", rng.randint(1, 3))
                 for i in ids
             ]
             versions = store.append_many(batch)
