@@ -102,3 +102,54 @@ def test_doctest_blocks_are_fenced_up_to_the_blank_line() -> None:
         "```python\n>>> inside_a_fence\n```\n```pycon\n>>> last\n```"
     )
     assert fence_doctests("a >>> b\n>>>not a prompt") == "a >>> b\n>>>not a prompt"
+
+
+# -- nothing from outside ------------------------------------------------------------------------
+
+_OUTSIDE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)  # http://, https://, //host
+_LOADED = {"stylesheet", "preconnect", "preload", "modulepreload", "icon", "dns-prefetch"}
+
+
+def test_no_page_loads_a_script_style_or_font_from_outside(site: Path) -> None:
+    outside = []
+    for page in _pages(site):
+        for tag, attrs in _tags(page):
+            url = ""
+            if tag in {"script", "img", "iframe"}:
+                url = attrs.get("src", "")
+            elif tag == "link" and _LOADED & set(attrs.get("rel", "").split()):
+                url = attrs.get("href", "")
+            if _OUTSIDE.match(url):
+                outside.append(f"{page.relative_to(site)}: <{tag}> {url}")
+    assert outside == []
+
+
+def test_no_stylesheet_imports_from_outside(site: Path) -> None:
+    pattern = re.compile(r"""(?:@import|url\()\s*["']?\s*(?:https?:)?//""", re.I)
+    found = [
+        css.relative_to(site).as_posix()
+        for css in site.rglob("*.css")
+        if pattern.search(css.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_pages_with_diagrams_load_the_bundled_mermaid(site: Path) -> None:
+    diagrams = [p for p in _pages(site) if 'class="mermaid"' in p.read_text(encoding="utf-8")]
+    assert diagrams  # docs/lifecycle.md draws the transition table
+    for page in diagrams:
+        scripts = [
+            a["src"] for t, a in _tags(page) if t == "script" and "mermaid" in a.get("src", "")
+        ]
+        assert len(scripts) == 1, page
+        script = (page.parent / scripts[0]).resolve()
+        # material only fetches mermaid from its CDN when no global `mermaid` is defined.
+        assert (
+            script.read_text(encoding="utf-8")
+            .rstrip()
+            .endswith(
+                'globalThis["mermaid"] = globalThis.__esbuild_esm_mermaid_nm["mermaid"].default;'
+            )
+        )
+        licence = script.with_name(script.name.replace(".min.js", ".LICENSE.txt"))
+        assert "The MIT License" in licence.read_text(encoding="utf-8")
