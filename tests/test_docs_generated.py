@@ -130,3 +130,26 @@ def test_session_records_what_the_interpreter_prints() -> None:
         "```python\n>>> x = 2\n>>> x * 21\n42\n>>> for i in range(2):\n...     print(i)\n...\n"
         "0\n1\n>>> print('')\n<BLANKLINE>\n\n```"
     )
+
+
+def test_clocks_picture_shows_what_the_clock_engine_computed() -> None:
+    from _docs_clocks_svg import story_clocks
+
+    svg = ET.fromstring((DOCS / "assets/pictures/clocks.svg").read_text(encoding="utf-8"))
+    texts = [node.text or "" for node in svg.iter(f"{SVG}text")]
+    clocks, calendar = story_clocks()
+    assert [c.rule.id for c in clocks.values()] == ["T1", "T2", "T3"]
+    months = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+    for clock in clocks.values():
+        due = clock.deadline.due_date
+        assert any(f"due {due.day} {months[due.month - 1]}" in t for t in texts), clock.rule.id
+        for day in clock.deadline.explanation.skipped:
+            if day.kind.value != "weekend":
+                assert any(day.reason in t and day.reason_en in t for t in texts), day
+    # Below the date header, every counted working day is a numbered cell: 1..n per clock.
+    cells = [t for t in texts[texts.index("T1") :] if t.isdigit()]
+    expected = [str(k) for c in clocks.values() for k in range(1, c.rule.length + 1)]
+    assert cells == expected
+    assert len(cells) == 3 + 5 + 10
+    assert "Hari Kemerdekaan Republik Indonesia / Independence Day (holiday)" in " ".join(texts)
+    assert calendar.timezone.key == "Asia/Pontianak"

@@ -32,7 +32,7 @@ def text_width(text: str, size: float, *, bold: bool = False) -> float:
             em += 0.7
         else:
             em += 0.6
-    return em * size * (1.08 if bold else 1.0)
+    return em * size * (1.12 if bold else 1.0)
 
 
 def _attrs(attributes: dict[str, object]) -> str:

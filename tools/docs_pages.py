@@ -25,6 +25,7 @@ DOCS = ROOT / "docs"
 if str(ROOT / "tools") not in sys.path:  # pragma: no cover - when run as a script
     sys.path.insert(0, str(ROOT / "tools"))
 
+from _docs_clocks_svg import clocks_svg  # noqa: E402
 from _docs_counting import counting_page  # noqa: E402
 from _docs_lifecycle_svg import lifecycle_svg  # noqa: E402
 from _docs_tables import labels_page, lifecycle_page, routing_page, sla_page  # noqa: E402
@@ -42,6 +43,7 @@ PAGES: dict[str, Callable[[], str]] = {
 
 PICTURES: dict[str, Callable[[], str]] = {
     "assets/pictures/lifecycle.svg": lifecycle_svg,
+    "assets/pictures/clocks.svg": clocks_svg,
 }
 """Generated SVG picture (relative to docs/) -> the function that draws it (decision 0120)."""
 
