@@ -153,3 +153,21 @@ def test_clocks_picture_shows_what_the_clock_engine_computed() -> None:
     assert len(cells) == 3 + 5 + 10
     assert "Hari Kemerdekaan Republik Indonesia / Independence Day (holiday)" in " ".join(texts)
     assert calendar.timezone.key == "Asia/Pontianak"
+
+
+def test_compliance_picture_draws_the_rows_of_the_desk_report() -> None:
+    from _docs_compliance_svg import COMPLAINTS, sample_report
+
+    svg = ET.fromstring((DOCS / "assets/pictures/compliance.svg").read_text(encoding="utf-8"))
+    texts = [node.text or "" for node in svg.iter(f"{SVG}text")]
+    report, names = sample_report()
+    assert len(report.rows) == len(names) + 1 >= 4  # several agencies and the total
+    total = next(row for row in report.rows if row.group == "*")
+    assert total.received == COMPLAINTS
+    for row in report.rows:
+        for count in (row.forwarded_in_3wd, row.followed_up_in_5wd):
+            label = f"{count / row.received:.0%} ({count}/{row.received})"
+            assert label in texts, (row.group, label)
+    assert any("SAMPLE DATA" in t for t in texts)  # never mistaken for real figures
+    desk_page = (DOCS / "desk.md").read_text(encoding="utf-8")
+    assert "](assets/pictures/compliance.svg)" in desk_page

@@ -26,6 +26,7 @@ if str(ROOT / "tools") not in sys.path:  # pragma: no cover - when run as a scri
     sys.path.insert(0, str(ROOT / "tools"))
 
 from _docs_clocks_svg import clocks_svg  # noqa: E402
+from _docs_compliance_svg import compliance_svg  # noqa: E402
 from _docs_counting import counting_page  # noqa: E402
 from _docs_lifecycle_svg import lifecycle_svg  # noqa: E402
 from _docs_tables import labels_page, lifecycle_page, routing_page, sla_page  # noqa: E402
@@ -44,6 +45,7 @@ PAGES: dict[str, Callable[[], str]] = {
 PICTURES: dict[str, Callable[[], str]] = {
     "assets/pictures/lifecycle.svg": lifecycle_svg,
     "assets/pictures/clocks.svg": clocks_svg,
+    "assets/pictures/compliance.svg": compliance_svg,
 }
 """Generated SVG picture (relative to docs/) -> the function that draws it (decision 0120)."""
 
