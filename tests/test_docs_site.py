@@ -153,3 +153,23 @@ def test_pages_with_diagrams_load_the_bundled_mermaid(site: Path) -> None:
         )
         licence = script.with_name(script.name.replace(".min.js", ".LICENSE.txt"))
         assert "The MIT License" in licence.read_text(encoding="utf-8")
+
+
+# -- pictures ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "picture"),
+    [
+        ("concepts/lifecycle/index.html", "assets/pictures/lifecycle.svg"),
+        ("concepts/counting/index.html", "assets/pictures/clocks.svg"),
+        ("desk/index.html", "assets/pictures/compliance.svg"),
+    ],
+)
+def test_each_picture_is_shown_where_readers_look(site: Path, page: str, picture: str) -> None:
+    html = site / page
+    images = [a for t, a in _tags(html) if t == "img" and a.get("src", "").endswith(picture)]
+    assert len(images) == 1
+    assert images[0]["alt"]  # described for a screen reader
+    shown = (html.parent / images[0]["src"]).resolve()
+    assert shown.read_bytes() == (ROOT / "docs" / picture).read_bytes()
