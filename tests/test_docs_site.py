@@ -162,6 +162,7 @@ def test_pages_with_diagrams_load_the_bundled_mermaid(site: Path) -> None:
     ("page", "picture"),
     [
         ("concepts/lifecycle/index.html", "assets/pictures/lifecycle.svg"),
+        ("lifecycle/index.html", "assets/pictures/lifecycle.svg"),
         ("concepts/counting/index.html", "assets/pictures/clocks.svg"),
         ("desk/index.html", "assets/pictures/compliance.svg"),
     ],
