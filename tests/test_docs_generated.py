@@ -72,6 +72,33 @@ def test_lifecycle_picture_has_every_status_in_both_languages_and_every_event() 
         assert row.event.value in " ".join(t or "" for t in texts), row
 
 
+def test_lifecycle_picture_is_legible_nothing_overlaps_a_status_box() -> None:
+    svg = ET.fromstring((DOCS / "assets/pictures/lifecycle.svg").read_text(encoding="utf-8"))
+    width, height = float(svg.attrib["width"]), float(svg.attrib["height"])
+
+    def box(rect: ET.Element) -> tuple[float, float, float, float]:
+        x, y = float(rect.attrib["x"]), float(rect.attrib["y"])
+        return x, y, x + float(rect.attrib["width"]), float(rect.attrib["height"]) + y
+
+    rects = list(svg.iter(f"{SVG}rect"))
+    statuses = [box(r) for r in rects if r.attrib.get("rx") == "10"]  # status boxes
+    labels = [box(r) for r in rects if r.attrib.get("rx") == "3"]  # arrow labels
+    assert len(statuses) == len(Status)
+    assert len(labels) >= 15
+
+    def overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    for i, a in enumerate(statuses):
+        assert a[0] >= 0
+        assert a[1] >= 0
+        assert a[2] <= width
+        assert a[3] <= height
+        assert not any(overlap(a, b) for b in statuses[i + 1 :] + labels), a
+    for i, a in enumerate(labels):
+        assert not any(overlap(a, b) for b in labels[i + 1 :]), a
+
+
 @pytest.mark.parametrize("picture", sorted(docs_pages.PICTURES))
 def test_each_picture_is_well_formed_svg_that_says_it_is_generated(picture: str) -> None:
     text = (DOCS / picture).read_text(encoding="utf-8")
