@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from _docs_clocks_svg import STORY
 from _docs_run import Session, generated_notice
 from _docs_tables import table
 
@@ -53,6 +54,19 @@ def counting_page() -> str:
         "T1.length, T1.unit.value, T2.length, T2.unit.value",
         "cal = WorkingCalendar.indonesia()  # national calendar, WIB",
     )
+    story = s.block(*STORY)
+    story_clocks = s.value("clocks").values()
+    story_rows = [
+        [
+            f"`{c.rule.id}`",
+            f"{c.rule.title_en} / *{c.rule.title}*: {c.rule.length} working days",
+            _day(c.deadline.explanation.start),
+            f"**{_day(c.deadline.due_date)}**",
+            f"`{c.stopped_by}` {c.stopped_at.astimezone(s.value('wib')):%a %d %b %H:%M}",
+        ]
+        for c in story_clocks
+    ]
+    story_citations = "\n".join(f"- `{c.rule.id}`: {c.rule.citation}" for c in story_clocks)
     fitri_2025 = s.block(
         "e = cal.explain(dt.date(2025, 3, 27), T1.length)  # Thursday 27 March 2025",
         "e.due",
@@ -169,6 +183,28 @@ def counting_page() -> str:
             "The examples share one session:",
             "",
             setup,
+            "",
+            "## One complaint, three clocks",
+            "",
+            "An SMS about a damaged regency road in Kabupaten Bengkayang on Friday 14 August 2026,",
+            "through the Desk: `T1` (verify and forward), `T2` (the agency follows up) and `T3` "
+            "(no reply",
+            "for 10 working days completes it) each count from the day the one before stopped, and",
+            "Independence Day and the Prophet's Birthday fall in between. The picture is drawn "
+            "from the",
+            "clocks this example ends with:",
+            "",
+            "![T1, T2 and T3 of one complaint from 14 August to 9 September 2026, each counted "
+            "working day numbered and each skipped day shaded with its reason]"
+            "(../assets/pictures/clocks.svg)",
+            "",
+            table(["clock", "rule", "starts from", "due", "stopped"], story_rows),
+            "",
+            "The rules, as the policy cites them:",
+            "",
+            story_citations,
+            "",
+            story,
             "",
             "## Idul Fitri 2025",
             "",

@@ -78,19 +78,17 @@ def lifecycle_page() -> str:
             "",
             "## The state diagram",
             "",
-            "As a citizen or an officer sees it (Indonesian labels); each arrow is an event and "
-            "the roles",
-            "allowed to record it.",
+            "Each box is a status, in Indonesian as citizens and officers read it and in English;",
+            "each arrow is an event, coloured by who may record it (the tables below have every",
+            "row with its roles and guard). Dashed arrows go back to an earlier status.",
             "",
-            "```mermaid",
-            LAPOR_TABLE.to_mermaid().rstrip("\n"),
-            "```",
+            "![The lifecycle diagram; its statuses: "
+            + ", ".join(f"{s.label} ({s.label_en})" for s in Status)
+            + "](../assets/pictures/lifecycle.svg)",
             "",
-            "The same in English:",
-            "",
-            "```mermaid",
-            LAPOR_TABLE.to_mermaid(lang="en").rstrip("\n"),
-            "```",
+            "The same table as a Mermaid diagram, with the notes for the events that keep the "
+            "status, is in",
+            "[the lifecycle reference](../lifecycle.md#statuses-and-the-transition-table).",
             "",
             "## Statuses",
             "",

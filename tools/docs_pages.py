@@ -3,11 +3,12 @@
     PYTHONPATH=src python tools/docs_pages.py           # rewrite the pages
     PYTHONPATH=src python tools/docs_pages.py --check   # exit 1 if a committed page is stale
 
-The Concepts pages are never edited by hand: the lifecycle diagram comes from the transition
-table, the SLA rules from the policy files, the routing matrix from the affairs data, the labels
-and notifications from the texts citizens and officers receive, and the worked counting examples
-from the working calendar. Worked examples are written as doctest blocks whose outputs this
-script computed by running them, so `tests/test_docs_pages.py` runs them again and
+The Concepts pages and the pictures under docs/assets/pictures/ are never edited by hand: the
+lifecycle diagram (an SVG laid out here) comes from the transition table, the SLA rules from
+the policy files, the routing matrix from the affairs data, the labels and notifications from
+the texts citizens and officers receive, and the worked counting examples from the working
+calendar. Worked examples are written as doctest blocks whose outputs this script computed by
+running them, so `tests/test_docs_pages.py` runs them again and
 `tests/test_docs_generated.py` fails when a page no longer matches the data (decision 0105).
 """
 
@@ -24,10 +25,13 @@ DOCS = ROOT / "docs"
 if str(ROOT / "tools") not in sys.path:  # pragma: no cover - when run as a script
     sys.path.insert(0, str(ROOT / "tools"))
 
+from _docs_clocks_svg import clocks_svg  # noqa: E402
+from _docs_compliance_svg import compliance_svg  # noqa: E402
 from _docs_counting import counting_page  # noqa: E402
+from _docs_lifecycle_svg import lifecycle_svg  # noqa: E402
 from _docs_tables import labels_page, lifecycle_page, routing_page, sla_page  # noqa: E402
 
-__all__ = ["PAGES", "main", "render", "stale_pages"]
+__all__ = ["GENERATED", "PAGES", "PICTURES", "main", "render", "stale_pages"]
 
 PAGES: dict[str, Callable[[], str]] = {
     "concepts/lifecycle.md": lifecycle_page,
@@ -38,16 +42,26 @@ PAGES: dict[str, Callable[[], str]] = {
 }
 """Generated page (relative to docs/) -> the function that renders it."""
 
+PICTURES: dict[str, Callable[[], str]] = {
+    "assets/pictures/lifecycle.svg": lifecycle_svg,
+    "assets/pictures/clocks.svg": clocks_svg,
+    "assets/pictures/compliance.svg": compliance_svg,
+}
+"""Generated SVG picture (relative to docs/) -> the function that draws it (decision 0120)."""
+
+GENERATED: dict[str, Callable[[], str]] = {**PAGES, **PICTURES}
+"""Every generated file: the pages, then the pictures they show."""
+
 
 def render(page: str) -> str:
-    """The current content of the generated ``page``."""
-    return PAGES[page]()
+    """The current content of the generated ``page`` (or picture)."""
+    return GENERATED[page]()
 
 
 def stale_pages(docs: Path = DOCS) -> list[str]:
-    """Generated pages whose committed text differs from what the data gives now."""
+    """Generated pages and pictures whose committed text differs from what the data gives now."""
     stale = []
-    for page in PAGES:
+    for page in GENERATED:
         path = docs / page
         current = path.read_text(encoding="utf-8") if path.exists() else None
         if current != render(page):
@@ -55,7 +69,7 @@ def stale_pages(docs: Path = DOCS) -> list[str]:
     return stale
 
 
-def write_pages(docs: Path = DOCS, pages: Iterable[str] = PAGES) -> list[str]:
+def write_pages(docs: Path = DOCS, pages: Iterable[str] = GENERATED) -> list[str]:
     """Rewrite ``pages``; return those whose text changed."""
     changed = []
     for page in pages:
