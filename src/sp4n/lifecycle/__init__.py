@@ -29,6 +29,7 @@ from sp4n.lifecycle._rules import (
     EscalationTarget,
     LifecycleRules,
     ReferralPolicy,
+    visibility_change_problem,
 )
 from sp4n.lifecycle._status import Status
 from sp4n.lifecycle._table import LAPOR_TABLE, Transition, TransitionTable
@@ -77,6 +78,7 @@ __all__ = [
     "tracking_id_for",
     "tracking_id_is_valid",
     "view_for",
+    "visibility_change_problem",
 ]
 
 

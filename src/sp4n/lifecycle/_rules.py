@@ -27,6 +27,7 @@ __all__ = [
     "LifecycleRules",
     "ReferralPolicy",
     "check_payload",
+    "visibility_change_problem",
 ]
 
 
@@ -160,19 +161,42 @@ def _merge_target_is_another_complaint(
     return None
 
 
+def visibility_change_problem(c: Complaint, actor: Actor, new: Visibility) -> str | None:
+    """Why ``actor`` may not move ``c`` to privacy tier ``new``, or ``None`` when they may.
+
+    The one rule every path that changes a tier goes through (``verified`` with a
+    ``visibility``, ``visibility_changed``; decision 0130): the reporter chooses freely;
+    anyone else may only protect a public report (public to anonymous or confidential).
+    Every other change exposes something the reporter chose to hide: anonymous to
+    anything reveals their identity to officials, confidential to anything puts the
+    report in the public feed. Keeping the tier is always allowed.
+    """
+    if new is c.visibility or actor.role is Role.REPORTER:
+        return None
+    if c.visibility is Visibility.PUBLIC:
+        return None
+    if c.visibility is Visibility.ANONYMOUS:
+        return "only the reporter may lift anonymity"
+    if new is Visibility.PUBLIC:
+        return "only the reporter may make a report public"
+    return "only the reporter may put a confidential report in the public feed"
+
+
 def _only_reporter_reveals(
     c: Complaint, actor: Actor, payload: Mapping[str, Any], rules: LifecycleRules
 ) -> str | None:
     new = _VISIBILITIES[payload["visibility"]]
     if new is c.visibility:
         return f"visibility is already {new.value}"
-    if actor.role is Role.REPORTER:
+    return visibility_change_problem(c, actor, new)
+
+
+def _verification_keeps_privacy(
+    c: Complaint, actor: Actor, payload: Mapping[str, Any], rules: LifecycleRules
+) -> str | None:
+    if "visibility" not in payload:
         return None
-    if c.visibility is Visibility.ANONYMOUS:
-        return "only the reporter may lift anonymity"
-    if new is Visibility.PUBLIC:
-        return "only the reporter may make a report public"
-    return None
+    return visibility_change_problem(c, actor, _VISIBILITIES[payload["visibility"]])
 
 
 _VISIBILITIES: Mapping[str, Visibility] = {v.value: v for v in Visibility}
@@ -185,6 +209,7 @@ GUARDS: Mapping[str, Guard] = {
     "escalation_target_allowed": _escalation_target_allowed,
     "merge_target_is_another_complaint": _merge_target_is_another_complaint,
     "only_reporter_reveals": _only_reporter_reveals,
+    "verification_keeps_privacy": _verification_keeps_privacy,
 }
 """Every guard name the table may use, mapped to its function."""
 
