@@ -8,6 +8,7 @@ from sp4n.lifecycle._clocks import (
     lifecycle_policy,
 )
 from sp4n.lifecycle._events import SCHEMA_VERSION, SYSTEM_ACTOR, Actor, Event, EventType, Role
+from sp4n.lifecycle._guests import GuestPass, guest_actor, guest_reporter_id, new_guest
 from sp4n.lifecycle._ids import complaint_uuid, event_id, tracking_id_for, tracking_id_is_valid
 from sp4n.lifecycle._machine import allowed_events, apply, replay, submit
 from sp4n.lifecycle._model import (
@@ -49,6 +50,7 @@ __all__ = [
     "EscalationTarget",
     "Event",
     "EventType",
+    "GuestPass",
     "Kind",
     "LifecycleRules",
     "Location",
@@ -68,8 +70,11 @@ __all__ = [
     "complaint_uuid",
     "due_actions",
     "event_id",
+    "guest_actor",
+    "guest_reporter_id",
     "in_region",
     "lifecycle_policy",
+    "new_guest",
     "public_view",
     "render_notification",
     "replay",
