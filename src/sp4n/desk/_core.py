@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Self
 from sp4n._time import Clock, require_aware
 from sp4n.adapters import Adapters, ComplaintRow, OutboxMessage, Store, open_store, plugin_manager
 from sp4n.desk._hours import SweepConfig
-from sp4n.desk._notify import Recipients, messages_for
+from sp4n.desk._notify import Recipients, messages_for, sealed_contact
 from sp4n.desk._rules import ClockRules, project
 from sp4n.errors import ConcurrencyError, InvalidInputError, UnknownComplaintError
 from sp4n.lifecycle import (
@@ -400,5 +400,13 @@ class DeskCore:
             clock=self.clock,
             default=default,
             by_role=dict(by_role or {}),
+            unseal=self._sealed_contact,
         )
         return dispatcher.deliver_pending(limit=limit)
+
+    def _sealed_contact(self, message: OutboxMessage) -> str | None:
+        """The contact behind a sealed message's relay handle, read from the case file."""
+        try:
+            return sealed_contact(self.get(message.complaint_id))
+        except UnknownComplaintError:
+            return None

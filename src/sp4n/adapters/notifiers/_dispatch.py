@@ -8,12 +8,14 @@ sending and marking.
 
 A message's payload carries what was rendered when it was enqueued (decision 0060):
 ``address``, ``subject``, ``body``, optional ``name``, ``lang`` (``id``/``en``),
-``via`` (the notifier name) and ``data``.
+``via`` (the notifier name) and ``data``; ``sealed`` (true) when ``address`` is the relay
+handle of an anonymous reporter, resolved to their contact only here, at delivery, through
+the dispatcher's ``unseal`` (decision 0132).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 import attrs
@@ -91,6 +93,10 @@ class OutboxDispatcher:
     :param clock: the current instant (injected; never the wall clock in domain code).
     :param by_role: ``{recipient role: notifier name}``; a message for such a role goes
         through that notifier whatever its ``via`` (officers to a chat room, say).
+    :param unseal: the sealed contact behind a ``sealed`` message's relay handle (``None``:
+        the reporter left none); without it sealed messages are parked. The contact goes to
+        the notifier as ``recipient.address`` with the handle as ``recipient.handle``, and
+        is replaced by the handle in any error recorded in the outbox.
     """
 
     store: Store
@@ -99,6 +105,7 @@ class OutboxDispatcher:
     default: str = "log"
     backoff: Backoff = attrs.Factory(Backoff)
     by_role: Mapping[str, str] = attrs.Factory(dict)
+    unseal: Callable[[OutboxMessage], str | None] | None = None
 
     def deliver_pending(self, *, limit: int = 100) -> DeliveryReport:
         """Try every message due now (up to ``limit``); return what happened to each."""
@@ -107,8 +114,11 @@ class OutboxDispatcher:
         retrying: list[str] = []
         parked: list[str] = []
         for message in self.store.pending_outbox(limit=limit, now=now):
+            contact: str | None = None
             try:
                 notification = notification_of(message)
+                if message.payload.get("sealed"):
+                    notification, contact = self._unsealed(message, notification)
                 via = self.by_role.get(message.recipient_role) or str(
                     message.payload.get("via") or self.default
                 )
@@ -119,17 +129,35 @@ class OutboxDispatcher:
             except (DeliveryError, InvalidInputError) as exc:
                 attempt = message.attempts + 1
                 permanent = not isinstance(exc, DeliveryError) or exc.permanent
+                error = str(exc)
+                if contact:
+                    error = error.replace(contact, str(message.payload["address"]))
                 if permanent or attempt >= self.backoff.max_attempts:
-                    self.store.mark_failed(message.id, error=str(exc), retry_at=PARKED)
+                    self.store.mark_failed(message.id, error=error, retry_at=PARKED)
                     parked.append(message.id)
                 else:
                     retry_at = now + self.backoff.delay(attempt)
-                    self.store.mark_failed(message.id, error=str(exc), retry_at=retry_at)
+                    self.store.mark_failed(message.id, error=error, retry_at=retry_at)
                     retrying.append(message.id)
             else:
                 self.store.mark_delivered(message.id, at=now)
                 delivered.append(message.id)
         return DeliveryReport(tuple(delivered), tuple(retrying), tuple(parked))
+
+    def _unsealed(
+        self, message: OutboxMessage, notification: Notification
+    ) -> tuple[Notification, str]:
+        handle = notification.recipient.address
+        contact = None if self.unseal is None else self.unseal(message)
+        if not contact:
+            raise DeliveryError(
+                "relay",
+                message.id,
+                f"the anonymous reporter behind {handle} left no contact",
+                permanent=True,
+            )
+        recipient = attrs.evolve(notification.recipient, address=contact, handle=handle)
+        return attrs.evolve(notification, recipient=recipient), contact
 
     def undelivered(self, *, limit: int = 1000) -> Sequence[OutboxMessage]:
         """Every message not yet delivered, parked ones included (for ``sp4n outbox``)."""
