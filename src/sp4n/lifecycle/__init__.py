@@ -30,6 +30,7 @@ from sp4n.lifecycle._rules import (
     EscalationTarget,
     LifecycleRules,
     ReferralPolicy,
+    merge_target_problem,
     visibility_change_problem,
 )
 from sp4n.lifecycle._status import Status
@@ -74,6 +75,7 @@ __all__ = [
     "guest_reporter_id",
     "in_region",
     "lifecycle_policy",
+    "merge_target_problem",
     "new_guest",
     "public_view",
     "render_notification",

@@ -18,6 +18,7 @@ from sp4n._time import parse_date
 from sp4n.errors import InvalidInputError
 from sp4n.lifecycle._events import Actor, EventType, Role
 from sp4n.lifecycle._model import TIER_ORDER, Complaint, Tier, Visibility
+from sp4n.lifecycle._roles import scope_problem
 from sp4n.sla import Policy
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "LifecycleRules",
     "ReferralPolicy",
     "check_payload",
+    "merge_target_problem",
     "visibility_change_problem",
 ]
 
@@ -180,6 +182,21 @@ def visibility_change_problem(c: Complaint, actor: Actor, new: Visibility) -> st
     if new is Visibility.PUBLIC:
         return "only the reporter may make a report public"
     return "only the reporter may put a confidential report in the public feed"
+
+
+def merge_target_problem(target: Complaint, actor: Actor) -> tuple[str, str] | None:
+    """Why ``actor`` may not merge a duplicate into ``target``: ``("scope" | "status", why)``.
+
+    The target must lie within the actor's own scope (a regional admin merges within their
+    region) and still be open: a closed complaint (archived, merged, completed) does not
+    continue anyone's handling.
+    """
+    problem = scope_problem(target, actor)
+    if problem is not None:
+        return "scope", f"merge target {target.tracking_id}: {problem}"
+    if target.status.is_closed:
+        return "status", f"is {target.status.value}; merge into an open complaint"
+    return None
 
 
 def _only_reporter_reveals(
