@@ -272,9 +272,20 @@ class Open311App:
         }
 
     def request(self, ref: str) -> dict[str, Any]:
-        """One service request by tracking id; confidential ones do not exist here."""
-        complaint = self.desk.get(ref)
-        if complaint.visibility is Visibility.CONFIDENTIAL or not self._serves(complaint.region):
+        """One service request by tracking id; confidential ones do not exist here.
+
+        An unknown id, a confidential complaint and one outside the served region get the
+        same 404, so the answer never tells a hidden complaint from a missing one.
+        """
+        try:
+            complaint = self.desk.get(ref)
+        except (NotFoundError, InvalidInputError):
+            complaint = None
+        if (
+            complaint is None
+            or complaint.visibility is Visibility.CONFIDENTIAL
+            or not self._serves(complaint.region)
+        ):
             raise Open311Error("service_request_id", ref, "no such service request", status=404)
         return self.item(complaint)
 
