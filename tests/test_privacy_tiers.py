@@ -111,3 +111,16 @@ def test_cli_verify_cannot_lift_anonymity(
     assert "only the reporter may lift anonymity" in err
     assert main(["show", ref, "--json", *db]) == 0
     assert '"visibility": "anonymous"' in capsys.readouterr().out
+
+
+def test_a_relayed_complaint_cannot_become_confidential() -> None:
+    """Its copy on the hub is public, and sp4n cannot take it back (decision 0130)."""
+    with Desk.open("memory://", clock=lambda: AT) as desk:
+        ref = desk.submit(_draft("public")).tracking_id
+        desk.verify(ref)
+        desk.forward(ref, "61.07-kantah", remote=("https://hub.example.id/open311/v2", "77"))
+        for actor in (None, ADMIN):  # the reporter too: a promise sp4n cannot keep
+            with pytest.raises(TransitionError, match="relayed over Open311"):
+                desk.set_visibility(ref, "confidential", actor=actor)
+        assert desk.get(ref).visibility.value == "public"
+        assert desk.set_visibility(ref, "anonymous").visibility.value == "anonymous"

@@ -171,9 +171,19 @@ def visibility_change_problem(c: Complaint, actor: Actor, new: Visibility) -> st
     anyone else may only protect a public report (public to anonymous or confidential).
     Every other change exposes something the reporter chose to hide: anonymous to
     anything reveals their identity to officials, confidential to anything puts the
-    report in the public feed. Keeping the tier is always allowed.
+    report in the public feed. Keeping the tier is always allowed. A complaint relayed over
+    Open311 never becomes confidential, whoever asks: its copy on the hub is public and
+    sp4n cannot take it back.
     """
-    if new is c.visibility or actor.role is Role.REPORTER:
+    if new is c.visibility:
+        return None
+    if new is Visibility.CONFIDENTIAL:
+        hub = next(
+            (e.payload["remote_url"] for e in c.history if e.payload.get("remote_url")), None
+        )
+        if hub is not None:
+            return f"it was relayed over Open311 to {hub}, where it is public"
+    if actor.role is Role.REPORTER:
         return None
     if c.visibility is Visibility.PUBLIC:
         return None
