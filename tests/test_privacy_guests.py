@@ -82,7 +82,7 @@ def test_a_form_cannot_claim_someone_else_s_identity() -> None:
     assert signed_in.guest_token is None
 
 
-@pytest.mark.parametrize("token", ["", " ", "x" * 300, 42])
+@pytest.mark.parametrize("token", ["", " ", "x" * 300, 42, "ab\ud800cd", None])
 def test_a_bad_token_is_a_typed_error(token: object) -> None:
     with pytest.raises(InvalidInputError) as info:
         guest_actor("web", token)  # type: ignore[arg-type]

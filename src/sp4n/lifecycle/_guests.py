@@ -33,7 +33,8 @@ class GuestPass:
 def guest_reporter_id(channel: str, token: str) -> str:
     """The reporter id a guest ``token`` of ``channel`` stands for (a hash, never the token).
 
-    :raises InvalidInputError: the token is not non-empty text of at most 200 characters.
+    :raises InvalidInputError: the token is not non-empty text of at most 200 characters
+        (the message never repeats the token).
     """
     if not isinstance(token, str) or not token.strip():
         raise InvalidInputError("token", "***", "must be the non-empty guest token")
@@ -41,7 +42,11 @@ def guest_reporter_id(channel: str, token: str) -> str:
         raise InvalidInputError(
             "token", f"({len(token)} chars)", f"must be at most {TOKEN_MAX} characters"
         )
-    digest = hashlib.sha256(f"sp4n-guest:{channel}:{token}".encode()).hexdigest()[:40]
+    try:
+        data = f"sp4n-guest:{channel}:{token}".encode()
+    except UnicodeEncodeError:
+        raise InvalidInputError("token", "***", "must be text without lone surrogates") from None
+    digest = hashlib.sha256(data).hexdigest()[:40]
     return f"{channel}:guest:{digest}"
 
 
