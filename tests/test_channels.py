@@ -26,6 +26,7 @@ from sp4n.errors import (
     NaiveDatetimeError,
     Sp4nError,
 )
+from sp4n.lifecycle import guest_reporter_id
 
 AT = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 sms = SmsChannel(default_region="61.07")
@@ -149,7 +150,9 @@ def test_web_form_reads_fields() -> None:
     assert intake.draft.visibility.value == "anonymous"
     assert intake.draft.location is not None
     assert intake.draft.location.lat == 0.9
-    assert intake.draft.reporter.id == "email:warga@example.id"
+    assert intake.draft.reporter.email == "warga@example.id"  # a contact, not the identity
+    assert intake.guest_token is not None
+    assert intake.draft.reporter.id == guest_reporter_id("web", intake.guest_token)
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Self
 from sp4n._time import Clock, require_aware
 from sp4n.adapters import Adapters, ComplaintRow, OutboxMessage, Store, open_store, plugin_manager
 from sp4n.desk._hours import SweepConfig
-from sp4n.desk._notify import Recipients, messages_for
+from sp4n.desk._notify import Recipients, messages_for, sealed_contact
 from sp4n.desk._rules import ClockRules, project
 from sp4n.errors import ConcurrencyError, InvalidInputError, UnknownComplaintError
 from sp4n.lifecycle import (
@@ -42,7 +42,7 @@ from sp4n.sla import Policy, SlaClock, WorkingCalendar, load_policy
 if TYPE_CHECKING:  # pragma: no cover
     import pluggy
 
-    from sp4n.adapters.notifiers import DeliveryReport, Notifier
+    from sp4n.adapters.notifiers import Backoff, DeliveryReport, Notifier
 
 __all__ = ["DeskCore"]
 
@@ -377,16 +377,25 @@ class DeskCore:
         limit: int = 100,
         default: str | None = None,
         by_role: Mapping[str, str] | None = None,
+        backoff: Backoff | None = None,
     ) -> DeliveryReport:
         """Deliver pending outbox messages through the Desk's notifiers (retries with backoff).
+
+        Any exception a notifier raises is contained: the message is retried after
+        ``backoff`` (default :class:`~sp4n.adapters.notifiers.Backoff`: 30 s doubling, parked
+        after 12 tries) and the rest of the round goes on (decision 0133).
 
         A message for a role in ``by_role`` goes through the notifier named there. Any other
         carries the notifier its address needs (``via``: ``smtp`` for an e-mail address,
         ``webhook`` for a URL) when the Desk had one at enqueue time, else goes to
         ``default`` (default: ``log`` when configured, else the first notifier).
         """
-        from sp4n.adapters.notifiers import OutboxDispatcher
+        from sp4n.adapters.notifiers import Backoff, OutboxDispatcher
 
+        if backoff is None:
+            backoff = Backoff()
+        elif not isinstance(backoff, Backoff):
+            raise InvalidInputError("backoff", backoff, "must be a Backoff")
         if default is None:
             default = "log" if "log" in self.notifiers else next(iter(self.notifiers), "log")
         unknown = sorted(set((by_role or {}).values()) - set(self.notifiers))
@@ -400,5 +409,14 @@ class DeskCore:
             clock=self.clock,
             default=default,
             by_role=dict(by_role or {}),
+            unseal=self._sealed_contact,
+            backoff=backoff,
         )
         return dispatcher.deliver_pending(limit=limit)
+
+    def _sealed_contact(self, message: OutboxMessage) -> str | None:
+        """The contact behind a sealed message's relay handle, read from the case file."""
+        try:
+            return sealed_contact(self.get(message.complaint_id))
+        except UnknownComplaintError:
+            return None

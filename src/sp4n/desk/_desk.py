@@ -24,7 +24,7 @@ from sp4n.desk._hours import SweepConfig
 from sp4n.desk._notify import messages_for
 from sp4n.desk._report import ComplianceReport
 from sp4n.desk._sweep import Progress, SweepReport
-from sp4n.errors import ConcurrencyError, InvalidInputError
+from sp4n.errors import ConcurrencyError, InvalidInputError, PermissionDenied
 from sp4n.lifecycle import (
     SYSTEM_ACTOR,
     Actor,
@@ -32,6 +32,7 @@ from sp4n.lifecycle import (
     ComplaintDraft,
     EventType,
     Role,
+    merge_target_problem,
     replay,
     submit,
 )
@@ -254,12 +255,20 @@ class Desk(DeskCore):
         at: dt.datetime | None = None,
         expected_version: int | None = None,
     ) -> Complaint:
-        """Merge a duplicate into another complaint (which must exist)."""
+        """Merge a duplicate into another complaint, which must exist, be open and lie within
+        the actor's scope (:func:`sp4n.lifecycle.merge_target_problem`)."""
         target = self.get(into)
+        who = actor or ADMIN
+        problem = merge_target_problem(target, who)
+        if problem is not None:
+            kind, why = problem
+            if kind == "scope":
+                raise PermissionDenied(who.role.value, who.scope, "merge", why)
+            raise InvalidInputError("into", into, why)
         return self._act(
             ref,
             EventType.MERGED,
-            actor or ADMIN,
+            who,
             at,
             {"into": target.complaint_id},
             expected_version=expected_version,

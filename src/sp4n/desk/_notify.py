@@ -4,7 +4,8 @@ Messages are rendered when the event is appended (decision 0060) with the lifecy
 privacy rules (:func:`sp4n.lifecycle.render_notification`):
 
 - the reporter of an anonymous complaint is reached only through the relay handle
-  (``pelapor@<tracking id>``), which sp4n delivers; nobody else ever gets their contact;
+  (``pelapor@<tracking id>``): the message is ``sealed`` and the dispatcher resolves the
+  handle to their contact at delivery (decision 0132); nobody else ever gets it;
 - the agency's liaison is reached at the directory contact of the handling agency;
 - the admin is the complaint coordinator of the complaint's region (regency, else
   province, else the national coordinator) from the directory.
@@ -23,7 +24,7 @@ from sp4n.adapters import OutboxMessage
 from sp4n.lifecycle import Complaint, Event, EventType, Role, Visibility, render_notification
 from sp4n.routing import Agency, AuthorityLevel, Directory
 
-__all__ = ["RECIPIENTS", "Recipients", "messages_for"]
+__all__ = ["RECIPIENTS", "Recipients", "messages_for", "sealed_contact"]
 
 _R, _L, _A = Role.REPORTER, Role.LIAISON, Role.ADMIN
 
@@ -60,6 +61,17 @@ class _Address:
     role: Role
     address: str
     name: str | None
+    sealed: str | None = None
+    """For a relay handle: the contact behind it, only to pick the notifier (never stored)."""
+
+
+def sealed_contact(complaint: Complaint) -> str | None:
+    """The contact an anonymous reporter's relay handle stands for (e-mail, else phone).
+
+    Read only when a message is delivered, never stored with the message (decision 0132).
+    """
+    reporter = complaint.reporter
+    return reporter.email or reporter.phone
 
 
 def _via(address: str, notifiers: Collection[str]) -> str | None:
@@ -96,7 +108,9 @@ class Recipients:
         """The reporter: only the relay handle when anonymous, else their own contact."""
         reporter = complaint.reporter
         if complaint.visibility is Visibility.ANONYMOUS:
-            return _Address(Role.REPORTER, complaint.relay_handle, None)
+            return _Address(
+                Role.REPORTER, complaint.relay_handle, None, sealed_contact(complaint) or ""
+            )
         address = reporter.email or reporter.phone or complaint.relay_handle
         return _Address(Role.REPORTER, address, reporter.name)
 
@@ -173,7 +187,9 @@ def messages_for(
             }
             if target.name:
                 payload["name"] = target.name
-            via = _via(target.address, notifiers)
+            if target.sealed is not None:
+                payload["sealed"] = True  # resolved at delivery only (decision 0132)
+            via = _via(target.sealed or target.address, notifiers)
             if via is not None:
                 payload["via"] = via
             out.append(

@@ -8,6 +8,7 @@ from sp4n.lifecycle._clocks import (
     lifecycle_policy,
 )
 from sp4n.lifecycle._events import SCHEMA_VERSION, SYSTEM_ACTOR, Actor, Event, EventType, Role
+from sp4n.lifecycle._guests import GuestPass, guest_actor, guest_reporter_id, new_guest
 from sp4n.lifecycle._ids import complaint_uuid, event_id, tracking_id_for, tracking_id_is_valid
 from sp4n.lifecycle._machine import allowed_events, apply, replay, submit
 from sp4n.lifecycle._model import (
@@ -29,6 +30,8 @@ from sp4n.lifecycle._rules import (
     EscalationTarget,
     LifecycleRules,
     ReferralPolicy,
+    merge_target_problem,
+    visibility_change_problem,
 )
 from sp4n.lifecycle._status import Status
 from sp4n.lifecycle._table import LAPOR_TABLE, Transition, TransitionTable
@@ -48,6 +51,7 @@ __all__ = [
     "EscalationTarget",
     "Event",
     "EventType",
+    "GuestPass",
     "Kind",
     "LifecycleRules",
     "Location",
@@ -67,8 +71,12 @@ __all__ = [
     "complaint_uuid",
     "due_actions",
     "event_id",
+    "guest_actor",
+    "guest_reporter_id",
     "in_region",
     "lifecycle_policy",
+    "merge_target_problem",
+    "new_guest",
     "public_view",
     "render_notification",
     "replay",
@@ -77,6 +85,7 @@ __all__ = [
     "tracking_id_for",
     "tracking_id_is_valid",
     "view_for",
+    "visibility_change_problem",
 ]
 
 

@@ -54,6 +54,10 @@ def _event_view(
     payload = dict(event.payload)
     if "reporter" in payload:
         payload["reporter"] = dict(reporter)
+    if public and payload.get("attachments"):  # where the files live stays internal
+        payload["attachments"] = [
+            {k: v for k, v in dict(a).items() if k != "ref"} for a in payload["attachments"]
+        ]
     return {
         "seq": event.seq,
         "type": event.type,

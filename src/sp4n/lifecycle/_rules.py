@@ -18,6 +18,7 @@ from sp4n._time import parse_date
 from sp4n.errors import InvalidInputError
 from sp4n.lifecycle._events import Actor, EventType, Role
 from sp4n.lifecycle._model import TIER_ORDER, Complaint, Tier, Visibility
+from sp4n.lifecycle._roles import scope_problem
 from sp4n.sla import Policy
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "LifecycleRules",
     "ReferralPolicy",
     "check_payload",
+    "merge_target_problem",
+    "visibility_change_problem",
 ]
 
 
@@ -160,19 +163,67 @@ def _merge_target_is_another_complaint(
     return None
 
 
+def visibility_change_problem(c: Complaint, actor: Actor, new: Visibility) -> str | None:
+    """Why ``actor`` may not move ``c`` to privacy tier ``new``, or ``None`` when they may.
+
+    The one rule every path that changes a tier goes through (``verified`` with a
+    ``visibility``, ``visibility_changed``; decision 0130): the reporter chooses freely;
+    anyone else may only protect a public report (public to anonymous or confidential).
+    Every other change exposes something the reporter chose to hide: anonymous to
+    anything reveals their identity to officials, confidential to anything puts the
+    report in the public feed. Keeping the tier is always allowed. A complaint relayed over
+    Open311 never becomes confidential, whoever asks: its copy on the hub is public and
+    sp4n cannot take it back.
+    """
+    if new is c.visibility:
+        return None
+    if new is Visibility.CONFIDENTIAL:
+        hub = next(
+            (e.payload["remote_url"] for e in c.history if e.payload.get("remote_url")), None
+        )
+        if hub is not None:
+            return f"it was relayed over Open311 to {hub}, where it is public"
+    if actor.role is Role.REPORTER:
+        return None
+    if c.visibility is Visibility.PUBLIC:
+        return None
+    if c.visibility is Visibility.ANONYMOUS:
+        return "only the reporter may lift anonymity"
+    if new is Visibility.PUBLIC:
+        return "only the reporter may make a report public"
+    return "only the reporter may put a confidential report in the public feed"
+
+
+def merge_target_problem(target: Complaint, actor: Actor) -> tuple[str, str] | None:
+    """Why ``actor`` may not merge a duplicate into ``target``: ``("scope" | "status", why)``.
+
+    The target must lie within the actor's own scope (a regional admin merges within their
+    region) and still be open: a closed complaint (archived, merged, completed) does not
+    continue anyone's handling.
+    """
+    problem = scope_problem(target, actor)
+    if problem is not None:
+        return "scope", f"merge target {target.tracking_id}: {problem}"
+    if target.status.is_closed:
+        return "status", f"is {target.status.value}; merge into an open complaint"
+    return None
+
+
 def _only_reporter_reveals(
     c: Complaint, actor: Actor, payload: Mapping[str, Any], rules: LifecycleRules
 ) -> str | None:
     new = _VISIBILITIES[payload["visibility"]]
     if new is c.visibility:
         return f"visibility is already {new.value}"
-    if actor.role is Role.REPORTER:
+    return visibility_change_problem(c, actor, new)
+
+
+def _verification_keeps_privacy(
+    c: Complaint, actor: Actor, payload: Mapping[str, Any], rules: LifecycleRules
+) -> str | None:
+    if "visibility" not in payload:
         return None
-    if c.visibility is Visibility.ANONYMOUS:
-        return "only the reporter may lift anonymity"
-    if new is Visibility.PUBLIC:
-        return "only the reporter may make a report public"
-    return None
+    return visibility_change_problem(c, actor, _VISIBILITIES[payload["visibility"]])
 
 
 _VISIBILITIES: Mapping[str, Visibility] = {v.value: v for v in Visibility}
@@ -185,6 +236,7 @@ GUARDS: Mapping[str, Guard] = {
     "escalation_target_allowed": _escalation_target_allowed,
     "merge_target_is_another_complaint": _merge_target_is_another_complaint,
     "only_reporter_reveals": _only_reporter_reveals,
+    "verification_keeps_privacy": _verification_keeps_privacy,
 }
 """Every guard name the table may use, mapped to its function."""
 

@@ -216,7 +216,13 @@ LAPOR_TABLE = TransitionTable(
     final=FINAL_STATUSES,
     rows=(
         # Intake and verification by the LAPOR! admin (regulation.md §6.2: A1-A4)
-        *_rows([S.SUBMITTED, S.ON_HOLD], E.VERIFIED, [R.ADMIN], S.VERIFIED),
+        *_rows(
+            [S.SUBMITTED, S.ON_HOLD],
+            E.VERIFIED,
+            [R.ADMIN],
+            S.VERIFIED,
+            "verification_keeps_privacy",
+        ),
         *_rows([S.SUBMITTED], E.HELD, [R.ADMIN], S.ON_HOLD),
         *_rows([S.ON_HOLD], E.INFO_PROVIDED, [R.REPORTER], S.SUBMITTED),
         *_rows([S.SUBMITTED, S.ON_HOLD, S.VERIFIED, S.RETURNED], E.ARCHIVED, [R.ADMIN], S.ARCHIVED),

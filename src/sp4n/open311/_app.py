@@ -39,6 +39,7 @@ from sp4n.lifecycle import (
     Reporter,
     Status,
     Visibility,
+    new_guest,
 )
 from sp4n.lifecycle._status import CLOSED_STATUSES
 from sp4n.open311._format import (
@@ -271,9 +272,20 @@ class Open311App:
         }
 
     def request(self, ref: str) -> dict[str, Any]:
-        """One service request by tracking id; confidential ones do not exist here."""
-        complaint = self.desk.get(ref)
-        if complaint.visibility is Visibility.CONFIDENTIAL or not self._serves(complaint.region):
+        """One service request by tracking id; confidential ones do not exist here.
+
+        An unknown id, a confidential complaint and one outside the served region get the
+        same 404, so the answer never tells a hidden complaint from a missing one.
+        """
+        try:
+            complaint = self.desk.get(ref)
+        except (NotFoundError, InvalidInputError):
+            complaint = None
+        if (
+            complaint is None
+            or complaint.visibility is Visibility.CONFIDENTIAL
+            or not self._serves(complaint.region)
+        ):
             raise Open311Error("service_request_id", ref, "no such service request", status=404)
         return self.item(complaint)
 
@@ -390,15 +402,10 @@ class Open311App:
             extra.append("Atribut: " + ", ".join(f"{k}={v}" for k, v in sorted(attributes.items())))
         body = "\n\n".join([description, *extra])
         name = " ".join(p for p in (request.first_name, request.last_name) if p) or None
-        reporter_id = (
-            f"open311:{request.account_id}"
-            if request.account_id
-            else f"email:{request.email}"
-            if request.email
-            else f"open311-device:{request.device_id}"
-            if request.device_id
-            else "open311:guest"
-        )
+        # the client application vouches for its account ids (it holds the api_key); anyone
+        # else is a guest with an identity of their own (decision 0131)
+        guest = None if request.account_id else new_guest("open311")
+        reporter_id = f"open311:{request.account_id}" if guest is None else guest.reporter_id
         location = None
         if request.lat is not None and request.long is not None:
             location = {"lat": request.lat, "lon": request.long, "address": request.address_string}
@@ -423,6 +430,7 @@ class Open311App:
                 "service_request_id": complaint.tracking_id,
                 "service_notice": notice,
                 "account_id": request.account_id,
+                **({} if guest is None else {"token": guest.token}),
             }
         ]
 

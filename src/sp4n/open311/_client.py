@@ -13,7 +13,9 @@ References:
 
 from __future__ import annotations
 
+import http.client
 import json
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
@@ -25,10 +27,21 @@ import attrs
 
 from sp4n.errors import InvalidInputError, RemoteRejectedError, RemoteUnavailableError
 
-__all__ = ["GeoReportClient", "RemoteReceipt", "RemoteRequest"]
+__all__ = ["TEXT_MAX", "GeoReportClient", "RemoteReceipt", "RemoteRequest"]
 
 _RETRYABLE = frozenset({408, 429})
 _MAX_ANSWER = 8 * 1024 * 1024
+_CHUNK = 64 * 1024
+TEXT_MAX = 4000
+"""Longest remote text kept (``status_notes``, ``service_notice``, ``agency_responsible``):
+longer ones are cut, so one hub answer cannot exceed what a local event accepts."""
+
+
+def _bounded_text(value: object) -> str | None:
+    text = _optional_text(value)
+    if text is None or len(text) <= TEXT_MAX:
+        return text
+    return text[: TEXT_MAX - 2] + " \u2026"
 
 
 def _base_url(value: object) -> str:
@@ -113,9 +126,9 @@ class RemoteRequest:
         return cls(
             service_request_id=str(ident),
             status=str(status),
-            status_notes=_optional_text(item.get("status_notes")),
-            service_notice=_optional_text(item.get("service_notice")),
-            agency_responsible=_optional_text(item.get("agency_responsible")),
+            status_notes=_bounded_text(item.get("status_notes")),
+            service_notice=_bounded_text(item.get("service_notice")),
+            agency_responsible=_bounded_text(item.get("agency_responsible")),
             requested_datetime=_instant(item.get("requested_datetime")),
             updated_datetime=_instant(item.get("updated_datetime")),
             expected_datetime=_instant(item.get("expected_datetime")),
@@ -149,22 +162,40 @@ class GeoReportClient:
             request.add_header("Content-Type", "application/x-www-form-urlencoded")
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                raw = response.read(_MAX_ANSWER + 1)
+                raw = self._read(url, response)
         except urllib.error.HTTPError as exc:
             with exc:
-                detail = _error_description(exc.read(64 * 1024)) or exc.reason
+                try:
+                    detail = _error_description(exc.read(64 * 1024)) or exc.reason
+                except (http.client.HTTPException, OSError):
+                    detail = exc.reason
             if 400 <= exc.code < 500 and exc.code not in _RETRYABLE:
-                raise RemoteRejectedError(url, exc.code, str(detail)) from None
-            raise RemoteUnavailableError(url, f"HTTP {exc.code}: {detail}") from None
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+                raise RemoteRejectedError(url, exc.code, str(detail)[:300]) from None
+            raise RemoteUnavailableError(url, f"HTTP {exc.code}: {str(detail)[:300]}") from None
+        except (urllib.error.URLError, OSError) as exc:  # timeouts, refused, reset
             reason = getattr(exc, "reason", exc)
-            raise RemoteUnavailableError(url, str(reason)) from None
-        if len(raw) > _MAX_ANSWER:
-            raise RemoteUnavailableError(url, f"answer larger than {_MAX_ANSWER} bytes")
+            raise RemoteUnavailableError(url, str(reason)[:300]) from None
+        except http.client.HTTPException as exc:  # a malformed status line or header
+            detail = f"malformed HTTP answer ({type(exc).__name__}: {str(exc)[:100]!r})"
+            raise RemoteUnavailableError(url, detail) from None
         try:
             return json.loads(raw)
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise RemoteUnavailableError(url, "answer is not JSON", retryable=False) from None
+
+    def _read(self, url: str, response: http.client.HTTPResponse) -> bytes:
+        """The body, at most 8 MiB and within ``timeout`` seconds in all (not per read)."""
+        deadline = time.monotonic() + self.timeout
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := response.read(_CHUNK):
+            size += len(chunk)
+            if size > _MAX_ANSWER:
+                raise RemoteUnavailableError(url, f"answer larger than {_MAX_ANSWER} bytes")
+            if time.monotonic() > deadline:
+                raise RemoteUnavailableError(url, f"answer took longer than {self.timeout} s")
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def _params(self, extra: Mapping[str, str | None]) -> dict[str, str]:
         params = {k: v for k, v in extra.items() if v is not None}

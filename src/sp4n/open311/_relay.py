@@ -13,6 +13,7 @@ admin routes it again). See decision 0062.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from sp4n.desk import Desk
 
 __all__ = ["RELAY_STATUSES", "Relay", "RemoteLink", "SyncReport", "remote_link"]
+
+_log = logging.getLogger("sp4n.relay")
 
 RELAY_STATUSES = frozenset(
     {Status.FORWARDED, Status.IN_PROGRESS, Status.AWAITING_REPORTER, Status.FOLLOWED_UP}
@@ -234,7 +237,9 @@ class Relay:
     def sync_all(self, *, limit: int = 1000) -> SyncReport:
         """:meth:`sync` every relayed complaint still open locally (at most ``limit``).
 
-        A hub that is down fails those complaints only; the report lists them.
+        Each complaint's sync is on its own: a hub that is down, a malformed or oversized
+        answer, or a local refusal fails that complaint only; the report lists them.
+        Each answer is bounded (8 MiB, ``timeout`` seconds, texts cut at 4,000 characters).
         """
         refs: list[tuple[str, str]] = []
         for status in sorted(RELAY_STATUSES):
@@ -252,4 +257,7 @@ class Relay:
                 recorded.extend((tracking_id, event) for event in self.sync(complaint_id))
             except RemoteError as exc:
                 failed.append((tracking_id, str(exc)))
+            except Exception as exc:  # one complaint's trouble never stops the others (0134)
+                _log.warning("relay sync of %s failed", tracking_id, exc_info=True)
+                failed.append((tracking_id, f"{type(exc).__name__}: {str(exc)[:300]}"))
         return SyncReport(checked=len(refs[:limit]), recorded=tuple(recorded), failed=tuple(failed))

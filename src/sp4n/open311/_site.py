@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from sp4n.errors import Sp4nError
-from sp4n.lifecycle import Status, public_view
+from sp4n.lifecycle import Status, in_region, public_view
 from sp4n.open311._app import Open311App, StartResponse
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,7 +28,9 @@ td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}</style>
 </small></p></body></html>"""
 
 
-def _status_page(desk: Desk, query: Mapping[str, list[str]]) -> tuple[int, str]:
+def _status_page(
+    desk: Desk, query: Mapping[str, list[str]], region: str | None = None
+) -> tuple[int, str]:
     parts = [
         '<form method="get" action="/"><label>Nomor pelacakan / tracking id '
         '<input name="id" required></label> <button>Lacak</button></form>'
@@ -37,9 +39,10 @@ def _status_page(desk: Desk, query: Mapping[str, list[str]]) -> tuple[int, str]:
     ref = (query.get("id") or [""])[0].strip()
     if ref:
         try:
-            view = public_view(desk.get(ref))
+            complaint = desk.get(ref)
+            view = public_view(complaint) if in_region(complaint.region, region) else None
         except Sp4nError:
-            view = None
+            view = None  # unknown, confidential, another region's: one answer
         if view is None:
             status = 404
             parts.append(f"<p>Laporan <b>{html.escape(ref)}</b> tidak ditemukan.</p>")
@@ -51,7 +54,8 @@ def _status_page(desk: Desk, query: Mapping[str, list[str]]) -> tuple[int, str]:
             )
     counts = []
     for state in Status:
-        number = len(desk.list(status=state.value, limit=_COUNT_CAP + 1))
+        rows = desk.list(status=state.value, region_prefix=region, limit=_COUNT_CAP + 1)
+        number = len(rows)
         if number:
             shown = f"{_COUNT_CAP}+" if number > _COUNT_CAP else str(number)
             counts.append(f"<tr><td>{html.escape(state.label)}</td><td>{shown}</td></tr>")
@@ -65,7 +69,10 @@ def _status_page(desk: Desk, query: Mapping[str, list[str]]) -> tuple[int, str]:
 
 
 def make_site(desk: Desk, *, api_keys: Iterable[str] = (), region: str | None = None) -> Any:
-    """Return the WSGI application of ``sp4n serve`` for ``desk``."""
+    """Return the WSGI application of ``sp4n serve`` for ``desk``.
+
+    With ``region``, the status page looks up and counts only that region's complaints.
+    """
     open311 = Open311App(desk, api_keys=api_keys, region=region)
 
     def site(environ: Mapping[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -79,7 +86,8 @@ def make_site(desk: Desk, *, api_keys: Iterable[str] = (), region: str | None = 
                 [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))],
             )
             return [body]
-        status, page = _status_page(desk, parse_qs(str(environ.get("QUERY_STRING") or "")))
+        query = parse_qs(str(environ.get("QUERY_STRING") or ""))
+        status, page = _status_page(desk, query, open311.region)
         data = page.encode()
         start_response(
             "200 OK" if status == 200 else "404 Not Found",

@@ -41,12 +41,16 @@ class Intake:
         drop a message delivered twice.
     :param needs_triage: fields the channel could not read and left for the admin
         (for example ``("region", "topic")`` for an SMS that named neither).
+    :param guest_token: the secret a guest reporter proves their identity with, when the
+        channel gave the submission a fresh guest identity (decision 0131); hand it back
+        to the citizen once, with the tracking id. sp4n stores only its hash.
     """
 
     draft: ComplaintDraft
     received_at: datetime = attrs.field(converter=_utc)
     external_id: str | None = None
     needs_triage: tuple[str, ...] = ()
+    guest_token: str | None = attrs.field(default=None, repr=False)
 
 
 @runtime_checkable

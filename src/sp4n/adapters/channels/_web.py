@@ -9,7 +9,7 @@ import attrs
 
 from sp4n.adapters.channels._intake import Intake, known_region
 from sp4n.errors import InvalidInputError
-from sp4n.lifecycle import ComplaintDraft, Reporter
+from sp4n.lifecycle import ComplaintDraft, Reporter, new_guest
 
 __all__ = ["WebFormChannel"]
 
@@ -24,7 +24,6 @@ _KNOWN = frozenset(
         "name",
         "email",
         "phone",
-        "reporter_id",
         "lat",
         "lon",
         "address",
@@ -57,13 +56,23 @@ class WebFormChannel:
     ``visibility``, reporter ``name``/``email``/``phone``, optional ``lat``/``lon``/``address``.
 
     :param default_region: the portal's own region, used when the form names none.
+
+    The form never says who the reporter is (an e-mail address is a contact, not an
+    identity): a portal that authenticated its user passes ``reporter_id``; otherwise each
+    submission gets a fresh guest identity whose token is in :attr:`Intake.guest_token`
+    (decision 0131).
     """
 
     default_region: str | None = None
     name: str = "web"
 
-    def parse(self, raw: object, *, received_at: datetime) -> Intake:
-        """Check the form; unknown fields and bad values raise typed errors."""
+    def parse(
+        self, raw: object, *, received_at: datetime, reporter_id: str | None = None
+    ) -> Intake:
+        """Check the form; unknown fields and bad values raise typed errors.
+
+        :param reporter_id: the reporter the portal authenticated, if any.
+        """
         if not isinstance(raw, Mapping):
             raise InvalidInputError("form", type(raw).__name__, "must be a mapping of fields")
         unknown = sorted(set(raw) - _KNOWN)
@@ -74,8 +83,8 @@ class WebFormChannel:
             raise InvalidInputError("region", None, "is required (this portal has no default)")
         region = known_region(region, field="region")
         email, phone = _field(raw, "email"), _field(raw, "phone")
-        reporter_id = _field(raw, "reporter_id") or (f"email:{email}" if email else None)
-        reporter_id = reporter_id or (f"phone:{phone}" if phone else "web:guest")
+        guest = new_guest(self.name) if reporter_id is None else None
+        reporter_id = guest.reporter_id if guest is not None else reporter_id
         lat, lon, address = _float(raw, "lat"), _float(raw, "lon"), _field(raw, "address")
         location = None
         body = raw.get("body")
@@ -95,4 +104,9 @@ class WebFormChannel:
             location=location,
         )
         triage = () if _field(raw, "topic") else ("topic",)
-        return Intake(draft=draft, received_at=received_at, needs_triage=triage)
+        return Intake(
+            draft=draft,
+            received_at=received_at,
+            needs_triage=triage,
+            guest_token=None if guest is None else guest.token,
+        )

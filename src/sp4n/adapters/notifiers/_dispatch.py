@@ -8,12 +8,15 @@ sending and marking.
 
 A message's payload carries what was rendered when it was enqueued (decision 0060):
 ``address``, ``subject``, ``body``, optional ``name``, ``lang`` (``id``/``en``),
-``via`` (the notifier name) and ``data``.
+``via`` (the notifier name) and ``data``; ``sealed`` (true) when ``address`` is the relay
+handle of an anonymous reporter, resolved to their contact only here, at delivery, through
+the dispatcher's ``unseal`` (decision 0132).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 import attrs
@@ -26,18 +29,40 @@ from sp4n.errors import DeliveryError, InvalidInputError
 
 __all__ = ["PARKED", "Backoff", "DeliveryReport", "OutboxDispatcher", "notification_of"]
 
+_log = logging.getLogger("sp4n.notify")
+_ERROR_MAX = 500
+"""Longest error text kept with a failed message (a plugin's exception may be huge)."""
+
 PARKED = datetime(9999, 12, 31, tzinfo=UTC)
 """``retry_at`` of a message that will not be retried (permanent failure or attempts used up)."""
 
 
+def _span(instance: object, attribute: attrs.Attribute[timedelta], value: object) -> None:
+    if not isinstance(value, timedelta) or value < timedelta(0):
+        raise InvalidInputError(attribute.name, value, "must be a timedelta of 0 or more")
+
+
+def _factor(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 1:
+        raise InvalidInputError(attribute.name, value, "must be a number of at least 1")
+
+
+def _attempts(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
+        raise InvalidInputError(attribute.name, value, "must be a whole number 1..1000")
+
+
 @attrs.frozen
 class Backoff:
-    """Exponential backoff ``base * factor**(attempt-1)``, capped; ``max_attempts`` tries."""
+    """Exponential backoff ``base * factor**(attempt-1)``, capped; ``max_attempts`` tries.
 
-    base: timedelta = timedelta(seconds=30)
-    factor: float = 2.0
-    cap: timedelta = timedelta(hours=6)
-    max_attempts: int = 12
+    A message that failed ``max_attempts`` times is parked (decision 0133).
+    """
+
+    base: timedelta = attrs.field(default=timedelta(seconds=30), validator=_span)
+    factor: float = attrs.field(default=2.0, validator=_factor)
+    cap: timedelta = attrs.field(default=timedelta(hours=6), validator=_span)
+    max_attempts: int = attrs.field(default=12, validator=_attempts)
 
     def delay(self, attempt: int) -> timedelta:
         """Return the wait after failed attempt number ``attempt`` (1-based)."""
@@ -91,6 +116,10 @@ class OutboxDispatcher:
     :param clock: the current instant (injected; never the wall clock in domain code).
     :param by_role: ``{recipient role: notifier name}``; a message for such a role goes
         through that notifier whatever its ``via`` (officers to a chat room, say).
+    :param unseal: the sealed contact behind a ``sealed`` message's relay handle (``None``:
+        the reporter left none); without it sealed messages are parked. The contact goes to
+        the notifier as ``recipient.address`` with the handle as ``recipient.handle``, and
+        is replaced by the handle in any error recorded in the outbox.
     """
 
     store: Store
@@ -99,16 +128,19 @@ class OutboxDispatcher:
     default: str = "log"
     backoff: Backoff = attrs.Factory(Backoff)
     by_role: Mapping[str, str] = attrs.Factory(dict)
+    unseal: Callable[[OutboxMessage], str | None] | None = None
 
     def deliver_pending(self, *, limit: int = 100) -> DeliveryReport:
         """Try every message due now (up to ``limit``); return what happened to each."""
         now = self.clock()
         delivered: list[str] = []
-        retrying: list[str] = []
-        parked: list[str] = []
+        report: dict[str, list[str]] = {"retrying": [], "parked": []}
         for message in self.store.pending_outbox(limit=limit, now=now):
+            contact: str | None = None
             try:
                 notification = notification_of(message)
+                if message.payload.get("sealed"):
+                    notification, contact = self._unsealed(message, notification)
                 via = self.by_role.get(message.recipient_role) or str(
                     message.payload.get("via") or self.default
                 )
@@ -117,19 +149,54 @@ class OutboxDispatcher:
                     raise DeliveryError(via, message.id, "no notifier of that name", permanent=True)
                 notifier.send(notification)
             except (DeliveryError, InvalidInputError) as exc:
-                attempt = message.attempts + 1
                 permanent = not isinstance(exc, DeliveryError) or exc.permanent
-                if permanent or attempt >= self.backoff.max_attempts:
-                    self.store.mark_failed(message.id, error=str(exc), retry_at=PARKED)
-                    parked.append(message.id)
-                else:
-                    retry_at = now + self.backoff.delay(attempt)
-                    self.store.mark_failed(message.id, error=str(exc), retry_at=retry_at)
-                    retrying.append(message.id)
+                self._failed(message, str(exc), contact, now, permanent, report)
+            except Exception as exc:  # a plugin's bug must not stop the round (decision 0133)
+                error = f"{type(exc).__name__}: {exc}"
+                self._failed(message, error, contact, now, False, report)
             else:
                 self.store.mark_delivered(message.id, at=now)
                 delivered.append(message.id)
-        return DeliveryReport(tuple(delivered), tuple(retrying), tuple(parked))
+        return DeliveryReport(tuple(delivered), tuple(report["retrying"]), tuple(report["parked"]))
+
+    def _failed(
+        self,
+        message: OutboxMessage,
+        error: str,
+        contact: str | None,
+        now: datetime,
+        permanent: bool,
+        report: dict[str, list[str]],
+    ) -> None:
+        """Record a failed attempt: retry after the backoff, or park it for good."""
+        if contact:
+            error = error.replace(contact, str(message.payload["address"]))
+        error = error if len(error) <= _ERROR_MAX else error[: _ERROR_MAX - 3] + "..."
+        attempt = message.attempts + 1
+        if permanent or attempt >= self.backoff.max_attempts:
+            self.store.mark_failed(message.id, error=error, retry_at=PARKED)
+            report["parked"].append(message.id)
+            _log.warning("notification %s parked after %d tries: %s", message.id, attempt, error)
+        else:
+            retry_at = now + self.backoff.delay(attempt)
+            self.store.mark_failed(message.id, error=error, retry_at=retry_at)
+            report["retrying"].append(message.id)
+            _log.warning("notification %s failed (try %d): %s", message.id, attempt, error)
+
+    def _unsealed(
+        self, message: OutboxMessage, notification: Notification
+    ) -> tuple[Notification, str]:
+        handle = notification.recipient.address
+        contact = None if self.unseal is None else self.unseal(message)
+        if not contact:
+            raise DeliveryError(
+                "relay",
+                message.id,
+                f"the anonymous reporter behind {handle} left no contact",
+                permanent=True,
+            )
+        recipient = attrs.evolve(notification.recipient, address=contact, handle=handle)
+        return attrs.evolve(notification, recipient=recipient), contact
 
     def undelivered(self, *, limit: int = 1000) -> Sequence[OutboxMessage]:
         """Every message not yet delivered, parked ones included (for ``sp4n outbox``)."""

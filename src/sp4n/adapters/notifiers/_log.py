@@ -28,7 +28,7 @@ class LogNotifier:
         self.logger.info(
             "notify %s <%s> [%s]: %s",
             notification.recipient.role,
-            notification.recipient.address,
+            notification.recipient.shown,
             notification.key,
             notification.subject,
         )

@@ -27,15 +27,23 @@ class Recipient:
     """Who a notification is for.
 
     :param role: the recipient's role (``reporter``, ``liaison``, ``admin``, ``supervisor``).
-    :param address: where to deliver it: an e-mail address, a URL or a relay handle. For an
-        anonymous reporter this is sp4n's relay handle, never the reporter's own contact.
+    :param address: where to deliver it: an e-mail address, a phone number or a URL.
     :param lang: ``"id"`` (default) or ``"en"``.
+    :param handle: set for an anonymous reporter: ``address`` is then their sealed contact,
+        resolved from the relay handle at delivery (decision 0132). A notifier delivers to
+        ``address`` but shows, logs and reports only :attr:`shown` (the handle).
     """
 
     role: str = attrs.field(validator=_non_empty)
     address: str = attrs.field(validator=_non_empty)
     name: str | None = None
     lang: str = attrs.field(default="id", validator=attrs.validators.in_(("id", "en")))
+    handle: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """What a log line, an error or a report may name: the handle, else the address."""
+        return self.handle or self.address
 
 
 @attrs.frozen
