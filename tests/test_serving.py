@@ -271,6 +271,29 @@ def test_settings_are_checked_and_a_busy_port_is_a_typed_error(server: Server) -
         Server(lambda environ, start_response: [], ServeSettings(port=server.port))
 
 
+def test_stop_is_safe_from_several_threads_while_the_server_closes(desk: Desk) -> None:
+    errors: list[BaseException] = []
+    for _ in range(30):
+        server = Server(make_site(desk), ServeSettings(port=0, drain_timeout=0))
+        loop = threading.Thread(target=server.serve_forever)
+        loop.start()
+
+        def stop(server: Server = server) -> None:
+            try:
+                server.stop()
+            except BaseException as exc:  # a write to the closed wake-up pipe, say
+                errors.append(exc)
+
+        stoppers = [threading.Thread(target=stop) for _ in range(3)]
+        for thread in stoppers:
+            thread.start()
+        for thread in [*stoppers, loop]:
+            thread.join(timeout=10)
+        server.stop()  # after the end too
+        assert server.stopped.is_set()
+    assert errors == []
+
+
 # sp4n serve -------------------------------------------------------------------------------------
 
 

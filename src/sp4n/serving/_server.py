@@ -109,6 +109,7 @@ class Server:
                 "port", self.settings.port, f"cannot listen on {self.settings.host}: {exc}"
             ) from None
         self._stopping = threading.Event()
+        self._closing = threading.RLock()  # re-entrant: a signal handler may call stop()
         self.stopped = threading.Event()
 
     @property
@@ -123,8 +124,10 @@ class Server:
 
     def stop(self) -> None:
         """Ask the server to stop: safe from any thread and from a signal handler."""
-        self._stopping.set()
-        self._server.trigger.pull_trigger()
+        with self._closing:  # never write to the wake-up pipe once it is closed
+            self._stopping.set()
+            if not self.stopped.is_set():
+                self._server.trigger.pull_trigger()
 
     def serve_forever(self) -> None:
         """Serve until :meth:`stop`, then drain: refuse new connections, finish the requests
@@ -140,8 +143,9 @@ class Server:
                 log.warning("stopped with requests still running after the drain timeout")
         finally:
             self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
-            wasyncore.close_all(self._map)
-            self.stopped.set()
+            with self._closing:
+                wasyncore.close_all(self._map)
+                self.stopped.set()
 
     def _busy(self) -> bool:
         dispatcher = self._server.task_dispatcher
