@@ -294,6 +294,34 @@ def test_stop_is_safe_from_several_threads_while_the_server_closes(desk: Desk) -
     assert errors == []
 
 
+def test_x_forwarded_headers_count_only_from_the_trusted_proxy(desk: Desk) -> None:
+    def discovery_url(port: int, **headers: str) -> str:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/open311/discovery.json")
+        for name, value in headers.items():
+            request.add_header(name, value)
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return str(json.loads(answer.read())["endpoints"][0]["url"])
+
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    with serving(make_site(desk), ServeSettings(port=0)) as untrusted:
+        assert discovery_url(untrusted.port, **forwarded).startswith("http://127.0.0.1:")
+    with serving(make_site(desk), ServeSettings(port=0, trusted_proxy="127.0.0.1")) as behind:
+        assert discovery_url(behind.port, **forwarded).startswith("https://127.0.0.1:")
+
+
+def test_application_builds_the_site_from_the_environment_for_gunicorn(tmp_path: Path) -> None:
+    from sp4n.serving import application
+
+    site = application({"SP4N_DB": f"sqlite:///{tmp_path / 'g.db'}", "SP4N_REGION": "6107"})
+    with serving(site, ServeSettings(port=0)) as running:
+        assert _get(f"{running.url}/healthz")[0] == 200
+        status, body = _get(f"{running.url}/open311/v2/requests.json?jurisdiction_id=35.73")
+        assert status == 404  # the portal serves 61.07 only
+        assert "61.07" in json.loads(body)[0]["description"]
+    with pytest.raises(InvalidInputError, match="SP4N_REGION"):
+        application({"SP4N_DB": "memory://", "SP4N_REGION": "61-07"})
+
+
 # sp4n serve -------------------------------------------------------------------------------------
 
 
