@@ -121,6 +121,7 @@ API_MODULES = (
     "sp4n.adapters.hookspecs",
     "sp4n.desk",
     "sp4n.open311",
+    "sp4n.serving",
     "sp4n.testing",
     "sp4n.errors",
 )

@@ -36,6 +36,7 @@ __all__ = [
     "RemoteError",
     "RemoteRejectedError",
     "RemoteUnavailableError",
+    "RequestBodyError",
     "SchemaVersionError",
     "Sp4nError",
     "StoreError",
@@ -364,6 +365,19 @@ class Open311Error(InvalidInputError):
     ) -> None:
         self.status = status
         super().__init__(field, value, rule, hint=hint)
+
+
+class RequestBodyError(InvalidInputError):
+    """An HTTP request body cannot be read: a bad, missing or too large ``Content-Length``,
+    a body over the limit, or one that ends early; carries the HTTP status to answer with
+    (400, 411 or 413).
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, field: str, value: object, rule: str, *, status: int = 400) -> None:
+        self.status = status
+        super().__init__(field, value, rule)
 
 
 class RemoteError(Sp4nError):

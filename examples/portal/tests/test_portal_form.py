@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from urllib.parse import quote, unquote
 
@@ -49,36 +50,85 @@ def test_a_subregion_and_the_reporter_fields_are_stored(submit, desk):
 
 
 @pytest.mark.parametrize(
-    ("fields", "field", "rule"),
+    ("fields", "field", "label", "words", "rule"),
     [
-        ({"title": ""}, "title", "must not be empty"),
-        ({"body": "   "}, "body", "must not be empty"),
-        ({"topic": "jalan_tol"}, "topic", "not in the topic taxonomy"),
-        ({"region": "61.7x"}, "region", ""),
-        ({"region": "99.99"}, "region", ""),
-        ({"region": "35.73"}, "region", "lies outside this portal&#x27;s region 61.07"),
-        ({"visibility": "semua"}, "visibility", ""),
-        ({"admin": "1"}, "form", "unknown fields"),
-        ({"title": "x" * 300}, "title", ""),
+        ({"title": ""}, "title", "Judul laporan", "wajib diisi", "must not be empty"),
+        ({"body": "   "}, "body", "Isi laporan", "wajib diisi", "must not be empty"),
+        ({"topic": "jalan_tol"}, "topic", "Topik", "pilih salah satu topik", "taxonomy"),
+        ({"region": "61.7x"}, "region", "Kode wilayah", "tidak dikenal", ""),
+        ({"region": "99.99"}, "region", "Kode wilayah", "tidak dikenal", ""),
+        ({"region": "35.73"}, "region", "Kode wilayah", "di luar wilayah layanan", "lies outside"),
+        ({"visibility": "semua"}, "visibility", "Identitas pelapor", "anonim, atau rahasia", ""),
+        ({"email": "budi@"}, "reporter.email", "Surel", "contoh: nama@contoh.id", ""),
+        ({"phone": "telepon saya"}, "reporter.phone", "Telepon", "contoh: 0812", ""),
+        ({"admin": "1"}, "form", "Formulir", "muat ulang halaman", "unknown fields"),
+        ({"title": "x" * 300}, "title", "Judul laporan", "terlalu panjang", ""),
     ],
 )
-def test_bad_input_is_a_400_page_naming_the_field(portal, fetch, desk, fields, field, rule):
+def test_bad_input_is_a_400_page_in_words_a_citizen_reads(
+    portal, fetch, desk, fields, field, label, words, rule
+):
     form = {"title": "Jalan rusak", "body": "Berlubang.", "topic": "road", **fields}
     status, headers, page = fetch(portal.url + "/", form)
     assert status == 400
     assert headers["Content-Type"] == "text/html; charset=utf-8"
-    assert f"Periksa kolom <b>{field}</b>" in page
-    assert f"<code>{field} = " in page  # the typed error: field = value: rule
+    alert = re.search(r'<p class="galat" role="alert">(.*?)</p>', page, re.DOTALL)
+    assert alert, page
+    assert f"Periksa kolom <b>{label}</b>" in alert.group(1)
+    assert words in alert.group(1)
+    assert " = " not in alert.group(1)  # not `field = value: rule`: that is for developers
+    assert f"<code>{field} = " in page  # ... kept under "Rincian teknis"
     assert rule in page
     assert "Traceback" not in page
     assert desk.list() == []  # nothing half-written
 
 
-def test_a_body_over_the_limit_is_refused_before_it_is_read(portal, fetch, desk):
-    status, _, page = fetch(portal.url + "/", {"body": "x" * FORM_MAX_BYTES})
+def test_a_refused_form_keeps_what_the_citizen_typed(portal, fetch, desk):
+    typed = {
+        "title": 'Jembatan "Sahan" & jalan <retak>',
+        "body": "Retak sejak Mei.\nMobil tidak bisa lewat.",
+        "region": "61.07.01",
+        "topic": "street_lighting",
+        "visibility": "anonymous",
+        "name": "Budi",
+        "email": "bukan-surel",
+        "phone": "0812345678",
+    }
+    status, _, page = fetch(portal.url + "/", typed)
     assert status == 400
-    assert "Periksa kolom <b>Content-Length</b>" in page
+    assert "Periksa kolom <b>Surel</b>" in page
+    assert f'name="title" value="{html.escape(typed["title"])}"' in page
+    assert f">{html.escape(typed['body'])}</textarea>" in page
+    for key in ("region", "name", "email", "phone"):
+        assert f'name="{key}" value="{typed[key]}"' in page
+    assert '<option value="street_lighting" selected>' in page
+    assert '<option value="anonymous" selected>' in page
+    assert page.count(" selected>") == 2
     assert desk.list() == []
+
+
+def test_the_pages_are_made_for_a_phone(portal, fetch, submit):
+    for path in ("/", f"/lacak?id={quote(submit())}", "/lacak?id=bukan-nomor"):
+        _, _, page = fetch(portal.url + path)
+        assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+        assert "max-width:40em" in page
+        assert "box-sizing:border-box;width:100%" in page  # fields fill a 390 px screen
+        assert "table{display:block;overflow-x:auto" in page  # history scrolls, page does not
+    _, _, page = fetch(portal.url + "/")
+    assert 'type="tel"' in page
+    assert 'type="email"' in page
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(portal, fetch, desk):
+    status, _, _ = fetch(portal.url + "/", {"body": "x" * FORM_MAX_BYTES})
+    assert status == 413  # by the server, as soon as the Content-Length shows it
+    assert desk.list() == []
+
+
+def test_the_portal_answers_healthz(portal, fetch):
+    status, headers, text = fetch(portal.url + "/healthz")
+    assert (status, headers["Content-Type"]) == (200, "application/json")
+    assert '"status": "ok"' in text
 
 
 def test_unknown_tracking_id_is_a_404_page_and_unknown_paths_too(portal, fetch):
@@ -123,7 +173,7 @@ def test_form_for_a_portal_without_a_region_asks_for_one(desk: Desk, fetch: Call
     with Portal(desk, sweep_every=60) as portal:
         status, _, page = fetch(portal.url + "/", {"title": "t", "body": "b", "topic": "road"})
         assert status == 400
-        assert "Periksa kolom <b>region</b>" in page
+        assert "Periksa kolom <b>Kode wilayah</b>: Kode wilayah wajib diisi" in page
         status, _, _ = fetch(
             portal.url + "/", {"title": "t", "body": "b", "region": "35.73"}, follow=False
         )

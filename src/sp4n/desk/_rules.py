@@ -167,7 +167,8 @@ def listing(complaint: Complaint, clocks: Sequence[SlaClock]) -> dict[str, Any]:
 
     ``description`` (the body), ``lat``/``lon``/``address``, ``expected_at`` (the earliest
     deadline instant of a running or paused clock at the last event, ISO 8601 UTC) and
-    ``status_notes`` (the latest follow-up text). Never the reporter's identity.
+    ``status_notes`` (the latest follow-up text), ``media_url`` (the first attachment kept by
+    an http(s) URL). Never the reporter's identity.
     """
     due = [
         c.deadline.due_at for c in clocks if c.status in LISTED_CLOCKS and c.deadline is not None
@@ -188,6 +189,14 @@ def listing(complaint: Complaint, clocks: Sequence[SlaClock]) -> dict[str, Any]:
         "address": None if location is None else location.address,
         "expected_at": min(due).astimezone(dt.UTC).isoformat() if due else None,
         "status_notes": notes,
+        "media_url": next(
+            (
+                a.ref
+                for a in complaint.attachments
+                if a.ref and a.ref.startswith(("http://", "https://"))
+            ),
+            None,
+        ),
     }
 
 

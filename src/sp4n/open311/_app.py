@@ -8,6 +8,12 @@ Mounted by ``sp4n serve`` at ``/open311/v2/``. Endpoints (JSON and XML):
 - ``GET requests.{fmt}``: filters ``service_request_id``, ``service_code``, ``start_date``,
   ``end_date``, ``status`` (``open``/``closed``); last 90 days and 1,000 results by default.
 - ``GET requests/{service_request_id}.{fmt}``.
+- ``GET discovery.{fmt}`` (here and one level up, ``/open311/discovery.{fmt}``): the
+  Service Discovery document naming this endpoint.
+
+The API key is the ``api_key`` form parameter or the ``X-API-Key`` header. A 405 answer
+carries ``Allow``; request bodies are read through :func:`sp4n.serving.read_body` within
+``body_max_bytes``.
 
 Confidential complaints never appear; anonymous ones appear without identity (GeoReport
 requests carry no identity fields at all). Client errors answer 4xx in the
@@ -15,6 +21,7 @@ specification's error format; nothing but a bug answers 500.
 
 References:
     - Open311 GeoReport v2, http://wiki.open311.org/GeoReport_v2 [read].
+    - Open311 Service Discovery, http://wiki.open311.org/Service_Discovery [read].
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hmac
+import mimetypes
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
@@ -32,8 +40,15 @@ import attrs
 
 from sp4n.adapters import ComplaintRow
 from sp4n.adapters.channels import title_from
-from sp4n.errors import InvalidInputError, NotFoundError, Open311Error, Sp4nError
+from sp4n.errors import (
+    InvalidInputError,
+    NotFoundError,
+    Open311Error,
+    RequestBodyError,
+    Sp4nError,
+)
 from sp4n.lifecycle import (
+    Attachment,
     Complaint,
     ComplaintDraft,
     Reporter,
@@ -58,6 +73,7 @@ from sp4n.open311._params import (
     parse_query,
 )
 from sp4n.routing import get_region, province_timezone
+from sp4n.serving._body import BODY_MAX_BYTES, read_body
 
 if TYPE_CHECKING:  # pragma: no cover
     from sp4n.desk import Desk
@@ -65,15 +81,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["BODY_MAX_BYTES", "LIST_DAYS", "LIST_MAX", "Open311App"]
 
-BODY_MAX_BYTES = 64 * 1024
-"""Largest POST body read (form-encoded text only; media go by ``media_url``)."""
 LIST_DAYS = 90
 """Default window of ``GET requests`` when no dates are given (the specification's default)."""
 LIST_MAX = 1000
 """Most requests one ``GET requests`` answers (the specification's suggested maximum)."""
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
-_PATH = re.compile(r"^/(?P<collection>services|requests)(?:/(?P<key>[^/]+?))?\.(?P<fmt>json|xml)$")
+_PATH = re.compile(
+    r"^/(?P<collection>services|requests|discovery)(?:/(?P<key>[^/]+?))?\.(?P<fmt>json|xml)$"
+)
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 _REASONS = {
     200: "OK",
     201: "Created",
@@ -81,6 +98,7 @@ _REASONS = {
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
+    411: "Length Required",
     413: "Payload Too Large",
     500: "Internal Server Error",
 }
@@ -99,6 +117,10 @@ class Open311App:
     :param region: the portal's own region code: the default ``jurisdiction_id`` and the
         region of complaints that name none.
     :param prefix: where the application is mounted.
+    :param body_max_bytes: largest ``POST requests`` body read (form-encoded text; media go
+        by ``media_url``); a longer one is a 413.
+    :param contact: the ``contact`` text of the discovery document (who runs the endpoint).
+    :param key_service: the ``key_service`` text of the discovery document (how to get a key).
     """
 
     desk: Desk
@@ -106,6 +128,10 @@ class Open311App:
     region: str | None = None
     prefix: str = "/open311/v2"
     lang: str = "id"
+    body_max_bytes: int = BODY_MAX_BYTES
+    contact: str | None = None
+    key_service: str | None = None
+    _started: datetime | None = attrs.field(default=None, init=False, repr=False)
     _names: dict[tuple[str, str], str] = attrs.field(factory=dict, init=False, repr=False)
 
     # WSGI -----------------------------------------------------------------------------------
@@ -118,24 +144,30 @@ class Open311App:
         fmt = "xml" if path.endswith(".xml") else "json"
         try:
             status, document, payload, fmt = self._dispatch(environ, path)
-        except Open311Error as exc:
+        except (Open311Error, RequestBodyError) as exc:
             status, document, payload = exc.status, "errors", error_items(exc.status, str(exc))
         except NotFoundError as exc:
             status, document, payload = 404, "errors", error_items(404, str(exc))
         except Sp4nError as exc:
             status, document, payload = 400, "errors", error_items(400, str(exc))
         content_type, body = encode(document, payload, fmt)
-        start_response(
-            f"{status} {_REASONS.get(status, 'Error')}",
-            [
-                ("Content-Type", content_type),
-                ("Content-Length", str(len(body))),
-                ("Access-Control-Allow-Origin", "*"),
-            ],
-        )
+        headers = [
+            ("Content-Type", content_type),
+            ("Content-Length", str(len(body))),
+            ("Access-Control-Allow-Origin", "*"),
+        ]
+        if status == 405:
+            headers.append(("Allow", _allowed(path)))
+        start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
         return [body]
 
+    def _is_discovery(self, path: str) -> bool:
+        parent = self.prefix.rsplit("/", 1)[0]
+        return path in (f"{parent}/discovery.json", f"{parent}/discovery.xml")
+
     def _dispatch(self, environ: Mapping[str, Any], path: str) -> tuple[int, str, Any, str]:
+        if self._is_discovery(path):
+            path = self.prefix + path[path.rindex("/") :]
         if not path.startswith(self.prefix + "/"):
             raise Open311Error(
                 "path", path, f"not found; the API lives under {self.prefix}/", status=404
@@ -146,10 +178,17 @@ class Open311App:
         collection, key, fmt = match.group("collection", "key", "fmt")
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
         if collection == "requests" and key is None and method == "POST":
-            created = self._create(parse_new_request(parse_params(_read_body(environ))))
+            _check_form(environ)
+            params = parse_params(read_body(environ, limit=self.body_max_bytes))
+            params = _with_header_key(params, environ.get("HTTP_X_API_KEY"))
+            created = self._create(parse_new_request(params))
             return 201, "created", created, fmt
         if method not in ("GET", "HEAD"):
             raise Open311Error("method", method, f"not allowed on {path}", status=405)
+        if collection == "discovery":
+            if key is not None:
+                raise Open311Error("path", path, "no such GeoReport v2 resource", status=404)
+            return 200, "discovery", self.discovery(environ), fmt
         params = parse_params(str(environ.get("QUERY_STRING") or ""))
         self._check_jurisdiction(params.get("jurisdiction_id"))
         if collection == "services":
@@ -161,6 +200,39 @@ class Open311App:
         return 200, "requests", [self.request(key)], fmt
 
     # Resources ------------------------------------------------------------------------------
+
+    def discovery(self, environ: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The Service Discovery document: this endpoint, its formats and ``changeset``.
+
+        ``changeset`` is when this application was first asked (its service definitions are
+        read when it starts, so they cannot have changed since), on the Desk's clock.
+        """
+        if self._started is None:
+            self._started = self.desk.clock()
+        changeset = (
+            self._started.astimezone(ZoneInfo("UTC"))
+            .replace(microsecond=0)
+            .isoformat()
+            .replace("+00:00", "Z")
+        )
+        url = self.prefix
+        if environ is not None and environ.get("HTTP_HOST"):
+            scheme = str(environ.get("wsgi.url_scheme") or "http")
+            url = f"{scheme}://{environ['HTTP_HOST']}{self.prefix}"
+        return {
+            "changeset": changeset,
+            "contact": self.contact,
+            "key_service": self.key_service,
+            "endpoints": [
+                {
+                    "specification": SPECIFICATION,
+                    "url": url,
+                    "changeset": changeset,
+                    "type": "production",
+                    "formats": ["text/xml", "application/json"],
+                }
+            ],
+        }
 
     def services(self) -> list[dict[str, Any]]:
         """Every topic as a GeoReport service."""
@@ -268,7 +340,7 @@ class Open311App:
             "zipcode": None,
             "lat": data.get("lat"),
             "long": data.get("lon"),
-            "media_url": None,
+            "media_url": data.get("media_url"),
         }
 
     def request(self, ref: str) -> dict[str, Any]:
@@ -326,7 +398,7 @@ class Open311App:
                 "zipcode": None,
                 "lat": None if location is None else location.lat,
                 "long": None if location is None else location.lon,
-                "media_url": None,
+                "media_url": media_url_of(complaint),
             },
             REQUEST_FIELDS,
         )
@@ -392,6 +464,14 @@ class Open311App:
             raise Open311Error("jurisdiction_id", None, "is required by this endpoint")
         topic = self._topic(request.service_code)
         attributes = topic.validate(dict(request.attributes))
+        for code, attribute in topic.attributes.items():
+            if attribute.required and code not in attributes:
+                raise Open311Error(
+                    f"attribute[{code}]",
+                    None,
+                    f"is required by service {topic.id!r} (its definition marks it required); "
+                    f"one of: {', '.join(attribute.values)}",
+                )
         description = request.description
         if description is None:
             raise Open311Error("description", None, "is required to describe the complaint")
@@ -418,6 +498,7 @@ class Open311App:
             channel="open311",
             reporter=Reporter(id=reporter_id, name=name, email=request.email, phone=request.phone),
             location=location,
+            attachments=[_media(request.media_url)] if request.media_url else (),
         )
         complaint = self.desk.submit(draft)
         notice = (
@@ -464,17 +545,7 @@ def _zone(region: str) -> ZoneInfo:
         return ZoneInfo("Asia/Jakarta")
 
 
-def _read_body(environ: Mapping[str, Any]) -> bytes:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        raise Open311Error(
-            "Content-Length", environ.get("CONTENT_LENGTH"), "must be a number"
-        ) from None
-    if length > BODY_MAX_BYTES:
-        raise Open311Error(
-            "body", f"{length} bytes", f"must be at most {BODY_MAX_BYTES}", status=413
-        )
+def _check_form(environ: Mapping[str, Any]) -> None:
     content_type = str(environ.get("CONTENT_TYPE") or "application/x-www-form-urlencoded")
     if not content_type.startswith("application/x-www-form-urlencoded"):
         raise Open311Error(
@@ -482,6 +553,45 @@ def _read_body(environ: Mapping[str, Any]) -> bytes:
             content_type,
             "POST requests are form-encoded (application/x-www-form-urlencoded)",
         )
-    stream = environ.get("wsgi.input")
-    body: bytes = stream.read(length) if stream is not None and length else b""
-    return body
+
+
+def _with_header_key(params: dict[str, str], header: object) -> dict[str, str]:
+    """Take the API key from ``X-API-Key`` when the form has none; both must then agree."""
+    if header is None or not str(header).strip():
+        return params
+    key = str(header).strip()
+    given = params.get("api_key")
+    if given is not None and given.strip() and not hmac.compare_digest(given.strip(), key):
+        raise Open311Error(
+            "api_key", "***", "differs from the X-API-Key header; send the key once", status=403
+        )
+    return {**params, "api_key": key}
+
+
+def _allowed(path: str) -> str:
+    return (
+        "GET, HEAD, POST"
+        if path.rstrip("/").endswith(("/requests.json", "/requests.xml"))
+        else "GET, HEAD"
+    )
+
+
+def _media(url: str) -> Attachment:
+    """A ``media_url`` kept as an attachment addressed by the URL (the bytes stay there)."""
+    if not url.startswith(("http://", "https://")) or any(c.isspace() for c in url):
+        raise Open311Error("media_url", url[:80], "must be an http:// or https:// URL")
+    name = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or "media"
+    media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return Attachment(name=name[:200], media_type=media_type, size_bytes=0, ref=url)
+
+
+def media_url_of(complaint: Complaint) -> str | None:
+    """The first attachment of ``complaint`` addressed by an http(s) URL (GeoReport media_url)."""
+    return next(
+        (
+            a.ref
+            for a in complaint.attachments
+            if a.ref and a.ref.startswith(("http://", "https://"))
+        ),
+        None,
+    )

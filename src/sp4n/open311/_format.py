@@ -95,15 +95,25 @@ def _json_default(value: object) -> object:
     raise TypeError(f"cannot encode {type(value).__name__} as JSON")
 
 
+_XML_ITEMS = {
+    "attributes": "attribute",
+    "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
+}
+"""Lists written as repeated child elements (the specification's examples), by parent."""
+
+
 def _xml_children(parent: ET.Element, item: Mapping[str, Any]) -> None:
     for key, value in item.items():
         child = ET.SubElement(parent, key)
-        if key == "attributes" and isinstance(value, Sequence):
-            for attribute in value:
-                _xml_children(ET.SubElement(child, "attribute"), attribute)
-        elif key == "values" and isinstance(value, Sequence):
+        if key in _XML_ITEMS and isinstance(value, Sequence) and not isinstance(value, str):
             for entry in value:
-                _xml_children(ET.SubElement(child, "value"), entry)
+                element = ET.SubElement(child, _XML_ITEMS[key])
+                if isinstance(entry, Mapping):
+                    _xml_children(element, entry)
+                else:
+                    element.text = _scalar(entry)
         elif isinstance(value, list | tuple):
             child.text = ",".join(_scalar(v) for v in value)
         else:
@@ -111,8 +121,8 @@ def _xml_children(parent: ET.Element, item: Mapping[str, Any]) -> None:
 
 
 def _xml(document: str, payload: Any) -> bytes:
-    if document == "definition":
-        root = ET.Element("service_definition")
+    if document in ("definition", "discovery"):
+        root = ET.Element("service_definition" if document == "definition" else "discovery")
         _xml_children(root, payload)
     else:
         root_name, item_name = _XML_NAMES[document]
@@ -127,7 +137,7 @@ def encode(document: str, payload: Any, fmt: str) -> tuple[str, bytes]:
     """Encode ``payload`` as ``fmt`` (``json`` or ``xml``); return the content type and body.
 
     ``document`` is one of ``services``, ``definition``, ``requests``, ``created`` or
-    ``errors`` and picks the XML element names.
+    ``errors`` (or ``discovery``) and picks the XML element names.
     """
     if fmt == "xml":
         return "text/xml; charset=utf-8", _xml(document, payload)

@@ -10,6 +10,8 @@ from urllib.parse import parse_qs
 from sp4n.errors import Sp4nError
 from sp4n.lifecycle import Status, in_region, public_view
 from sp4n.open311._app import Open311App, StartResponse
+from sp4n.serving._body import BODY_MAX_BYTES
+from sp4n.serving._wsgi import with_health
 
 if TYPE_CHECKING:  # pragma: no cover
     from sp4n.desk import Desk
@@ -68,16 +70,24 @@ def _status_page(
     return status, _PAGE.format(title="SP4N-LAPOR! sp4n", content="\n".join(parts))
 
 
-def make_site(desk: Desk, *, api_keys: Iterable[str] = (), region: str | None = None) -> Any:
-    """Return the WSGI application of ``sp4n serve`` for ``desk``.
+def make_site(
+    desk: Desk,
+    *,
+    api_keys: Iterable[str] = (),
+    region: str | None = None,
+    body_max_bytes: int = BODY_MAX_BYTES,
+) -> Any:
+    """Return the WSGI application of ``sp4n serve`` for ``desk``: Open311 under
+    ``/open311/v2/`` (discovery at ``/open311/discovery.{json,xml}``), ``/healthz`` over the
+    store (:func:`sp4n.serving.with_health`) and the status page at ``/``.
 
     With ``region``, the status page looks up and counts only that region's complaints.
     """
-    open311 = Open311App(desk, api_keys=api_keys, region=region)
+    open311 = Open311App(desk, api_keys=api_keys, region=region, body_max_bytes=body_max_bytes)
 
     def site(environ: Mapping[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = str(environ.get("PATH_INFO") or "/")
-        if path.startswith(open311.prefix + "/"):
+        if path.startswith("/open311/"):
             return open311(environ, start_response)
         if path != "/":
             body = b"Not found"
@@ -95,4 +105,4 @@ def make_site(desk: Desk, *, api_keys: Iterable[str] = (), region: str | None = 
         )
         return [data]
 
-    return site
+    return with_health(site, desk)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import ssl
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,7 +31,7 @@ import attrs
 
 import sp4n
 from sp4n.adapters.hookspecs import RegisterNotifier
-from sp4n.adapters.notifiers import Notification
+from sp4n.adapters.notifiers import Notification, open_connection, tls_context
 from sp4n.errors import DeliveryError, InvalidInputError
 
 __all__ = [
@@ -52,6 +53,7 @@ SETTINGS: Mapping[str, str] = {
     "roles": "comma-separated recipient roles to post (default admin,liaison,supervisor)",
     "username": "the sender name shown in the room (Mattermost, Rocket.Chat, legacy Slack)",
     "channel": "a channel overriding the webhook's own (where the server allows it)",
+    "ca_file": "a PEM file of the CAs to trust for an https:// URL (default: the system's)",
 }
 """The settings :func:`from_settings` understands, with what each means."""
 
@@ -121,6 +123,9 @@ class ChatNotifier:
     timeouts are temporary, so the outbox retries them with backoff. The notification's
     idempotency key travels in the ``Idempotency-Key`` header (chat servers ignore it; a
     relay in between may use it).
+
+    The proxy comes from ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY``, as sp4n's own
+    webhook notifier reads them; TLS is verified against the system's CAs or ``ca_file``.
     """
 
     url: str = attrs.field(validator=_check_url)
@@ -129,6 +134,16 @@ class ChatNotifier:
     username: str | None = None
     channel: str | None = None
     name: str = "chat"
+    ca_file: str | None = None
+    _tls: ssl.SSLContext | None = attrs.field(
+        init=False,
+        repr=False,
+        eq=False,
+        default=attrs.Factory(
+            lambda self: tls_context(self.ca_file) if self.url.startswith("https://") else None,
+            takes_self=True,
+        ),
+    )
 
     def send(self, notification: Notification) -> None:
         """Post ``notification``; raise :class:`~sp4n.errors.DeliveryError` on failure."""
@@ -145,12 +160,12 @@ class ChatNotifier:
             payload_of(notification, username=self.username, channel=self.channel),
             ensure_ascii=False,
         ).encode("utf-8")
-        parts = urlsplit(self.url)
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        factory = (
-            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        )
-        connection = factory(parts.netloc, timeout=self.timeout)
+        try:
+            connection, target, extra = open_connection(
+                self.url, timeout=self.timeout, context=self._tls
+            )
+        except InvalidInputError as exc:  # a malformed HTTPS_PROXY: fix the environment
+            raise DeliveryError(self.name, notification.key, str(exc)) from exc
         try:
             connection.request(
                 "POST",
@@ -160,6 +175,7 @@ class ChatNotifier:
                     "Content-Type": "application/json; charset=utf-8",
                     "Idempotency-Key": notification.key,
                     "User-Agent": "sp4n-notifier-chat",
+                    **extra,
                 },
             )
             response = connection.getresponse()
@@ -207,7 +223,7 @@ def from_settings(settings: Mapping[str, str]) -> ChatNotifier:
             ) from None
     if "roles" in settings:
         options["roles"] = settings["roles"]
-    for key in ("username", "channel"):
+    for key in ("username", "channel", "ca_file"):
         if settings.get(key):
             options[key] = settings[key]
     return ChatNotifier(**options)

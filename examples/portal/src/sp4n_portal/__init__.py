@@ -1,4 +1,4 @@
-"""A regional complaint portal on sp4n: form, tracking page, Open311 and the sweep, on WSGI."""
+"""A regional complaint portal on sp4n: form, tracking page, Open311 and the sweep, on waitress."""
 
 import argparse
 import logging
@@ -10,10 +10,9 @@ from datetime import datetime
 from html import escape
 from typing import Any, Self
 from urllib.parse import parse_qs, quote
-from wsgiref.simple_server import make_server
 
-from sp4n import Desk
-from sp4n.adapters.channels import WebFormChannel, known_region
+from sp4n import Desk, serving
+from sp4n.adapters.channels import WebFormChannel, form_message, known_region, visibility_choices
 from sp4n.errors import InvalidInputError, NotFoundError, Sp4nError
 from sp4n.lifecycle import public_view, replay
 from sp4n.open311 import Open311App
@@ -23,19 +22,20 @@ __all__ = ["FORM_MAX_BYTES", "Portal", "main", "make_app"]
 
 log = logging.getLogger("sp4n_portal")
 FORM_MAX_BYTES = 64 * 1024
-PAGE = """<!doctype html><html lang="id"><head><meta charset="utf-8"><title>{title}</title><style>
-body{{font-family:sans-serif;max-width:50em;margin:auto}} label{{display:block}}</style></head>
-<body><nav><a href="/">Sampaikan atau lacak laporan</a></nav><h1>{title}</h1>{content}</body>"""
-FORM = """<form method="post" action="/"><label>Judul laporan <input name="title" required></label>
-<label>Isi laporan <textarea name="body" rows="6" cols="60" required></textarea></label>
-<label>Kode wilayah <input name="region" value="{region}"></label>
-<label>Topik <select name="topic">{topics}</select></label><label>Identitas pelapor
-<select name="visibility"><option value="public">Publik (nama saya tampil)</option>
-<option value="anonymous">Anonim (identitas disembunyikan)</option><option value="confidential">
-Rahasia (laporan tidak tampil di publik)</option></select></label><label>Nama <input name="name">
-</label><label>Surel <input name="email" type="email"></label><label>Telepon <input name="phone">
-</label><button>Kirim laporan</button></form><h2>Lacak laporan</h2><form action="/lacak">
-<label>Nomor pelacakan <input name="id" required></label><button>Lacak</button></form>"""
+NAV = '<nav><a href="/">Sampaikan atau lacak laporan</a></nav>'
+FORM = """{error}<form method="post" action="/"><label>Judul laporan
+<input name="title" value="{title}" maxlength="200" required></label><label>Isi laporan
+<textarea name="body" rows="6" maxlength="10000" required>{body}</textarea></label>
+<label>Kode wilayah <input name="region" value="{region}" inputmode="decimal"></label><label>Topik
+<select name="topic">{topics}</select></label><label>Identitas pelapor
+<select name="visibility">{visibility}</select></label><label>Nama
+<input name="name" value="{name}" autocomplete="name"></label><label>Surel
+<input name="email" value="{email}" type="email"></label><label>Telepon
+<input name="phone" value="{phone}" type="tel"></label><button>Kirim laporan</button></form>
+<h2>Lacak laporan</h2><form action="/lacak"><label>Nomor pelacakan <input name="id" required>
+</label><button>Lacak</button></form>"""
+ERROR = """<p class="galat" role="alert">Periksa kolom <b>{}</b>: {}</p><details><summary>Rincian
+teknis</summary><code>{}</code></details>"""  # what to fix in words, then sp4n's typed error
 
 
 def tracking_page(desk: Desk, ref: str) -> str:
@@ -45,7 +45,7 @@ def tracking_page(desk: Desk, ref: str) -> str:
     head = f"<p>Nomor pelacakan: <b>{escape(complaint.tracking_id)}</b> (simpan nomor ini)</p>"
     head += f"<p>Status: <b>{escape(complaint.status.label)}</b></p>"
     if view is None:
-        return PAGE.format(title="Status laporan", content=head)
+        return serving.page("Status laporan", head, header=NAV)
     region = get_region(view["region"])
     directory, agency = desk.router.directory, view["agency"]
     agency = directory.get(agency).name if agency in directory else agency  # None: not yet
@@ -59,26 +59,26 @@ def tracking_page(desk: Desk, ref: str) -> str:
     content = f"""{head}<p style="white-space:pre-wrap">{escape(view["body"])}</p>
 <p>{escape(f"Wilayah: {region.name} · Pelapor: {reporter} · Instansi: {agency or '-'}")}</p>
 <h2>Riwayat</h2><table><tr><th>Waktu</th><th>Status</th><th>Keterangan</th></tr>{rows}</table>"""
-    return PAGE.format(title=escape(view["title"]), content=content)
+    return serving.page(view["title"], content, header=NAV)
 
 
 def make_app(desk: Desk, *, region: str | None = None, api_keys: Iterable[str] = ()) -> Any:
     """The portal's WSGI application; sp4n's own Open311 server answers ``/open311/v2/``."""
     region = region and known_region(region)
     open311, channel = Open311App(desk, api_keys=api_keys, region=region), WebFormChannel(region)
-    topics = sorted(desk.router.affairs.topics.values(), key=lambda topic: topic.name)
-    options = "".join(f'<option value="{escape(t.id)}">{escape(t.name)}</option>' for t in topics)
-    content = FORM.format(region=region or "", topics=options)  # region: a checked code
-    form = PAGE.format(title="Layanan pengaduan", content=content)
+    affairs = desk.router.affairs
+    topics = [(i, n) for n, i in sorted((t.name, t.id) for t in affairs.topics.values())]
 
-    def submit(environ: dict[str, Any]) -> str:
-        length = environ.get("CONTENT_LENGTH") or "0"
-        if not length.isdigit() or int(length) > FORM_MAX_BYTES:
-            raise InvalidInputError("Content-Length", length, f"must be <= {FORM_MAX_BYTES}")
-        raw = environ["wsgi.input"].read(int(length)).decode("utf-8", "replace")
-        fields = {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+    def form(values: dict[str, str], error: str = "") -> str:  # what the citizen typed stays
+        keep = {k: escape(values.get(k, "")) for k in ("title", "body", "name", "email", "phone")}
+        keep["region"] = escape(values.get("region", region or ""))
+        keep["topics"] = serving.options(topics, values.get("topic"))
+        keep["visibility"] = serving.options(visibility_choices(), values.get("visibility"))
+        return serving.page("Layanan pengaduan", FORM.format(error=error, **keep), header=NAV)
+
+    def submit(fields: dict[str, str]) -> str:
         intake = channel.parse(fields, received_at=desk.clock())
-        desk.router.affairs.topic(intake.draft.topic)  # an unknown topic is a 400 naming it
+        affairs.topic(intake.draft.topic)  # an unknown topic is a 400 naming it
         if region and not f"{intake.draft.region}.".startswith(f"{region}."):
             rule = f"lies outside this portal's region {region}; report it at lapor.go.id"
             raise InvalidInputError("region", intake.draft.region, rule)
@@ -89,25 +89,26 @@ def make_app(desk: Desk, *, region: str | None = None, api_keys: Iterable[str] =
         if path.startswith("/open311/"):
             return open311(environ, start_response)
         ref = parse_qs(environ.get("QUERY_STRING", "")).get("id", [""])[-1].strip()
-        status, headers, body = "200 OK", [("Content-Type", "text/html; charset=utf-8")], form
+        status, headers, body = "200 OK", [("Content-Type", "text/html; charset=utf-8")], form({})
+        fields: dict[str, str] = {}
         try:
             if path == "/" and not get:
+                raw = serving.read_body(environ, limit=FORM_MAX_BYTES).decode("utf-8", "replace")
+                fields = {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
                 status, body = "303 See Other", ""
-                headers.append(("Location", "/lacak?id=" + quote(submit(environ))))
+                headers.append(("Location", "/lacak?id=" + quote(submit(fields))))
             elif path == "/lacak" and ref:
                 body = tracking_page(desk, ref)
             elif path not in ("/", "/lacak"):
-                status, body = "404 Not Found", PAGE.format(title="Tidak ditemukan", content="")
-        except Sp4nError as exc:  # the typed error names the field, the value and the rule
+                status, body = "404 Not Found", serving.page("Tidak ditemukan", "", header=NAV)
+        except Sp4nError as exc:  # the form again, as typed, with the error in plain words
             status = ["400 Bad Request", "404 Not Found"][isinstance(exc, NotFoundError) and get]
-            field = escape(getattr(exc, "field", "-"))
-            content = f"<p>Periksa kolom <b>{field}</b>: <code>{escape(str(exc))}</code></p>"
-            body = PAGE.format(title="Laporan tidak dapat diproses", content=content)
+            body = form(fields, ERROR.format(*map(escape, (*form_message(exc), str(exc)))))
         data = body.encode()
         start_response(status, [*headers, ("Content-Length", str(len(data)))])
         return [data]
 
-    return app
+    return serving.with_health(app, desk)  # GET /healthz reads the store
 
 
 class Portal:
@@ -116,8 +117,9 @@ class Portal:
     def __init__(self, desk: Desk, host: str = "127.0.0.1", port: int = 0, **options: Any) -> None:
         self.desk, self.every = desk, float(options.pop("sweep_every", 60.0))
         self.sweeps, self.stopping = 0, threading.Event()
-        self.server = make_server(host, port, make_app(desk, **options))
-        self.url = f"http://{host}:{self.server.server_port}"
+        app = serving.with_access_log(make_app(desk, **options))  # threads, timeouts, a log
+        self.server = serving.Server(app, serving.ServeSettings(host=host, port=port))
+        self.url = self.server.url
         self.threads = [threading.Thread(target=self.server.serve_forever, name="sp4n-portal")]
         self.threads.append(threading.Thread(target=self.sweep_forever, name="sp4n-sweep"))
 
@@ -138,10 +140,9 @@ class Portal:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stopping.set()
-        self.server.shutdown()
+        self.server.stop()  # finishes the requests in flight first
         for thread in self.threads:
             thread.join()
-        self.server.server_close()
 
 
 def main(argv: list[str] | None = None) -> int:

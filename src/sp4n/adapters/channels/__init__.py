@@ -11,10 +11,20 @@ from sp4n.adapters.channels._intake import (
 )
 from sp4n.adapters.channels._sms import SMS_TEXT_MAX, SmsChannel, SmsMessage
 from sp4n.adapters.channels._web import WebFormChannel
+from sp4n.adapters.channels._web_messages import (
+    FORM_LABELS,
+    FORM_MESSAGES,
+    VISIBILITY_LABELS,
+    form_message,
+    visibility_choices,
+)
 
 __all__ = [
     "EMAIL_BYTES_MAX",
+    "FORM_LABELS",
+    "FORM_MESSAGES",
     "SMS_TEXT_MAX",
+    "VISIBILITY_LABELS",
     "Channel",
     "EmailChannel",
     "Intake",
@@ -22,7 +32,9 @@ __all__ = [
     "SmsMessage",
     "Tags",
     "WebFormChannel",
+    "form_message",
     "known_region",
     "read_tags",
     "title_from",
+    "visibility_choices",
 ]

@@ -9,6 +9,7 @@ from sp4n.adapters.notifiers._dispatch import (
     OutboxDispatcher,
     notification_of,
 )
+from sp4n.adapters.notifiers._http import open_connection, proxy_for, tls_context
 from sp4n.adapters.notifiers._log import LogNotifier
 from sp4n.adapters.notifiers._message import Notification, Notifier, Recipient
 from sp4n.adapters.notifiers._smtp import SmtpNotifier
@@ -34,6 +35,9 @@ __all__ = [
     "WebhookNotifier",
     "load_notifiers",
     "notification_of",
+    "open_connection",
+    "proxy_for",
     "sign",
+    "tls_context",
     "verify_signature",
 ]

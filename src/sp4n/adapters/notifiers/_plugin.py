@@ -83,7 +83,7 @@ _SMTP_KEYS = frozenset(
         "message_id_domain",
     }
 )
-_WEBHOOK_KEYS = frozenset({"url", "secret", "timeout"})
+_WEBHOOK_KEYS = frozenset({"url", "secret", "timeout", "ca_file"})
 
 
 def log_from_settings(settings: Mapping[str, str]) -> LogNotifier:
@@ -116,12 +116,14 @@ def smtp_from_settings(settings: Mapping[str, str]) -> SmtpNotifier:
 
 def webhook_from_settings(settings: Mapping[str, str]) -> WebhookNotifier:
     """``webhook``: ``url`` and ``secret`` (both required; the secret signs each body),
-    ``timeout`` (10 s)."""
+    ``timeout`` (10 s), ``ca_file`` (a PEM file of the CAs to trust for an ``https://`` URL
+    instead of the system's). The proxy comes from ``HTTPS_PROXY``/``NO_PROXY``."""
     _unknown_keys(settings, _WEBHOOK_KEYS, "webhook")
     return WebhookNotifier(
         url=_required(settings, "url", "where to POST each notification"),
         secret=_required(settings, "secret", "the shared key that signs each body"),
         timeout=_number(settings, "timeout", 10.0),
+        ca_file=settings.get("ca_file") or None,
     )
 
 

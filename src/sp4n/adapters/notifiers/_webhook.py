@@ -6,12 +6,13 @@ import hashlib
 import hmac
 import http.client
 import json
+import ssl
 import threading
 from typing import Any
-from urllib.parse import urlsplit
 
 import attrs
 
+from sp4n.adapters.notifiers._http import open_connection, tls_context
 from sp4n.adapters.notifiers._message import Notification
 from sp4n.errors import DeliveryError, InvalidInputError
 
@@ -62,39 +63,53 @@ class WebhookNotifier:
     Headers: ``Content-Type: application/json``, ``Idempotency-Key`` and
     :data:`SIGNATURE_HEADER` (HMAC-SHA256 of the body with ``secret``). A 2xx answer
     is delivery; 4xx (except 408 and 429) is permanent; anything else is retried.
+
+    The proxy comes from ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY``; an ``https://``
+    receiver's certificate is verified against the system's CAs or ``ca_file`` (PEM).
     """
 
     url: str = attrs.field(validator=_check_url)
     secret: bytes = attrs.field(repr=False, converter=_as_bytes)
     timeout: float = 10.0
     name: str = "webhook"
+    ca_file: str | None = None
+
+    _tls: ssl.SSLContext | None = attrs.field(
+        init=False,
+        repr=False,
+        eq=False,
+        hash=False,
+        default=attrs.Factory(
+            lambda self: tls_context(self.ca_file) if self.url.startswith("https://") else None,
+            takes_self=True,
+        ),
+    )
 
     _pool: threading.local = attrs.field(
         factory=threading.local, init=False, repr=False, eq=False, hash=False
     )
 
-    def _connection(self) -> tuple[http.client.HTTPConnection, bool]:
-        """This thread's kept-alive connection to the webhook; ``True`` when it is new."""
-        connection: http.client.HTTPConnection | None = getattr(self._pool, "connection", None)
-        if connection is not None:
-            return connection, False
-        parts = urlsplit(self.url)
-        factory = (
-            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    def _connection(self) -> tuple[http.client.HTTPConnection, str, dict[str, str], bool]:
+        """This thread's kept-alive connection to the webhook (through the environment's
+        proxy, if any), the request target, headers for the proxy; ``True`` when it is new."""
+        kept = getattr(self._pool, "connection", None)
+        if kept is not None:
+            return (*kept, False)
+        connection, target, extra = open_connection(
+            self.url, timeout=self.timeout, context=self._tls
         )
-        connection = factory(parts.netloc, timeout=self.timeout)
-        self._pool.connection = connection
-        return connection, True
+        self._pool.connection = (connection, target, extra)
+        return connection, target, extra, True
 
     def close(self) -> None:
         """Close this thread's kept-alive connection (a later :meth:`send` reopens one)."""
         self._drop()
 
     def _drop(self) -> None:
-        connection = getattr(self._pool, "connection", None)
+        kept = getattr(self._pool, "connection", None)
         self._pool.connection = None
-        if connection is not None:
-            connection.close()
+        if kept is not None:
+            kept[0].close()
 
     def send(self, notification: Notification) -> None:
         """Deliver ``notification``; raise :class:`DeliveryError` on failure.
@@ -109,12 +124,13 @@ class WebhookNotifier:
             SIGNATURE_HEADER: sign(self.secret, body),
             "User-Agent": "sp4n-webhook",
         }
-        parts = urlsplit(self.url)
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         while True:
-            connection, fresh = self._connection()
             try:
-                connection.request("POST", target, body=body, headers=headers)
+                connection, target, extra, fresh = self._connection()
+            except InvalidInputError as exc:  # a malformed HTTPS_PROXY: fix the environment
+                raise DeliveryError(self.name, notification.key, str(exc)) from exc
+            try:
+                connection.request("POST", target, body=body, headers={**headers, **extra})
                 response = connection.getresponse()
                 response.read()
             except (http.client.HTTPException, OSError) as exc:
