@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -235,3 +236,25 @@ def test_sweep_progress_on_a_terminal_rewrites_one_line(
     monkeypatch.setattr("sys.stderr", terminal)
     assert main(["sweep", "--db", sqlite_url, "--progress"]) == 0
     assert terminal.getvalue() == "\rsweep: 1/1\n"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["policy"],
+        ["policy", "--json"],
+        ["route", "--region", "61.07", "--topic", "other"],
+        ["route", "--region", "61.07", "--topic", "other", "--json"],
+    ],
+)
+def test_citations_point_at_the_docs_page_not_the_research_notes(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "regulation.md" not in out
+    assert "docs/sources.md §" in out
+    page = Path(__file__).parents[1] / "docs" / "sources.md"
+    headings = page.read_text(encoding="utf-8")
+    for section in set(re.findall(r"docs/sources\.md §(\d+)", out)):
+        assert f"\n## §{section} " in headings  # every cited section is on the page
