@@ -6,7 +6,6 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from sp4n.adapters.notifiers import Notification
 from sp4n.cli._desk_common import add_db, notifier_config, open_desk, warn_placeholders
 from sp4n.cli._output import emit
 
@@ -37,6 +36,8 @@ NO_NOTIFIER = (
 
 def _sent(desk: Desk, delivered: tuple[str, ...]) -> list[dict[str, str]]:
     """What the Desk's log notifier received in this run, one mapping per delivered message."""
+    from sp4n.adapters.notifiers import Notification
+
     notifier = desk.notifiers.get("log")
     keys = set(delivered)
     return [
