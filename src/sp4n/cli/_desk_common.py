@@ -84,6 +84,9 @@ def require_existing(url: str) -> None:
     from sp4n.adapters._sqlite import sqlite_path
 
     path = sqlite_path(url)
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        return  # opening the store says the directory is missing (and how to create it)
     if path != ":memory:" and not os.path.exists(path):
         raise StoreUnavailableError(
             url,
