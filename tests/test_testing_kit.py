@@ -113,3 +113,20 @@ def test_a_server_in_a_private_directory_still_starts(tmp_path: Path) -> None:
     with TemporaryPostgres(bin_dir) as server, psycopg.connect(server.url()) as connection:
         row = connection.execute("SELECT 1").fetchone()
     assert row == (1,)
+
+
+def test_a_pip_server_that_cannot_run_here_falls_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Debian's server (or ``initdb`` on PATH) is the fallback when the wheel's will not run."""
+    from sp4n.testing import _postgres
+
+    broken = tmp_path / "pginstall" / "bin"
+    broken.mkdir(parents=True)
+    for name in ("initdb", "pg_ctl"):
+        (broken / name).write_text("#!/bin/sh\nexit 127\n", encoding="ascii")
+        (broken / name).chmod(0o755)
+    monkeypatch.setattr(_postgres, "_pip_postgres_bin", lambda: broken)
+    found = _postgres.find_postgres_bin()
+    assert found != broken
+    assert found is None or (found / "initdb").exists()
