@@ -33,21 +33,19 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-# benchmarks/calendar.py would shadow the standard library's calendar module
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 sys.path.insert(0, str(Path(__file__).parents[1] / "src"))
 
-import datetime as dt  # noqa: E402
-from zoneinfo import ZoneInfo  # noqa: E402
+import datetime as dt
+from zoneinfo import ZoneInfo
 
-import attrs  # noqa: E402
+import attrs
 
-from sp4n.adapters import AppendRequest, ComplaintRow, plugin_manager  # noqa: E402
-from sp4n.desk import ADMIN, Desk  # noqa: E402
-from sp4n.desk._rules import project  # noqa: E402
-from sp4n.lifecycle import Actor, ComplaintDraft, Reporter, Role, apply, submit  # noqa: E402
-from sp4n.sla import WorkingCalendar  # noqa: E402
-from sp4n.testing import FrozenClock  # noqa: E402
+from sp4n.adapters import AppendRequest, ComplaintRow, plugin_manager
+from sp4n.desk import ADMIN, Desk
+from sp4n.desk._rules import project
+from sp4n.lifecycle import Actor, ComplaintDraft, Reporter, Role, apply, submit
+from sp4n.sla import WorkingCalendar
+from sp4n.testing import FrozenClock
 
 START = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 

@@ -21,21 +21,14 @@ Run: ``PYTHONPATH=src python benchmarks/routing.py``.
 
 from __future__ import annotations
 
+import os
+import random
+import subprocess
 import sys
-from pathlib import Path
-
-# benchmarks/calendar.py would shadow the standard library's calendar (imported by
-# zoneinfo and pandas): keep this folder off sys.path.
-_HERE = str(Path(__file__).resolve().parent)
-sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != _HERE]
-
-import os  # noqa: E402
-import random  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
-import tracemalloc  # noqa: E402
-from collections.abc import Callable, Sequence  # noqa: E402
-from typing import Any  # noqa: E402
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from typing import Any
 
 RNG = random.Random(2026)
 Row5 = tuple[str, str, str, str, str]

@@ -30,17 +30,11 @@ Targets (issue 6): the Open311 list < 200 ms; >= 1,000 notifications/s delivered
 
 from __future__ import annotations
 
-import os
-import sys
-
-# Running ``python benchmarks/storage.py`` puts benchmarks/ first on sys.path, where
-# benchmarks/calendar.py would shadow the standard library's ``calendar``.
-if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
-    sys.path.pop(0)
-
 import argparse
+import os
 import random
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator

@@ -31,7 +31,8 @@ def test_it_opens_with_three_sentences_then_the_two_commands() -> None:
     commands = blocks("bash")[0].strip().splitlines()
     assert commands == [
         "python3 -m pip install -e . && sp4n demo",
-        'python3 -m pip install -e ".[test,postgres,dev]" && python3 -m pytest',
+        'python3 -m pip install -e ".[test,postgres,dev,docs]" -e examples/storage-jsonl'
+        " -e examples/notifier-chat -e examples/portal && python3 -m pytest",
     ]
     assert README.index("```bash") < README.index("```python")
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sp4n.cli._output import add_json_flag, emit
@@ -23,7 +24,9 @@ __all__ = [
     "complaint_summary",
     "notifier_config",
     "open_desk",
+    "require_existing",
     "summary_text",
+    "warn_placeholders",
 ]
 
 
@@ -71,11 +74,70 @@ def actor_from(args: argparse.Namespace) -> Actor | None:
     return Actor(id=args.actor or args.role, role=args.role, agency=agency, region=region)
 
 
-def open_desk(args: argparse.Namespace) -> Desk:
+def require_existing(url: str) -> None:
+    """Raise :class:`~sp4n.errors.StoreUnavailableError` when ``url`` is a SQLite file that does
+    not exist: a command that only reads must not create an empty store (a mistyped ``--db``)."""
+    from sp4n.errors import StoreUnavailableError
+
+    if not url.lower().startswith("sqlite:"):
+        return
+    from sp4n.adapters._sqlite import sqlite_path
+
+    path = sqlite_path(url)
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        return  # opening the store says the directory is missing (and how to create it)
+    if path != ":memory:" and not os.path.exists(path):
+        raise StoreUnavailableError(
+            url,
+            f"the SQLite file {os.path.abspath(path)} does not exist",
+            hint="check --db; sp4n submit (or sp4n demo) creates a store",
+        )
+
+
+PLACEHOLDER_DOMAIN = ".example"
+"""The reserved top-level domain (RFC 2606) of every contact in the sample directory."""
+
+
+def warn_placeholders(command: str, addresses: Sequence[str], *, agency: str | None = None) -> None:
+    """One line on stderr when any of ``addresses`` is a sample directory placeholder.
+
+    The bundled directory is sample data: its contacts are on the reserved ``.example`` domain
+    and nothing sent there reaches anyone. Said once per command, however many messages.
+    """
+    found = [a for a in addresses if _is_placeholder(a)]
+    if not found:
+        return
+    if agency:
+        what = f"agency {agency}'s contact {found[0]} is a placeholder"
+    else:
+        what = f"{len(found)} message(s) went to placeholder addresses (e.g. {min(found)})"
+    print(
+        f"sp4n {command}: warning: {what} of the sample directory (*{PLACEHOLDER_DOMAIN}): "
+        "nothing sent there reaches anyone; load your own directory",
+        file=sys.stderr,
+    )
+
+
+def _is_placeholder(address: str) -> bool:
+    """Whether an e-mail address or URL is on the ``.example`` domain."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(address).hostname or "") if "://" in address else address.rpartition("@")[2]
+    return host.lower().rstrip(".").endswith(PLACEHOLDER_DOMAIN)
+
+
+def open_desk(args: argparse.Namespace, *, read_only: bool = False) -> Desk:
     """Open a Desk on ``--db`` with the system clock (the command line is the edge) and the
-    notifiers of ``--notifiers``, so queued messages name the notifier their address needs."""
+    notifiers of ``--notifiers``, so queued messages name the notifier their address needs.
+
+    ``read_only`` commands (``list``, ``show``, ``report``, ...) refuse a SQLite file that does
+    not exist instead of creating an empty one (:func:`require_existing`).
+    """
     from sp4n.desk import Desk
 
+    if read_only:
+        require_existing(args.db)
     config = notifier_config(args)
     if config is None:
         return Desk.open(args.db)

@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from sp4n.lifecycle import view_for
 
     actor = actor_from(args) or ADMIN
-    with open_desk(args) as desk:
+    with open_desk(args, read_only=True) as desk:
         complaint = desk.get(args.ref)
     view = view_for(complaint, actor)
     events = list(view["history"])

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     overdue = (
         None if args.overdue_as_of is None else parse_date("--overdue-as-of", args.overdue_as_of)
     )
-    with open_desk(args) as desk:
+    with open_desk(args, read_only=True) as desk:
         rows = desk.list(
             status=args.status,
             agency=args.agency,

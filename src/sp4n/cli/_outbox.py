@@ -27,7 +27,9 @@ def run(args: argparse.Namespace) -> int:
     """Open the store and list its undelivered outbox messages, parked ones included."""
     from sp4n.adapters import open_store
     from sp4n.adapters.notifiers import PARKED
+    from sp4n.cli._desk_common import require_existing
 
+    require_existing(args.db)
     store = open_store(args.db)
     try:
         messages = store.pending_outbox(limit=args.limit, now=PARKED)

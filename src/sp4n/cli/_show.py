@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from sp4n.lifecycle import view_for
 
     actor = actor_from(args) or ADMIN
-    with open_desk(args) as desk:
+    with open_desk(args, read_only=True) as desk:
         complaint = desk.get(args.ref)
         view = dict(view_for(complaint, actor))
         clocks = desk.clocks(complaint.complaint_id)

@@ -26,11 +26,15 @@ def register(sub: Any) -> None:
 
 
 def _progress(done: int, total: int) -> None:
+    """Every 500 complaints and at the end: one rewritten line on a terminal, else a line each
+    (a log file or a pipe gets no carriage returns)."""
     if done == total or done % 500 == 0:
-        sys.stderr.write(f"\rsweep: {done}/{total}")
-        if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+        stream = sys.stderr
+        if stream.isatty():
+            stream.write(f"\rsweep: {done}/{total}" + ("\n" if done == total else ""))
+        else:
+            stream.write(f"sweep: {done}/{total}\n")
+        stream.flush()
 
 
 def run(args: argparse.Namespace) -> int:

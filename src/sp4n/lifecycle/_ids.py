@@ -3,10 +3,13 @@
 Nothing here reads the wall clock or a random source: the same draft submitted by
 the same actor at the same instant gets the same ids, so a retried intake is
 idempotent. Event ids are ``<complaint id>#<seq>``. Tracking ids look like
-``LAPOR-2026-7KQ2-M9XDT``: the year of
+``LAPOR-2026-7KQ2-M9XDS``: the year of
 submission (Asia/Jakarta), eight Crockford base32 symbols (40 bits) taken from
-the complaint UUID, and a Crockford mod-37 check symbol that catches a mistyped
-or swapped symbol (decision 0041).
+the complaint UUID (decision 0041), and a check symbol from the same alphabet, a
+letter or a digit: the weighted sum of the symbols in GF(32), which catches every
+single mistyped symbol and every swap of two different neighbours (decision 0111).
+Ids issued before 0111 carry a Crockford mod-37 check symbol (possibly ``*``, ``~``,
+``$``, ``=`` or ``U``) and stay valid.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ __all__ = ["complaint_uuid", "event_id", "tracking_id_for", "tracking_id_is_vali
 
 NAMESPACE = uuid.UUID("5f2d7c1e-4a8b-5e0f-9c3d-2b1a0e9f8d7c")
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_CHECK = _ALPHABET + "*~$=U"
+_LEGACY_CHECK = _ALPHABET + "*~$=U"  # Crockford mod 37 (decision 0041), still accepted
+_GF32_POLY = 0b100101  # x^5 + x^2 + 1, primitive: x generates the 31 non-zero elements
 _JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
@@ -41,11 +45,42 @@ def event_id(complaint_id: str, seq: int) -> str:
     return f"{complaint_id}#{seq}"
 
 
+def _gf32_times_x(value: int) -> int:
+    """``value * x`` in GF(32) = GF(2)[x] / (x^5 + x^2 + 1)."""
+    value <<= 1
+    return value ^ _GF32_POLY if value & 0b100000 else value
+
+
+def _gf32_times(a: int, b: int) -> int:
+    """``a * b`` in GF(32)."""
+    product = 0
+    while b:
+        if b & 1:
+            product ^= a
+        a = _gf32_times_x(a)
+        b >>= 1
+    return product
+
+
 def _check_symbol(symbols: str) -> str:
+    """The check symbol (decision 0111): the sum over positions ``i`` of ``x^(i+1) * s_i``.
+
+    Every weight is non-zero, so one wrong symbol changes the sum; a swap of neighbours
+    ``s_i != s_(i+1)`` changes it by ``x^(i+1) * (1 + x) * (s_i - s_(i+1))``, non-zero too.
+    """
+    total, weight = 0, 1
+    for char in symbols:
+        weight = _gf32_times_x(weight)
+        total ^= _gf32_times(weight, _ALPHABET.index(char))
+    return _ALPHABET[total]
+
+
+def _legacy_check_symbol(symbols: str) -> str:
+    """The mod-37 check symbol of ids issued before decision 0111 (decision 0041)."""
     value = 0
     for char in symbols:
         value = value * 32 + _ALPHABET.index(char)
-    return _CHECK[value % 37]
+    return _LEGACY_CHECK[value % 37]
 
 
 def tracking_id_for(complaint_id: str, at: datetime) -> str:
@@ -56,8 +91,12 @@ def tracking_id_for(complaint_id: str, at: datetime) -> str:
     return f"LAPOR-{year:04d}-{symbols[:4]}-{symbols[4:]}{_check_symbol(symbols)}"
 
 
-def tracking_id_is_valid(tracking_id: str) -> bool:
-    """Whether ``tracking_id`` is well formed and its check symbol matches."""
+def tracking_id_is_valid(tracking_id: str, *, legacy: bool = True) -> bool:
+    """Whether ``tracking_id`` is well formed and its check symbol matches.
+
+    ``legacy`` also accepts the mod-37 check symbol of ids issued before decision 0111, so
+    old ids keep resolving; ``legacy=False`` accepts only the current check symbol.
+    """
     parts = tracking_id.split("-")
     if len(parts) != 4 or parts[0] != "LAPOR" or not parts[1].isdigit() or len(parts[1]) != 4:
         return False
@@ -67,4 +106,6 @@ def tracking_id_is_valid(tracking_id: str) -> bool:
     symbols = body + rest[:4]
     if any(c not in _ALPHABET for c in symbols):
         return False
-    return _check_symbol(symbols) == rest[4]
+    if _check_symbol(symbols) == rest[4]:
+        return True
+    return legacy and _legacy_check_symbol(symbols) == rest[4]

