@@ -138,9 +138,14 @@ def lifecycle_policy(
     if cached is not None:
         return cached
     result = policy
-    for override in (_referral_override(policy, rules), _closing_override(policy, table)):
-        if override is not None:
-            result = override.apply(result)
+    referral = _referral_override(policy, rules)
+    if referral is not None:
+        result = referral.apply(result)
+    # The closing adjustment is built from the referral-adjusted policy: built from the
+    # original, it put ``returned`` back into T2's stops and missed the added overall clock.
+    closing = _closing_override(result, table)
+    if closing is not None:
+        result = closing.apply(result)
     if len(_CACHE) > 256:
         _CACHE.clear()
     _CACHE[key] = result
