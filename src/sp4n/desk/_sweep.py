@@ -175,21 +175,6 @@ def candidates(desk: Desk, now: dt.datetime, config: SweepConfig) -> list[Compla
         offset += _PAGE
 
 
-def _effective_due(clock: SlaClock, history: Sequence[Event]) -> dt.date:
-    """The due date, never earlier than one a ``deadline_moved`` event kept (decision 0083)."""
-    assert clock.deadline is not None
-    due = clock.deadline.due_date
-    started = clock.started_at
-    for event in history:
-        if event.type != EventType.DEADLINE_MOVED or event.payload.get("rule_id") != clock.rule.id:
-            continue
-        if started is not None and event.occurred_at < started:
-            continue
-        kept = dt.date.fromisoformat(str(event.payload["new_due"]))
-        due = max(due, kept)
-    return due
-
-
 def _done(
     history: Sequence[Event], rule_id: str, stage: str, due: dt.date, calendar: WorkingCalendar
 ) -> bool:
@@ -242,7 +227,7 @@ def _notices(
             continue
         if rule.role == "liaison" and complaint.agency is None:
             continue
-        due = _effective_due(clock, complaint.history)
+        due = clock.deadline.due_date  # a kept deadline already (decision 0150)
 
         def notice(stage: str, days: int = 0, key: str = "") -> _Notice:
             return _Notice(stage, rule.id, rule.title, rule.title_en, due, rule.role, days, key)  # noqa: B023
@@ -422,6 +407,8 @@ def _sweep_one(
     clocks = desk.rules.clocks(complaint, now=now)
     counts: Counter[str] = Counter()
     moved = _revision(complaint, row, clocks, at, counts)
+    if moved is not complaint:  # a kept deadline counts from its own event on
+        clocks = desk.rules.clocks(moved, now=at)
     complaint = moved
     calendar = desk.rules.calendar_for(complaint)
     today = _local_today(now, calendar)
