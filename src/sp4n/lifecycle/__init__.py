@@ -21,6 +21,14 @@ from sp4n.lifecycle._model import (
     Visibility,
 )
 from sp4n.lifecycle._privacy import public_view, render_notification, view_for
+from sp4n.lifecycle._publication import (
+    PUBLISHED_STATUSES,
+    PUBLISHED_VISIBILITIES,
+    Publication,
+    publication,
+    published_view,
+    row_publication,
+)
 from sp4n.lifecycle._roles import can_read, in_region
 from sp4n.lifecycle._rules import (
     DEFAULT_RULES,
@@ -38,6 +46,8 @@ __all__ = [
     "GUARDS",
     "LAPOR_TABLE",
     "OVERALL_RULE_ID",
+    "PUBLISHED_STATUSES",
+    "PUBLISHED_VISIBILITIES",
     "SCHEMA_VERSION",
     "SYSTEM_ACTOR",
     "Actor",
@@ -51,6 +61,7 @@ __all__ = [
     "Kind",
     "LifecycleRules",
     "Location",
+    "Publication",
     "ReferralPolicy",
     "Reporter",
     "Role",
@@ -70,8 +81,11 @@ __all__ = [
     "in_region",
     "lifecycle_policy",
     "public_view",
+    "publication",
+    "published_view",
     "render_notification",
     "replay",
+    "row_publication",
     "submit",
     "to_mermaid",
     "tracking_id_for",

@@ -34,11 +34,14 @@ from sp4n.adapters import ComplaintRow
 from sp4n.adapters.channels import title_from
 from sp4n.errors import InvalidInputError, NotFoundError, Open311Error, Sp4nError
 from sp4n.lifecycle import (
+    PUBLISHED_STATUSES,
+    PUBLISHED_VISIBILITIES,
     Complaint,
     ComplaintDraft,
+    Publication,
     Reporter,
     Status,
-    Visibility,
+    publication,
 )
 from sp4n.lifecycle._status import CLOSED_STATUSES
 from sp4n.open311._format import (
@@ -202,7 +205,8 @@ class Open311App:
         return {"service_code": topic.id, "attributes": attributes}
 
     def requests(self, query: RequestQuery) -> list[dict[str, Any]]:
-        """Service requests matching ``query`` (public and anonymous complaints only).
+        """Service requests matching ``query``: published complaints only (public or
+        anonymous and forwarded, :func:`sp4n.lifecycle.publication`, decision 0151).
 
         Without dates the window is the last :data:`LIST_DAYS` days of ``requested_datetime``;
         at most :data:`LIST_MAX` requests are returned, newest activity first.
@@ -226,7 +230,7 @@ class Open311App:
         rows = self.desk.store.query(
             region_prefix=self.region,
             topic=topic,
-            statuses=None if query.status is None else _STATUSES[query.status],
+            statuses=_PUBLISHED if query.status is None else _LISTED_STATUSES[query.status],
             visibilities=_LISTED,
             submitted_from=start,
             submitted_until=query.end_date,
@@ -271,15 +275,21 @@ class Open311App:
         }
 
     def request(self, ref: str) -> dict[str, Any]:
-        """One service request by tracking id; confidential ones do not exist here."""
+        """One service request by tracking id; confidential ones do not exist here, and one
+        not (or no longer) published shows its status only (decision 0151)."""
         complaint = self.desk.get(ref)
-        if complaint.visibility is Visibility.CONFIDENTIAL or not self._serves(complaint.region):
+        if publication(complaint) is Publication.HIDDEN or not self._serves(complaint.region):
             raise Open311Error("service_request_id", ref, "no such service request", status=404)
         return self.item(complaint)
 
     def item(self, complaint: Complaint) -> dict[str, Any]:
-        """The GeoReport view of one complaint: no reporter identity, ever."""
+        """The GeoReport view of one complaint: no reporter identity, ever.
+
+        A complaint that is not published (:func:`sp4n.lifecycle.publication`) shows its
+        status and dates only: no description, notes, address or position.
+        """
         tz = self.desk.rules.calendar_for(complaint).timezone
+        published = publication(complaint) is Publication.PUBLISHED
         agency = self._agency_name(complaint.agency)
         notes = next(
             (
@@ -294,7 +304,9 @@ class Open311App:
             for clock in self.desk.rules.clocks(complaint, now=self.desk.clock())
             if clock.status.value in ("running", "paused") and clock.deadline is not None
         ]
-        location = complaint.location
+        location = complaint.location if published else None
+        if not published:
+            notes = complaint.status.label_in(self.lang)
         service_name = self._service_name(complaint.topic)
         return ordered(
             {
@@ -303,7 +315,7 @@ class Open311App:
                 "status_notes": notes,
                 "service_name": service_name,
                 "service_code": complaint.topic,
-                "description": complaint.body,
+                "description": complaint.body if published else None,
                 "agency_responsible": agency,
                 "service_notice": complaint.status.label_in(self.lang),
                 "requested_datetime": complaint.submitted_at.astimezone(tz),
@@ -432,8 +444,13 @@ _STATUSES = {
     "closed": _CLOSED,
     "open": tuple(s.value for s in Status if s.value not in _CLOSED),
 }
-_LISTED = tuple(v.value for v in Visibility if v is not Visibility.CONFIDENTIAL)
-"""Visibilities GeoReport lists show: every one but confidential."""
+_LISTED = tuple(sorted(v.value for v in PUBLISHED_VISIBILITIES))
+"""Visibilities GeoReport lists show: the published ones (never confidential)."""
+_PUBLISHED = tuple(sorted(s.value for s in PUBLISHED_STATUSES))
+_LISTED_STATUSES = {
+    key: tuple(s for s in _PUBLISHED if s in group) for key, group in _STATUSES.items()
+}
+"""Statuses GeoReport lists show, per ``status`` filter: published ones only (decision 0151)."""
 
 
 def _open_or_closed(status: str) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from sp4n.errors import Sp4nError
-from sp4n.lifecycle import Status, public_view
+from sp4n.lifecycle import Publication, Status, publication, published_view
 from sp4n.open311._app import Open311App, StartResponse
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,12 +37,20 @@ def _status_page(desk: Desk, query: Mapping[str, list[str]]) -> tuple[int, str]:
     ref = (query.get("id") or [""])[0].strip()
     if ref:
         try:
-            view = public_view(desk.get(ref))
+            complaint = desk.get(ref)
         except Sp4nError:
-            view = None
-        if view is None:
+            complaint = None
+        # decision 0151: a published report shows its title; one not (or no longer)
+        # published only its status; a confidential one does not exist here
+        view = None if complaint is None else published_view(complaint)
+        if complaint is None or publication(complaint) is Publication.HIDDEN:
             status = 404
             parts.append(f"<p>Laporan <b>{html.escape(ref)}</b> tidak ditemukan.</p>")
+        elif view is None:
+            parts.append(
+                f"<p>{html.escape(complaint.tracking_id)}: "
+                f"<b>{html.escape(complaint.status.label)}</b></p>"
+            )
         else:
             parts.append(
                 f"<h2>{html.escape(str(view.get('title')))}</h2>"
