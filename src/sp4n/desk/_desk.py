@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from sp4n._time import require_aware
+from sp4n._time import parse_date, require_aware
 from sp4n.adapters import OutboxMessage
 from sp4n.adapters.channels import Intake
 from sp4n.desk._core import DeskCore
@@ -332,12 +332,33 @@ class Desk(DeskCore):
         ref: str,
         text: str,
         *,
+        decided_on: dt.date | str | None = None,
         actor: Actor | None = None,
         at: dt.datetime | None = None,
         expected_version: int | None = None,
     ) -> Complaint:
-        """Record the agency's follow-up (tindak lanjut); the 10-working-day silence starts."""
-        payload = {"text": text}
+        """Record the agency's follow-up (tindak lanjut); the 10-working-day silence starts.
+
+        ``decided_on`` (a date or ``YYYY-MM-DD``) is the day the provider decided on the
+        complaint when this follow-up delivers that decision: it starts (and this follow-up
+        stops) the UU 25/2009 Pasal 50 delivery clock, met when the decision reaches the
+        complainant within 14 days (rule ``uu25_delivery``). It must lie between the
+        submission and the follow-up, in the complaint region's calendar.
+        """
+        payload: dict[str, Any] = {"text": text}
+        if decided_on is not None:
+            complaint = self.get(ref)
+            day = parse_date("decided_on", decided_on)
+            calendar = self.rules.calendar_for(complaint)
+            today = calendar.local_date(self._now(at))
+            submitted = calendar.local_date(complaint.submitted_at)
+            if not submitted <= day <= today:
+                raise InvalidInputError(
+                    "decided_on",
+                    decided_on,
+                    f"must be between the submission ({submitted}) and the follow-up ({today})",
+                )
+            payload["decided_on"] = day.isoformat()
         return self._as_liaison(ref, EventType.FOLLOWED_UP, payload, actor, at, expected_version)
 
     def extend(
