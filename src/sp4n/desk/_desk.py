@@ -148,6 +148,50 @@ class Desk(DeskCore):
             ref, EventType.VERIFIED, actor or ADMIN, at, payload, expected_version=expected_version
         )
 
+    def amend(
+        self,
+        ref: str,
+        *,
+        reason: str,
+        topic: str | None = None,
+        region: str | None = None,
+        kind: str | None = None,
+        title: str | None = None,
+        actor: Actor | None = None,
+        at: dt.datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """Correct a report's ``topic``, ``region``, ``kind`` or ``title`` at triage.
+
+        The ``amended`` event records ``reason`` and each changed field's old and new value;
+        routing, clocks and lists use the new values from then on. Allowed to an admin whose
+        region covers the report (and the new region) before forwarding, or after a return.
+        ``topic`` may be an alias (``"jalan"``); unknown topics and regions are refused.
+        """
+        complaint = self.get(ref)
+        wanted = {"topic": topic, "region": region, "kind": kind, "title": title}
+        if topic is not None:
+            wanted["topic"] = self.router.affairs.topic(topic).id
+        changes: dict[str, dict[str, Any]] = {}
+        for field, new in wanted.items():
+            if new is None:
+                continue
+            old = getattr(complaint, field)
+            changes[field] = {"old": getattr(old, "value", old), "new": new}
+        if not changes:
+            raise InvalidInputError(
+                "changes", None, "give at least one of topic, region, kind, title"
+            )
+        payload = {"reason": reason, "changes": changes}
+        return self._act(
+            complaint,
+            EventType.AMENDED,
+            actor or ADMIN,
+            at,
+            payload,
+            expected_version=expected_version,
+        )
+
     def hold(
         self,
         ref: str,
