@@ -18,17 +18,21 @@ import attrs
 
 from sp4n.adapters import Adapters, ComplaintRow
 from sp4n.errors import InvalidInputError
-from sp4n.lifecycle import DEFAULT_RULES, Complaint, LifecycleRules
-from sp4n.lifecycle import clocks as lifecycle_clocks
+from sp4n.lifecycle import (
+    DEFAULT_RULES,
+    Complaint,
+    LifecycleRules,
+    calendar_in_force,
+    policy_in_force,
+    timing_in_force,
+)
 from sp4n.lifecycle import due_actions as lifecycle_due_actions
 from sp4n.sla import (
     ClockStatus,
     DueAction,
-    Overlay,
     Policy,
     SlaClock,
     WorkingCalendar,
-    load_policy,
 )
 
 __all__ = [
@@ -71,8 +75,8 @@ class ClockRules:
         found = self._policies.get(key)
         if found is not None:
             return found
-        policy = plugin_policy(
-            self.policy, region=complaint.region, agency=complaint.agency, adapters=self.adapters
+        policy = policy_in_force(
+            self.policy, region=complaint.region, agency=complaint.agency, plugins=self.adapters
         )
         self._policies[key] = policy
         return policy
@@ -86,27 +90,25 @@ class ClockRules:
         found = self._calendars.get(region)
         if found is not None:
             return found
+        base = None
         if self.calendars is not None:
-            calendar = self.calendars(region)
-            if not isinstance(calendar, WorkingCalendar):
-                raise InvalidInputError(
-                    "calendars", calendar, "must return a sp4n.sla.WorkingCalendar"
-                )
-        else:
-            calendar = WorkingCalendar.indonesia(region=region)
-        calendar = plugin_calendar(calendar, region=region, adapters=self.adapters)
+            base = self.calendars(region)
+            if not isinstance(base, WorkingCalendar):
+                raise InvalidInputError("calendars", base, "must return a sp4n.sla.WorkingCalendar")
+        calendar = calendar_in_force(region, calendar=base, plugins=self.adapters)
         self._calendars[region] = calendar
         return calendar
 
     def clocks(self, complaint: Complaint, *, now: dt.datetime) -> tuple[SlaClock, ...]:
-        """Every clock on ``complaint`` at ``now`` (:func:`sp4n.lifecycle.clocks`: the policy
-        with the lifecycle's closing and referral adjustments)."""
-        return lifecycle_clocks(
+        """Every clock on ``complaint`` at ``now``: :func:`sp4n.lifecycle.timing_in_force`
+        with this Desk's plugins (resolved once per region and agency, decision 0153)."""
+        return timing_in_force(
             complaint,
             now=now,
             policy=self.policy_for(complaint),
             calendar=self.calendar_for(complaint),
             rules=self.lifecycle,
+            plugins=None,  # applied already by policy_for and calendar_for
         )
 
     def due_actions(self, complaint: Complaint, *, now: dt.datetime) -> tuple[DueAction, ...]:
@@ -117,6 +119,7 @@ class ClockRules:
             policy=self.policy_for(complaint),
             calendar=self.calendar_for(complaint),
             rules=self.lifecycle,
+            plugins=None,  # applied already by policy_for and calendar_for
         )
 
 
@@ -128,26 +131,17 @@ def plugin_policy(
     adapters: Adapters | None,
 ) -> Policy:
     """``policy`` (a name, loaded with the region's and agency's override files, or a fixed
-    :class:`Policy`) with the ``sp4n_policy_overrides`` of the plugins applied."""
-    if not isinstance(policy, Policy):
-        policy = load_policy(policy, region=region, agency=agency)
-    if adapters is not None:
-        changes = adapters.policy_overrides(policy=policy.name, region=region, agency=agency)
-        if changes:
-            policy = policy.with_overrides(changes)
-    return policy
+    :class:`Policy`) with the ``sp4n_policy_overrides`` of the plugins applied
+    (:func:`sp4n.lifecycle.policy_in_force`)."""
+    return policy_in_force(policy, region=region, agency=agency, plugins=adapters)
 
 
 def plugin_calendar(
     calendar: WorkingCalendar, *, region: str | None, adapters: Adapters | None
 ) -> WorkingCalendar:
-    """``calendar`` with the ``sp4n_calendar_overlays`` of the plugins for ``region``."""
-    if adapters is None:
-        return calendar
-    rows = adapters.calendar_overlays(region=region)
-    if not rows:
-        return calendar
-    return calendar.with_overlays(*(Overlay.from_mapping(row) for row in rows))
+    """``calendar`` with the ``sp4n_calendar_overlays`` of the plugins for ``region``
+    (:func:`sp4n.lifecycle.calendar_in_force`)."""
+    return calendar_in_force(region, calendar=calendar, plugins=adapters)
 
 
 def next_due(clocks: Sequence[SlaClock]) -> SlaClock | None:

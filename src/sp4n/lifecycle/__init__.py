@@ -6,6 +6,7 @@ from sp4n.lifecycle._clocks import (
     clocks,
     due_actions,
     lifecycle_policy,
+    timing_in_force,
 )
 from sp4n.lifecycle._events import SCHEMA_VERSION, SYSTEM_ACTOR, Actor, Event, EventType, Role
 from sp4n.lifecycle._ids import complaint_uuid, event_id, tracking_id_for, tracking_id_is_valid
@@ -40,10 +41,18 @@ from sp4n.lifecycle._rules import (
 )
 from sp4n.lifecycle._status import Status
 from sp4n.lifecycle._table import LAPOR_TABLE, Transition, TransitionTable
+from sp4n.lifecycle._timing import (
+    INSTALLED,
+    PluginData,
+    calendar_in_force,
+    installed_plugins,
+    policy_in_force,
+)
 
 __all__ = [
     "DEFAULT_RULES",
     "GUARDS",
+    "INSTALLED",
     "LAPOR_TABLE",
     "OVERALL_RULE_ID",
     "PUBLISHED_STATUSES",
@@ -61,6 +70,7 @@ __all__ = [
     "Kind",
     "LifecycleRules",
     "Location",
+    "PluginData",
     "Publication",
     "ReferralPolicy",
     "Reporter",
@@ -73,13 +83,16 @@ __all__ = [
     "allowed_events",
     "apply",
     "apply_due_actions",
+    "calendar_in_force",
     "can_read",
     "clocks",
     "complaint_uuid",
     "due_actions",
     "event_id",
     "in_region",
+    "installed_plugins",
     "lifecycle_policy",
+    "policy_in_force",
     "public_view",
     "publication",
     "published_view",
@@ -87,6 +100,7 @@ __all__ = [
     "replay",
     "row_publication",
     "submit",
+    "timing_in_force",
     "to_mermaid",
     "tracking_id_for",
     "tracking_id_is_valid",
