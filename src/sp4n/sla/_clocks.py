@@ -120,6 +120,13 @@ class Deadline:
     extended_working_days: int = 0
     kept_from: dt.date | None = None
 
+    @property
+    def provisional_reason(self) -> str | None:
+        """Why the due date rests on an estimate (Indonesian), ``None`` when it does not."""
+        if not self.provisional:
+            return None
+        return self.explanation.provisional_reason or "tenggat memuat tanggal perkiraan"
+
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping."""
         return {
@@ -130,6 +137,7 @@ class Deadline:
             "unit": self.unit.value,
             "n": self.n,
             "provisional": self.provisional,
+            "provisional_reason": self.provisional_reason,
             "calendar_version": self.calendar_version,
             "base_due_date": self.base_due_date.isoformat(),
             "paused": self.paused,
