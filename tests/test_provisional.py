@@ -82,3 +82,51 @@ def test_sp4n_calendar_json_says_whether_the_year_is_decreed(
     assert json.loads(capsys.readouterr().out)["decreed"] is decreed
     assert main(["calendar", str(year)]) == 0
     assert ("belum ditetapkan" in capsys.readouterr().out) is not decreed
+
+
+def _submitted(desk: Desk, title: str = "Jalan rusak") -> str:
+    return desk.submit(
+        ComplaintDraft(
+            kind="pengaduan",
+            title=title,
+            body="Berlubang.",
+            region="32.73",
+            topic="road",
+            channel="web",
+            reporter=Reporter(id="w", email="w@example.id"),
+        )
+    ).tracking_id
+
+
+def test_citizens_and_officers_are_told_the_date_is_an_estimate() -> None:
+    from sp4n.open311 import Open311App, RequestQuery
+
+    wib = ZoneInfo("Asia/Jakarta")
+    clock = FrozenClock(dt.datetime(UNDECREED - 1, 12, 30, 9, tzinfo=wib))  # T1 due in Jan
+    with Desk.open("memory://", clock=clock) as desk:
+        ref = _submitted(desk)
+        desk.verify(ref)
+        desk.forward(ref, attributes={"road_status": "kota"})  # published; T2 into January
+        for lang, word in (("id", "perkiraan"), ("en", "estimated")):
+            app = Open311App(desk, lang=lang)
+            assert word in app.request(ref)["service_notice"]
+            (listed,) = app.requests(RequestQuery())
+            assert word in listed["service_notice"]
+        clock.set(dt.datetime(UNDECREED, 1, 5, 10, tzinfo=wib))  # one working day before T2
+        assert desk.sweep().warnings >= 1
+        (warning,) = [
+            m
+            for m in desk.store.pending_outbox(limit=100, now=dt.datetime(2100, 1, 1, tzinfo=wib))
+            if m.template.startswith("sla.warning") and m.payload["data"]["rule_id"] == "T2"
+        ]
+        assert "(perkiraan)" in warning.payload["body"]
+        assert warning.payload["data"]["provisional"] is True
+
+
+def test_a_final_date_is_not_called_an_estimate() -> None:
+    from sp4n.open311 import Open311App
+
+    wib = ZoneInfo("Asia/Jakarta")
+    with Desk.open("memory://", clock=FrozenClock(dt.datetime(2026, 6, 1, 9, tzinfo=wib))) as desk:
+        ref = _submitted(desk)
+        assert Open311App(desk).request(ref)["service_notice"] == "Belum Terverifikasi"

@@ -29,6 +29,7 @@ from sp4n.lifecycle import (
 from sp4n.lifecycle import due_actions as lifecycle_due_actions
 from sp4n.sla import (
     ClockStatus,
+    Deadline,
     DueAction,
     Policy,
     SlaClock,
@@ -39,6 +40,7 @@ __all__ = [
     "DUE_STATUSES",
     "LISTED_CLOCKS",
     "ClockRules",
+    "expected_deadline",
     "listing",
     "next_due",
     "plugin_calendar",
@@ -156,16 +158,22 @@ LISTED_CLOCKS = frozenset({ClockStatus.RUNNING, ClockStatus.PAUSED})
 """Clock statuses whose deadline a public listing shows as ``expected_at``."""
 
 
+def expected_deadline(clocks: Sequence[SlaClock]) -> Deadline | None:
+    """The earliest deadline of a running or paused clock: what a citizen is told to expect
+    (Open311 ``expected_datetime``); ``None`` when no such clock has one."""
+    due = [c.deadline for c in clocks if c.status in LISTED_CLOCKS and c.deadline is not None]
+    return min(due, key=lambda d: (d.due_at, d.rule_id)) if due else None
+
+
 def listing(complaint: Complaint, clocks: Sequence[SlaClock]) -> dict[str, Any]:
     """What a public listing shows of ``complaint`` without replaying it (decision 0063).
 
     ``description`` (the body), ``lat``/``lon``/``address``, ``expected_at`` (the earliest
-    deadline instant of a running or paused clock at the last event, ISO 8601 UTC) and
+    deadline instant of a running or paused clock at the last event, ISO 8601 UTC),
+    ``expected_provisional`` (whether that deadline rests on an estimate, decision 0154) and
     ``status_notes`` (the latest follow-up text). Never the reporter's identity.
     """
-    due = [
-        c.deadline.due_at for c in clocks if c.status in LISTED_CLOCKS and c.deadline is not None
-    ]
+    expected = expected_deadline(clocks)
     notes = next(
         (
             str(e.payload["text"])
@@ -180,7 +188,8 @@ def listing(complaint: Complaint, clocks: Sequence[SlaClock]) -> dict[str, Any]:
         "lat": None if location is None else location.lat,
         "lon": None if location is None else location.lon,
         "address": None if location is None else location.address,
-        "expected_at": min(due).astimezone(dt.UTC).isoformat() if due else None,
+        "expected_at": None if expected is None else expected.due_at.astimezone(dt.UTC).isoformat(),
+        "expected_provisional": expected is not None and expected.provisional,
         "status_notes": notes,
     }
 

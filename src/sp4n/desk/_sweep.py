@@ -134,6 +134,8 @@ _TEXT = {
         ),
     },
 }
+_ESTIMATED = {"id": " (perkiraan)", "en": " (estimated)"}
+"""Appended to a due date that rests on an estimate (decision 0154)."""
 _SUBJECT = {
     "warning": {"id": "Pengingat batas waktu", "en": "Deadline reminder"},
     "breach": {"id": "Batas waktu terlampaui", "en": "Deadline passed"},
@@ -206,6 +208,7 @@ class _Notice:
     role: str  # liaison | admin (who owes the action)
     days: int = 0
     sla_key: str = ""
+    provisional: bool = False  # the due date rests on an estimate (decision 0154)
 
 
 def _notices(
@@ -228,9 +231,20 @@ def _notices(
         if rule.role == "liaison" and complaint.agency is None:
             continue
         due = clock.deadline.due_date  # a kept deadline already (decision 0150)
+        provisional = clock.deadline.provisional
 
         def notice(stage: str, days: int = 0, key: str = "") -> _Notice:
-            return _Notice(stage, rule.id, rule.title, rule.title_en, due, rule.role, days, key)  # noqa: B023
+            return _Notice(
+                stage,
+                rule.id,  # noqa: B023 - called in this iteration only
+                rule.title,  # noqa: B023
+                rule.title_en,  # noqa: B023
+                due,  # noqa: B023
+                rule.role,  # noqa: B023
+                days,
+                key,
+                provisional,  # noqa: B023
+            )
 
         if today <= due:
             lead = calendar.working_days_between(today, due)
@@ -289,7 +303,7 @@ def _message(
         "rule_en": notice.title_en,
         "tracking": complaint.tracking_id,
         "title": complaint.title,
-        "due": notice.due.isoformat(),
+        "due": notice.due.isoformat() + (_ESTIMATED[lang] if notice.provisional else ""),
         "days": notice.days,
     }
     stage_key = {"warning": "warn", "breach": "breach", "escalation": "escalate"}[notice.stage]
@@ -303,6 +317,7 @@ def _message(
             "rule_id": notice.rule,
             "stage": notice.stage,
             "due": notice.due.isoformat(),
+            "provisional": notice.provisional,
             "agency": complaint.agency,
         },
     }

@@ -32,6 +32,7 @@ import attrs
 
 from sp4n.adapters import ComplaintRow
 from sp4n.adapters.channels import title_from
+from sp4n.desk._rules import expected_deadline
 from sp4n.errors import InvalidInputError, NotFoundError, Open311Error, Sp4nError
 from sp4n.lifecycle import (
     PUBLISHED_STATUSES,
@@ -251,6 +252,7 @@ class Open311App:
         tz = _zone(row.region)
         label = _label(row.status, self.lang)
         expected = data.get("expected_at")
+        notice = _with_estimate(label, bool(data.get("expected_provisional")), self.lang)
         # built in REQUEST_FIELDS order directly: this runs up to LIST_MAX times per answer
         return {
             "service_request_id": row.tracking_id,
@@ -260,7 +262,7 @@ class Open311App:
             "service_code": row.topic,
             "description": data.get("description"),
             "agency_responsible": self._agency_name(row.agency),
-            "service_notice": label,
+            "service_notice": notice,
             "requested_datetime": row.submitted_at.astimezone(tz),
             "updated_datetime": row.updated_at.astimezone(tz),
             "expected_datetime": (
@@ -299,11 +301,12 @@ class Open311App:
             ),
             complaint.status.label_in(self.lang),
         )
-        due = [
-            clock.deadline.due_at
-            for clock in self.desk.rules.clocks(complaint, now=self.desk.clock())
-            if clock.status.value in ("running", "paused") and clock.deadline is not None
-        ]
+        expected = expected_deadline(self.desk.rules.clocks(complaint, now=self.desk.clock()))
+        notice = _with_estimate(
+            complaint.status.label_in(self.lang),
+            expected is not None and expected.provisional,
+            self.lang,
+        )
         location = complaint.location if published else None
         if not published:
             notes = complaint.status.label_in(self.lang)
@@ -317,10 +320,10 @@ class Open311App:
                 "service_code": complaint.topic,
                 "description": complaint.body if published else None,
                 "agency_responsible": agency,
-                "service_notice": complaint.status.label_in(self.lang),
+                "service_notice": notice,
                 "requested_datetime": complaint.submitted_at.astimezone(tz),
                 "updated_datetime": complaint.history[-1].occurred_at.astimezone(tz),
-                "expected_datetime": min(due).astimezone(tz) if due else None,
+                "expected_datetime": None if expected is None else expected.due_at.astimezone(tz),
                 "address": None if location is None else location.address,
                 "address_id": None,
                 "zipcode": None,
@@ -451,6 +454,20 @@ _LISTED_STATUSES = {
     key: tuple(s for s in _PUBLISHED if s in group) for key, group in _STATUSES.items()
 }
 """Statuses GeoReport lists show, per ``status`` filter: published ones only (decision 0151)."""
+
+
+_ESTIMATE = {
+    "id": "batas waktu perkiraan: cuti bersama atau hari libur belum pasti",
+    "en": "estimated deadline: joint leave or a holiday is not final yet",
+}
+
+
+def _with_estimate(label: str, provisional: bool, lang: str) -> str:
+    """The status label, plus "perkiraan" when ``expected_datetime`` rests on an estimate
+    (decision 0154)."""
+    if not provisional:
+        return label
+    return f"{label} ({_ESTIMATE.get(lang, _ESTIMATE['id'])})"
 
 
 def _open_or_closed(status: str) -> str:
