@@ -142,6 +142,7 @@ def _rules_table(rules: Iterable[Rule]) -> str:
             "owed by",
             "on expiry",
             "certainty",
+            "behaviour",
             "citation",
         ],
         [
@@ -153,6 +154,7 @@ def _rules_table(rules: Iterable[Rule]) -> str:
                 rule.role,
                 rule.on_expiry.value,
                 f"`{rule.certainty.value}`",
+                f"`{rule.behaviour_certainty.value}`",
                 rule.citation,
             ]
             for rule in rules
