@@ -175,3 +175,22 @@ def test_the_sweep_warns_and_breaches_from_the_kept_date_only(
             if m.template.startswith("sla.") and m.complaint_id == c.complaint_id
         }
         assert dues == {KEPT.isoformat()}
+
+
+def test_the_officers_list_shows_the_kept_date_and_is_not_overdue_before_it(
+    story: tuple[str, Complaint, FrozenClock],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import sp4n.desk._core
+
+    url, c, _ = story
+    monkeypatch.setattr(sp4n.desk._core, "plugin_manager", revised_pm)
+    capsys.readouterr()
+    assert main(["list", "--db", url, "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)["complaints"]
+    assert (row["tracking_id"], row["next_due"]) == (c.tracking_id, KEPT.isoformat())
+    assert main(["list", "--db", url, "--overdue-as-of", "2026-08-18", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["complaints"] == []
+    assert main(["list", "--db", url]) == 0
+    assert f"{KEPT.isoformat()}  Antrean puskesmas" in capsys.readouterr().out
