@@ -241,3 +241,35 @@ def test_referral_per_agency_overall_clock_stops_when_merged() -> None:
     later = at(date(2026, 6, 1))
     assert not by_id(clocks(c, now=later, rules=rules))[OVERALL_RULE_ID].open
     assert due_actions(c, later, rules=rules) == ()
+
+
+def test_a_desk_under_per_agency_drops_a_merged_complaint_from_the_overdue_list() -> None:
+    from sp4n import Desk
+    from sp4n.lifecycle import ComplaintDraft, Reporter
+    from sp4n.testing import FrozenClock
+
+    rules = LifecycleRules(referral="per_agency", referral_overall_working_days=12)
+    clock = FrozenClock(at(date(2026, 3, 2), 9))
+    with Desk.open("memory://", clock=clock, lifecycle=rules) as desk:
+
+        def report(title: str) -> str:
+            return desk.submit(
+                ComplaintDraft(
+                    kind="pengaduan",
+                    title=title,
+                    body="Berlubang.",
+                    region="61.07",
+                    topic="road",
+                    channel="web",
+                    reporter=Reporter(id="w", email="w@example.id"),
+                )
+            ).tracking_id
+
+        ref, primary = report("Jalan rusak"), report("Jalan rusak (pertama)")
+        desk.verify(ref)
+        desk.forward(ref, attributes={"road_status": "kabupaten"})
+        desk.return_(ref, "bukan wewenang kami")
+        desk.forward(ref, attributes={"road_status": "provinsi"})
+        desk.merge(ref, primary)
+        later = date(2026, 6, 1)
+        assert ref not in {r.tracking_id for r in desk.list(overdue_as_of=later)}
