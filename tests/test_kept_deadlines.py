@@ -134,6 +134,10 @@ def test_cli_show_reports_the_kept_deadline(
     (t2,) = [k for k in shown["clocks"] if k["rule_id"] == "T2"]
     assert t2["deadline"]["due_date"] == KEPT.isoformat()
     assert t2["deadline"]["kept_from"] == REVISED.isoformat()
+    assert main(["show", c.tracking_id, "--db", url]) == 0
+    text = capsys.readouterr().out
+    assert f"batas {KEPT.isoformat()}" in text
+    assert f"dipertahankan; revisi kalender memberi {REVISED.isoformat()}" in text
 
 
 def test_open311_expected_datetime_is_the_kept_deadline(
