@@ -52,16 +52,21 @@ INSTALLED: Final = _Installed.INSTALLED
 Plugins = _Installed | None
 """``plugins`` besides a :class:`PluginData`: :data:`INSTALLED` or ``None`` (no plugins)."""
 
-_LOADED: list[PluginData] = []
+_LOADED: list[tuple[Any, PluginData]] = []  # (the plugin_manager factory, its plugins)
 
 
 def installed_plugins() -> PluginData:
-    """The installed plugins (``sp4n`` entry points), loaded on first use and kept."""
-    if not _LOADED:
-        from sp4n.adapters import Adapters, plugin_manager  # the edge: adapters need lifecycle
+    """The installed plugins (``sp4n`` entry points), loaded on first use and kept.
 
-        _LOADED.append(Adapters(plugin_manager()))
-    return _LOADED[0]
+    They are loaded again only if ``sp4n.adapters.plugin_manager`` itself was replaced
+    (as a test does to stand for an installed plugin).
+    """
+    from sp4n import adapters  # the edge: sp4n.adapters depends on sp4n.lifecycle
+
+    factory = adapters.plugin_manager
+    if not _LOADED or _LOADED[0][0] is not factory:
+        _LOADED[:] = [(factory, adapters.Adapters(factory()))]
+    return _LOADED[0][1]
 
 
 def resolve_plugins(plugins: PluginData | Plugins) -> PluginData | None:
