@@ -29,9 +29,13 @@ AT = datetime(2026, 3, 2, 9, tzinfo=PNK)
 KALBAR_ADMIN = Actor(id="admin-kalbar", role=Role.ADMIN, region="61")
 
 
-@pytest.fixture
-def desk() -> Iterator[Desk]:
-    with Desk.open("memory://", clock=FrozenClock(AT)) as opened:
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def desk(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[Desk]:
+    """A Desk on each store: the nested ``changes`` payload round-trips through all three."""
+    url = {"memory": "memory://", "sqlite": sqlite_url}.get(request.param)
+    if url is None:
+        url = str(request.getfixturevalue("postgres_url"))
+    with Desk.open(url, clock=FrozenClock(AT)) as opened:
         yield opened
 
 
