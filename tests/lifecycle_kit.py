@@ -103,6 +103,9 @@ def payload_for(event: EventType, complaint: Complaint, role: Role) -> dict[str,
         return {"rule_id": "T1", "old_due": "2026-03-05", "new_due": "2026-03-06", "revision": "2"}
     if event is EventType.REMINDED:
         return {"rule_id": "T1", "stage": "warning", "to": "admin", "due": "2026-03-05"}
+    if event is EventType.AMENDED:
+        new = "road" if complaint.topic != "road" else "waste"
+        return {"reason": "topik salah", "changes": {"topic": {"old": complaint.topic, "new": new}}}
     return {}
 
 

@@ -451,6 +451,7 @@ def test_calendar_properties_and_records() -> None:
         "n": 1,
         "roll_forward": False,
         "provisional": False,
+        "provisional_reason": None,
         "version": NATIONAL.version,
         "skipped": [
             {

@@ -27,6 +27,7 @@ def test_deadline_json_shape_idul_fitri_2025(capsys: pytest.CaptureFixture[str])
         "region",
         "timezone",
         "provisional",
+        "provisional_reason",
         "skipped",
     ]
     assert result["start"] == "2025-03-24"
@@ -110,8 +111,9 @@ def test_argument_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_calendar_json_shape_bali_2026(capsys: pytest.CaptureFixture[str]) -> None:
     result = run_json(capsys, "calendar", "2026", "--region", "51")
-    assert list(result) == ["year", "region", "timezone", "non_working"]
+    assert list(result) == ["year", "region", "timezone", "decreed", "non_working"]
     assert (result["year"], result["region"], result["timezone"]) == (2026, "51", "Asia/Makassar")
+    assert result["decreed"] is True
     days = result["non_working"]
     assert isinstance(days, list)
     by_date = {day["date"]: day for day in days}

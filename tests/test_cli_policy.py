@@ -10,6 +10,7 @@ from sp4n.cli import main
 from sp4n.sla import load_policy
 
 RULE_KEYS = {
+    "behaviour_certainty",  # decision 0155
     "id",
     "starts",
     "stops",

@@ -223,6 +223,9 @@ def test_public_reporter_gets_their_own_address_and_the_public_feed_hides_confid
     secret = desk.submit(_draft(title="Pungli di kantor", visibility="confidential"))
     clock.advance(dt.timedelta(minutes=1))
     anonymous = desk.submit(_draft(title="Sampah menumpuk", visibility="anonymous"))
+    for complaint in (public, secret, anonymous):  # published once forwarded (decision 0151)
+        desk.verify(complaint.tracking_id)
+        desk.forward(complaint.tracking_id)
     feed = desk.public_feed()
     ids = {item["tracking_id"] for item in feed}
     assert ids == {public.tracking_id, anonymous.tracking_id}
@@ -234,7 +237,7 @@ def test_public_reporter_gets_their_own_address_and_the_public_feed_hides_confid
     receipts = [
         m
         for m in desk.store.pending_outbox(now=dt.datetime(9999, 1, 1, tzinfo=PNK), limit=100)
-        if m.complaint_id == public.complaint_id and m.recipient_role == "reporter"
+        if m.complaint_id == public.complaint_id and m.template == "submitted.reporter"
     ]
     assert [m.payload["address"] for m in receipts] == ["siti@example.org"]
     assert public.tracking_id in receipts[0].payload["body"]
@@ -477,6 +480,9 @@ def test_views_follow_the_privacy_rules(desk: Desk) -> None:
     with pytest.raises(PermissionDenied):
         desk.view(c.tracking_id, Actor(id="x", role=Role.LIAISON, agency="61.07-pupr"))
     a = desk.submit(_draft(title="Anonim", visibility="anonymous"))
+    assert desk.view(a.tracking_id) is None  # not yet published (decision 0151)
+    desk.verify(a.tracking_id)
+    desk.forward(a.tracking_id)
     public = desk.view(a.tracking_id)
     assert public is not None
     assert public["reporter"] == {"anonymous": True, "handle": None}

@@ -392,6 +392,15 @@ def test_the_report_counts_t2_with_the_regions_policy(desk: Desk) -> None:
     assert (city.received, city.followed_up_in_5wd) == (1, 0)
 
 
+def test_a_report_as_of_an_instant_leaves_out_complaints_submitted_later(desk: Desk) -> None:
+    # Regression (issue 14): a complaint of the period submitted after ``now`` left no event
+    # at ``now``, and reading its submission raised IndexError.
+    forwarded(desk, at(3, 9), n=1)
+    forwarded(desk, at(10, 9), n=2)
+    (row,) = desk.report(start="2026-08-01", end="2026-08-31", region="64.71", now=at(5)).rows
+    assert (row.received, row.forwarded_in_3wd) == (1, 1)
+
+
 def test_a_complaint_changed_during_the_sweep_is_left_for_the_next_one(
     desk: Desk, clock: FrozenClock
 ) -> None:

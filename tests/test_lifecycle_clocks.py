@@ -218,3 +218,58 @@ def test_the_filing_window_counts_from_the_service_date() -> None:
     assert window.deadline is not None
     assert window.deadline.start_date == date(2026, 1, 10)
     assert window.met is False  # filed after 30 days: flagged, never refused
+
+
+def test_referral_continue_breaches_when_the_new_agency_is_late() -> None:
+    # Regression (issue 14): the closing adjustment was built from the original policy,
+    # putting ``returned`` back into T2's stops, so the clock stopped for good at the return.
+    rules = LifecycleRules(referral=ReferralPolicy.CONTINUE)
+    c, _ = _returned_and_reforwarded(rules)
+    t2 = by_id(clocks(c, now=at(date(2026, 3, 20)), rules=rules))["T2"]
+    assert t2.stopped_by is None
+    assert t2.status is ClockStatus.BREACHED
+    assert "T2" in {a.rule_id for a in due_actions(c, at(date(2026, 3, 20)), rules=rules)}
+
+
+def test_referral_per_agency_overall_clock_stops_when_merged() -> None:
+    # Regression (issue 14): the added overall clock missed the closing events, so a
+    # merged complaint stayed on the overdue list.
+    rules = LifecycleRules(referral="per_agency", referral_overall_working_days=12)
+    c, _ = _returned_and_reforwarded(rules)
+    c = step(c, E.MERGED, at(date(2026, 3, 11)))
+    assert c.status is Status.MERGED
+    later = at(date(2026, 6, 1))
+    assert not by_id(clocks(c, now=later, rules=rules))[OVERALL_RULE_ID].open
+    assert due_actions(c, later, rules=rules) == ()
+
+
+def test_a_desk_under_per_agency_drops_a_merged_complaint_from_the_overdue_list() -> None:
+    from sp4n import Desk
+    from sp4n.lifecycle import ComplaintDraft, Reporter
+    from sp4n.testing import FrozenClock
+
+    rules = LifecycleRules(referral="per_agency", referral_overall_working_days=12)
+    clock = FrozenClock(at(date(2026, 3, 2), 9))
+    with Desk.open("memory://", clock=clock, lifecycle=rules) as desk:
+
+        def report(title: str) -> str:
+            return desk.submit(
+                ComplaintDraft(
+                    kind="pengaduan",
+                    title=title,
+                    body="Berlubang.",
+                    region="61.07",
+                    topic="road",
+                    channel="web",
+                    reporter=Reporter(id="w", email="w@example.id"),
+                )
+            ).tracking_id
+
+        ref, primary = report("Jalan rusak"), report("Jalan rusak (pertama)")
+        desk.verify(ref)
+        desk.forward(ref, attributes={"road_status": "kabupaten"})
+        desk.return_(ref, "bukan wewenang kami")
+        desk.forward(ref, attributes={"road_status": "provinsi"})
+        desk.merge(ref, primary)
+        later = date(2026, 6, 1)
+        assert ref not in {r.tracking_id for r in desk.list(overdue_as_of=later)}

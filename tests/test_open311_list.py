@@ -33,7 +33,8 @@ def _draft(n: int, **changes: object) -> ComplaintDraft:
 
 
 def _populate(desk: Desk, clock: FrozenClock) -> dict[str, str]:
-    """Complaints in several states; returns tracking ids by name."""
+    """Complaints in several states; returns tracking ids by name. All but "unverified" and
+    "spam" are forwarded, so published (decision 0151); those two are never listed."""
     refs = {}
     loc = {"lat": 0.8456, "lon": 109.4777, "address": "Jl. Sebalo"}
     specs = {
@@ -43,6 +44,8 @@ def _populate(desk: Desk, clock: FrozenClock) -> dict[str, str]:
         "secret": {"visibility": "confidential"},
         "answered": {"topic": "police"},
         "closed": {"topic": "electricity", "region": "61.07.01"},
+        "unverified": {"topic": "road"},
+        "spam": {},
     }
     for n, (name, changes) in enumerate(specs.items()):
         clock.advance(timedelta(hours=1))
@@ -55,6 +58,11 @@ def _populate(desk: Desk, clock: FrozenClock) -> dict[str, str]:
     desk.follow_up(refs["closed"], "Meteran sudah diganti.")
     desk.complete(refs["closed"])
     desk.verify(refs["located"], tier="simple")
+    for name in ("plain", "located", "anonymous", "secret"):
+        if name != "located":
+            desk.verify(refs[name])
+        desk.forward(refs[name])
+    desk.archive(refs["spam"], "spam")
     return refs
 
 
@@ -72,7 +80,8 @@ def test_list_items_equal_the_exact_items(world: tuple[Desk, dict[str, str]]) ->
     listed = app.requests(RequestQuery())
     ids = [item["service_request_id"] for item in listed]
     assert refs["secret"] not in ids
-    assert sorted(ids) == sorted(ref for name, ref in refs.items() if name != "secret")
+    unlisted = {"secret", "unverified", "spam"}
+    assert sorted(ids) == sorted(ref for name, ref in refs.items() if name not in unlisted)
     for item in listed:
         assert item == app.request(item["service_request_id"])
     # newest submission first
@@ -116,6 +125,8 @@ def test_rows_from_before_schema_3_are_migrated_and_still_listed(tmp_path: Path)
     clock = FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=WIB))
     with Desk.open(f"sqlite:///{path}", clock=clock) as desk:
         ref = desk.submit(_draft(1)).tracking_id
+        desk.verify(ref)
+        desk.forward(ref)  # published (decision 0151)
         submitted = desk.get(ref).submitted_at
     with sqlite3.connect(path) as connection:  # turn the file back into schema 2
         for trigger in ("insert", "update", "delete"):  # schema 5: the title search index
@@ -134,7 +145,7 @@ def test_rows_from_before_schema_3_are_migrated_and_still_listed(tmp_path: Path)
         assert row.listing == {}
         app = Open311App(desk)
         assert app.requests(RequestQuery()) == [app.request(ref)]  # replayed instead
-        desk.verify(ref)  # the next change writes the listing
+        desk.acknowledge(ref)  # the next change writes the listing
         row = desk.store.by_tracking_id(ref)
         assert row is not None
         assert row.listing["description"] == desk.get(ref).body

@@ -175,6 +175,9 @@ def test_confidential_never_appears_and_anonymous_hides_identity(base: str, desk
 
     secret = desk.submit(draft("confidential", "Pungutan liar"))
     anonymous = desk.submit(draft("anonymous", "Puskesmas tutup"))
+    for complaint in (secret, anonymous):  # published once forwarded (decision 0151)
+        desk.verify(complaint.tracking_id)
+        desk.forward(complaint.tracking_id)
     status, _, _ = _call(f"{base}/open311/v2/requests/{secret.tracking_id}.json")
     assert status == 404
     status, body, _ = _call(f"{base}/open311/v2/requests.json")
@@ -184,8 +187,10 @@ def test_confidential_never_appears_and_anonymous_hides_identity(base: str, desk
         assert needle not in body.decode()
 
 
-def test_list_filters_by_status_code_and_dates(base: str) -> None:
-    _post(base)
+def test_list_filters_by_status_code_and_dates(base: str, desk: Desk) -> None:
+    _, created = _post(base)
+    desk.verify(created[0]["service_request_id"])
+    desk.forward(created[0]["service_request_id"])  # published (decision 0151)
     _, body, _ = _call(f"{base}/open311/v2/requests.json?status=open&service_code=road")
     assert len(json.loads(body)) == 1
     _, body, _ = _call(f"{base}/open311/v2/requests.json?status=closed")

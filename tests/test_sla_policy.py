@@ -160,6 +160,7 @@ def test_lapor_policy_encodes_the_issue_table() -> None:
         "tier_field_examination": (60, Unit.DAYS, ("verified", "forwarded"), OnExpiry.ESCALATE),
         "uu25_decision": (60, Unit.DAYS, ("verified", "forwarded"), OnExpiry.ESCALATE),
         "uu25_delivery": (14, Unit.DAYS, ("followed_up",), OnExpiry.ESCALATE),
+        "uu30_delivery": (5, Unit.WORKING_DAYS, ("followed_up",), OnExpiry.ESCALATE),
         "uu25_filing_window": (30, Unit.DAYS, ("submitted",), OnExpiry.FLAG),
     }
     assert set(policy.ids) == set(expected)
@@ -169,7 +170,7 @@ def test_lapor_policy_encodes_the_issue_table() -> None:
         assert r.citation
         assert "regulation.md" in r.citation
     assert policy.rule("T1").certainty is Certainty.READ
-    assert policy.rule("uu25_delivery").certainty is Certainty.INFERRED
+    assert policy.rule("uu25_delivery").certainty is Certainty.REPORTED  # as uu25_decision
     assert policy.rule("uu25_decision").certainty is Certainty.REPORTED
     assert not policy.rule("uu25_decision").roll_forward
     assert policy.rule("tier_dispute").when.matches({"tier": "dispute"})

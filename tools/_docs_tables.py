@@ -140,6 +140,7 @@ def _rules_table(rules: Iterable[Rule]) -> str:
             "owed by",
             "on expiry",
             "certainty",
+            "behaviour",
             "citation",
         ],
         [
@@ -151,6 +152,7 @@ def _rules_table(rules: Iterable[Rule]) -> str:
                 rule.role,
                 rule.on_expiry.value,
                 f"`{rule.certainty.value}`",
+                f"`{rule.behaviour_certainty.value}`",
                 rule.citation,
             ]
             for rule in rules

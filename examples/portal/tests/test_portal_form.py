@@ -146,8 +146,10 @@ def test_unknown_tracking_id_is_a_404_page_and_unknown_paths_too(portal, fetch):
 INJECTION = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-def test_user_supplied_text_is_escaped_on_the_tracking_page(submit, portal, fetch):
+def test_user_supplied_text_is_escaped_on_the_tracking_page(submit, portal, fetch, officer):
     ref = submit(title=f"Judul {INJECTION}", body=f"Isi {INJECTION}", name=f"Nama {INJECTION}")
+    officer.verify(ref)
+    officer.forward(ref, attributes={"road_status": "kabupaten"})  # published (decision 0151)
     status, _, page = fetch(f"{portal.url}/lacak?id={quote(ref)}")
     assert status == 200
     assert "<script>" not in page

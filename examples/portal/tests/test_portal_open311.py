@@ -47,8 +47,12 @@ def test_post_then_get_a_request_and_see_it_on_the_tracking_page(portal, fetch, 
     assert "Selokan sudah dikeruk." in page
 
 
-def test_a_form_complaint_is_listed_by_open311(submit, portal, fetch):
+def test_a_form_complaint_is_listed_by_open311(submit, portal, fetch, officer):
     ref = submit(title="Sampah menumpuk", body="Di pasar lama.", topic="waste")
+    status, _, text = fetch(f"{portal.url}/open311/v2/requests.json?service_code=waste")
+    assert json.loads(text) == []  # not published before it is forwarded (decision 0151)
+    officer.verify(ref)
+    officer.forward(ref)
     status, _, text = fetch(f"{portal.url}/open311/v2/requests.json?service_code=waste")
     assert status == 200
     assert [item["service_request_id"] for item in json.loads(text)] == [ref]

@@ -69,8 +69,10 @@ def test_an_anonymous_reporter_is_never_shown(submit, portal, fetch, officer):
     assert officer.get(ref).reporter.name == "Rahasia Sekali"  # kept in the case file
 
 
-def test_a_public_reporter_s_contacts_are_never_shown(submit, portal, fetch):
+def test_a_public_reporter_s_contacts_are_never_shown(submit, portal, fetch, officer):
     ref = submit(name="Budi", email="budi@example.org", phone="081234567890")
+    officer.verify(ref)
+    officer.forward(ref, attributes={"road_status": "kabupaten"})  # published (decision 0151)
     _, _, page = fetch(f"{portal.url}/lacak?id={quote(ref)}")
     assert "Pelapor: Budi" in page
     assert "budi@example.org" not in page

@@ -35,6 +35,7 @@ COMMANDS: tuple[str, ...] = (
     "list",
     "verify",
     "hold",
+    "amend",
     "archive",
     "forward",
     "return",

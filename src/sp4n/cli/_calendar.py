@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
         "year": year,
         "region": calendar.region,
         "timezone": calendar.timezone.key,
+        "decreed": calendar.decreed(year),
         "non_working": [
             {"date": s.date.isoformat(), "reason": s.reason, "kind": str(s.kind)} for s in days
         ],
@@ -53,6 +54,11 @@ def run(args: argparse.Namespace) -> int:
         f"Versi / version: {calendar.version}",
         f"Hari kerja / working days: {total - len(days)} of {total}",
     ]
+    if not calendar.decreed(year):
+        lines.append(
+            f"Cuti bersama {year} belum ditetapkan (perkiraan) / not decreed yet (estimated): "
+            f"the data holds decrees through {calendar.decreed_through}"
+        )
     lines.extend(f"  {KIND_LABELS[kind]}: {counts[kind]}" for kind in DayKind if counts[kind])
     lines.append("")
     lines.extend(

@@ -54,13 +54,14 @@ def run(args: argparse.Namespace) -> int:
         "region": calendar.region,
         "timezone": calendar.timezone.key,
         "provisional": explanation.provisional,
+        "provisional_reason": explanation.provisional_reason,
         "skipped": [{"date": s.date.isoformat(), "reason": s.reason} for s in explanation.skipped],
     }
     unit_text = "hari kerja / working days" if unit == "working_days" else "hari / days"
     due = explanation.due
     lines = [
         f"Tenggat / due date: {due.isoformat()} ({WEEKDAYS[due.weekday()]})"
-        + ("  [sementara / provisional]" if explanation.provisional else ""),
+        + ("  [perkiraan / provisional]" if explanation.provisional else ""),
         f"Mulai / start: {start.isoformat()} ({WEEKDAYS[start.weekday()]}), {n} {unit_text}",
         f"Wilayah / region: {region_label(calendar)}",
     ]
@@ -72,8 +73,7 @@ def run(args: argparse.Namespace) -> int:
             for s in explanation.skipped
         )
     if explanation.provisional:
-        lines.append(
-            "Catatan: bergantung pada tanggal libur perkiraan / depends on an estimated holiday"
-        )
+        lines.append(f"Catatan / note (perkiraan): {explanation.provisional_reason}")
+        lines.append(f"  {explanation.provisional_reason_en}")
     lines.append(f"Kalender / calendar: {explanation.version}")
     return emit(args, payload, "\n".join(lines))

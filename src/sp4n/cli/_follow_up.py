@@ -16,10 +16,16 @@ __all__ = ["register"]
 
 def _options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--text", required=True, help="what the agency did")
+    parser.add_argument(
+        "--decided-on",
+        metavar="YYYY-MM-DD",
+        help="the day the decision this follow-up delivers was made: starts the UU 25/2009 "
+        "Pasal 50 14-day delivery clock",
+    )
 
 
 def _act(desk: Desk, ref: str, args: argparse.Namespace, actor: Actor | None) -> Complaint:
-    return desk.follow_up(ref, args.text, actor=actor)
+    return desk.follow_up(ref, args.text, decided_on=args.decided_on, actor=actor)
 
 
 def register(sub: Any) -> None:

@@ -1,7 +1,9 @@
 """``sp4n policy [NAME] [--region CODE] [--agency ID] [--json]``: the SLA rules in force.
 
 JSON (ARCHITECTURE.md): ``{"name", "version", "rules": [{"id", "starts", "stops",
-"pauses", "length", "unit", "roll_forward", "on_expiry", "citation", "certainty"}]}``.
+"pauses", "length", "unit", "roll_forward", "on_expiry", "citation", "certainty",
+"behaviour_certainty"}]}`` (``behaviour_certainty`` added after ARCHITECTURE.md, decision
+0155).
 The version names every override applied (``2026.1+64.08-kutai-timur@sample-1``).
 """
 
@@ -25,6 +27,7 @@ _JSON_KEYS = (
     "on_expiry",
     "citation",
     "certainty",
+    "behaviour_certainty",
 )
 
 

@@ -43,10 +43,15 @@ def run(args: argparse.Namespace) -> int:
         if clock.status.value == "not_started" or clock.deadline is None:
             continue
         d = clock.deadline
+        notes = ""
+        if d.kept_from is not None:  # decision 0150
+            notes += f"  [dipertahankan; revisi kalender memberi {d.kept_from.isoformat()}]"
+        if d.provisional:  # decision 0154
+            notes += f"  [perkiraan: {d.provisional_reason}]"
         lines.append(
             f"  {clock.rule.id:<14} {clock.status.value:<8} batas {d.due_date.isoformat()}"
             f"  ({d.n} {'hari kerja' if d.unit.value == 'working_days' else 'hari'} sejak "
-            f"{d.start_date.isoformat()})"
+            f"{d.start_date.isoformat()}){notes}"
         )
         lines.extend(
             f"      tidak dihitung {s.date.isoformat()}: {s.reason}" for s in d.explanation.skipped

@@ -25,13 +25,15 @@ from sp4n.errors import ConcurrencyError, InvalidInputError, UnknownComplaintErr
 from sp4n.lifecycle import (
     DEFAULT_RULES,
     LAPOR_TABLE,
+    PUBLISHED_STATUSES,
+    PUBLISHED_VISIBILITIES,
     Actor,
     Complaint,
     Event,
     LifecycleRules,
     Status,
     apply,
-    public_view,
+    published_view,
     replay,
     tracking_id_is_valid,
     view_for,
@@ -208,13 +210,14 @@ class DeskCore:
 
     def view(self, ref: str, actor: Actor | None = None) -> Mapping[str, Any] | None:
         """The complaint as ``actor`` may see it (:func:`sp4n.lifecycle.view_for`), or its
-        public view when ``actor`` is ``None`` (``None`` for a confidential complaint).
+        public view when ``actor`` is ``None`` (``None`` unless it is published:
+        :func:`sp4n.lifecycle.published_view`, decision 0151).
 
         :raises PermissionDenied: the actor may not read this complaint.
         """
         complaint = self.get(ref)
         if actor is None:
-            return public_view(complaint)
+            return published_view(complaint)
         return view_for(complaint, actor)
 
     def history(self, ref: str) -> tuple[Event, ...]:
@@ -264,34 +267,34 @@ class DeskCore:
         limit: int = 50,
         offset: int = 0,
     ) -> builtins.list[Mapping[str, Any]]:
-        """Public views (:func:`sp4n.lifecycle.public_view`) of matching complaints.
+        """Public views (:func:`sp4n.lifecycle.public_view`) of the published complaints
+        matching the filters (in the store's order for them).
 
-        Confidential complaints never appear; anonymous ones appear without identity.
-        ``offset`` and ``limit`` count public items.
+        Only published complaints appear (:func:`sp4n.lifecycle.publication`, decision
+        0151): public or anonymous, and forwarded (not unverified, archived or merged ones);
+        anonymous ones appear without identity. ``offset`` and ``limit`` count public items.
         """
+        if status is not None:
+            try:
+                status = Status(status).value
+            except ValueError:
+                allowed = ", ".join(s.value for s in Status)
+                raise InvalidInputError("status", status, f"must be one of {allowed}") from None
+        statuses = sorted(s.value for s in PUBLISHED_STATUSES if status in (None, s.value))
+        if not statuses:
+            return []
+        rows = self.store.query(
+            statuses=statuses,
+            visibilities=sorted(v.value for v in PUBLISHED_VISIBILITIES),
+            region_prefix=region_prefix,
+            limit=limit,
+            offset=offset,
+        )
         items: builtins.list[Mapping[str, Any]] = []
-        skipped = 0
-        page = max(limit, 100)
-        position = 0
-        while len(items) < limit:
-            rows = self.list(
-                status=status, region_prefix=region_prefix, limit=page, offset=position
-            )
-            for row in rows:
-                if row.visibility == "confidential":
-                    continue
-                view = public_view(self.get(row.complaint_id))
-                if view is None:
-                    continue
-                if skipped < offset:
-                    skipped += 1
-                    continue
+        for row in rows:
+            view = published_view(self.get(row.complaint_id))
+            if view is not None:  # the row is a projection: the events decide
                 items.append(view)
-                if len(items) == limit:
-                    break
-            if len(rows) < page:
-                break
-            position += page
         return items
 
     # -- writing ------------------------------------------------------------------------------

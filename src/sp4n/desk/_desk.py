@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from sp4n._time import require_aware
+from sp4n._time import parse_date, require_aware
 from sp4n.adapters import OutboxMessage
 from sp4n.adapters.channels import Intake
 from sp4n.desk._core import DeskCore
@@ -147,6 +147,50 @@ class Desk(DeskCore):
         payload = {k: v for k, v in (("tier", tier), ("visibility", visibility)) if v is not None}
         return self._act(
             ref, EventType.VERIFIED, actor or ADMIN, at, payload, expected_version=expected_version
+        )
+
+    def amend(
+        self,
+        ref: str,
+        *,
+        reason: str,
+        topic: str | None = None,
+        region: str | None = None,
+        kind: str | None = None,
+        title: str | None = None,
+        actor: Actor | None = None,
+        at: dt.datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """Correct a report's ``topic``, ``region``, ``kind`` or ``title`` at triage.
+
+        The ``amended`` event records ``reason`` and each changed field's old and new value;
+        routing, clocks and lists use the new values from then on. Allowed to an admin whose
+        region covers the report (and the new region) before forwarding, or after a return.
+        ``topic`` may be an alias (``"jalan"``); unknown topics and regions are refused.
+        """
+        complaint = self.get(ref)
+        wanted = {"topic": topic, "region": region, "kind": kind, "title": title}
+        if topic is not None:
+            wanted["topic"] = self.router.affairs.topic(topic).id
+        changes: dict[str, dict[str, Any]] = {}
+        for field, new in wanted.items():
+            if new is None:
+                continue
+            old = getattr(complaint, field)
+            changes[field] = {"old": getattr(old, "value", old), "new": new}
+        if not changes:
+            raise InvalidInputError(
+                "changes", None, "give at least one of topic, region, kind, title"
+            )
+        payload = {"reason": reason, "changes": changes}
+        return self._act(
+            complaint,
+            EventType.AMENDED,
+            actor or ADMIN,
+            at,
+            payload,
+            expected_version=expected_version,
         )
 
     def hold(
@@ -341,12 +385,33 @@ class Desk(DeskCore):
         ref: str,
         text: str,
         *,
+        decided_on: dt.date | str | None = None,
         actor: Actor | None = None,
         at: dt.datetime | None = None,
         expected_version: int | None = None,
     ) -> Complaint:
-        """Record the agency's follow-up (tindak lanjut); the 10-working-day silence starts."""
-        payload = {"text": text}
+        """Record the agency's follow-up (tindak lanjut); the 10-working-day silence starts.
+
+        ``decided_on`` (a date or ``YYYY-MM-DD``) is the day the provider decided on the
+        complaint when this follow-up delivers that decision: it starts (and this follow-up
+        stops) the UU 25/2009 Pasal 50 delivery clock, met when the decision reaches the
+        complainant within 14 days (rule ``uu25_delivery``). It must lie between the
+        submission and the follow-up, in the complaint region's calendar.
+        """
+        payload: dict[str, Any] = {"text": text}
+        if decided_on is not None:
+            complaint = self.get(ref)
+            day = parse_date("decided_on", decided_on)
+            calendar = self.rules.calendar_for(complaint)
+            today = calendar.local_date(self._now(at))
+            submitted = calendar.local_date(complaint.submitted_at)
+            if not submitted <= day <= today:
+                raise InvalidInputError(
+                    "decided_on",
+                    decided_on,
+                    f"must be between the submission ({submitted}) and the follow-up ({today})",
+                )
+            payload["decided_on"] = day.isoformat()
         return self._as_liaison(ref, EventType.FOLLOWED_UP, payload, actor, at, expected_version)
 
     def extend(

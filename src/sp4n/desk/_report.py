@@ -36,7 +36,7 @@ from sp4n._time import require_aware
 from sp4n.errors import InvalidInputError
 from sp4n.lifecycle import Event, EventType
 from sp4n.lifecycle._status import CLOSED_STATUSES
-from sp4n.sla import Rule, WorkingCalendar
+from sp4n.sla import Rule, WorkingCalendar, kept_date
 
 if TYPE_CHECKING:  # pragma: no cover
     from sp4n.desk._desk import Desk
@@ -197,12 +197,23 @@ def _paused(events: Sequence[Event], rule: Rule, calendar: WorkingCalendar, unti
     return total
 
 
-def _due(calendar: WorkingCalendar, start: dt.date, rule: Rule, paused: int) -> dt.date:
-    """``start`` plus the rule's length (working or calendar days) plus ``paused`` working days."""
+def _due(
+    calendar: WorkingCalendar,
+    start: dt.date,
+    rule: Rule,
+    paused: int,
+    events: Sequence[Event] = (),
+) -> dt.date:
+    """``start`` plus the rule's length (working or calendar days) plus ``paused`` working
+    days, never before a date a ``deadline_moved`` event among ``events`` kept (decision
+    0150: the deadline the clocks, the sweep and the agency were given)."""
     if rule.unit == "working_days":
-        return calendar.add_working_days(start, rule.length + paused)
-    due = calendar.add_days(start, rule.length, roll_forward=rule.roll_forward)
-    return calendar.add_working_days(due, paused) if paused else due
+        due = calendar.add_working_days(start, rule.length + paused)
+    else:
+        due = calendar.add_days(start, rule.length, roll_forward=rule.roll_forward)
+        due = calendar.add_working_days(due, paused) if paused else due
+    kept = [k for k in (kept_date(e, rule.id) for e in events) if k is not None]
+    return max([due, *kept])
 
 
 def _episodes(events: Sequence[Event]) -> list[tuple[int, int | None]]:
@@ -240,7 +251,7 @@ def _add(
     if first is not None:
         day = calendar.local_date(first.occurred_at)
         before = [e for e in events if e.seq < first.seq]
-        due = _due(calendar, submitted, t1, _paused(before, t1, calendar, day))
+        due = _due(calendar, submitted, t1, _paused(before, t1, calendar, day), before)
         acc.t1 += day <= due
     acc.completed += status == "completed"
     acc.overdue += overdue
@@ -255,7 +266,7 @@ def _add(
         start = calendar.local_date(events[i].occurred_at)
         day = calendar.local_date(stop.occurred_at)
         paused = _paused(events[i + 1 : end], t2, calendar, day)
-        if day <= _due(calendar, start, t2, paused):
+        if day <= _due(calendar, start, t2, paused, events[i + 1 : end]):
             acc.t2.add(cid)
         acc.days.append(calendar.working_days_between(start, day))
     for event in events:
@@ -308,6 +319,8 @@ def compliance_report(
         if not events or not start <= calendar.local_date(events[0].occurred_at) <= end:
             continue
         events = tuple(e for e in events if e.occurred_at <= now)
+        if not events:
+            continue  # submitted after ``now``: not yet received as of the report
         complaint = desk.get(row.complaint_id)
         policy = desk.rules.policy_for(complaint)
         t1, t2 = policy.rule("T1"), policy.rule("T2")

@@ -18,23 +18,29 @@ import attrs
 
 from sp4n.adapters import Adapters, ComplaintRow
 from sp4n.errors import InvalidInputError
-from sp4n.lifecycle import DEFAULT_RULES, Complaint, LifecycleRules
-from sp4n.lifecycle import clocks as lifecycle_clocks
+from sp4n.lifecycle import (
+    DEFAULT_RULES,
+    Complaint,
+    LifecycleRules,
+    calendar_in_force,
+    policy_in_force,
+    timing_in_force,
+)
 from sp4n.lifecycle import due_actions as lifecycle_due_actions
 from sp4n.sla import (
     ClockStatus,
+    Deadline,
     DueAction,
-    Overlay,
     Policy,
     SlaClock,
     WorkingCalendar,
-    load_policy,
 )
 
 __all__ = [
     "DUE_STATUSES",
     "LISTED_CLOCKS",
     "ClockRules",
+    "expected_deadline",
     "listing",
     "next_due",
     "plugin_calendar",
@@ -71,8 +77,8 @@ class ClockRules:
         found = self._policies.get(key)
         if found is not None:
             return found
-        policy = plugin_policy(
-            self.policy, region=complaint.region, agency=complaint.agency, adapters=self.adapters
+        policy = policy_in_force(
+            self.policy, region=complaint.region, agency=complaint.agency, plugins=self.adapters
         )
         self._policies[key] = policy
         return policy
@@ -86,27 +92,25 @@ class ClockRules:
         found = self._calendars.get(region)
         if found is not None:
             return found
+        base = None
         if self.calendars is not None:
-            calendar = self.calendars(region)
-            if not isinstance(calendar, WorkingCalendar):
-                raise InvalidInputError(
-                    "calendars", calendar, "must return a sp4n.sla.WorkingCalendar"
-                )
-        else:
-            calendar = WorkingCalendar.indonesia(region=region)
-        calendar = plugin_calendar(calendar, region=region, adapters=self.adapters)
+            base = self.calendars(region)
+            if not isinstance(base, WorkingCalendar):
+                raise InvalidInputError("calendars", base, "must return a sp4n.sla.WorkingCalendar")
+        calendar = calendar_in_force(region, calendar=base, plugins=self.adapters)
         self._calendars[region] = calendar
         return calendar
 
     def clocks(self, complaint: Complaint, *, now: dt.datetime) -> tuple[SlaClock, ...]:
-        """Every clock on ``complaint`` at ``now`` (:func:`sp4n.lifecycle.clocks`: the policy
-        with the lifecycle's closing and referral adjustments)."""
-        return lifecycle_clocks(
+        """Every clock on ``complaint`` at ``now``: :func:`sp4n.lifecycle.timing_in_force`
+        with this Desk's plugins (resolved once per region and agency, decision 0153)."""
+        return timing_in_force(
             complaint,
             now=now,
             policy=self.policy_for(complaint),
             calendar=self.calendar_for(complaint),
             rules=self.lifecycle,
+            plugins=None,  # applied already by policy_for and calendar_for
         )
 
     def due_actions(self, complaint: Complaint, *, now: dt.datetime) -> tuple[DueAction, ...]:
@@ -117,6 +121,7 @@ class ClockRules:
             policy=self.policy_for(complaint),
             calendar=self.calendar_for(complaint),
             rules=self.lifecycle,
+            plugins=None,  # applied already by policy_for and calendar_for
         )
 
 
@@ -128,26 +133,17 @@ def plugin_policy(
     adapters: Adapters | None,
 ) -> Policy:
     """``policy`` (a name, loaded with the region's and agency's override files, or a fixed
-    :class:`Policy`) with the ``sp4n_policy_overrides`` of the plugins applied."""
-    if not isinstance(policy, Policy):
-        policy = load_policy(policy, region=region, agency=agency)
-    if adapters is not None:
-        changes = adapters.policy_overrides(policy=policy.name, region=region, agency=agency)
-        if changes:
-            policy = policy.with_overrides(changes)
-    return policy
+    :class:`Policy`) with the ``sp4n_policy_overrides`` of the plugins applied
+    (:func:`sp4n.lifecycle.policy_in_force`)."""
+    return policy_in_force(policy, region=region, agency=agency, plugins=adapters)
 
 
 def plugin_calendar(
     calendar: WorkingCalendar, *, region: str | None, adapters: Adapters | None
 ) -> WorkingCalendar:
-    """``calendar`` with the ``sp4n_calendar_overlays`` of the plugins for ``region``."""
-    if adapters is None:
-        return calendar
-    rows = adapters.calendar_overlays(region=region)
-    if not rows:
-        return calendar
-    return calendar.with_overlays(*(Overlay.from_mapping(row) for row in rows))
+    """``calendar`` with the ``sp4n_calendar_overlays`` of the plugins for ``region``
+    (:func:`sp4n.lifecycle.calendar_in_force`)."""
+    return calendar_in_force(region, calendar=calendar, plugins=adapters)
 
 
 def next_due(clocks: Sequence[SlaClock]) -> SlaClock | None:
@@ -162,17 +158,23 @@ LISTED_CLOCKS = frozenset({ClockStatus.RUNNING, ClockStatus.PAUSED})
 """Clock statuses whose deadline a public listing shows as ``expected_at``."""
 
 
+def expected_deadline(clocks: Sequence[SlaClock]) -> Deadline | None:
+    """The earliest deadline of a running or paused clock: what a citizen is told to expect
+    (Open311 ``expected_datetime``); ``None`` when no such clock has one."""
+    due = [c.deadline for c in clocks if c.status in LISTED_CLOCKS and c.deadline is not None]
+    return min(due, key=lambda d: (d.due_at, d.rule_id)) if due else None
+
+
 def listing(complaint: Complaint, clocks: Sequence[SlaClock]) -> dict[str, Any]:
     """What a public listing shows of ``complaint`` without replaying it (decision 0063).
 
     ``description`` (the body), ``lat``/``lon``/``address``, ``expected_at`` (the earliest
-    deadline instant of a running or paused clock at the last event, ISO 8601 UTC) and
-    ``status_notes`` (the latest follow-up text), ``media_url`` (the first attachment kept by
-    an http(s) URL). Never the reporter's identity.
+    deadline instant of a running or paused clock at the last event, ISO 8601 UTC),
+    ``expected_provisional`` (whether that deadline rests on an estimate, decision 0154),
+    ``status_notes`` (the latest follow-up text) and ``media_url`` (the first attachment kept
+    by an http(s) URL). Never the reporter's identity.
     """
-    due = [
-        c.deadline.due_at for c in clocks if c.status in LISTED_CLOCKS and c.deadline is not None
-    ]
+    expected = expected_deadline(clocks)
     notes = next(
         (
             str(e.payload["text"])
@@ -187,7 +189,8 @@ def listing(complaint: Complaint, clocks: Sequence[SlaClock]) -> dict[str, Any]:
         "lat": None if location is None else location.lat,
         "lon": None if location is None else location.lon,
         "address": None if location is None else location.address,
-        "expected_at": min(due).astimezone(dt.UTC).isoformat() if due else None,
+        "expected_at": None if expected is None else expected.due_at.astimezone(dt.UTC).isoformat(),
+        "expected_provisional": expected is not None and expected.provisional,
         "status_notes": notes,
         "media_url": next(
             (

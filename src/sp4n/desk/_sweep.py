@@ -134,6 +134,8 @@ _TEXT = {
         ),
     },
 }
+_ESTIMATED = {"id": " (perkiraan)", "en": " (estimated)"}
+"""Appended to a due date that rests on an estimate (decision 0154)."""
 _SUBJECT = {
     "warning": {"id": "Pengingat batas waktu", "en": "Deadline reminder"},
     "breach": {"id": "Batas waktu terlampaui", "en": "Deadline passed"},
@@ -175,21 +177,6 @@ def candidates(desk: Desk, now: dt.datetime, config: SweepConfig) -> list[Compla
         offset += _PAGE
 
 
-def _effective_due(clock: SlaClock, history: Sequence[Event]) -> dt.date:
-    """The due date, never earlier than one a ``deadline_moved`` event kept (decision 0083)."""
-    assert clock.deadline is not None
-    due = clock.deadline.due_date
-    started = clock.started_at
-    for event in history:
-        if event.type != EventType.DEADLINE_MOVED or event.payload.get("rule_id") != clock.rule.id:
-            continue
-        if started is not None and event.occurred_at < started:
-            continue
-        kept = dt.date.fromisoformat(str(event.payload["new_due"]))
-        due = max(due, kept)
-    return due
-
-
 def _done(
     history: Sequence[Event], rule_id: str, stage: str, due: dt.date, calendar: WorkingCalendar
 ) -> bool:
@@ -221,6 +208,7 @@ class _Notice:
     role: str  # liaison | admin (who owes the action)
     days: int = 0
     sla_key: str = ""
+    provisional: bool = False  # the due date rests on an estimate (decision 0154)
 
 
 def _notices(
@@ -242,10 +230,21 @@ def _notices(
             continue
         if rule.role == "liaison" and complaint.agency is None:
             continue
-        due = _effective_due(clock, complaint.history)
+        due = clock.deadline.due_date  # a kept deadline already (decision 0150)
+        provisional = clock.deadline.provisional
 
         def notice(stage: str, days: int = 0, key: str = "") -> _Notice:
-            return _Notice(stage, rule.id, rule.title, rule.title_en, due, rule.role, days, key)  # noqa: B023
+            return _Notice(
+                stage,
+                rule.id,  # noqa: B023 - called in this iteration only
+                rule.title,  # noqa: B023
+                rule.title_en,  # noqa: B023
+                due,  # noqa: B023
+                rule.role,  # noqa: B023
+                days,
+                key,
+                provisional,  # noqa: B023
+            )
 
         if today <= due:
             lead = calendar.working_days_between(today, due)
@@ -304,7 +303,7 @@ def _message(
         "rule_en": notice.title_en,
         "tracking": complaint.tracking_id,
         "title": complaint.title,
-        "due": notice.due.isoformat(),
+        "due": notice.due.isoformat() + (_ESTIMATED[lang] if notice.provisional else ""),
         "days": notice.days,
     }
     stage_key = {"warning": "warn", "breach": "breach", "escalation": "escalate"}[notice.stage]
@@ -318,6 +317,7 @@ def _message(
             "rule_id": notice.rule,
             "stage": notice.stage,
             "due": notice.due.isoformat(),
+            "provisional": notice.provisional,
             "agency": complaint.agency,
         },
     }
@@ -422,6 +422,8 @@ def _sweep_one(
     clocks = desk.rules.clocks(complaint, now=now)
     counts: Counter[str] = Counter()
     moved = _revision(complaint, row, clocks, at, counts)
+    if moved is not complaint:  # a kept deadline counts from its own event on
+        clocks = desk.rules.clocks(moved, now=at)
     complaint = moved
     calendar = desk.rules.calendar_for(complaint)
     today = _local_today(now, calendar)

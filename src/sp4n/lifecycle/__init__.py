@@ -6,6 +6,7 @@ from sp4n.lifecycle._clocks import (
     clocks,
     due_actions,
     lifecycle_policy,
+    timing_in_force,
 )
 from sp4n.lifecycle._events import SCHEMA_VERSION, SYSTEM_ACTOR, Actor, Event, EventType, Role
 from sp4n.lifecycle._guests import GuestPass, guest_actor, guest_reporter_id, new_guest
@@ -22,6 +23,14 @@ from sp4n.lifecycle._model import (
     Visibility,
 )
 from sp4n.lifecycle._privacy import public_view, render_notification, view_for
+from sp4n.lifecycle._publication import (
+    PUBLISHED_STATUSES,
+    PUBLISHED_VISIBILITIES,
+    Publication,
+    publication,
+    published_view,
+    row_publication,
+)
 from sp4n.lifecycle._roles import can_read, in_region
 from sp4n.lifecycle._rules import (
     DEFAULT_RULES,
@@ -35,12 +44,22 @@ from sp4n.lifecycle._rules import (
 )
 from sp4n.lifecycle._status import Status
 from sp4n.lifecycle._table import LAPOR_TABLE, Transition, TransitionTable
+from sp4n.lifecycle._timing import (
+    INSTALLED,
+    PluginData,
+    calendar_in_force,
+    installed_plugins,
+    policy_in_force,
+)
 
 __all__ = [
     "DEFAULT_RULES",
     "GUARDS",
+    "INSTALLED",
     "LAPOR_TABLE",
     "OVERALL_RULE_ID",
+    "PUBLISHED_STATUSES",
+    "PUBLISHED_VISIBILITIES",
     "SCHEMA_VERSION",
     "SYSTEM_ACTOR",
     "Actor",
@@ -55,6 +74,8 @@ __all__ = [
     "Kind",
     "LifecycleRules",
     "Location",
+    "PluginData",
+    "Publication",
     "ReferralPolicy",
     "Reporter",
     "Role",
@@ -66,6 +87,7 @@ __all__ = [
     "allowed_events",
     "apply",
     "apply_due_actions",
+    "calendar_in_force",
     "can_read",
     "clocks",
     "complaint_uuid",
@@ -74,13 +96,19 @@ __all__ = [
     "guest_actor",
     "guest_reporter_id",
     "in_region",
+    "installed_plugins",
     "lifecycle_policy",
     "merge_target_problem",
     "new_guest",
+    "policy_in_force",
     "public_view",
+    "publication",
+    "published_view",
     "render_notification",
     "replay",
+    "row_publication",
     "submit",
+    "timing_in_force",
     "to_mermaid",
     "tracking_id_for",
     "tracking_id_is_valid",

@@ -29,6 +29,14 @@ from sp4n.lifecycle._model import Complaint
 from sp4n.lifecycle._rules import DEFAULT_RULES, EscalationTarget, LifecycleRules, ReferralPolicy
 from sp4n.lifecycle._status import CLOSED_STATUSES
 from sp4n.lifecycle._table import LAPOR_TABLE, TransitionTable
+from sp4n.lifecycle._timing import (
+    INSTALLED,
+    PluginData,
+    Plugins,
+    calendar_in_force,
+    policy_in_force,
+    resolve_plugins,
+)
 from sp4n.sla import (
     DueAction,
     OnExpiry,
@@ -38,7 +46,6 @@ from sp4n.sla import (
     SlaClock,
     WorkingCalendar,
     evaluate_clocks,
-    load_policy,
 )
 from sp4n.sla import due_actions as sla_due_actions
 
@@ -48,6 +55,7 @@ __all__ = [
     "clocks",
     "due_actions",
     "lifecycle_policy",
+    "timing_in_force",
 ]
 
 OVERALL_RULE_ID = "T2_overall"
@@ -138,23 +146,62 @@ def lifecycle_policy(
     if cached is not None:
         return cached
     result = policy
-    for override in (_referral_override(policy, rules), _closing_override(policy, table)):
-        if override is not None:
-            result = override.apply(result)
+    referral = _referral_override(policy, rules)
+    if referral is not None:
+        result = referral.apply(result)
+    # The closing adjustment is built from the referral-adjusted policy: built from the
+    # original, it put ``returned`` back into T2's stops and missed the added overall clock.
+    closing = _closing_override(result, table)
+    if closing is not None:
+        result = closing.apply(result)
     if len(_CACHE) > 256:
         _CACHE.clear()
     _CACHE[key] = result
     return result
 
 
-def _defaults(
-    complaint: Complaint, policy: Policy | None, calendar: WorkingCalendar | None
+def timing_in_force(
+    complaint: Complaint,
+    *,
+    now: datetime,
+    policy: str | Policy = "lapor",
+    calendar: WorkingCalendar | None = None,
+    rules: LifecycleRules = DEFAULT_RULES,
+    plugins: PluginData | Plugins = INSTALLED,
+) -> tuple[SlaClock, ...]:
+    """Every clock of ``complaint`` at ``now`` under the timing in force: the one function
+    every reader of a deadline uses (decision 0153).
+
+    The policy (a name, loaded with the region's and agency's override files, or a fixed
+    :class:`~sp4n.sla.Policy`) and the region's calendar (default
+    ``WorkingCalendar.indonesia(complaint.region)``) get the plugins' policy overrides and
+    calendar overlays, then the lifecycle's closing and referral adjustments
+    (:func:`lifecycle_policy`); kept deadlines count (decision 0150).
+
+    :param plugins: :data:`~sp4n.lifecycle.INSTALLED` (default: the ``sp4n`` entry points,
+        loaded once), ``None`` to use ``policy`` and ``calendar`` as given, or an object with
+        ``policy_overrides`` and ``calendar_overlays`` (:class:`sp4n.adapters.Adapters`).
+    :raises NaiveDatetimeError: ``now`` is naive.
+    """
+    now = require_aware("now", now)
+    resolved, base = _in_force(complaint, policy, calendar, plugins)
+    return evaluate_clocks(lifecycle_policy(resolved, rules), complaint.history, base, now=now)
+
+
+def _in_force(
+    complaint: Complaint,
+    policy: str | Policy | None,
+    calendar: WorkingCalendar | None,
+    plugins: PluginData | Plugins,
 ) -> tuple[Policy, WorkingCalendar]:
-    if policy is None:
-        policy = load_policy("lapor", region=complaint.region, agency=complaint.agency)
-    if calendar is None:
-        calendar = WorkingCalendar.indonesia(complaint.region)
-    return policy, calendar
+    found = resolve_plugins(plugins)
+    resolved = policy_in_force(
+        "lapor" if policy is None else policy,
+        region=complaint.region,
+        agency=complaint.agency,
+        plugins=found,
+    )
+    return resolved, calendar_in_force(complaint.region, calendar=calendar, plugins=found)
 
 
 def clocks(
@@ -164,16 +211,23 @@ def clocks(
     policy: Policy | None = None,
     calendar: WorkingCalendar | None = None,
     rules: LifecycleRules = DEFAULT_RULES,
+    plugins: PluginData | Plugins = INSTALLED,
 ) -> tuple[SlaClock, ...]:
     """Every clock of the complaint at ``now`` (T1, T2, T3, tiers, statutory limits).
 
-    ``policy`` defaults to ``load_policy("lapor", region=..., agency=...)`` for the
-    complaint, ``calendar`` to ``WorkingCalendar.indonesia(complaint.region)``. Each
-    :class:`~sp4n.sla.SlaClock` carries its deadline and explanation.
+    :func:`timing_in_force`: ``policy`` defaults to ``load_policy("lapor", region=...,
+    agency=...)`` for the complaint, ``calendar`` to ``WorkingCalendar.indonesia(region)``,
+    and the installed plugins' overrides and overlays apply, as in ``Desk.clocks``
+    (decision 0153). Each :class:`~sp4n.sla.SlaClock` carries its deadline and explanation.
     """
-    now = require_aware("now", now)
-    policy, calendar = _defaults(complaint, policy, calendar)
-    return evaluate_clocks(lifecycle_policy(policy, rules), complaint.history, calendar, now=now)
+    return timing_in_force(
+        complaint,
+        now=now,
+        policy="lapor" if policy is None else policy,
+        calendar=calendar,
+        rules=rules,
+        plugins=plugins,
+    )
 
 
 def due_actions(
@@ -183,11 +237,13 @@ def due_actions(
     policy: Policy | None = None,
     calendar: WorkingCalendar | None = None,
     rules: LifecycleRules = DEFAULT_RULES,
+    plugins: PluginData | Plugins = INSTALLED,
 ) -> tuple[DueAction, ...]:
-    """Automatic actions due at ``now``: completion after the T3 silence, escalations."""
+    """Automatic actions due at ``now``: completion after the T3 silence, escalations
+    (under the timing in force, as :func:`timing_in_force` resolves it)."""
     now = require_aware("now", now)
-    policy, calendar = _defaults(complaint, policy, calendar)
-    return sla_due_actions(lifecycle_policy(policy, rules), complaint.history, calendar, now=now)
+    resolved, base = _in_force(complaint, policy, calendar, plugins)
+    return sla_due_actions(lifecycle_policy(resolved, rules), complaint.history, base, now=now)
 
 
 def _escalation_target(complaint: Complaint, action: DueAction) -> str:
@@ -203,6 +259,7 @@ def apply_due_actions(
     policy: Policy | None = None,
     calendar: WorkingCalendar | None = None,
     rules: LifecycleRules = DEFAULT_RULES,
+    plugins: PluginData | Plugins = INSTALLED,
 ) -> Complaint:
     """Append a ``system`` event for every action due at ``now``; return the new complaint.
 
@@ -213,8 +270,10 @@ def apply_due_actions(
     allow in the current status are skipped. Calling it again appends nothing new.
     """
     now = require_aware("now", now)
-    policy, calendar = _defaults(complaint, policy, calendar)
-    for action in due_actions(complaint, now, policy=policy, calendar=calendar, rules=rules):
+    resolved, base = _in_force(complaint, policy, calendar, plugins)
+    for action in due_actions(
+        complaint, now, policy=resolved, calendar=base, rules=rules, plugins=None
+    ):
         at = max(action.due_at, complaint.history[-1].occurred_at)
         payload: dict[str, Any] = {"rule_id": action.rule_id, "sla_key": action.key}
         if action.action is OnExpiry.COMPLETE:

@@ -66,6 +66,9 @@ class EventType(enum.StrEnum):
     DEADLINE_MOVED = "deadline_moved"
     REMINDED = "reminded"
     """sp4n sent an SLA notice (a pre-breach warning or a breach notice); no status change."""
+    AMENDED = "amended"
+    """The admin corrected the report's topic, region, kind or title at triage (old and new
+    values in the payload); no status change."""
 
 
 def _check_role(instance: Actor, attribute: attrs.Attribute[Role], value: object) -> None:

@@ -16,7 +16,7 @@ from sp4n._time import to_utc
 from sp4n.errors import InvalidInputError, PermissionDenied, TransitionError
 from sp4n.lifecycle._events import Actor, Event, EventType, Role
 from sp4n.lifecycle._ids import complaint_uuid, event_id, tracking_id_for
-from sp4n.lifecycle._model import Complaint, ComplaintDraft, Tier, Visibility
+from sp4n.lifecycle._model import Complaint, ComplaintDraft, Kind, Tier, Visibility
 from sp4n.lifecycle._roles import check_scope, scope_problem
 from sp4n.lifecycle._rules import DEFAULT_RULES, GUARDS, LifecycleRules, check_payload
 from sp4n.lifecycle._table import LAPOR_TABLE, TransitionTable
@@ -198,7 +198,15 @@ def _extended(c: Mapping[str, Any], p: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _amended(c: Mapping[str, Any], p: Mapping[str, Any]) -> dict[str, Any]:
+    out = {field: change["new"] for field, change in p["changes"].items()}
+    if "kind" in out:
+        out["kind"] = Kind(out["kind"])
+    return out
+
+
 _FOLDS: Mapping[str, _Fold] = {
+    EventType.AMENDED: _amended,
     EventType.FORWARDED: lambda c, p: {"agency": p["agency"]},
     EventType.RETURNED: lambda c, p: {
         "agency": None,

@@ -18,10 +18,15 @@ from sp4n._time import parse_date
 from sp4n.errors import InvalidInputError
 from sp4n.lifecycle._events import Actor, EventType, Role
 from sp4n.lifecycle._model import TIER_ORDER, Complaint, Tier, Visibility
-from sp4n.lifecycle._roles import scope_problem
+from sp4n.lifecycle._model import _kind as _model_kind
+from sp4n.lifecycle._model import _region as _model_region
+from sp4n.lifecycle._model import _title as _model_title
+from sp4n.lifecycle._model import _topic as _model_topic
+from sp4n.lifecycle._roles import in_region, scope_problem
 from sp4n.sla import Policy
 
 __all__ = [
+    "AMENDABLE",
     "GUARDS",
     "ArchiveReason",
     "EscalationTarget",
@@ -226,6 +231,22 @@ def _verification_keeps_privacy(
     return visibility_change_problem(c, actor, _VISIBILITIES[payload["visibility"]])
 
 
+def _amendment_matches_the_record(
+    c: Complaint, actor: Actor, payload: Mapping[str, Any], rules: LifecycleRules
+) -> str | None:
+    for field, change in payload["changes"].items():
+        current = getattr(c, field)
+        current = current.value if isinstance(current, enum.Enum) else current
+        if change["old"] != current:
+            return f"the {field} on record is {current!r}, not {change['old']!r}"
+        if change["new"] == current:
+            return f"the {field} is already {current!r}"
+    region = payload["changes"].get("region")
+    if region is not None and not in_region(region["new"], actor.region):
+        return f"new region {region['new']} is outside admin region {actor.region}"
+    return None
+
+
 _VISIBILITIES: Mapping[str, Visibility] = {v.value: v for v in Visibility}
 
 GUARDS: Mapping[str, Guard] = {
@@ -237,6 +258,7 @@ GUARDS: Mapping[str, Guard] = {
     "merge_target_is_another_complaint": _merge_target_is_another_complaint,
     "only_reporter_reveals": _only_reporter_reveals,
     "verification_keeps_privacy": _verification_keeps_privacy,
+    "amendment_matches_the_record": _amendment_matches_the_record,
 }
 """Every guard name the table may use, mapped to its function."""
 
@@ -425,6 +447,39 @@ def _reminded(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+AMENDABLE: Mapping[str, Callable[[object], Any]] = {
+    "topic": _model_topic,
+    "region": _model_region,
+    "kind": _model_kind,
+    "title": _model_title,
+}
+"""Fields an ``amended`` event may correct, each with the check a submission gets."""
+
+
+def _amended(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    """``reason`` and ``changes``: ``{field: {"old": value, "new": value}}`` for fields of
+    :data:`AMENDABLE` (at least one); values are checked as at submission."""
+    changes = p.get("changes")
+    if not isinstance(changes, Mapping) or not changes:
+        raise InvalidInputError(
+            "payload.changes", changes, f"must map one or more of {', '.join(AMENDABLE)}"
+        )
+    out: dict[str, dict[str, Any]] = {}
+    for field, change in changes.items():
+        convert = AMENDABLE.get(field)
+        if convert is None:
+            raise InvalidInputError(
+                "payload.changes", field, f"can amend only {', '.join(AMENDABLE)}"
+            )
+        if not isinstance(change, Mapping) or set(change) != {"old", "new"}:
+            raise InvalidInputError(
+                f"payload.changes.{field}", change, "must be {'old': value, 'new': value}"
+            )
+        values = {key: convert(change[key]) for key in ("old", "new")}
+        out[field] = {k: v.value if isinstance(v, enum.Enum) else v for k, v in values.items()}
+    return {"reason": _text(p, "reason"), "changes": out}
+
+
 def _one_text(key: str) -> _Check:
     def check(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
         return {key: _text(p, key)}
@@ -453,6 +508,7 @@ _CHECKS: Mapping[str, _Check] = {
     EventType.VISIBILITY_CHANGED: lambda a, p: {"visibility": _choice(p, "visibility", Visibility)},
     EventType.DEADLINE_MOVED: _deadline_moved,
     EventType.REMINDED: _reminded,
+    EventType.AMENDED: _amended,
 }
 
 

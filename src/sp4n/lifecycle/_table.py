@@ -227,6 +227,13 @@ LAPOR_TABLE = TransitionTable(
         *_rows([S.ON_HOLD], E.INFO_PROVIDED, [R.REPORTER], S.SUBMITTED),
         *_rows([S.SUBMITTED, S.ON_HOLD, S.VERIFIED, S.RETURNED], E.ARCHIVED, [R.ADMIN], S.ARCHIVED),
         *_rows(
+            [S.SUBMITTED, S.ON_HOLD, S.VERIFIED, S.RETURNED],
+            E.AMENDED,
+            [R.ADMIN],
+            None,
+            "amendment_matches_the_record",
+        ),
+        *_rows(
             [S.VERIFIED, S.RETURNED],
             E.FORWARDED,
             [R.ADMIN],

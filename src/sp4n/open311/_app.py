@@ -40,6 +40,7 @@ import attrs
 
 from sp4n.adapters import ComplaintRow
 from sp4n.adapters.channels import title_from
+from sp4n.desk._rules import expected_deadline
 from sp4n.errors import (
     InvalidInputError,
     NotFoundError,
@@ -48,13 +49,16 @@ from sp4n.errors import (
     Sp4nError,
 )
 from sp4n.lifecycle import (
+    PUBLISHED_STATUSES,
+    PUBLISHED_VISIBILITIES,
     Attachment,
     Complaint,
     ComplaintDraft,
+    Publication,
     Reporter,
     Status,
-    Visibility,
     new_guest,
+    publication,
 )
 from sp4n.lifecycle._status import CLOSED_STATUSES
 from sp4n.open311._format import (
@@ -275,7 +279,8 @@ class Open311App:
         return {"service_code": topic.id, "attributes": attributes}
 
     def requests(self, query: RequestQuery) -> list[dict[str, Any]]:
-        """Service requests matching ``query`` (public and anonymous complaints only).
+        """Service requests matching ``query``: published complaints only (public or
+        anonymous and forwarded, :func:`sp4n.lifecycle.publication`, decision 0151).
 
         Without dates the window is the last :data:`LIST_DAYS` days of ``requested_datetime``;
         at most :data:`LIST_MAX` requests are returned, newest activity first.
@@ -299,7 +304,7 @@ class Open311App:
         rows = self.desk.store.query(
             region_prefix=self.region,
             topic=topic,
-            statuses=None if query.status is None else _STATUSES[query.status],
+            statuses=_PUBLISHED if query.status is None else _LISTED_STATUSES[query.status],
             visibilities=_LISTED,
             submitted_from=start,
             submitted_until=query.end_date,
@@ -320,6 +325,7 @@ class Open311App:
         tz = _zone(row.region)
         label = _label(row.status, self.lang)
         expected = data.get("expected_at")
+        notice = _with_estimate(label, bool(data.get("expected_provisional")), self.lang)
         # built in REQUEST_FIELDS order directly: this runs up to LIST_MAX times per answer
         return {
             "service_request_id": row.tracking_id,
@@ -329,7 +335,7 @@ class Open311App:
             "service_code": row.topic,
             "description": data.get("description"),
             "agency_responsible": self._agency_name(row.agency),
-            "service_notice": label,
+            "service_notice": notice,
             "requested_datetime": row.submitted_at.astimezone(tz),
             "updated_datetime": row.updated_at.astimezone(tz),
             "expected_datetime": (
@@ -344,7 +350,8 @@ class Open311App:
         }
 
     def request(self, ref: str) -> dict[str, Any]:
-        """One service request by tracking id; confidential ones do not exist here.
+        """One service request by tracking id; confidential ones do not exist here, and one
+        not (or no longer) published shows its status only (decision 0151).
 
         An unknown id, a confidential complaint and one outside the served region get the
         same 404, so the answer never tells a hidden complaint from a missing one.
@@ -355,15 +362,20 @@ class Open311App:
             complaint = None
         if (
             complaint is None
-            or complaint.visibility is Visibility.CONFIDENTIAL
+            or publication(complaint) is Publication.HIDDEN
             or not self._serves(complaint.region)
         ):
             raise Open311Error("service_request_id", ref, "no such service request", status=404)
         return self.item(complaint)
 
     def item(self, complaint: Complaint) -> dict[str, Any]:
-        """The GeoReport view of one complaint: no reporter identity, ever."""
+        """The GeoReport view of one complaint: no reporter identity, ever.
+
+        A complaint that is not published (:func:`sp4n.lifecycle.publication`) shows its
+        status and dates only: no description, notes, address or position.
+        """
         tz = self.desk.rules.calendar_for(complaint).timezone
+        published = publication(complaint) is Publication.PUBLISHED
         agency = self._agency_name(complaint.agency)
         notes = next(
             (
@@ -373,12 +385,15 @@ class Open311App:
             ),
             complaint.status.label_in(self.lang),
         )
-        due = [
-            clock.deadline.due_at
-            for clock in self.desk.rules.clocks(complaint, now=self.desk.clock())
-            if clock.status.value in ("running", "paused") and clock.deadline is not None
-        ]
-        location = complaint.location
+        expected = expected_deadline(self.desk.rules.clocks(complaint, now=self.desk.clock()))
+        notice = _with_estimate(
+            complaint.status.label_in(self.lang),
+            expected is not None and expected.provisional,
+            self.lang,
+        )
+        location = complaint.location if published else None
+        if not published:
+            notes = complaint.status.label_in(self.lang)
         service_name = self._service_name(complaint.topic)
         return ordered(
             {
@@ -387,12 +402,12 @@ class Open311App:
                 "status_notes": notes,
                 "service_name": service_name,
                 "service_code": complaint.topic,
-                "description": complaint.body,
+                "description": complaint.body if published else None,
                 "agency_responsible": agency,
-                "service_notice": complaint.status.label_in(self.lang),
+                "service_notice": notice,
                 "requested_datetime": complaint.submitted_at.astimezone(tz),
                 "updated_datetime": complaint.history[-1].occurred_at.astimezone(tz),
-                "expected_datetime": min(due).astimezone(tz) if due else None,
+                "expected_datetime": None if expected is None else expected.due_at.astimezone(tz),
                 "address": None if location is None else location.address,
                 "address_id": None,
                 "zipcode": None,
@@ -521,8 +536,27 @@ _STATUSES = {
     "closed": _CLOSED,
     "open": tuple(s.value for s in Status if s.value not in _CLOSED),
 }
-_LISTED = tuple(v.value for v in Visibility if v is not Visibility.CONFIDENTIAL)
-"""Visibilities GeoReport lists show: every one but confidential."""
+_LISTED = tuple(sorted(v.value for v in PUBLISHED_VISIBILITIES))
+"""Visibilities GeoReport lists show: the published ones (never confidential)."""
+_PUBLISHED = tuple(sorted(s.value for s in PUBLISHED_STATUSES))
+_LISTED_STATUSES = {
+    key: tuple(s for s in _PUBLISHED if s in group) for key, group in _STATUSES.items()
+}
+"""Statuses GeoReport lists show, per ``status`` filter: published ones only (decision 0151)."""
+
+
+_ESTIMATE = {
+    "id": "batas waktu perkiraan: cuti bersama atau hari libur belum pasti",
+    "en": "estimated deadline: joint leave or a holiday is not final yet",
+}
+
+
+def _with_estimate(label: str, provisional: bool, lang: str) -> str:
+    """The status label, plus "perkiraan" when ``expected_datetime`` rests on an estimate
+    (decision 0154)."""
+    if not provisional:
+        return label
+    return f"{label} ({_ESTIMATE.get(lang, _ESTIMATE['id'])})"
 
 
 def _open_or_closed(status: str) -> str:

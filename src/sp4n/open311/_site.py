@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from sp4n.errors import Sp4nError
-from sp4n.lifecycle import Status, in_region, public_view
+from sp4n.lifecycle import Publication, Status, in_region, publication, published_view
 from sp4n.open311._app import Open311App, StartResponse
 from sp4n.serving._body import BODY_MAX_BYTES
 from sp4n.serving._wsgi import with_health
@@ -42,12 +42,21 @@ def _status_page(
     if ref:
         try:
             complaint = desk.get(ref)
-            view = public_view(complaint) if in_region(complaint.region, region) else None
         except Sp4nError:
-            view = None  # unknown, confidential, another region's: one answer
-        if view is None:
+            complaint = None  # unknown, confidential, another region's: one answer
+        if complaint is not None and not in_region(complaint.region, region):
+            complaint = None
+        # decision 0151: a published report shows its title; one not (or no longer)
+        # published only its status; a confidential one does not exist here
+        view = None if complaint is None else published_view(complaint)
+        if complaint is None or publication(complaint) is Publication.HIDDEN:
             status = 404
             parts.append(f"<p>Laporan <b>{html.escape(ref)}</b> tidak ditemukan.</p>")
+        elif view is None:
+            parts.append(
+                f"<p>{html.escape(complaint.tracking_id)}: "
+                f"<b>{html.escape(complaint.status.label)}</b></p>"
+            )
         else:
             parts.append(
                 f"<h2>{html.escape(str(view.get('title')))}</h2>"

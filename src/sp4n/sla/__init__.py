@@ -4,7 +4,7 @@ from sp4n.sla._actions import DeadlineMove, DueAction, deadline_moves, due_actio
 from sp4n.sla._calendar import WorkingCalendar
 from sp4n.sla._clocks import ClockStatus, Deadline, Extension, SlaClock, TimedEvent
 from sp4n.sla._days import DayKind, SkippedDay
-from sp4n.sla._engine import evaluate_clock, evaluate_clocks
+from sp4n.sla._engine import evaluate_clock, evaluate_clocks, kept_date
 from sp4n.sla._explain import DeadlineChange, Explanation
 from sp4n.sla._loader import load_overrides, load_policy
 from sp4n.sla._overlays import Overlay, OverlayKind
@@ -38,6 +38,7 @@ __all__ = [
     "due_actions",
     "evaluate_clock",
     "evaluate_clocks",
+    "kept_date",
     "load_overrides",
     "load_policy",
 ]

@@ -22,7 +22,13 @@ from zoneinfo import ZoneInfo
 from sp4n._time import parse_date, require_aware
 from sp4n.errors import InvalidDateError, InvalidInputError, OutOfCalendarRangeError
 from sp4n.routing import get_region
-from sp4n.sla._days import CALENDAR_FIRST, CALENDAR_LAST, SkippedDay, holidays_version
+from sp4n.sla._days import (
+    CALENDAR_FIRST,
+    CALENDAR_LAST,
+    SkippedDay,
+    decreed_through,
+    holidays_version,
+)
 from sp4n.sla._explain import DeadlineChange, Explanation, compare
 from sp4n.sla._overlays import Overlay, region_overlays
 from sp4n.sla._tables import DayTables, build_tables, weekend_day
@@ -188,6 +194,49 @@ class WorkingCalendar:
         return self._joint_leave_is_working
 
     @property
+    def decreed_through(self) -> int:
+        """The last year whose cuti bersama decree (SKB 3 Menteri) the holiday data holds."""
+        return decreed_through()
+
+    def decreed(self, year: int) -> bool:
+        """Whether ``year``'s cuti bersama are decreed in the data (not estimated).
+
+        Years up to :attr:`decreed_through` are; a later year's joint leave is unknown, so a
+        deadline counted into it is provisional (decision 0154).
+        """
+        if isinstance(year, bool) or not isinstance(year, int):
+            raise InvalidInputError("year", year, "must be a year (an int)")
+        return year <= decreed_through()
+
+    def provisional_reason(self, first: dt.date, last: dt.date) -> tuple[str, str] | None:
+        """Why a count over ``first..last`` (inclusive) is provisional, in Indonesian and
+        English, or ``None`` when it rests on no estimate."""
+        if last < first or not self._any_provisional(first, last):
+            return None
+        reasons: list[str] = []
+        reasons_en: list[str] = []
+        estimated = [s for s in self.non_working_days(first, last) if s.provisional]
+        if estimated:
+            days = ", ".join(s.date.isoformat() for s in estimated)
+            reasons.append(f"hari libur perkiraan: {days}")
+            reasons_en.append(f"estimated holiday(s): {days}")
+        undecreed = [y for y in range(first.year, last.year + 1) if not self.decreed(y)]
+        if undecreed and not self._joint_leave_is_working:
+            years = ", ".join(str(y) for y in undecreed)
+            version = holidays_version()
+            reasons.append(
+                f"cuti bersama {years} belum ditetapkan (SKB 3 Menteri tidak ada dalam data "
+                f"holidays {version}); tanggal dapat berubah"
+            )
+            reasons_en.append(
+                f"cuti bersama for {years} not decreed yet (no SKB 3 Menteri in holidays "
+                f"{version}); the date may change"
+            )
+        if not reasons:  # pragma: no cover - a provisional day is one of the two
+            return None
+        return "; ".join(reasons), "; ".join(reasons_en)
+
+    @property
     def first_date(self) -> dt.date:
         """The first date covered."""
         return CALENDAR_FIRST
@@ -349,12 +398,14 @@ class WorkingCalendar:
             skipped = self.non_working_days(day, due)
             if n > 0:
                 skipped = tuple(s for s in skipped if s.date != day)
-            provisional = self._any_provisional(day if n == 0 else day + _ONE_DAY, due)
+            counted = (day if n == 0 else day + _ONE_DAY, due)
         else:
             plain = self.add_days(day, n)
             due = self.add_days(day, n, roll_forward=roll_forward)
             skipped = self.non_working_days(plain, due)[: (due - plain).days]
-            provisional = roll_forward and self._any_provisional(plain, due)
+            counted = (plain, due if roll_forward else plain - _ONE_DAY)
+        reason = self.provisional_reason(*counted)
+        provisional = reason is not None
         return Explanation(
             start=day,
             due=due,
@@ -364,6 +415,8 @@ class WorkingCalendar:
             provisional=provisional,
             version=self._version,
             roll_forward=roll_forward,
+            provisional_reason=None if reason is None else reason[0],
+            provisional_reason_en=None if reason is None else reason[1],
         )
 
     def recompute(self, explanation: Explanation) -> DeadlineChange:

@@ -101,7 +101,9 @@ class Deadline:
     after it (00:00 local of the next day). ``n``/``unit`` are the rule's own length;
     ``paused`` (in the rule's unit) and ``extended_working_days`` say what moved the
     due date beyond ``base_due_date``. ``explanation`` lists every day skipped between
-    ``start_date`` and ``due_date`` under ``calendar_version``.
+    ``start_date`` and ``due_date`` under ``calendar_version``. ``kept_from`` is the earlier
+    date a calendar revision computed when ``due_date`` is a deadline kept because it was
+    already communicated (decision 0083), else ``None``.
     """
 
     rule_id: str
@@ -116,6 +118,14 @@ class Deadline:
     base_due_date: dt.date
     paused: int = 0
     extended_working_days: int = 0
+    kept_from: dt.date | None = None
+
+    @property
+    def provisional_reason(self) -> str | None:
+        """Why the due date rests on an estimate (Indonesian), ``None`` when it does not."""
+        if not self.provisional:
+            return None
+        return self.explanation.provisional_reason or "tenggat memuat tanggal perkiraan"
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping."""
@@ -127,10 +137,12 @@ class Deadline:
             "unit": self.unit.value,
             "n": self.n,
             "provisional": self.provisional,
+            "provisional_reason": self.provisional_reason,
             "calendar_version": self.calendar_version,
             "base_due_date": self.base_due_date.isoformat(),
             "paused": self.paused,
             "extended_working_days": self.extended_working_days,
+            "kept_from": None if self.kept_from is None else self.kept_from.isoformat(),
             "skipped": [
                 {"date": s.date.isoformat(), "reason": s.reason, "kind": s.kind.value}
                 for s in self.explanation.skipped

@@ -28,6 +28,7 @@ __all__ = [
     "DayKind",
     "NationalDay",
     "SkippedDay",
+    "decreed_through",
     "holidays_version",
     "national_days",
 ]
@@ -147,3 +148,14 @@ def national_days() -> dict[int, NationalDay]:
             source=source,
         )
     return table
+
+
+@cache
+def decreed_through() -> int:
+    """The last year whose cuti bersama decree (SKB 3 Menteri) the ``holidays`` data holds.
+
+    Read from the data: the latest year with a day in the ``government`` category (joint
+    leave). A later year's joint leave is not known yet, so a deadline counted into it rests
+    on an estimate (decision 0154).
+    """
+    return max(day.date.year for day in national_days().values() if day.joint_leave)

@@ -21,6 +21,10 @@ Semantics (ARCHITECTURE.md counting convention, decisions 0020-0024):
   cap) to every open extendable clock, or the one named by ``rule_id``; at most
   ``max_times`` per cycle and ``max_working_days`` each; refused once the due date passed.
 * restart/reopen: a new cycle from zero; the earlier cycle is kept in ``previous``.
+* kept deadline (decision 0083): a ``deadline_moved`` event naming the rule (its
+  ``rule_id``) during a cycle puts a floor under that cycle's due date: its ``new_due``,
+  the date last communicated. A calendar revision that computes an earlier date therefore
+  never shortens it, for every reader of the clock (decision 0150).
 """
 
 from __future__ import annotations
@@ -38,10 +42,11 @@ from sp4n.sla._clocks import ClockStatus, Deadline, Extension, SlaClock, TimedEv
 from sp4n.sla._policy import Policy
 from sp4n.sla._rules import OnExpiry, Rule, Unit
 
-__all__ = ["evaluate_clock", "evaluate_clocks"]
+__all__ = ["evaluate_clock", "evaluate_clocks", "kept_date"]
 
 _DAY = dt.timedelta(days=1)
 EXTENDED = "extended"
+DEADLINE_MOVED = "deadline_moved"
 
 
 @attrs.define
@@ -59,6 +64,7 @@ class _Cycle:
     stopped_by: str | None = None
     stopped_while_paused: bool = False
     note: str | None = None
+    kept: dt.date | None = None  # the latest due date a deadline_moved event recorded
 
     @property
     def is_open(self) -> bool:
@@ -83,7 +89,7 @@ class _Walker:
         self.calendar = calendar
         self.events = events
         self.days = days
-        self.watched = rule.events | {EXTENDED}
+        self.watched = rule.events | {EXTENDED, DEADLINE_MOVED}
         self.conditional = bool(rule.when)
         self.cycle: _Cycle | None = None
         self.done: list[_Cycle] = []
@@ -141,6 +147,13 @@ class _Walker:
             cycle.pauses[-1] = (cycle.pauses[-1][0], max(day, cycle.pauses[-1][0]))
         if kind == EXTENDED:
             self._extend(cycle, event, day)
+        elif kind == DEADLINE_MOVED:
+            self._keep(cycle, event)
+
+    def _keep(self, cycle: _Cycle, event: TimedEvent) -> None:
+        kept = kept_date(event, self.rule.id)
+        if kept is not None:
+            cycle.kept = kept if cycle.kept is None else max(cycle.kept, kept)
 
     def _extend(self, cycle: _Cycle, event: TimedEvent, day: dt.date) -> None:
         payload = event.payload
@@ -203,6 +216,21 @@ class _Walker:
         return _evaluate_cycle(
             self.rule, self.calendar, self.cycle, today, previous=previous, note=self.note
         )
+
+
+def kept_date(event: TimedEvent, rule_id: str) -> dt.date | None:
+    """The due date a ``deadline_moved`` event communicated for ``rule_id``, else ``None``.
+
+    The engine never lets a clock of that rule fall due before it in the same cycle
+    (decision 0083, 0150); readers that count deadlines outside the engine (the
+    compliance report) apply it the same way.
+    """
+    if event.type != DEADLINE_MOVED or event.payload.get("rule_id") != rule_id:
+        return None
+    try:
+        return parse_date("new_due", event.payload.get("new_due"))
+    except InvalidDateError:
+        return None  # not a date: nothing was communicated by it
 
 
 def _shift(
@@ -292,7 +320,10 @@ def _evaluate_cycle(
         extended += granted
         due = calendar.add_working_days(due, granted)
         raw = due
-    if rule.unit is Unit.WORKING_DAYS:
+    kept_from = None
+    if cycle.kept is not None and cycle.kept > due:
+        kept_from, due = due, cycle.kept
+    if rule.unit is Unit.WORKING_DAYS or kept_from is not None:
         explanation = calendar.explain(start, calendar.working_days_between(start, due))
     elif extended == 0:
         explanation = calendar.explain(
@@ -316,6 +347,7 @@ def _evaluate_cycle(
         base_due_date=base,
         paused=paused_units,
         extended_working_days=extended,
+        kept_from=kept_from,
     )
     status, met = _status(rule, cycle, due, today, late_pause)
     if met is False and cycle.stopped_while_paused and paused_in_time:

@@ -23,7 +23,9 @@ class Explanation:
     """A due date with every day that did not count and the calendar version used.
 
     ``unit`` is ``"working_days"`` or ``"days"``. ``provisional`` is true when the due date
-    rests on an estimated holiday ("perkiraan").
+    rests on an estimate ("perkiraan"): an estimated holiday, or a year whose cuti bersama
+    decree the holiday data does not hold yet; ``provisional_reason`` (Indonesian) and
+    ``provisional_reason_en`` say which (decision 0154).
     """
 
     start: dt.date
@@ -34,6 +36,8 @@ class Explanation:
     provisional: bool
     version: str
     roll_forward: bool = False
+    provisional_reason: str | None = None
+    provisional_reason_en: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         """Return a JSON-ready mapping."""
@@ -44,6 +48,7 @@ class Explanation:
             "n": self.n,
             "roll_forward": self.roll_forward,
             "provisional": self.provisional,
+            "provisional_reason": self.provisional_reason,
             "version": self.version,
             "skipped": [s.as_dict() for s in self.skipped],
         }

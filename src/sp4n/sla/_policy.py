@@ -41,6 +41,7 @@ KNOWN_EVENTS: frozenset[str] = frozenset(
         "visibility_changed",
         "deadline_moved",
         "reminded",
+        "amended",
     }
 )
 """The event types of ``sp4n.lifecycle.EventType`` (kept in step by a test)."""

@@ -115,6 +115,11 @@ def _to_certainty(value: object) -> Certainty:
     return result
 
 
+def _to_behaviour_certainty(value: object) -> Certainty:
+    result: Certainty = _member(Certainty, "behaviour_certainty", value)
+    return result
+
+
 def _to_extension_certainty(value: object) -> Certainty:
     result: Certainty = _member(Certainty, "extension.certainty", value)
     return result
@@ -250,6 +255,11 @@ class Rule:
     from which the clock counts instead of the event's own instant; such a rule may then
     stop on the same event (the 30-day filing window is measured from the service date
     to the submission).
+
+    ``certainty`` is how sure we are of the rule's length and trigger (what the source
+    says); ``behaviour_certainty`` of how the clock reacts beyond that: its pauses,
+    restarts, reopenings and anchor, which sp4n mostly models where the sources are silent
+    (decisions 0022-0024). It defaults to ``inferred`` (decision 0155).
     """
 
     id: str = attrs.field()
@@ -273,6 +283,9 @@ class Rule:
     extension: ExtensionCap | None = attrs.field(default=None, converter=_extension)
     source: str | None = attrs.field(default=None)
     note: str | None = attrs.field(default=None)
+    behaviour_certainty: Certainty = attrs.field(
+        default=Certainty.INFERRED, converter=_to_behaviour_certainty
+    )
 
     @id.validator
     def _check_id(self, attribute: attrs.Attribute[str], value: object) -> None:
@@ -357,6 +370,7 @@ class Rule:
             "citation": self.citation,
             "source": self.source,
             "certainty": self.certainty.value,
+            "behaviour_certainty": self.behaviour_certainty.value,
             "note": self.note,
         }
 

@@ -20,7 +20,14 @@ from itertools import accumulate, compress
 
 import attrs
 
-from sp4n.sla._days import CALENDAR_FIRST, CALENDAR_LAST, DayKind, SkippedDay, national_days
+from sp4n.sla._days import (
+    CALENDAR_FIRST,
+    CALENDAR_LAST,
+    DayKind,
+    SkippedDay,
+    decreed_through,
+    national_days,
+)
 from sp4n.sla._overlays import Overlay, OverlayKind
 
 __all__ = ["DayTables", "build_tables", "weekend_day"]
@@ -131,6 +138,12 @@ def build_tables(
     for ordinal, skipped in special.items():
         if skipped.provisional:
             provisional[ordinal - first] = 1
+    if not joint_leave_is_working:
+        # No cuti bersama decree yet for these years: any day may still become joint leave,
+        # so a count over them is an estimate (decision 0154).
+        undecreed = dt.date(decreed_through() + 1, 1, 1).toordinal()
+        if undecreed <= last:
+            provisional[undecreed - first :] = b"\x01" * (last - undecreed + 1)
     return DayTables(
         first=first,
         last=last,

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, quote
 from sp4n import Desk, serving
 from sp4n.adapters.channels import WebFormChannel, form_message, known_region, visibility_choices
 from sp4n.errors import InvalidInputError, NotFoundError, Sp4nError
-from sp4n.lifecycle import public_view, replay
+from sp4n.lifecycle import published_view, replay
 from sp4n.open311 import Open311App
 from sp4n.routing import get_region
 
@@ -41,7 +41,7 @@ teknis</summary><code>{}</code></details>"""  # what to fix in words, then sp4n'
 def tracking_page(desk: Desk, ref: str) -> str:
     """The public tracking page: status, the complaint and its history (public view only)."""
     complaint = desk.get(ref)
-    view = public_view(complaint)  # None for a confidential complaint: only its status shows
+    view = published_view(complaint)  # None unless published (decision 0151): status only
     head = f"<p>Nomor pelacakan: <b>{escape(complaint.tracking_id)}</b> (simpan nomor ini)</p>"
     head += f"<p>Status: <b>{escape(complaint.status.label)}</b></p>"
     if view is None:
