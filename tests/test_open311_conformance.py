@@ -96,6 +96,8 @@ def test_media_url_round_trips_in_the_request_and_the_list(server: Server, desk:
     assert (attachment.ref, attachment.media_type) == (media, "image/jpeg")
     _, _, body = _call(f"{server.url}/open311/v2/requests/{ref}.json")
     assert json.loads(body)[0]["media_url"] == media
+    desk.verify(ref)  # lists show a report once forwarded (decision 0151)
+    desk.forward(ref, attributes={"road_status": "kabupaten"})
     _, _, body = _call(f"{server.url}/open311/v2/requests.json")
     assert [r["media_url"] for r in json.loads(body)] == [media]
     _, _, body = _call(f"{server.url}/open311/v2/requests/{ref}.xml")
