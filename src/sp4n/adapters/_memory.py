@@ -133,7 +133,19 @@ class MemoryStore:
     ) -> list[ComplaintRow]:
         """Filter rows; ordering as documented on :meth:`~sp4n.adapters.Store.query`."""
         low, high = check_query(
-            limit, offset, submitted_from=submitted_from, submitted_until=submitted_until
+            limit,
+            offset,
+            submitted_from=submitted_from,
+            submitted_until=submitted_until,
+            filters={
+                "status": status,
+                "agency": agency,
+                "region_prefix": region_prefix,
+                "title_contains": title_contains,
+                "topic": topic,
+                "statuses": statuses,
+                "visibilities": visibilities,
+            },
         )
         needle = None if title_contains is None else title_contains.casefold()
         wanted = None if statuses is None else frozenset(statuses)

@@ -482,7 +482,19 @@ class SqlStore(abc.ABC):
     ) -> list[ComplaintRow]:
         """Filter rows with indexed queries; ordering as on :meth:`~sp4n.adapters.Store.query`."""
         low, high = check_query(
-            limit, offset, submitted_from=submitted_from, submitted_until=submitted_until
+            limit,
+            offset,
+            submitted_from=submitted_from,
+            submitted_until=submitted_until,
+            filters={
+                "status": status,
+                "agency": agency,
+                "region_prefix": region_prefix,
+                "title_contains": title_contains,
+                "topic": topic,
+                "statuses": statuses,
+                "visibilities": visibilities,
+            },
         )
         where: list[str] = []
         params: list[Any] = []
@@ -494,8 +506,9 @@ class SqlStore(abc.ABC):
             params.append(agency)
         if region_prefix:
             # A range on the indexed column instead of LIKE: both engines use the index.
-            where.append("region >= ? AND region < ?")
-            params += [region_prefix, _prefix_end(region_prefix)]
+            end = _prefix_end(region_prefix)
+            where.append("region >= ?" if end is None else "region >= ? AND region < ?")
+            params += [region_prefix] if end is None else [region_prefix, end]
         if topic is not None:
             where.append("topic = ?")
             params.append(topic)
@@ -580,9 +593,15 @@ class SqlStore(abc.ABC):
         )
 
 
-def _prefix_end(prefix: str) -> str:
-    """The smallest string greater than every string starting with ``prefix``."""
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+def _prefix_end(prefix: str) -> str | None:
+    """The smallest string greater than every string starting with ``prefix``.
+
+    ``None`` when there is none: every character is U+10FFFF, the last code point.
+    """
+    stem = prefix.rstrip("\U0010ffff")
+    if not stem:
+        return None
+    return stem[:-1] + chr(ord(stem[-1]) + 1)
 
 
 def like_pattern(needle: str) -> str:

@@ -1,0 +1,211 @@
+"""Bad input, tried as an attacker would: a typed error or a 4xx, never a 500, nothing written.
+
+Text with NUL, control characters or lone surrogates is refused where it enters (the model's
+converters, query filters, channel parsers; decision 0140), so PostgreSQL never sees it;
+XML answers drop what XML 1.0 cannot carry.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import quote, urlencode
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from sp4n._time import to_utc
+from sp4n.adapters.channels import SmsChannel, SmsMessage, WebFormChannel
+from sp4n.desk import Desk
+from sp4n.errors import InvalidDateError, InvalidInputError
+from sp4n.lifecycle import ComplaintDraft, Reporter
+from sp4n.open311 import Open311App
+from sp4n.testing import FrozenClock
+
+AT = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+KEY = "kunci"
+BAD = {"NUL": "\x00", "backspace": "\x08", "escape": "\x1b", "lone surrogate": "\ud800"}
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def desk(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Desk]:
+    if request.param == "postgres":
+        url = request.getfixturevalue("postgres_url")
+    elif request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'bad.db'}"
+    else:
+        url = "memory://"
+    with Desk.open(url, clock=FrozenClock(AT)) as opened:
+        yield opened
+
+
+def _nothing_written(desk: Desk) -> None:
+    assert desk.store.query() == []
+    assert desk.store.pending_outbox(now=AT + timedelta(days=3650), limit=10) == []
+
+
+def _wsgi(app: Any, method: str, path: str, body: bytes = b"", query: str = "") -> tuple[int, Any]:
+    statuses: list[str] = []
+    environ = {
+        "PATH_INFO": path,
+        "REQUEST_METHOD": method,
+        "QUERY_STRING": query,
+        "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "wsgi.input": io.BytesIO(body),
+    }
+    answer = b"".join(app(environ, lambda status, headers: statuses.append(status)))
+    return int(statuses[0].split()[0]), answer
+
+
+_GOOD = {
+    "api_key": KEY,
+    "service_code": "road",
+    "lat": "0.8456",
+    "long": "109.4777",
+    "description": "Jalan berlubang.",
+    "attribute[road_status]": "kabupaten",
+}
+
+
+_sms = SmsChannel("61.07")
+_web = WebFormChannel("61.07")
+
+
+def _draft(**changes: object) -> ComplaintDraft:
+    fields: dict[str, Any] = {
+        "kind": "pengaduan",
+        "title": "Jalan rusak",
+        "body": "Berlubang sejak Mei.",
+        "region": "61.07",
+        "topic": "road",
+        "channel": "web",
+        "reporter": Reporter(id="u-1"),
+    }
+    fields.update(changes)
+    return ComplaintDraft(**fields)
+
+
+@pytest.mark.parametrize("bad", sorted(BAD))
+@pytest.mark.parametrize(
+    ("field", "build"),
+    [
+        ("title", lambda c: _draft(title=f"Jalan{c}rusak")),
+        ("body", lambda c: _draft(body=f"Berlubang{c}")),
+        ("reporter.name", lambda c: _draft(reporter=Reporter(id="u-1", name=f"Siti{c}"))),
+        ("reporter.email", lambda c: _draft(reporter=Reporter(id="u-1", email=f"s{c}@x.id"))),
+        ("text", lambda c: _sms.parse(SmsMessage("+62812345678", f"rusak{c}"), received_at=AT)),
+        ("body", lambda c: _web.parse({"title": "a", "body": f"b{c}"}, received_at=AT)),
+        ("name", lambda c: _web.parse({"title": "a", "body": "b", "name": f"{c}"}, received_at=AT)),
+    ],
+)
+def test_unclean_text_is_refused_where_it_enters(
+    field: str, build: Any, bad: str, desk: Desk
+) -> None:
+    if field == "text" and bad == "NUL":  # SMS gateways pad with NUL: the channel drops it
+        assert "\x00" not in desk.submit(build(BAD[bad])).body
+        return
+    with pytest.raises(InvalidInputError) as caught:
+        desk.submit(build(BAD[bad]))
+    assert caught.value.field == field
+    assert f"U+{ord(BAD[bad]):04X}" in caught.value.rule
+    _nothing_written(desk)
+
+
+@pytest.mark.parametrize("bad", sorted(BAD))
+def test_unclean_event_text_is_refused_and_appends_nothing(desk: Desk, bad: str) -> None:
+    complaint = desk.submit(_draft())
+    with pytest.raises(InvalidInputError) as caught:
+        desk.hold(complaint.tracking_id, reason=f"menunggu{BAD[bad]}")
+    assert caught.value.field == "payload.reason"
+    assert desk.get(complaint.tracking_id).version == complaint.version
+
+
+@pytest.mark.parametrize("bad", sorted(BAD))
+def test_unclean_refs_are_typed_errors_on_every_store(desk: Desk, bad: str) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        desk.get(f"LAPOR{BAD[bad]}")
+    assert caught.value.field == "ref"
+
+
+@pytest.mark.parametrize("bad", sorted(BAD))
+def test_open311_unclean_post_get_and_path_are_4xx_in_well_formed_xml(desk: Desk, bad: str) -> None:
+    app = Open311App(desk, api_keys={KEY}, region="61.07")
+    char = BAD[bad]
+    body = urlencode({**_GOOD, "description": f"Jalan{char}rusak"}, errors="surrogatepass").encode()
+    status, answer = _wsgi(app, "POST", "/open311/v2/requests.xml", body)
+    assert status == 400
+    if bad == "lone surrogate":  # not UTF-8 at all
+        assert "utf-8" in ET.fromstring(answer).findtext("error/description", "").lower()
+    else:
+        assert "description" in ET.fromstring(answer).findtext("error/description", "")
+    _nothing_written(desk)
+    query = "status=open&service_code=" + quote(f"road{char}", errors="surrogatepass")
+    status, answer = _wsgi(app, "GET", "/open311/v2/requests.xml", query=query)
+    assert status == 400
+    ET.fromstring(answer)
+    status, answer = _wsgi(app, "GET", f"/open311/v2/requests/LAPOR{char}.xml")
+    assert 400 <= status < 500
+    ET.fromstring(answer)
+    status, answer = _wsgi(app, "GET", f"/open311/v2/requests/LAPOR{char}.json")
+    assert 400 <= status < 500
+    assert json.loads(answer)[0]["code"] == status
+
+
+def test_open311_xml_drops_characters_xml_cannot_carry() -> None:
+    from sp4n.open311._format import encode
+
+    _, body = encode("errors", [{"code": 400, "description": "a\x08b\x00c\ud800d\ufffe"}], "xml")
+    assert ET.fromstring(body).findtext("error/description") == "a\ufffdb\ufffdc\ufffdd\ufffd"
+    _, body = encode("errors", [{"code": 400, "description": "a\ud800"}], "json")
+    assert json.loads(body)[0]["description"] == "a\ud800"
+
+
+@pytest.mark.parametrize("key", ["kunci-ü", "ключ", "\u00e9", "kunci\x00"])
+def test_non_ascii_api_keys_are_403_not_500(desk: Desk, key: str) -> None:
+    app = Open311App(desk, api_keys={KEY, "kunci-ü"}, region="61.07")
+    status, answer = _wsgi(
+        app, "POST", "/open311/v2/requests.json", urlencode({**_GOOD, "api_key": key}).encode()
+    )
+    if key == "kunci-ü":  # a configured non-ASCII key works
+        assert status == 201
+    else:
+        assert status in (400, 403)
+        assert "api_key" in json.loads(answer)[0]["description"]
+        _nothing_written(desk)
+
+
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [
+        ("start_date", "0001-01-01T00:00:00+14:00"),
+        ("end_date", "9999-12-31T23:59:59-14:00"),
+        ("start_date", "0001-01-01T05:00:00+05:01"),
+    ],
+)
+def test_open311_dates_past_the_instants_python_holds_are_400(
+    desk: Desk, param: str, value: str
+) -> None:
+    app = Open311App(desk, api_keys={KEY}, region="61.07")
+    status, answer = _wsgi(app, "GET", "/open311/v2/requests.json", query=urlencode({param: value}))
+    assert status == 400
+    assert param in json.loads(answer)[0]["description"]
+    assert "0001-01-01 and 9999-12-31" in json.loads(answer)[0]["description"]
+
+
+@pytest.mark.parametrize(
+    "instant",
+    [
+        datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),
+        datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-14))),
+    ],
+)
+def test_extreme_aware_instants_are_typed_errors(desk: Desk, instant: datetime) -> None:
+    with pytest.raises(InvalidDateError, match="received_at"):
+        to_utc("received_at", instant)
+    with pytest.raises(InvalidDateError):
+        desk.submit(_draft(), at=instant)
+    _nothing_written(desk)
