@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -18,7 +19,13 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from sp4n._time import to_utc
-from sp4n.adapters.channels import SmsChannel, SmsMessage, WebFormChannel
+from sp4n.adapters.channels import (
+    EMAIL_CONTAINERS_MAX,
+    EmailChannel,
+    SmsChannel,
+    SmsMessage,
+    WebFormChannel,
+)
 from sp4n.desk import Desk
 from sp4n.errors import InvalidDateError, InvalidInputError
 from sp4n.lifecycle import ComplaintDraft, Reporter
@@ -209,3 +216,56 @@ def test_extreme_aware_instants_are_typed_errors(desk: Desk, instant: datetime) 
     with pytest.raises(InvalidDateError):
         desk.submit(_draft(), at=instant)
     _nothing_written(desk)
+
+
+_HEADERS = b"To: lapor@bengkayangkab.go.id\r\nDate: Mon, 02 Mar 2026 08:30:00 +0000\r\n"
+
+
+def _raw_mail(
+    sender: bytes, subject: bytes = b"Sampah", body: bytes = b"Sampah menumpuk."
+) -> bytes:
+    return (
+        b"From: " + sender + b"\r\n" + _HEADERS + b"Subject: " + subject + b"\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+        + body
+        + b"\r\n"
+    )
+
+
+def test_raw_utf8_sender_and_subject_rfc6532_are_filed(desk: Desk) -> None:
+    raw = _raw_mail("Siti Ü Nurhaliza <siti.ü@example.id>".encode(), "Sampah di Jalan Ñ".encode())
+    complaint = desk.submit(EmailChannel("61.07").parse(raw, received_at=AT))
+    again = desk.get(complaint.tracking_id)
+    assert again.reporter.name == "Siti Ü Nurhaliza"
+    assert again.reporter.email == "siti.ü@example.id"
+    assert again.title == "Sampah di Jalan Ñ"
+
+
+def test_sender_name_in_no_encoding_is_a_typed_error(desk: Desk) -> None:
+    raw = _raw_mail(b"Siti \xff\xfe <siti@example.id>")
+    with pytest.raises(InvalidInputError) as caught:
+        desk.submit(EmailChannel("61.07").parse(raw, received_at=AT))
+    assert caught.value.field == "From"
+    assert "RFC 6532" in caught.value.rule
+    _nothing_written(desk)
+
+
+def _nested(depth: int) -> bytes:
+    head = b"From: siti@example.id\r\n" + _HEADERS + b"Subject: x\r\nMIME-Version: 1.0\r\n"
+    parts = b"".join(
+        b"Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n" % (i, i)
+        for i in range(depth)
+    )
+    return head + parts + b"Content-Type: text/plain\r\n\r\nSampah menumpuk.\r\n"
+
+
+def test_mime_nested_2000_deep_is_a_typed_error_not_a_recursion_error(desk: Desk) -> None:
+    started = time.perf_counter()
+    with pytest.raises(InvalidInputError) as caught:
+        desk.submit(EmailChannel("61.07").parse(_nested(2000), received_at=AT))
+    assert time.perf_counter() - started < 1.0
+    assert caught.value.field == "email"
+    assert str(EMAIL_CONTAINERS_MAX) in caught.value.rule
+    _nothing_written(desk)
+    filed = desk.submit(EmailChannel("61.07").parse(_nested(10), received_at=AT))
+    assert filed.body == "Sampah menumpuk."

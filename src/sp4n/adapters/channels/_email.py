@@ -21,10 +21,28 @@ from sp4n.adapters.channels._intake import Intake, known_region, read_tags, titl
 from sp4n.errors import InvalidInputError, NaiveDatetimeError
 from sp4n.lifecycle import Attachment, ComplaintDraft, Reporter
 
-__all__ = ["EMAIL_BYTES_MAX", "EmailChannel"]
+__all__ = ["EMAIL_BYTES_MAX", "EMAIL_CONTAINERS_MAX", "EmailChannel"]
 
 EMAIL_BYTES_MAX = 30 * 1024 * 1024
 """Largest raw message accepted (attachments included)."""
+EMAIL_CONTAINERS_MAX = 50
+"""Most ``multipart/*`` and ``message/*`` parts in one message; they bound its MIME depth,
+which the standard library's parser follows by recursion (decision 0141)."""
+
+_CONTAINER = re.compile(rb"^content-type:\s*(?:multipart|message)/", re.IGNORECASE | re.MULTILINE)
+
+
+def _utf8(field: str, text: str) -> str:
+    """Header text as RFC 6532 sends it: raw UTF-8, which :mod:`email` keeps as escapes."""
+    if not any("\udc80" <= char <= "\udcff" for char in text):
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeDecodeError:
+        raw = text.encode("utf-8", "surrogateescape")
+        raise InvalidInputError(
+            field, raw[:60], "must be UTF-8 (RFC 6532) or an RFC 2047 encoded-word"
+        ) from None
 
 
 class _TextOfHtml(HTMLParser):
@@ -68,6 +86,23 @@ def _sender(message: EmailMessage) -> Address:
     return address
 
 
+def _parse(raw: bytes) -> EmailMessage:
+    containers = len(_CONTAINER.findall(raw))
+    if containers > EMAIL_CONTAINERS_MAX:
+        raise InvalidInputError(
+            "email",
+            f"{containers} multipart/message parts",
+            f"must have at most {EMAIL_CONTAINERS_MAX} (MIME nesting is bounded)",
+        )
+    try:
+        message = message_from_bytes(raw, policy=policy.default)
+    except RecursionError:  # pragma: no cover - the bound above keeps the parser shallow
+        raise InvalidInputError("email", f"{len(raw)} bytes", "nests MIME parts too deep") from None
+    if not isinstance(message, EmailMessage):  # pragma: no cover - policy.default ensures it
+        raise InvalidInputError("email", type(message).__name__, "could not be parsed")
+    return message
+
+
 @attrs.frozen
 class EmailChannel:
     """Read complaint e-mails for a portal whose own region is ``default_region``."""
@@ -83,10 +118,10 @@ class EmailChannel:
             raise InvalidInputError(
                 "email", f"{len(raw)} bytes", f"must be at most {EMAIL_BYTES_MAX}"
             )
-        message = message_from_bytes(bytes(raw), policy=policy.default)
-        if not isinstance(message, EmailMessage):  # pragma: no cover - policy.default ensures it
-            raise InvalidInputError("email", type(message).__name__, "could not be parsed")
+        message = _parse(bytes(raw))
         sender = _sender(message)
+        sender_name = _utf8("From", sender.display_name) or None
+        sender_address = _utf8("From", sender.addr_spec)
         _sent_at(message)
         part = message.get_body(preferencelist=("plain", "html"))
         if part is None:
@@ -102,7 +137,7 @@ class EmailChannel:
                 "body", part.get_content_charset(), f"cannot be decoded: {exc}"
             ) from None
         text = _html_to_text(content) if part.get_content_subtype() == "html" else str(content)
-        subject = str(message["Subject"] or "").strip()
+        subject = _utf8("Subject", str(message["Subject"] or "")).strip()
         subject_tags, body_tags = read_tags(subject, field="Subject"), read_tags(text, field="body")
         body = body_tags.text
         if not body:
@@ -113,7 +148,7 @@ class EmailChannel:
             payload = decoded if isinstance(decoded, bytes) else b""
             attachments.append(
                 Attachment(
-                    name=attachment.get_filename() or "lampiran",
+                    name=_utf8("attachment.name", attachment.get_filename() or "lampiran"),
                     media_type=attachment.get_content_type(),
                     size_bytes=len(payload),
                     ref="sha256:" + hashlib.sha256(payload).hexdigest(),
@@ -129,9 +164,9 @@ class EmailChannel:
             topic=topic or "other",
             channel=self.name,
             reporter=Reporter(
-                id=f"email:{sender.addr_spec.lower()}",
-                name=sender.display_name or None,
-                email=sender.addr_spec,
+                id=f"email:{sender_address.lower()}",
+                name=sender_name,
+                email=sender_address,
             ),
             attachments=tuple(attachments),
         )
