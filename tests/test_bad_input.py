@@ -26,10 +26,12 @@ from sp4n.adapters.channels import (
     SmsMessage,
     WebFormChannel,
 )
+from sp4n.cli import main
 from sp4n.desk import Desk
-from sp4n.errors import InvalidDateError, InvalidInputError
+from sp4n.errors import InvalidDateError, InvalidInputError, InvalidPolicyError
 from sp4n.lifecycle import ComplaintDraft, Reporter
 from sp4n.open311 import Open311App
+from sp4n.sla import load_policy
 from sp4n.testing import FrozenClock
 
 AT = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
@@ -269,3 +271,38 @@ def test_mime_nested_2000_deep_is_a_typed_error_not_a_recursion_error(desk: Desk
     _nothing_written(desk)
     filed = desk.submit(EmailChannel("61.07").parse(_nested(10), received_at=AT))
     assert filed.body == "Sampah menumpuk."
+
+
+_POLICY = '[policy]\nname = "x"\nversion = "1"\n'
+_RULE = (
+    '[[rule]]\nid = "r1"\ntitle = "t"\ntitle_en = "t"\nstarts = ["submitted"]\n'
+    'stops = ["forwarded"]\nlength = 3\nunit = "working_days"\ncitation = "c"\n'
+    'certainty = "read"\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        (_POLICY + "extra_events = 5\n", "extra_events"),
+        (_POLICY + "extra_events = [{a = 1}]\n", "extra_events"),
+        (_POLICY + _RULE.replace("length = 3", "length = 99999999999999999999"), "length"),
+        (_POLICY + _RULE + "source = 5\n", "source"),
+        (_POLICY + _RULE + "note = {a = 1}\n", "note"),
+        (_POLICY + _RULE + 'roll_forward = "yes"\n', "roll_forward"),
+        (b'[policy]\nname = "\xff"\n', "p.toml"),
+        ("x = [", "p.toml"),
+    ],
+)
+def test_malformed_policy_files_are_typed_errors_and_exit_2(
+    tmp_path: Any, text: str | bytes, field: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "p.toml"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    with pytest.raises(InvalidPolicyError) as caught:
+        load_policy(str(path))
+    assert field in caught.value.field or field in str(caught.value.value)
+    assert main(["policy", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert field in err

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from sp4n._text import check_clean
 from sp4n._time import Clock, to_utc
@@ -273,6 +273,13 @@ def store_scheme(url: str) -> str:
             "a store URL looks like scheme://location",
             hint="e.g. sqlite:///sp4n.db, memory:// or postgresql://user@host/db",
         )
+    for text in (url, unquote(url, errors="surrogateescape")):
+        try:
+            check_clean("db", text)
+        except InvalidInputError as exc:
+            raise MalformedStoreUrlError(
+                "db", url, f"{exc.rule}, also not percent-encoded (%00)"
+            ) from None
     try:
         scheme = urlsplit(url).scheme.lower()
     except ValueError as exc:

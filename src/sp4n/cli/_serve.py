@@ -8,6 +8,8 @@ import os
 import sys
 from typing import Any
 
+from sp4n.cli._listen import check_listen, port_number
+
 __all__ = ["register"]
 
 
@@ -20,7 +22,7 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default %(default)s)"
     )
-    parser.add_argument("--port", type=int, default=8311, help="port (default %(default)s)")
+    parser.add_argument("--port", type=port_number, default=8311, help="port (default %(default)s)")
     parser.add_argument(
         "--api-key",
         action="append",
@@ -35,12 +37,13 @@ def run(args: argparse.Namespace) -> int:
     """Open the Desk and serve until interrupted."""
     from wsgiref.simple_server import WSGIRequestHandler, make_server
 
+    from sp4n.adapters.channels import known_region
     from sp4n.desk import Desk
     from sp4n.open311 import make_site
-    from sp4n.routing import normalize_code
 
     keys = [*args.api_key, *filter(None, os.environ.get("SP4N_API_KEYS", "").split(","))]
-    region = None if args.region is None else normalize_code(args.region, field="--region")
+    region = None if args.region is None else known_region(args.region, field="--region")
+    check_listen(args.host, args.port)
 
     class _Quiet(WSGIRequestHandler):
         def log_message(self, format: str, *values: Any) -> None:

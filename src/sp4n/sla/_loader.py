@@ -46,6 +46,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidPolicyError(str(path), path.name, f"is not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:  # TOML is UTF-8 (TOML 1.0, "Spec")
+        raise InvalidPolicyError(
+            str(path), path.name, f"is not valid TOML: not UTF-8 at byte {exc.start}"
+        ) from None
     except OSError as exc:
         raise InvalidPolicyError(str(path), path.name, f"cannot be read: {exc}") from None
 
@@ -100,7 +104,7 @@ def read_policy(path: Path) -> Policy:
             name=header["name"],
             version=header["version"],
             title=str(header.get("title", "")),
-            extra_events=frozenset(header.get("extra_events", ())),
+            extra_events=header.get("extra_events", ()),
             rules=_rules_from(path, data),
         )
     except InvalidPolicyError as exc:
