@@ -7,6 +7,7 @@ XML answers drop what XML 1.0 cannot carry.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import time
@@ -28,9 +29,15 @@ from sp4n.adapters.channels import (
 )
 from sp4n.cli import main
 from sp4n.desk import Desk
-from sp4n.errors import InvalidDateError, InvalidInputError, InvalidPolicyError
+from sp4n.errors import (
+    InvalidDateError,
+    InvalidInputError,
+    InvalidPolicyError,
+    UnknownRegionError,
+)
 from sp4n.lifecycle import ComplaintDraft, Reporter
 from sp4n.open311 import Open311App
+from sp4n.routing import NAME_MAX, find_regions
 from sp4n.sla import load_policy
 from sp4n.testing import FrozenClock
 
@@ -306,3 +313,38 @@ def test_malformed_policy_files_are_typed_errors_and_exit_2(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert field in err
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        lambda n: "a" * n,
+        lambda n: ("kabupaten " + "b" * n)[:n],
+        lambda n: ("x y " * n)[:n],
+        lambda n: ("bengkayang" * n)[:n],
+        lambda n: ("ab" * n)[: n - 1] + "!",
+        lambda n: ("kecamatan é " * n)[:n],
+    ],
+)
+def test_find_regions_is_fast_up_to_its_bound_and_refuses_longer_names(shape: Any) -> None:
+    longest = shape(NAME_MAX)
+    assert len(longest) == NAME_MAX
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        with contextlib.suppress(UnknownRegionError):
+            find_regions(longest)
+        timings.append(time.perf_counter() - started)
+    assert sorted(timings)[1] < 0.005  # was 0.013 s at 200 characters, 1.8 s at 3,000
+    started = time.perf_counter()
+    with pytest.raises(InvalidInputError) as caught:
+        find_regions(shape(3000) + "x" * (3000 - len(shape(3000))))
+    assert time.perf_counter() - started < 0.05
+    assert caught.value.field == "name"
+    assert f"at most {NAME_MAX}" in caught.value.rule
+
+
+def test_find_regions_still_finds_close_spellings_and_prefixes() -> None:
+    assert find_regions("Bengkayng")[0].region.code == "61.07"
+    assert find_regions("Kabupaten Bengkay")[0].region.code == "61.07"
+    assert find_regions("  KAB.   BENGKAYANG  ")[0].region.code == "61.07"
