@@ -26,7 +26,12 @@ from sp4n.adapters._sql import (
     like_pattern,
 )
 from sp4n.adapters.hookspecs import RegisterStorage
-from sp4n.errors import MalformedStoreUrlError, SchemaVersionError, StoreUnavailableError
+from sp4n.errors import (
+    MalformedStoreUrlError,
+    SchemaVersionError,
+    StoreUnavailableError,
+    StoreWriteError,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import psycopg
@@ -207,6 +212,19 @@ class PostgresStore(SqlStore):
             except errors.UniqueViolation as exc:
                 name = exc.diag.constraint_name or ""
                 raise UniqueViolationError(_CONSTRAINTS.get(name, "seq")) from exc
+            except (errors.ReadOnlySqlTransaction, errors.InsufficientPrivilege) as exc:
+                raise StoreWriteError(
+                    self.url,
+                    f"the database is read-only for this connection ({_first_line(exc)})",
+                    hint="connect to the primary server with a role that may write, or unset "
+                    "default_transaction_read_only",
+                ) from exc
+            except errors.DiskFull as exc:
+                raise StoreWriteError(
+                    self.url,
+                    f"the database server's disk is full ({_first_line(exc)})",
+                    hint="free disk space on the server, then retry",
+                ) from exc
 
     @contextmanager
     def _read(self) -> Iterator[Cursor]:
@@ -226,6 +244,10 @@ class PostgresStore(SqlStore):
     def close(self) -> None:
         """Close the pool and its connections."""
         self._pool.close()
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def open_postgres(url: str, *, clock: Clock) -> PostgresStore:

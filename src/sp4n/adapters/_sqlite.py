@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from sp4n._time import Clock
 from sp4n.adapters._spec import hookimpl
@@ -29,10 +29,22 @@ from sp4n.adapters._sql import (
     utc_text,
 )
 from sp4n.adapters.hookspecs import RegisterStorage
-from sp4n.errors import MalformedStoreUrlError, SchemaVersionError, StoreUnavailableError
+from sp4n.errors import (
+    MalformedStoreUrlError,
+    SchemaVersionError,
+    StoreUnavailableError,
+    StoreWriteError,
+)
 from sp4n.lifecycle import Event
 
-__all__ = ["MIGRATIONS", "SqliteStore", "sp4n_register_storage", "sqlite_path"]
+__all__ = [
+    "MIGRATIONS",
+    "SqliteStore",
+    "sp4n_register_storage",
+    "sqlite_mode",
+    "sqlite_path",
+    "write_error",
+]
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
@@ -102,6 +114,35 @@ _BUSY_TIMEOUT_MS = 30_000
 _CACHE_KIB = 65_536  # 64 MiB of page cache per connection keeps the indexes hot
 
 
+_MODES = ("ro", "rw", "rwc")
+
+
+def sqlite_mode(url: str) -> str | None:
+    """The ``mode`` a ``sqlite:///path?mode=ro|rw|rwc`` URL asks for, ``None`` without one.
+
+    ``ro`` opens the file read-only (it must exist and have the current schema), ``rw``
+    read-write without creating it, ``rwc`` read-write, created if missing (the default).
+    """
+    query = urlsplit(url).query
+    if not query:
+        return None
+    try:
+        options = parse_qs(query, keep_blank_values=True, strict_parsing=True)
+    except ValueError:
+        options = {}
+    modes = options.get("mode", [])
+    if set(options) != {"mode"} or len(modes) != 1 or modes[0] not in _MODES:
+        raise MalformedStoreUrlError(
+            "db",
+            url,
+            "the only option of a SQLite URL is mode=ro, mode=rw or mode=rwc",
+            hint="e.g. sqlite:///sp4n.db?mode=ro to read without writing",
+        )
+    if sqlite_path(url) == ":memory:":
+        raise MalformedStoreUrlError("db", url, "an in-memory SQLite database takes no mode")
+    return modes[0]
+
+
 def sqlite_path(url: str) -> str:
     """Return the file path of a ``sqlite:///path`` URL (``:memory:`` kept as is)."""
     parts = urlsplit(url)
@@ -116,6 +157,33 @@ def sqlite_path(url: str) -> str:
     if not path:
         raise MalformedStoreUrlError("db", url, "the SQLite URL names no file")
     return path
+
+
+_SQLITE_READONLY, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_IOERR, _SQLITE_FULL = 8, 5, 6, 10, 13
+_WRITE_ADVICE = {
+    _SQLITE_READONLY: (
+        "the database is read-only",
+        "it was opened with ?mode=ro, or this user may not write the file or its directory; "
+        "open it without mode=ro or fix the permissions",
+    ),
+    _SQLITE_FULL: (
+        "the disk (or the database's size limit) is full",
+        "free disk space or move the database to a larger disk, then retry",
+    ),
+    _SQLITE_IOERR: (
+        "the disk reported an I/O error",
+        "check the disk and free space, then retry",
+    ),
+    _SQLITE_BUSY: ("another process holds the database", "retry when it has finished"),
+    _SQLITE_LOCKED: ("another process holds the database", "retry when it has finished"),
+}
+
+
+def write_error(url: str, exc: sqlite3.Error) -> StoreWriteError:
+    """The typed error for a SQLite write that failed, with advice by result code."""
+    code = int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF  # primary code
+    reason, hint = _WRITE_ADVICE.get(code, (str(exc), None))
+    return StoreWriteError(url, f"{reason} ({exc})" if code in _WRITE_ADVICE else reason, hint=hint)
 
 
 def _constraint(exc: sqlite3.IntegrityError) -> str:
@@ -140,12 +208,20 @@ class SqliteStore(SqlStore):
                 f"the directory {directory!r} does not exist",
                 hint=f"Create it first (mkdir -p {directory}) or give a path in an existing one",
             )
+        mode = sqlite_mode(url)
+        self._read_only = mode == "ro"
+        target = path if mode is None else f"file:{quote(path)}?mode={mode}"
         try:
             self._connection = sqlite3.connect(
-                path, isolation_level=None, check_same_thread=False, timeout=_BUSY_TIMEOUT_MS / 1000
+                target,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=_BUSY_TIMEOUT_MS / 1000,
+                uri=mode is not None,
             )
         except sqlite3.Error as exc:
-            raise StoreUnavailableError(url, str(exc)) from exc
+            hint = None if mode is None else f"mode={mode} opens only a file that exists"
+            raise StoreUnavailableError(url, f"{exc} ({path})", hint=hint) from exc
         self._lock = threading.RLock()
         try:
             self._migrate()
@@ -160,6 +236,15 @@ class SqliteStore(SqlStore):
             found = self._schema_version()
             if found > SCHEMA_VERSION:
                 raise SchemaVersionError(self.url, found, SCHEMA_VERSION)
+            if self._read_only:
+                connection.execute("PRAGMA query_only = ON")
+                if found != SCHEMA_VERSION:
+                    raise StoreUnavailableError(
+                        self.url,
+                        f"it is opened read-only but has schema {found}, not {SCHEMA_VERSION}",
+                        hint="open it once without mode=ro so that sp4n can migrate it",
+                    )
+                return
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA foreign_keys = ON")
@@ -197,21 +282,30 @@ class SqliteStore(SqlStore):
         found = self._connection.execute("SELECT max(version) FROM sp4n_schema").fetchone()
         return int(found[0] or 0)
 
+    def _rollback(self) -> None:
+        if self._connection.in_transaction:  # SQLite may have rolled back on its own
+            self._connection.execute("ROLLBACK")
+
     @contextmanager
     def _write(self) -> Iterator[Cursor]:
         with self._lock:
             cursor = self._connection.cursor()
-            cursor.execute("BEGIN IMMEDIATE")
             try:
-                yield cursor
-            except sqlite3.IntegrityError as exc:
-                cursor.execute("ROLLBACK")
-                raise UniqueViolationError(_constraint(exc)) from exc
-            except BaseException:
-                cursor.execute("ROLLBACK")
-                raise
-            else:
+                cursor.execute("BEGIN IMMEDIATE")
+                try:
+                    yield cursor
+                except sqlite3.IntegrityError as exc:
+                    self._rollback()
+                    raise UniqueViolationError(_constraint(exc)) from exc
+                except BaseException:
+                    self._rollback()
+                    raise
                 cursor.execute("COMMIT")
+            except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+                if isinstance(exc, sqlite3.IntegrityError):  # pragma: no cover - mapped above
+                    raise
+                self._rollback()
+                raise write_error(self.url, exc) from exc
             finally:
                 cursor.close()
 
@@ -221,6 +315,8 @@ class SqliteStore(SqlStore):
             cursor = self._connection.cursor()
             try:
                 yield cursor
+            except sqlite3.OperationalError as exc:
+                raise StoreUnavailableError(self.url, str(exc)) from exc
             finally:
                 cursor.close()
 
