@@ -348,3 +348,20 @@ def test_find_regions_still_finds_close_spellings_and_prefixes() -> None:
     assert find_regions("Bengkayng")[0].region.code == "61.07"
     assert find_regions("Kabupaten Bengkay")[0].region.code == "61.07"
     assert find_regions("  KAB.   BENGKAYANG  ")[0].region.code == "61.07"
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        (b"From:<", "From"),
+        (b'From: "\r\n\r\n', "From"),
+        (b"From: s@example.id\r\n" + _HEADERS + b"Message-ID:<\r\n\r\nSampah.", "Message-ID"),
+    ],
+)
+def test_headers_the_email_parser_chokes_on_are_typed_errors(
+    desk: Desk, raw: bytes, field: str
+) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        desk.submit(EmailChannel("61.07").parse(raw, received_at=AT))
+    assert caught.value.field == field
+    _nothing_written(desk)

@@ -11,9 +11,11 @@ import hashlib
 import re
 from datetime import datetime
 from email import message_from_bytes, policy
+from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from html.parser import HTMLParser
+from typing import Any
 
 import attrs
 
@@ -61,7 +63,7 @@ def _html_to_text(html: str) -> str:
 
 
 def _sent_at(message: EmailMessage) -> datetime:
-    header = message["Date"]
+    header = _header(message, "Date")
     if header is None:
         raise InvalidInputError("Date", None, "an e-mail must carry a Date header (RFC 5322 3.6)")
     try:
@@ -75,8 +77,21 @@ def _sent_at(message: EmailMessage) -> datetime:
     return sent
 
 
+def _header(message: EmailMessage, name: str) -> Any:
+    """A parsed header, or a typed error when the standard library cannot parse it."""
+    try:
+        header = message[name]
+        if header is not None:
+            str(header)
+            getattr(header, "addresses", None)  # address headers parse lazily
+    except (IndexError, ValueError, TypeError, AttributeError, MessageError):
+        raw = next((v for k, v in message.raw_items() if k.lower() == name.lower()), None)
+        raise InvalidInputError(name, raw, "cannot be parsed as an RFC 5322 header") from None
+    return header
+
+
 def _sender(message: EmailMessage) -> Address:
-    header = message["From"]
+    header = _header(message, "From")
     addresses: tuple[Address, ...] = tuple(getattr(header, "addresses", ()))
     if len(addresses) != 1 or not addresses[0].addr_spec or "@" not in addresses[0].addr_spec:
         raise InvalidInputError(
@@ -137,7 +152,7 @@ class EmailChannel:
                 "body", part.get_content_charset(), f"cannot be decoded: {exc}"
             ) from None
         text = _html_to_text(content) if part.get_content_subtype() == "html" else str(content)
-        subject = _utf8("Subject", str(message["Subject"] or "")).strip()
+        subject = _utf8("Subject", str(_header(message, "Subject") or "")).strip()
         subject_tags, body_tags = read_tags(subject, field="Subject"), read_tags(text, field="body")
         body = body_tags.text
         if not body:
@@ -171,7 +186,7 @@ class EmailChannel:
             attachments=tuple(attachments),
         )
         triage = tuple(f for f, v in (("region", region), ("topic", topic)) if v is None)
-        message_id = str(message["Message-ID"] or "").strip() or None
+        message_id = str(_header(message, "Message-ID") or "").strip() or None
         return Intake(
             draft=draft, received_at=received_at, external_id=message_id, needs_triage=triage
         )
