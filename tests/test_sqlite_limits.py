@@ -142,3 +142,66 @@ def test_a_read_only_postgresql_database_is_a_typed_write_error(postgres_url: st
             desk.hold(tracking_id, reason="menunggu")
         assert "read-only" in str(caught.value)
         assert desk.get(tracking_id).version == 1
+
+
+_V5_ROW = (
+    "INSERT INTO sp4n_complaints (complaint_id, tracking_id, status, kind, topic, region,"
+    " agency, title, visibility, next_due, updated_at, version) VALUES"
+    " ('old', 'LAP-old', 'submitted', 'pengaduan', 'road', '61.07', NULL, 'JALAN STRASSE RUSAK',"
+    " 'public', NULL, '2025-01-01T00:00:00.000000+00:00', 1)"
+)
+
+
+def test_a_schema_5_sqlite_file_migrates_to_casefold_title_search(tmp_path: Path) -> None:
+    from sp4n.adapters._sqlite import MIGRATIONS
+
+    path = tmp_path / "v5.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE sp4n_schema (version INTEGER)")
+        connection.execute("INSERT INTO sp4n_schema VALUES (5)")
+        for version in range(1, 6):
+            for statement in MIGRATIONS[version]:
+                connection.execute(statement)
+        connection.execute(_V5_ROW)
+    connection.close()
+    store = open_store(f"sqlite:///{path}")
+    try:
+        assert [row.complaint_id for row in store.query(title_contains="Straße")] == ["old"]
+        assert [row.complaint_id for row in store.query(title_contains="ß")] == ["old"]
+        assert store.query(title_contains="straßen") == []
+    finally:
+        store.close()
+
+
+@pytest.mark.postgres
+def test_a_schema_5_postgresql_database_migrates_to_casefold_title_search(
+    postgres_url: str,
+) -> None:
+    import psycopg
+
+    from sp4n.adapters._postgres import MIGRATIONS
+
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute("CREATE TABLE sp4n_schema (version INTEGER)")
+        connection.execute("INSERT INTO sp4n_schema VALUES (5)")
+        for version in range(1, 6):
+            for statement in MIGRATIONS[version]:
+                connection.execute(statement)  # type: ignore[arg-type]
+        connection.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        connection.execute(
+            "CREATE INDEX sp4n_complaints_title ON sp4n_complaints"
+            " USING gin (lower(title) gin_trgm_ops)"
+        )
+        connection.execute(_V5_ROW.replace("'2025-01-01T00:00:00.000000+00:00'", "now()"))
+    store = open_store(postgres_url)
+    try:
+        assert [row.complaint_id for row in store.query(title_contains="Straße")] == ["old"]
+        assert store.query(title_contains="straßen") == []
+    finally:
+        store.close()
+    with psycopg.connect(postgres_url) as connection:
+        found = connection.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'sp4n_complaints_title'"
+        ).fetchone()
+    assert found is not None
+    assert "title_folded" in found[0]

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 import attrs
 
+from sp4n._text import fold
 from sp4n._time import Clock, to_utc
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.adapters._spec import hookimpl
@@ -147,7 +148,7 @@ class MemoryStore:
                 "visibilities": visibilities,
             },
         )
-        needle = None if title_contains is None else title_contains.casefold()
+        needle = None if title_contains is None else fold(title_contains)
         wanted = None if statuses is None else frozenset(statuses)
         seen = None if visibilities is None else frozenset(visibilities)
         with self._lock:
@@ -161,7 +162,7 @@ class MemoryStore:
                     overdue_as_of is None
                     or (row.next_due is not None and row.next_due < overdue_as_of)
                 )
-                and (needle is None or needle in row.title.casefold())
+                and (needle is None or needle in fold(row.title))
                 and (topic is None or row.topic == topic)
                 and (wanted is None or row.status in wanted)
                 and (seen is None or row.visibility in seen)

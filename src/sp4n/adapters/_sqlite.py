@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from sp4n._text import fold
 from sp4n._time import Clock
 from sp4n.adapters._spec import hookimpl
 from sp4n.adapters._sql import (
@@ -105,6 +106,31 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE TRIGGER sp4n_complaints_title_delete AFTER DELETE ON sp4n_complaints BEGIN"
         " INSERT INTO sp4n_complaints_title (sp4n_complaints_title, rowid, title)"
         " VALUES ('delete', old.rowid, old.title); END",
+        "INSERT INTO sp4n_complaints_title (sp4n_complaints_title) VALUES ('rebuild')",
+    ),
+    6: (
+        # Schema 6 (decision 0144): title search matches str.casefold() as every store does.
+        # The folded title is written with the row; the trigram index moves onto it.
+        "DROP TRIGGER sp4n_complaints_title_insert",
+        "DROP TRIGGER sp4n_complaints_title_update",
+        "DROP TRIGGER sp4n_complaints_title_delete",
+        "DROP TABLE sp4n_complaints_title",
+        "ALTER TABLE sp4n_complaints ADD COLUMN title_folded TEXT",
+        "UPDATE sp4n_complaints SET title_folded = sp4n_casefold(title)",
+        "CREATE VIRTUAL TABLE sp4n_complaints_title USING fts5(title_folded,"
+        " content='sp4n_complaints', content_rowid='rowid', tokenize='trigram')",
+        "CREATE TRIGGER sp4n_complaints_title_insert AFTER INSERT ON sp4n_complaints BEGIN"
+        " INSERT INTO sp4n_complaints_title (rowid, title_folded)"
+        " VALUES (new.rowid, new.title_folded); END",
+        "CREATE TRIGGER sp4n_complaints_title_update AFTER UPDATE OF title_folded"
+        " ON sp4n_complaints BEGIN"
+        " INSERT INTO sp4n_complaints_title (sp4n_complaints_title, rowid, title_folded)"
+        " VALUES ('delete', old.rowid, old.title_folded);"
+        " INSERT INTO sp4n_complaints_title (rowid, title_folded)"
+        " VALUES (new.rowid, new.title_folded); END",
+        "CREATE TRIGGER sp4n_complaints_title_delete AFTER DELETE ON sp4n_complaints BEGIN"
+        " INSERT INTO sp4n_complaints_title (sp4n_complaints_title, rowid, title_folded)"
+        " VALUES ('delete', old.rowid, old.title_folded); END",
         "INSERT INTO sp4n_complaints_title (sp4n_complaints_title) VALUES ('rebuild')",
     ),
 }
@@ -223,6 +249,8 @@ class SqliteStore(SqlStore):
             hint = None if mode is None else f"mode={mode} opens only a file that exists"
             raise StoreUnavailableError(url, f"{exc} ({path})", hint=hint) from exc
         self._lock = threading.RLock()
+        # Migration 6 folds stored titles in SQL with the one definition every store uses.
+        self._connection.create_function("sp4n_casefold", 1, fold, deterministic=True)
         try:
             self._migrate()
         except BaseException:
@@ -333,14 +361,17 @@ class SqliteStore(SqlStore):
         )
 
     def _title_clause(self, needle: str) -> tuple[str, list[Any]]:
-        # The trigram index answers LIKE for needles of three characters or more; the exact
-        # test keeps the same semantics as every other store.
-        exact = "instr(lower(title), lower(?)) > 0"
-        if len(needle) < 3 or "%" in needle or "_" in needle:
-            return exact, [needle]
+        # The trigram index answers LIKE for needles of three characters or more; its own
+        # per-character folding keeps every casefold match among the candidates, and the
+        # exact test on the folded title gives the semantics of every other store.
+        folded = fold(needle)
+        exact = "instr(title_folded, ?) > 0"
+        if len(folded) < 3 or "%" in folded or "_" in folded:
+            return exact, [folded]
         return (
-            "rowid IN (SELECT rowid FROM sp4n_complaints_title WHERE title LIKE ?) AND " + exact,
-            [f"%{needle}%", needle],
+            "rowid IN (SELECT rowid FROM sp4n_complaints_title WHERE title_folded LIKE ?) AND "
+            + exact,
+            [f"%{folded}%", folded],
         )
 
     def _instant(self, value: datetime) -> str:
