@@ -39,7 +39,7 @@ from sp4n.lifecycle import ComplaintDraft, Reporter
 from sp4n.open311 import Open311App
 from sp4n.routing import NAME_MAX, find_regions
 from sp4n.sla import load_policy
-from sp4n.testing import FrozenClock
+from sp4n.testing import FrozenClock, RecordingNotifier
 
 AT = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 KEY = "kunci"
@@ -365,3 +365,19 @@ def test_headers_the_email_parser_chokes_on_are_typed_errors(
         desk.submit(EmailChannel("61.07").parse(raw, received_at=AT))
     assert caught.value.field == field
     _nothing_written(desk)
+
+
+@pytest.mark.parametrize("reason", ["SMTP 451 \x00 coba lagi", "gateway \ud800", "\x1b[31mmerah"])
+def test_delivery_errors_with_nul_or_surrogates_are_recorded_not_a_crash(
+    desk: Desk, reason: str
+) -> None:
+    recorder = RecordingNotifier()
+    with Desk.open(desk.store.url, clock=FrozenClock(AT), notifiers={"recording": recorder}) as own:
+        own.submit(_draft())
+        owed = len(own.store.pending_outbox(limit=10, now=AT))
+        recorder.fail_next(owed, reason=reason)
+        report = own.deliver_notifications()
+        assert len(report.retrying) == owed
+        errors = [m.last_error for m in own.store.pending_outbox(limit=10, now=AT + timedelta(1))]
+    assert all(error and "\ufffd" in error for error in errors)
+    assert all(error and "\x00" not in error for error in errors)

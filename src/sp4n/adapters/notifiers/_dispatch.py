@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 import attrs
 
+from sp4n._text import xml_safe
 from sp4n._time import Clock
 from sp4n.adapters._records import OutboxMessage
 from sp4n.adapters._store import Store
@@ -119,12 +120,13 @@ class OutboxDispatcher:
             except (DeliveryError, InvalidInputError) as exc:
                 attempt = message.attempts + 1
                 permanent = not isinstance(exc, DeliveryError) or exc.permanent
+                error = xml_safe(str(exc))  # a remote's NUL or lone surrogate fits no store
                 if permanent or attempt >= self.backoff.max_attempts:
-                    self.store.mark_failed(message.id, error=str(exc), retry_at=PARKED)
+                    self.store.mark_failed(message.id, error=error, retry_at=PARKED)
                     parked.append(message.id)
                 else:
                     retry_at = now + self.backoff.delay(attempt)
-                    self.store.mark_failed(message.id, error=str(exc), retry_at=retry_at)
+                    self.store.mark_failed(message.id, error=error, retry_at=retry_at)
                     retrying.append(message.id)
             else:
                 self.store.mark_delivered(message.id, at=now)
