@@ -6,9 +6,9 @@ control characters, lone surrogates, markup and extreme dates. Each example must
 filed complaint that reads back, or a typed :mod:`sp4n.errors` error / HTTP 4xx with
 nothing written; answers are always well-formed JSON or XML; never a 500.
 
-The store is a real SQLite file shared by the module, checked by counting its rows and events
-before and after each example. Examples are bounded (``max_examples``, no deadline) so the
-file runs in a few seconds (decision 0140).
+The store is a real SQLite file and a real PostgreSQL database, each shared by the module and
+checked by counting its rows, events and messages before and after each example. Examples
+are bounded (``max_examples``, no deadline) so the file runs in a few seconds (decision 0140).
 """
 
 from __future__ import annotations
@@ -63,10 +63,18 @@ INSTANTS = st.sampled_from(
 )
 
 
-@pytest.fixture(scope="module")
-def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
-    path: Path = tmp_path_factory.mktemp("fuzz") / "fuzz.db"
-    with Desk.open(f"sqlite:///{path}", clock=FrozenClock(AT)) as opened:
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def desk(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Desk]:
+    if request.param == "postgres":  # PostgreSQL refuses NUL outright: the strictest store
+        url = request.getfixturevalue("postgres_server").create_database()
+    else:
+        path: Path = tmp_path_factory.mktemp("fuzz") / "fuzz.db"
+        url = f"sqlite:///{path}"
+    with Desk.open(url, clock=FrozenClock(AT)) as opened:
         yield opened
 
 
