@@ -35,7 +35,7 @@ from sp4n.errors import (
     InvalidPolicyError,
     UnknownRegionError,
 )
-from sp4n.lifecycle import ComplaintDraft, Reporter
+from sp4n.lifecycle import Actor, ComplaintDraft, Reporter
 from sp4n.open311 import Open311App
 from sp4n.routing import NAME_MAX, find_regions
 from sp4n.sla import load_policy
@@ -381,3 +381,24 @@ def test_delivery_errors_with_nul_or_surrogates_are_recorded_not_a_crash(
         errors = [m.last_error for m in own.store.pending_outbox(limit=10, now=AT + timedelta(1))]
     assert all(error and "\ufffd" in error for error in errors)
     assert all(error and "\x00" not in error for error in errors)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"id": "admin\ud800"}, "actor.id"),
+        ({"id": "admin\x00"}, "actor.id"),
+        ({"id": 5}, "actor.id"),
+        ({"id": ""}, "actor.id"),
+        ({"id": "a", "agency": "dpu\x1b"}, "actor.agency"),
+        ({"id": "a", "region": "61\udfff"}, "actor.region"),
+    ],
+)
+def test_actors_with_unclean_ids_cannot_be_built_so_nothing_is_appended(
+    desk: Desk, fields: dict[str, Any], field: str
+) -> None:
+    complaint = desk.submit(_draft())
+    with pytest.raises(InvalidInputError) as caught:
+        desk.verify(complaint.tracking_id, actor=Actor(role="admin", **fields))
+    assert caught.value.field == field
+    assert desk.get(complaint.tracking_id).version == complaint.version
