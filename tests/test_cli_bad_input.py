@@ -177,3 +177,10 @@ def test_relay_timeouts_that_make_no_sense_exit_2(
 ) -> None:
     hub = "http://127.0.0.1:9/open311/v2"
     _fails(capsys, ["relay", "--db", db, "--hub", hub, "--sync", "--timeout", timeout], "timeout")
+
+
+@pytest.mark.parametrize("start", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+def test_deadline_from_an_instant_at_the_edge_of_time_exits_2(
+    capsys: pytest.CaptureFixture[str], start: str
+) -> None:
+    _fails(capsys, ["deadline", start, "--working-days", "3"], "0001-01-01 and 9999-12-31")
