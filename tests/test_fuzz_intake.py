@@ -1,7 +1,7 @@
 """The bounded fuzz suite: every intake and the Open311 server under hostile input.
 
-Hypothesis feeds the web form, SMS 1708, e-mail and Open311 (POST, GET lists and single
-requests, in JSON and XML, through the whole ``sp4n serve`` site) with text full of NUL,
+Hypothesis feeds the web form, SMS 1708, e-mail, ``sp4n submit`` and Open311 (POST, GET
+lists and single requests, in JSON and XML, through the whole ``sp4n serve`` site) with NUL,
 control characters, lone surrogates, markup and extreme dates. Each example must end in a
 filed complaint that reads back, or a typed :mod:`sp4n.errors` error / HTTP 4xx with
 nothing written; answers are always well-formed JSON or XML; never a 500.
@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sp4n.adapters.channels import EmailChannel, SmsChannel, SmsMessage, WebFormChannel
+from sp4n.cli import main
 from sp4n.desk import Desk
 from sp4n.errors import InvalidInputError, NotFoundError, Sp4nError
 from sp4n.open311 import make_site
@@ -281,3 +282,33 @@ def test_status_page_and_unknown_paths(desk: Desk, path: str, query: str) -> Non
     site = make_site(desk, api_keys=[KEY], region="61.07")
     status, _ = _call(site, "GET", "/" + path, query=quote(query, errors="surrogatepass"))
     assert status < 500
+
+
+@FUZZ
+@given(
+    title=TEXT,
+    body=TEXT,
+    region=st.one_of(st.sampled_from(["61.07", "6107", "61.99", "99", "\U0010ffff"]), TEXT),
+    contact=st.one_of(st.sampled_from(["siti@example.id", "+6281234567890"]), TEXT),
+)
+def test_cli_submit(
+    desk: Desk,
+    title: str,
+    body: str,
+    region: str,
+    contact: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    before = _counts(desk)
+    option = "--phone" if contact.startswith("+") else "--email"
+    argv = ["submit", "--title", title, "--body", body, "--region", region, option, contact]
+    try:
+        status = main([*argv, "--db", desk.store.url])
+    except SystemExit as exc:  # argparse: an argument that looks like an option
+        status = int(exc.code or 0)
+    err = capsys.readouterr().err
+    assert status in (0, 2)
+    if status == 2:
+        assert err.count("\n") == 1, err
+        assert "Traceback" not in err
+        assert _counts(desk) == before
