@@ -38,7 +38,7 @@ from sp4n.errors import (
 from sp4n.lifecycle import Actor, ComplaintDraft, Reporter
 from sp4n.open311 import Open311App
 from sp4n.routing import NAME_MAX, find_regions
-from sp4n.sla import load_policy
+from sp4n.sla import load_overrides, load_policy
 from sp4n.testing import FrozenClock, RecordingNotifier
 
 AT = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
@@ -402,3 +402,27 @@ def test_actors_with_unclean_ids_cannot_be_built_so_nothing_is_appended(
         desk.verify(complaint.tracking_id, actor=Actor(role="admin", **fields))
     assert caught.value.field == field
     assert desk.get(complaint.tracking_id).version == complaint.version
+
+
+_OVERRIDE = '[override]\nname = "o"\nversion = "1"\nregion = "61.07"\ncitation = "c"\n'
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("agency = [1]\n", "agency"),
+        ('remove = "T1"\n', "remove"),
+        ("remove = [1]\n", "remove"),
+        ('sample = "yes"\n', "sample"),
+        ("source = {a = 1}\n", "source"),
+        ("policy = 5\n", "policy"),
+    ],
+)
+def test_malformed_override_headers_are_typed_errors(
+    tmp_path: Any, header: str, field: str
+) -> None:
+    (tmp_path / "overrides").mkdir()
+    (tmp_path / "overrides" / "o.toml").write_text(_OVERRIDE + header, encoding="utf-8")
+    with pytest.raises(InvalidPolicyError) as caught:
+        load_overrides(search_paths=[tmp_path])
+    assert caught.value.field == f"o.toml: override.{field}"

@@ -113,6 +113,27 @@ def read_policy(path: Path) -> Policy:
         raise _in_file(path, exc) from None
 
 
+_HEADER_TYPES: tuple[tuple[str, type, str], ...] = (
+    ("agency", str, "must be an agency id (text)"),
+    ("citation", str, "must be text"),
+    ("source", str, "must be text (a URL)"),
+    ("policy", str, "must be a policy name (text)"),
+    ("sample", bool, "must be true or false"),
+)
+
+
+def _check_header_types(path: Path, header: Mapping[str, Any]) -> None:
+    for key, kind, rule in _HEADER_TYPES:
+        value = header.get(key)
+        if value is not None and not isinstance(value, kind):
+            raise InvalidPolicyError(f"{path.name}: override.{key}", value, rule)
+    remove = header.get("remove", [])
+    if not isinstance(remove, list) or not all(isinstance(item, str) for item in remove):
+        raise InvalidPolicyError(
+            f"{path.name}: override.remove", remove, "must be a list of rule ids"
+        )
+
+
 def read_override(path: Path) -> Override:
     """Read one override file (``[override]`` header, ``[rules.<id>]`` changes, ``[[rule]]``)."""
     data = _read_toml(path)
@@ -128,6 +149,7 @@ def read_override(path: Path) -> Override:
         raise InvalidPolicyError(f"{path.name}: {key}", data[key], "unknown top-level table")
     if not isinstance(header.get("name"), str) or not header["name"]:
         raise InvalidPolicyError(f"{path.name}: override.name", header.get("name"), "is required")
+    _check_header_types(path, header)
     region = header.get("region")
     if region is not None:
         try:
