@@ -132,6 +132,7 @@ def test_rows_from_before_schema_3_are_migrated_and_still_listed(tmp_path: Path)
         for trigger in ("insert", "update", "delete"):  # schema 5: the title search index
             connection.execute(f"DROP TRIGGER sp4n_complaints_title_{trigger}")
         connection.execute("DROP TABLE sp4n_complaints_title")
+        connection.execute("ALTER TABLE sp4n_complaints DROP COLUMN title_folded")  # schema 6
         for index in ("submitted", "topic_submitted", "region_submitted"):
             connection.execute(f"DROP INDEX sp4n_complaints_{index}")
         connection.execute("ALTER TABLE sp4n_complaints DROP COLUMN listing")

@@ -21,6 +21,9 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
     max_leaves=8,
 )
+clean_text = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\x00"), min_size=1
+)
 events = st.builds(
     Event,
     complaint_id=st.text(min_size=1),
@@ -32,11 +35,11 @@ events = st.builds(
         timezones=st.timezones(),
     ),
     actor=st.builds(
-        Actor,
-        id=st.text(min_size=1),
+        Actor,  # actor fields are checked text: no NUL, control characters or lone surrogates
+        id=clean_text,
         role=st.sampled_from(list(Role)),
-        agency=st.none() | st.text(min_size=1),
-        region=st.none() | st.text(min_size=1),
+        agency=st.none() | clean_text,
+        region=st.none() | clean_text,
     ),
     payload=st.dictionaries(st.text(), json_values, max_size=4),
     id=st.text(min_size=1),

@@ -28,7 +28,13 @@ def to_utc(field: str, value: object) -> datetime:
     """Check that ``value`` is aware and return it converted to UTC."""
     if isinstance(value, datetime) and value.tzinfo is UTC:
         return value  # already UTC: the common case when reading stored instants
-    return require_aware(field, value).astimezone(UTC)
+    aware = require_aware(field, value)
+    try:
+        return aware.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 or 9999-12-31T23:59-14:00
+        raise InvalidDateError(
+            field, value, "must lie between 0001-01-01 and 9999-12-31 once converted to UTC"
+        ) from None
 
 
 def parse_date(field: str, value: object) -> date:

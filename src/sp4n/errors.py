@@ -42,6 +42,7 @@ __all__ = [
     "StoreError",
     "StoreNotEmptyError",
     "StoreUnavailableError",
+    "StoreWriteError",
     "TransitionError",
     "UnknownAgencyError",
     "UnknownComplaintError",
@@ -290,6 +291,23 @@ class StoreUnavailableError(StoreError):
         self.reason = reason
         self.hint = hint
         super().__init__(_describe("db", url, f"cannot open the store: {reason}", hint))
+
+
+class StoreWriteError(StoreError):
+    """The store refused a write (read-only, disk full, I/O error); nothing was written.
+
+    ``reason`` says what the store answered, ``hint`` what to do about it.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, url: str, reason: str, *, hint: str | None = None) -> None:
+        self.url = url
+        self.reason = reason
+        self.hint = hint
+        super().__init__(
+            _describe("db", url, f"cannot write to the store: {reason}; nothing was written", hint)
+        )
 
 
 class StoreNotEmptyError(StoreError, InvalidInputError):

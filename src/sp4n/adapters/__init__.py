@@ -19,6 +19,7 @@ from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.adapters._spec import NAME, hookimpl
 from sp4n.adapters._sql import SCHEMA_VERSION
 from sp4n.adapters._store import (
+    COUNT_MAX,
     DEFAULT_STORE_URL,
     Store,
     StoreFactory,
@@ -31,6 +32,7 @@ from sp4n.adapters._store import (
 
 __all__ = [
     "BUILTIN_ADAPTERS",
+    "COUNT_MAX",
     "DEFAULT_STORE_URL",
     "NAME",
     "SCHEMA_VERSION",

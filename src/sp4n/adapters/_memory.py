@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 import attrs
 
+from sp4n._text import fold
 from sp4n._time import Clock, to_utc
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.adapters._spec import hookimpl
@@ -133,9 +134,21 @@ class MemoryStore:
     ) -> list[ComplaintRow]:
         """Filter rows; ordering as documented on :meth:`~sp4n.adapters.Store.query`."""
         low, high = check_query(
-            limit, offset, submitted_from=submitted_from, submitted_until=submitted_until
+            limit,
+            offset,
+            submitted_from=submitted_from,
+            submitted_until=submitted_until,
+            filters={
+                "status": status,
+                "agency": agency,
+                "region_prefix": region_prefix,
+                "title_contains": title_contains,
+                "topic": topic,
+                "statuses": statuses,
+                "visibilities": visibilities,
+            },
         )
-        needle = None if title_contains is None else title_contains.casefold()
+        needle = None if title_contains is None else fold(title_contains)
         wanted = None if statuses is None else frozenset(statuses)
         seen = None if visibilities is None else frozenset(visibilities)
         with self._lock:
@@ -149,7 +162,7 @@ class MemoryStore:
                     overdue_as_of is None
                     or (row.next_due is not None and row.next_due < overdue_as_of)
                 )
-                and (needle is None or needle in row.title.casefold())
+                and (needle is None or needle in fold(row.title))
                 and (topic is None or row.topic == topic)
                 and (wanted is None or row.status in wanted)
                 and (seen is None or row.visibility in seen)

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from sp4n._text import fold
 from sp4n._time import Clock
 from sp4n.adapters._spec import hookimpl
 from sp4n.adapters._sql import (
@@ -26,7 +27,12 @@ from sp4n.adapters._sql import (
     like_pattern,
 )
 from sp4n.adapters.hookspecs import RegisterStorage
-from sp4n.errors import MalformedStoreUrlError, SchemaVersionError, StoreUnavailableError
+from sp4n.errors import (
+    MalformedStoreUrlError,
+    SchemaVersionError,
+    StoreUnavailableError,
+    StoreWriteError,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import psycopg
@@ -82,6 +88,12 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         " (region, submitted_at DESC NULLS LAST, complaint_id DESC)",
     ),
     5: (),  # title search index: see _title_index (needs the pg_trgm extension)
+    6: (
+        # Schema 6 (decision 0144): the casefolded title, filled in by _fold_titles; the
+        # trigram index moves onto it in _title_index.
+        "ALTER TABLE sp4n_complaints ADD COLUMN title_folded TEXT",
+        "DROP INDEX IF EXISTS sp4n_complaints_title",
+    ),
 }
 """Forward migrations, the PostgreSQL spelling of the SQLite ones."""
 
@@ -168,7 +180,8 @@ class PostgresStore(SqlStore):
             for version in range(found + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[version]:
                     connection.execute(statement)
-                if version == 5:
+                if version == 6:
+                    self._fold_titles(connection)
                     self._title_index(connection)
                 connection.execute("UPDATE sp4n_schema SET version = %s", (version,))
 
@@ -183,10 +196,21 @@ class PostgresStore(SqlStore):
                 connection.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
                 connection.execute(
                     "CREATE INDEX sp4n_complaints_title ON sp4n_complaints"
-                    " USING gin (lower(title) gin_trgm_ops)"
+                    " USING gin (title_folded gin_trgm_ops)"
                 )
         except self._psycopg.Error:
             return
+
+    @staticmethod
+    def _fold_titles(connection: psycopg.Connection[Any]) -> None:
+        """Fill ``title_folded`` with :func:`sp4n._text.fold` (PostgreSQL has no casefold)."""
+        with connection.cursor() as reader, connection.cursor() as writer:
+            reader.execute("SELECT complaint_id, title FROM sp4n_complaints")
+            while batch := reader.fetchmany(5000):
+                writer.executemany(
+                    "UPDATE sp4n_complaints SET title_folded = %s WHERE complaint_id = %s",
+                    [(fold(title), complaint_id) for complaint_id, title in batch],
+                )
 
     @staticmethod
     def _schema_version(connection: psycopg.Connection[Any]) -> int:
@@ -207,6 +231,19 @@ class PostgresStore(SqlStore):
             except errors.UniqueViolation as exc:
                 name = exc.diag.constraint_name or ""
                 raise UniqueViolationError(_CONSTRAINTS.get(name, "seq")) from exc
+            except (errors.ReadOnlySqlTransaction, errors.InsufficientPrivilege) as exc:
+                raise StoreWriteError(
+                    self.url,
+                    f"the database is read-only for this connection ({_first_line(exc)})",
+                    hint="connect to the primary server with a role that may write, or unset "
+                    "default_transaction_read_only",
+                ) from exc
+            except errors.DiskFull as exc:
+                raise StoreWriteError(
+                    self.url,
+                    f"the database server's disk is full ({_first_line(exc)})",
+                    hint="free disk space on the server, then retry",
+                ) from exc
 
     @contextmanager
     def _read(self) -> Iterator[Cursor]:
@@ -220,12 +257,16 @@ class PostgresStore(SqlStore):
         return value
 
     def _title_clause(self, needle: str) -> tuple[str, list[Any]]:
-        # LIKE on lower(title) can use the trigram index; backslash is LIKE's escape.
-        return "lower(title) LIKE ?", [like_pattern(needle.lower())]
+        # LIKE on the folded title can use the trigram index; backslash is LIKE's escape.
+        return "title_folded LIKE ?", [like_pattern(fold(needle))]
 
     def close(self) -> None:
         """Close the pool and its connections."""
         self._pool.close()
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def open_postgres(url: str, *, clock: Clock) -> PostgresStore:

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from json.encoder import encode_basestring
 from typing import Any
 
+from sp4n._text import fold
 from sp4n._time import Clock, to_utc
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.adapters._store import check_batch, check_query
@@ -24,7 +25,7 @@ from sp4n.lifecycle import Actor, Event
 
 __all__ = ["SCHEMA_VERSION", "SqlStore", "event_json"]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """The newest schema this release writes; databases are migrated forward to it."""
 
 _ROW_COLUMNS = (
@@ -170,7 +171,8 @@ class SqlStore(abc.ABC):
         self.url = url
         self._clock = clock
         self._insert_row = _Insert(
-            f"INSERT INTO sp4n_complaints ({', '.join(_ROW_COLUMNS)}) VALUES", len(_ROW_COLUMNS)
+            f"INSERT INTO sp4n_complaints ({', '.join(_ROW_COLUMNS)}, title_folded) VALUES",
+            len(_ROW_COLUMNS) + 1,
         )
         self._insert_event = _Insert(
             "INSERT INTO sp4n_events (complaint_id, seq, event_id, type, occurred_at, data) VALUES",
@@ -285,7 +287,9 @@ class SqlStore(abc.ABC):
                 if created:
                     # A second creation of the same stream fails on the primary key.
                     self._insert_all(
-                        cursor, self._insert_row, [self._row_values(r.row) for r in created]
+                        cursor,
+                        self._insert_row,
+                        [(*self._row_values(r.row), fold(r.row.title)) for r in created],
                     )
                 self._insert_all(
                     cursor,
@@ -333,6 +337,9 @@ class SqlStore(abc.ABC):
             changed = tuple(
                 column for column, was in zip(_RARE, old, strict=True) if values[column] != was
             )
+            if "title" in changed:  # the folded copy title search reads (schema 6)
+                values["title_folded"] = fold(request.row.title)
+                changed = (*changed, "title_folded")
             columns = (*_OFTEN, *changed)
             groups.setdefault(changed, []).append(
                 (
@@ -460,8 +467,12 @@ class SqlStore(abc.ABC):
         return self._one("tracking_id = ?", tracking_id)
 
     def _title_clause(self, needle: str) -> tuple[str, list[Any]]:
-        """The WHERE clause and parameters for a case-insensitive title substring."""
-        return "instr(lower(title), lower(?)) > 0", [needle]
+        """The WHERE clause and parameters for a case-insensitive title substring.
+
+        Case-insensitive means :func:`sp4n._text.fold` (``str.casefold``) on both sides, as
+        in every store: the title's folded copy is written with the row (decision 0144).
+        """
+        return "instr(title_folded, ?) > 0", [fold(needle)]
 
     def query(
         self,
@@ -482,7 +493,19 @@ class SqlStore(abc.ABC):
     ) -> list[ComplaintRow]:
         """Filter rows with indexed queries; ordering as on :meth:`~sp4n.adapters.Store.query`."""
         low, high = check_query(
-            limit, offset, submitted_from=submitted_from, submitted_until=submitted_until
+            limit,
+            offset,
+            submitted_from=submitted_from,
+            submitted_until=submitted_until,
+            filters={
+                "status": status,
+                "agency": agency,
+                "region_prefix": region_prefix,
+                "title_contains": title_contains,
+                "topic": topic,
+                "statuses": statuses,
+                "visibilities": visibilities,
+            },
         )
         where: list[str] = []
         params: list[Any] = []
@@ -494,8 +517,9 @@ class SqlStore(abc.ABC):
             params.append(agency)
         if region_prefix:
             # A range on the indexed column instead of LIKE: both engines use the index.
-            where.append("region >= ? AND region < ?")
-            params += [region_prefix, _prefix_end(region_prefix)]
+            end = _prefix_end(region_prefix)
+            where.append("region >= ?" if end is None else "region >= ? AND region < ?")
+            params += [region_prefix] if end is None else [region_prefix, end]
         if topic is not None:
             where.append("topic = ?")
             params.append(topic)
@@ -580,9 +604,15 @@ class SqlStore(abc.ABC):
         )
 
 
-def _prefix_end(prefix: str) -> str:
-    """The smallest string greater than every string starting with ``prefix``."""
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+def _prefix_end(prefix: str) -> str | None:
+    """The smallest string greater than every string starting with ``prefix``.
+
+    ``None`` when there is none: every character is U+10FFFF, the last code point.
+    """
+    stem = prefix.rstrip("\U0010ffff")
+    if not stem:
+        return None
+    return stem[:-1] + chr(ord(stem[-1]) + 1)
 
 
 def like_pattern(needle: str) -> str:

@@ -16,8 +16,9 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from sp4n._text import fold
 from sp4n._time import Clock
 from sp4n.adapters._spec import hookimpl
 from sp4n.adapters._sql import (
@@ -29,10 +30,22 @@ from sp4n.adapters._sql import (
     utc_text,
 )
 from sp4n.adapters.hookspecs import RegisterStorage
-from sp4n.errors import MalformedStoreUrlError, SchemaVersionError, StoreUnavailableError
+from sp4n.errors import (
+    MalformedStoreUrlError,
+    SchemaVersionError,
+    StoreUnavailableError,
+    StoreWriteError,
+)
 from sp4n.lifecycle import Event
 
-__all__ = ["MIGRATIONS", "SqliteStore", "sp4n_register_storage", "sqlite_path"]
+__all__ = [
+    "MIGRATIONS",
+    "SqliteStore",
+    "sp4n_register_storage",
+    "sqlite_mode",
+    "sqlite_path",
+    "write_error",
+]
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
@@ -95,11 +108,65 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         " VALUES ('delete', old.rowid, old.title); END",
         "INSERT INTO sp4n_complaints_title (sp4n_complaints_title) VALUES ('rebuild')",
     ),
+    6: (
+        # Schema 6 (decision 0144): title search matches str.casefold() as every store does.
+        # The folded title is written with the row; the trigram index moves onto it.
+        "DROP TRIGGER sp4n_complaints_title_insert",
+        "DROP TRIGGER sp4n_complaints_title_update",
+        "DROP TRIGGER sp4n_complaints_title_delete",
+        "DROP TABLE sp4n_complaints_title",
+        "ALTER TABLE sp4n_complaints ADD COLUMN title_folded TEXT",
+        "UPDATE sp4n_complaints SET title_folded = sp4n_casefold(title)",
+        "CREATE VIRTUAL TABLE sp4n_complaints_title USING fts5(title_folded,"
+        " content='sp4n_complaints', content_rowid='rowid', tokenize='trigram')",
+        "CREATE TRIGGER sp4n_complaints_title_insert AFTER INSERT ON sp4n_complaints BEGIN"
+        " INSERT INTO sp4n_complaints_title (rowid, title_folded)"
+        " VALUES (new.rowid, new.title_folded); END",
+        "CREATE TRIGGER sp4n_complaints_title_update AFTER UPDATE OF title_folded"
+        " ON sp4n_complaints BEGIN"
+        " INSERT INTO sp4n_complaints_title (sp4n_complaints_title, rowid, title_folded)"
+        " VALUES ('delete', old.rowid, old.title_folded);"
+        " INSERT INTO sp4n_complaints_title (rowid, title_folded)"
+        " VALUES (new.rowid, new.title_folded); END",
+        "CREATE TRIGGER sp4n_complaints_title_delete AFTER DELETE ON sp4n_complaints BEGIN"
+        " INSERT INTO sp4n_complaints_title (sp4n_complaints_title, rowid, title_folded)"
+        " VALUES ('delete', old.rowid, old.title_folded); END",
+        "INSERT INTO sp4n_complaints_title (sp4n_complaints_title) VALUES ('rebuild')",
+    ),
 }
 """Forward migrations: ``{version: statements}``; a database at version ``n`` runs ``n+1..``."""
 
 _BUSY_TIMEOUT_MS = 30_000
 _CACHE_KIB = 65_536  # 64 MiB of page cache per connection keeps the indexes hot
+
+
+_MODES = ("ro", "rw", "rwc")
+
+
+def sqlite_mode(url: str) -> str | None:
+    """The ``mode`` a ``sqlite:///path?mode=ro|rw|rwc`` URL asks for, ``None`` without one.
+
+    ``ro`` opens the file read-only (it must exist and have the current schema), ``rw``
+    read-write without creating it, ``rwc`` read-write, created if missing (the default).
+    """
+    query = urlsplit(url).query
+    if not query:
+        return None
+    try:
+        options = parse_qs(query, keep_blank_values=True, strict_parsing=True)
+    except ValueError:
+        options = {}
+    modes = options.get("mode", [])
+    if set(options) != {"mode"} or len(modes) != 1 or modes[0] not in _MODES:
+        raise MalformedStoreUrlError(
+            "db",
+            url,
+            "the only option of a SQLite URL is mode=ro, mode=rw or mode=rwc",
+            hint="e.g. sqlite:///sp4n.db?mode=ro to read without writing",
+        )
+    if sqlite_path(url) == ":memory:":
+        raise MalformedStoreUrlError("db", url, "an in-memory SQLite database takes no mode")
+    return modes[0]
 
 
 def sqlite_path(url: str) -> str:
@@ -116,6 +183,33 @@ def sqlite_path(url: str) -> str:
     if not path:
         raise MalformedStoreUrlError("db", url, "the SQLite URL names no file")
     return path
+
+
+_SQLITE_READONLY, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_IOERR, _SQLITE_FULL = 8, 5, 6, 10, 13
+_WRITE_ADVICE = {
+    _SQLITE_READONLY: (
+        "the database is read-only",
+        "it was opened with ?mode=ro, or this user may not write the file or its directory; "
+        "open it without mode=ro or fix the permissions",
+    ),
+    _SQLITE_FULL: (
+        "the disk (or the database's size limit) is full",
+        "free disk space or move the database to a larger disk, then retry",
+    ),
+    _SQLITE_IOERR: (
+        "the disk reported an I/O error",
+        "check the disk and free space, then retry",
+    ),
+    _SQLITE_BUSY: ("another process holds the database", "retry when it has finished"),
+    _SQLITE_LOCKED: ("another process holds the database", "retry when it has finished"),
+}
+
+
+def write_error(url: str, exc: sqlite3.Error) -> StoreWriteError:
+    """The typed error for a SQLite write that failed, with advice by result code."""
+    code = int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF  # primary code
+    reason, hint = _WRITE_ADVICE.get(code, (str(exc), None))
+    return StoreWriteError(url, f"{reason} ({exc})" if code in _WRITE_ADVICE else reason, hint=hint)
 
 
 def _constraint(exc: sqlite3.IntegrityError) -> str:
@@ -140,13 +234,23 @@ class SqliteStore(SqlStore):
                 f"the directory {directory!r} does not exist",
                 hint=f"Create it first (mkdir -p {directory}) or give a path in an existing one",
             )
+        mode = sqlite_mode(url)
+        self._read_only = mode == "ro"
+        target = path if mode is None else f"file:{quote(path)}?mode={mode}"
         try:
             self._connection = sqlite3.connect(
-                path, isolation_level=None, check_same_thread=False, timeout=_BUSY_TIMEOUT_MS / 1000
+                target,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=_BUSY_TIMEOUT_MS / 1000,
+                uri=mode is not None,
             )
         except sqlite3.Error as exc:
-            raise StoreUnavailableError(url, str(exc)) from exc
+            hint = None if mode is None else f"mode={mode} opens only a file that exists"
+            raise StoreUnavailableError(url, f"{exc} ({path})", hint=hint) from exc
         self._lock = threading.RLock()
+        # Migration 6 folds stored titles in SQL with the one definition every store uses.
+        self._connection.create_function("sp4n_casefold", 1, fold, deterministic=True)
         try:
             self._migrate()
         except BaseException:
@@ -160,6 +264,15 @@ class SqliteStore(SqlStore):
             found = self._schema_version()
             if found > SCHEMA_VERSION:
                 raise SchemaVersionError(self.url, found, SCHEMA_VERSION)
+            if self._read_only:
+                connection.execute("PRAGMA query_only = ON")
+                if found != SCHEMA_VERSION:
+                    raise StoreUnavailableError(
+                        self.url,
+                        f"it is opened read-only but has schema {found}, not {SCHEMA_VERSION}",
+                        hint="open it once without mode=ro so that sp4n can migrate it",
+                    )
+                return
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA foreign_keys = ON")
@@ -197,21 +310,30 @@ class SqliteStore(SqlStore):
         found = self._connection.execute("SELECT max(version) FROM sp4n_schema").fetchone()
         return int(found[0] or 0)
 
+    def _rollback(self) -> None:
+        if self._connection.in_transaction:  # SQLite may have rolled back on its own
+            self._connection.execute("ROLLBACK")
+
     @contextmanager
     def _write(self) -> Iterator[Cursor]:
         with self._lock:
             cursor = self._connection.cursor()
-            cursor.execute("BEGIN IMMEDIATE")
             try:
-                yield cursor
-            except sqlite3.IntegrityError as exc:
-                cursor.execute("ROLLBACK")
-                raise UniqueViolationError(_constraint(exc)) from exc
-            except BaseException:
-                cursor.execute("ROLLBACK")
-                raise
-            else:
+                cursor.execute("BEGIN IMMEDIATE")
+                try:
+                    yield cursor
+                except sqlite3.IntegrityError as exc:
+                    self._rollback()
+                    raise UniqueViolationError(_constraint(exc)) from exc
+                except BaseException:
+                    self._rollback()
+                    raise
                 cursor.execute("COMMIT")
+            except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+                if isinstance(exc, sqlite3.IntegrityError):  # pragma: no cover - mapped above
+                    raise
+                self._rollback()
+                raise write_error(self.url, exc) from exc
             finally:
                 cursor.close()
 
@@ -221,6 +343,8 @@ class SqliteStore(SqlStore):
             cursor = self._connection.cursor()
             try:
                 yield cursor
+            except sqlite3.OperationalError as exc:
+                raise StoreUnavailableError(self.url, str(exc)) from exc
             finally:
                 cursor.close()
 
@@ -237,14 +361,17 @@ class SqliteStore(SqlStore):
         )
 
     def _title_clause(self, needle: str) -> tuple[str, list[Any]]:
-        # The trigram index answers LIKE for needles of three characters or more; the exact
-        # test keeps the same semantics as every other store.
-        exact = "instr(lower(title), lower(?)) > 0"
-        if len(needle) < 3 or "%" in needle or "_" in needle:
-            return exact, [needle]
+        # The trigram index answers LIKE for needles of three characters or more; its own
+        # per-character folding keeps every casefold match among the candidates, and the
+        # exact test on the folded title gives the semantics of every other store.
+        folded = fold(needle)
+        exact = "instr(title_folded, ?) > 0"
+        if len(folded) < 3 or "%" in folded or "_" in folded:
+            return exact, [folded]
         return (
-            "rowid IN (SELECT rowid FROM sp4n_complaints_title WHERE title LIKE ?) AND " + exact,
-            [f"%{needle}%", needle],
+            "rowid IN (SELECT rowid FROM sp4n_complaints_title WHERE title_folded LIKE ?) AND "
+            + exact,
+            [f"%{folded}%", folded],
         )
 
     def _instant(self, value: datetime) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
+from sp4n._text import check_clean
 from sp4n._time import Clock, to_utc
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.errors import InvalidInputError, MalformedStoreUrlError, UnknownStoreSchemeError
@@ -16,6 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pluggy
 
 __all__ = [
+    "COUNT_MAX",
     "DEFAULT_STORE_URL",
     "Store",
     "StoreFactory",
@@ -25,6 +27,10 @@ __all__ = [
     "open_store",
     "store_scheme",
 ]
+
+COUNT_MAX = 2**63 - 1
+"""Largest ``limit`` or ``offset`` a query takes: a signed 64-bit integer, as SQLite and
+PostgreSQL store it."""
 
 DEFAULT_STORE_URL = "sqlite:///sp4n.db"
 """The embedded default store: a SQLite file ``sp4n.db`` in the working directory."""
@@ -234,12 +240,25 @@ def check_query(
     *,
     submitted_from: datetime | None = None,
     submitted_until: datetime | None = None,
+    filters: Mapping[str, str | Sequence[str] | None] | None = None,
 ) -> tuple[datetime | None, datetime | None]:
-    """Reject a negative offset, a limit below 1 or naive bounds; return the bounds in UTC."""
-    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
-        raise InvalidInputError("limit", limit, "must be a whole number >= 1")
-    if not _is_count(offset):
-        raise InvalidInputError("offset", offset, "must be a whole number >= 0")
+    """Reject bad paging, naive bounds or unclean filter text; return the bounds in UTC.
+
+    ``limit`` must be 1 to :data:`COUNT_MAX`, ``offset`` 0 to :data:`COUNT_MAX`. Each
+    value of ``filters`` (named by its parameter, e.g. ``{"title_contains": ...}``) must
+    be text, or a sequence of texts, without NUL, control characters or lone surrogates,
+    so that no store ever sees what PostgreSQL would refuse (decision 0140).
+    """
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= COUNT_MAX:
+        raise InvalidInputError("limit", limit, f"must be a whole number from 1 to {COUNT_MAX}")
+    if not _is_count(offset) or offset > COUNT_MAX:
+        raise InvalidInputError("offset", offset, f"must be a whole number from 0 to {COUNT_MAX}")
+    for name, value in (filters or {}).items():
+        for text in (value,) if value is None or isinstance(value, str) else value:
+            if text is not None and not isinstance(text, str):
+                raise InvalidInputError(name, text, "must be text")
+            if text is not None:
+                check_clean(name, text)
     low = None if submitted_from is None else to_utc("submitted_from", submitted_from)
     high = None if submitted_until is None else to_utc("submitted_until", submitted_until)
     return low, high
@@ -254,6 +273,13 @@ def store_scheme(url: str) -> str:
             "a store URL looks like scheme://location",
             hint="e.g. sqlite:///sp4n.db, memory:// or postgresql://user@host/db",
         )
+    for text in (url, unquote(url, errors="surrogateescape")):
+        try:
+            check_clean("db", text)
+        except InvalidInputError as exc:
+            raise MalformedStoreUrlError(
+                "db", url, f"{exc.rule}, also not percent-encoded (%00)"
+            ) from None
     try:
         scheme = urlsplit(url).scheme.lower()
     except ValueError as exc:

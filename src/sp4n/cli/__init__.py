@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from importlib import import_module
 from typing import NoReturn
 
-from sp4n.errors import Sp4nError
+from sp4n._text import check_clean
+from sp4n.errors import InvalidInputError, Sp4nError
 
 __all__ = ["COMMANDS", "main"]
 
@@ -81,14 +82,48 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _option_names(parser: argparse.ArgumentParser, command: str) -> dict[str, str]:
+    """``dest`` -> how the user wrote it (``--title``, or the positional's metavar)."""
+    names: dict[str, str] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub_action in action.choices[command]._actions:
+                written = sub_action.option_strings[:1] or [sub_action.metavar or sub_action.dest]
+                names[sub_action.dest] = str(written[0])
+    return names
+
+
+def _check_argv(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse arguments with NUL, control characters or lone surrogates (decision 0142).
+
+    Python hands undecodable argv bytes over as lone surrogates; nothing downstream could
+    store or print them.
+    """
+    names: dict[str, str] | None = None
+    for dest, value in vars(args).items():
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str):
+                try:
+                    check_clean(dest, text)
+                except InvalidInputError as exc:
+                    names = names or _option_names(parser, args.command)
+                    raise InvalidInputError(names.get(dest, dest), exc.value, exc.rule) from None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _check_argv(parser, args)
         status: int = args.func(args)
     except Sp4nError as exc:
-        print(f"sp4n {args.command}: {exc}", file=sys.stderr)
+        message = _one_line(f"sp4n {args.command}: {exc}")
+        print(message.encode("utf-8", "backslashreplace").decode("utf-8"), file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # pragma: no cover - e.g. `sp4n calendar 2026 | head`
         return 0

@@ -77,9 +77,10 @@ def actor_from(args: argparse.Namespace) -> Actor | None:
 def require_existing(url: str) -> None:
     """Raise :class:`~sp4n.errors.StoreUnavailableError` when ``url`` is a SQLite file that does
     not exist: a command that only reads must not create an empty store (a mistyped ``--db``)."""
+    from sp4n.adapters._store import store_scheme
     from sp4n.errors import StoreUnavailableError
 
-    if not url.lower().startswith("sqlite:"):
+    if store_scheme(url) != "sqlite":  # a malformed URL is named as such first
         return
     from sp4n.adapters._sqlite import sqlite_path
 

@@ -32,11 +32,14 @@ def run(args: argparse.Namespace) -> int:
     overdue = (
         None if args.overdue_as_of is None else parse_date("--overdue-as-of", args.overdue_as_of)
     )
+    from sp4n.routing import normalize_code
+
+    region = None if args.region is None else normalize_code(args.region, field="--region")
     with open_desk(args, read_only=True) as desk:
         rows = desk.list(
             status=args.status,
             agency=args.agency,
-            region_prefix=args.region,
+            region_prefix=region,
             overdue_as_of=overdue,
             title_contains=args.title,
             limit=args.limit,

@@ -10,6 +10,8 @@ import signal
 import sys
 from typing import Any
 
+from sp4n.cli._listen import check_listen, port_number
+
 __all__ = ["register"]
 
 
@@ -22,7 +24,7 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default %(default)s)"
     )
-    parser.add_argument("--port", type=int, default=8311, help="port (default %(default)s)")
+    parser.add_argument("--port", type=port_number, default=8311, help="port (default %(default)s)")
     parser.add_argument(
         "--api-key",
         action="append",
@@ -69,14 +71,15 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Open the Desk and serve until SIGTERM or Ctrl+C, then drain and close the store."""
+    from sp4n.adapters.channels import known_region
     from sp4n.desk import Desk
     from sp4n.errors import InvalidInputError
     from sp4n.open311 import make_site
-    from sp4n.routing import normalize_code
     from sp4n.serving import Server, ServeSettings, with_access_log
 
     keys = [*args.api_key, *filter(None, os.environ.get("SP4N_API_KEYS", "").split(","))]
-    region = None if args.region is None else normalize_code(args.region, field="--region")
+    region = None if args.region is None else known_region(args.region, field="--region")
+    check_listen(args.host, args.port)
     if not 1 <= args.max_body <= 64 * 1024 * 1024:
         raise InvalidInputError("--max-body", args.max_body, "must be 1 to 67108864 bytes")
     settings = ServeSettings(

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
+from sp4n._text import check_clean
 from sp4n._time import Clock, require_aware
 from sp4n.adapters import Adapters, ComplaintRow, OutboxMessage, Store, open_store, plugin_manager
 from sp4n.desk._hours import SweepConfig
@@ -190,7 +191,7 @@ class DeskCore:
     def _complaint_id(self, ref: str) -> str:
         if not isinstance(ref, str) or not ref.strip():
             raise InvalidInputError("ref", ref, "must be a tracking id or a complaint id")
-        text = ref.strip()
+        text = check_clean("ref", ref).strip()
         if tracking_id_is_valid(text.upper()):
             row = self.store.by_tracking_id(text.upper())
             if row is None:

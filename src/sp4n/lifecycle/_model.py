@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from sp4n._text import check_clean
 from sp4n._time import parse_date, to_utc
 from sp4n.errors import InvalidInputError
 from sp4n.lifecycle._events import Actor, Event
@@ -101,7 +102,7 @@ def _text(field: str, maximum: int, *, multiline: bool) -> Callable[[object], st
     def convert(value: object) -> str:
         if not isinstance(value, str):
             raise InvalidInputError(field, value, "must be text")
-        text = value.strip()
+        text = check_clean(field, value).strip()
         if not text:
             raise InvalidInputError(field, value, "must not be empty")
         if len(text) > maximum:
@@ -274,7 +275,7 @@ def _email(value: object) -> str | None:
         return None
     if not isinstance(value, str) or not _EMAIL.match(value.strip()):
         raise InvalidInputError("reporter.email", value, "must be an e-mail address")
-    return value.strip()
+    return check_clean("reporter.email", value.strip())
 
 
 def _phone(value: object) -> str | None:

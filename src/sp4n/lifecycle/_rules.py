@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from sp4n._text import check_clean
 from sp4n._time import parse_date
 from sp4n.errors import InvalidInputError
 from sp4n.lifecycle._events import Actor, EventType, Role
@@ -272,7 +273,7 @@ def _text(payload: Mapping[str, Any], key: str, *, required: bool = True) -> str
     value = payload.get(key)
     if value is None and not required:
         return None
-    text = value.strip() if isinstance(value, str) else None
+    text = check_clean(f"payload.{key}", value).strip() if isinstance(value, str) else None
     if not text:
         raise InvalidInputError(f"payload.{key}", value, "must be non-empty text")
     if len(text) > _TEXT_MAX:
@@ -317,7 +318,7 @@ def _reasons(payload: Mapping[str, Any]) -> list[str]:
         raise InvalidInputError("payload.reasons", value, "must be a list of text")
     out = []
     for item in value:
-        text = item.strip() if isinstance(item, str) else ""
+        text = check_clean("payload.reasons", item).strip() if isinstance(item, str) else ""
         if not text:
             raise InvalidInputError("payload.reasons", value, "each reason must be non-empty text")
         out.append(text)

@@ -112,6 +112,10 @@ def _keys(keys: Iterable[str]) -> frozenset[str]:
     return frozenset(keys)
 
 
+def _key_bytes(key: str) -> bytes:
+    return key.encode("utf-8", "surrogatepass")
+
+
 @attrs.define
 class Open311App:
     """A WSGI application answering GeoReport v2 for one sp4n ``desk``.
@@ -472,7 +476,8 @@ class Open311App:
         return region.code
 
     def _create(self, request: NewRequest) -> list[dict[str, Any]]:
-        if not any(hmac.compare_digest(request.api_key, key) for key in self.api_keys):
+        given = request.api_key.encode("utf-8", "surrogatepass")  # bytes: any key compares
+        if not any(hmac.compare_digest(given, _key_bytes(key)) for key in self.api_keys):
             raise Open311Error("api_key", "***", "is not valid for this endpoint", status=403)
         region = self._check_jurisdiction(request.jurisdiction_id)
         if region is None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import time
 import urllib.error
 import urllib.request
@@ -25,12 +26,15 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import attrs
 
+from sp4n._text import check_clean
 from sp4n.errors import InvalidInputError, RemoteRejectedError, RemoteUnavailableError
 
 __all__ = ["TEXT_MAX", "GeoReportClient", "RemoteReceipt", "RemoteRequest"]
 
 _RETRYABLE = frozenset({408, 429})
 _MAX_ANSWER = 8 * 1024 * 1024
+_TIMEOUT_MAX = 600.0
+# Longest ``timeout`` accepted, in seconds: ten minutes.
 _CHUNK = 64 * 1024
 TEXT_MAX = 4000
 """Longest remote text kept (``status_notes``, ``service_notice``, ``agency_responsible``):
@@ -47,8 +51,13 @@ def _bounded_text(value: object) -> str | None:
 def _base_url(value: object) -> str:
     if not isinstance(value, str):
         raise InvalidInputError("base_url", value, "must be an http(s) URL")
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    check_clean("base_url", value)
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # raises for a port that is not a number from 0 to 65535
+    except ValueError as exc:
+        raise InvalidInputError("base_url", value, f"is not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == 0:
         raise InvalidInputError(
             "base_url",
             value,
@@ -56,6 +65,16 @@ def _base_url(value: object) -> str:
             hint="e.g. https://hub.example.id/open311/v2",
         )
     return value.rstrip("/")
+
+
+def _timeout(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInputError("timeout", value, "must be a number of seconds")
+    if not math.isfinite(value) or not 0 < value <= _TIMEOUT_MAX:
+        raise InvalidInputError(
+            "timeout", value, f"must be more than 0 and at most {_TIMEOUT_MAX:g} seconds"
+        )
+    return float(value)
 
 
 def _instant(value: object) -> datetime | None:
@@ -149,7 +168,7 @@ class GeoReportClient:
     base_url: str = attrs.field(converter=_base_url)
     api_key: str | None = None
     jurisdiction_id: str | None = None
-    timeout: float = 10.0
+    timeout: float = attrs.field(default=10.0, converter=_timeout)
 
     # -- transport ------------------------------------------------------------------------------
 

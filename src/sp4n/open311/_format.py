@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from sp4n._text import xml_safe
+
 __all__ = [
     "DEFINITION_FIELDS",
     "REQUEST_FIELDS",
@@ -86,7 +88,7 @@ def _scalar(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, datetime):
         return value.isoformat()
-    return str(value)
+    return xml_safe(str(value))  # XML 1.0 cannot carry C0 controls or lone surrogates
 
 
 def _json_default(value: object) -> object:
@@ -142,7 +144,11 @@ def encode(document: str, payload: Any, fmt: str) -> tuple[str, bytes]:
     if fmt == "xml":
         return "text/xml; charset=utf-8", _xml(document, payload)
     text = json.dumps(payload, ensure_ascii=False, default=_json_default)
-    return "application/json; charset=utf-8", text.encode()
+    try:
+        body = text.encode()
+    except UnicodeEncodeError:  # a lone surrogate (an echoed value): escape it as JSON allows
+        body = json.dumps(payload, default=_json_default).encode()
+    return "application/json; charset=utf-8", body
 
 
 def ordered(item: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:

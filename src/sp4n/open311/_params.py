@@ -9,13 +9,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from types import MappingProxyType
 from urllib.parse import parse_qs
 
 import attrs
 
-from sp4n.errors import Open311Error
+from sp4n._text import check_clean
+from sp4n.errors import InvalidInputError, Open311Error
 
 __all__ = [
     "DESCRIPTION_MAX",
@@ -63,9 +64,10 @@ def _text(params: Mapping[str, str], key: str, maximum: int = _FIELD_MAX) -> str
         raise Open311Error(
             key, f"{value[:30]}... ({len(value)} chars)", f"must be at most {maximum} characters"
         )
-    if "\x00" in value:
-        raise Open311Error(key, value[:30], "must not contain NUL characters")
-    return value
+    try:
+        return check_clean(key, value)
+    except InvalidInputError as exc:
+        raise Open311Error(key, exc.value, exc.rule) from None
 
 
 def _number(params: Mapping[str, str], key: str, limit: float) -> float | None:
@@ -93,6 +95,12 @@ def _instant(params: Mapping[str, str], key: str) -> datetime | None:
         ) from None
     if value.tzinfo is None:
         raise Open311Error(key, text, "must carry a UTC offset, e.g. 2026-03-02T09:00:00+07:00")
+    try:
+        value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is before the first instant Python holds
+        raise Open311Error(
+            key, text, "must lie between 0001-01-01 and 9999-12-31 once converted to UTC"
+        ) from None
     return value
 
 

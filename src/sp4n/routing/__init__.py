@@ -32,6 +32,7 @@ from sp4n.routing._decision import (
 )
 from sp4n.routing._directory import Agency, AgencyKind, Contact, Directory, load_directory
 from sp4n.routing._regions import (
+    NAME_MAX,
     DatasetInfo,
     Region,
     RegionMatch,
@@ -54,6 +55,7 @@ from sp4n.routing._rules import (
 __all__ = [
     "BUILTIN_RULES",
     "CODE_PATTERN",
+    "NAME_MAX",
     "AffairKind",
     "AffairRow",
     "AffairRule",

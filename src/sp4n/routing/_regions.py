@@ -26,6 +26,7 @@ from sp4n.routing._codes import RegionLevel, level_of, normalize_code, province_
 from sp4n.routing._names import index_key, interpretations, normalize_name
 
 __all__ = [
+    "NAME_MAX",
     "DatasetInfo",
     "Region",
     "RegionMatch",
@@ -71,6 +72,9 @@ _PROVINCE_ALIASES = {
 
 _REGENCY_CODE_LENGTH = len("PP.KK")
 _PREFIX_SCAN = 64  # keys examined for a prefix match, at most
+NAME_MAX = 200
+"""Longest name :func:`find_regions` reads, in characters: the longest official name in the
+Kemendagri list has 44 after normalising, so 200 leaves room for level words and spacing."""
 _FUZZY_CUTOFF = 0.8
 
 
@@ -130,7 +134,7 @@ class _Dataset:
 class _NameIndex:
     """Index keys to codes, plus the keys sorted (prefix search) and by first letter."""
 
-    __slots__ = ("by_initial", "keys", "sorted_keys")
+    __slots__ = ("by_initial", "keys", "longest", "sorted_keys")
 
     def __init__(self, names: dict[str, str]) -> None:
         keys: dict[str, str | tuple[str, ...]] = {}
@@ -157,6 +161,7 @@ class _NameIndex:
         for key in self.sorted_keys:
             by_initial.setdefault((key[0], len(key)), []).append(key)
         self.by_initial = by_initial
+        self.longest = max(map(len, keys), default=0)
 
     def pool(self, key: str) -> list[str]:
         """Keys with the same initial and a length within the fuzzy cut-off's reach."""
@@ -344,7 +349,10 @@ def _fuzzy_scores(
 
     The level a reading names ("Kota ...") still counts, as it does for exact matches.
     """
-    candidates = [edit for edit in _one_edit(key) if edit in index.keys]
+    # One edit changes the length by at most one: a longer key has no such neighbour, and
+    # generating its edits would cost len(key) squared.
+    near = len(key) <= index.longest + 1
+    candidates = [edit for edit in _one_edit(key) if edit in index.keys] if near else []
     if not candidates:
         pool = index.pool(key)
         candidates = difflib.get_close_matches(key, pool, n=10, cutoff=_FUZZY_CUTOFF)
@@ -365,6 +373,10 @@ def find_regions(name: str, limit: int = 10) -> tuple[RegionMatch, ...]:
     Exact matches outrank prefix matches, which outrank close spellings. Ties keep
     code order. Raises :class:`~sp4n.errors.UnknownRegionError` when nothing matches.
     """
+    if isinstance(name, str) and len(name) > NAME_MAX:
+        raise InvalidInputError(
+            "name", f"{name[:40]}... ({len(name)} chars)", f"must be at most {NAME_MAX} characters"
+        )
     if not isinstance(name, str) or not normalize_name(name):
         raise InvalidInputError("name", name, "a region name must contain letters or digits")
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:

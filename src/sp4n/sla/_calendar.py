@@ -439,7 +439,14 @@ class WorkingCalendar:
 
     def local_date(self, instant: dt.datetime) -> dt.date:
         """The date of an aware ``instant`` in this calendar's time zone."""
-        return require_aware("instant", instant).astimezone(self._timezone).date()
+        try:
+            return require_aware("instant", instant).astimezone(self._timezone).date()
+        except OverflowError:  # 0001-01-01T00:00+14:00 is still year 0 in Asia/Jakarta
+            raise InvalidDateError(
+                "instant",
+                instant,
+                f"must lie between 0001-01-01 and 9999-12-31 in {self._timezone.key}",
+            ) from None
 
     def start_of_day(self, day: dt.date) -> dt.datetime:
         """00:00 local time of ``day``, timezone-aware (any date; no range check)."""

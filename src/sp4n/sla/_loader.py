@@ -46,6 +46,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidPolicyError(str(path), path.name, f"is not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:  # TOML is UTF-8 (TOML 1.0, "Spec")
+        raise InvalidPolicyError(
+            str(path), path.name, f"is not valid TOML: not UTF-8 at byte {exc.start}"
+        ) from None
     except OSError as exc:
         raise InvalidPolicyError(str(path), path.name, f"cannot be read: {exc}") from None
 
@@ -100,13 +104,34 @@ def read_policy(path: Path) -> Policy:
             name=header["name"],
             version=header["version"],
             title=str(header.get("title", "")),
-            extra_events=frozenset(header.get("extra_events", ())),
+            extra_events=header.get("extra_events", ()),
             rules=_rules_from(path, data),
         )
     except InvalidPolicyError as exc:
         if exc.field.startswith(path.name):
             raise
         raise _in_file(path, exc) from None
+
+
+_HEADER_TYPES: tuple[tuple[str, type, str], ...] = (
+    ("agency", str, "must be an agency id (text)"),
+    ("citation", str, "must be text"),
+    ("source", str, "must be text (a URL)"),
+    ("policy", str, "must be a policy name (text)"),
+    ("sample", bool, "must be true or false"),
+)
+
+
+def _check_header_types(path: Path, header: Mapping[str, Any]) -> None:
+    for key, kind, rule in _HEADER_TYPES:
+        value = header.get(key)
+        if value is not None and not isinstance(value, kind):
+            raise InvalidPolicyError(f"{path.name}: override.{key}", value, rule)
+    remove = header.get("remove", [])
+    if not isinstance(remove, list) or not all(isinstance(item, str) for item in remove):
+        raise InvalidPolicyError(
+            f"{path.name}: override.remove", remove, "must be a list of rule ids"
+        )
 
 
 def read_override(path: Path) -> Override:
@@ -124,6 +149,7 @@ def read_override(path: Path) -> Override:
         raise InvalidPolicyError(f"{path.name}: {key}", data[key], "unknown top-level table")
     if not isinstance(header.get("name"), str) or not header["name"]:
         raise InvalidPolicyError(f"{path.name}: override.name", header.get("name"), "is required")
+    _check_header_types(path, header)
     region = header.get("region")
     if region is not None:
         try:

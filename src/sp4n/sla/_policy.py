@@ -52,9 +52,13 @@ def _rules(value: Iterable[Rule]) -> tuple[Rule, ...]:
 
 
 def _event_names(value: Iterable[str]) -> frozenset[str]:
-    if isinstance(value, str):
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise InvalidPolicyError("extra_events", value, "must be a list of event type names")
-    return frozenset(value)
+    names = list(value)
+    for name in names:
+        if not isinstance(name, str):
+            raise InvalidPolicyError("extra_events", name, "must be a list of event type names")
+    return frozenset(names)
 
 
 def _changes(value: Mapping[str, Mapping[str, Any]]) -> tuple[tuple[str, tuple[Any, ...]], ...]:

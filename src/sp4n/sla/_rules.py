@@ -186,9 +186,26 @@ def _conditions(value: object) -> FrozenMap:
     return FrozenMap(items)
 
 
+LENGTH_MAX = 3660
+"""Longest rule accepted, in days or working days: ten years, beyond any deadline the cited
+regulations set and within the calendars' range (decision 0142)."""
+
+
 def _positive_int(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidPolicyError(attribute.name, value, "must be a whole number >= 1")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= LENGTH_MAX:
+        raise InvalidPolicyError(
+            attribute.name, value, f"must be a whole number >= 1 and <= {LENGTH_MAX}"
+        )
+
+
+def _optional_text(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidPolicyError(attribute.name, value, "must be a string")
+
+
+def _flag(instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    if not isinstance(value, bool):
+        raise InvalidPolicyError(attribute.name, value, "must be true or false")
 
 
 def _nonempty(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -275,14 +292,14 @@ class Rule:
     resumes: tuple[str, ...] = attrs.field(default=(), converter=_resumes)
     restarts: tuple[str, ...] = attrs.field(default=(), converter=_restarts)
     reopens: tuple[str, ...] = attrs.field(default=(), converter=_reopens)
-    roll_forward: bool = attrs.field(default=False)
+    roll_forward: bool = attrs.field(default=False, validator=_flag)
     role: str = attrs.field(default="admin", validator=_nonempty)
     on_expiry: OnExpiry = attrs.field(default=OnExpiry.ESCALATE, converter=_to_on_expiry)
     when: FrozenMap = attrs.field(factory=FrozenMap, converter=_conditions)
     anchor: str | None = attrs.field(default=None)
     extension: ExtensionCap | None = attrs.field(default=None, converter=_extension)
-    source: str | None = attrs.field(default=None)
-    note: str | None = attrs.field(default=None)
+    source: str | None = attrs.field(default=None, validator=_optional_text)
+    note: str | None = attrs.field(default=None, validator=_optional_text)
     behaviour_certainty: Certainty = attrs.field(
         default=Certainty.INFERRED, converter=_to_behaviour_certainty
     )

@@ -306,6 +306,86 @@ class StoreContract:
         with pytest.raises(InvalidInputError, match="offset"):
             populated.query(offset=-1)
 
+    @pytest.mark.parametrize(
+        ("name", "value"),
+        [
+            ("title_contains", "jalan\x00"),
+            ("title_contains", "jalan\ud800"),
+            ("status", "forwarded\x00"),
+            ("agency", "\x08"),
+            ("region_prefix", "61\x00"),
+            ("topic", "road\x1b"),
+            ("statuses", ["forwarded", "x\x00"]),
+            ("visibilities", ["public\udfff"]),
+        ],
+    )
+    def test_filters_with_nul_controls_or_surrogates_are_typed_errors(
+        self, populated: Store, name: str, value: object
+    ) -> None:
+        with pytest.raises(InvalidInputError) as caught:
+            populated.query(**{name: value})  # type: ignore[arg-type]
+        assert caught.value.field == name
+        assert "must not contain U+" in caught.value.rule
+
+    _FOLDED_TITLES = (
+        "STRASSE rusak",
+        "Jalan Straße berlubang",
+        "ÜBER Jembatan",
+        "ſtraße lama",
+        "ΣΟΦΊΑ kantor",
+        "İzin usaha",
+        "Kaﬁr ligatur",
+    )
+
+    @pytest.mark.parametrize(
+        "needle",
+        [
+            "strasse",
+            "STRASSE",
+            "straße",
+            "über",
+            "ÜBER",
+            "σοφία",
+            "ΣΟΦΊΑ",
+            "fi",
+            "ﬁ",
+            "İ",
+            "i",
+            "ss",
+        ],
+    )
+    def test_title_search_folds_case_like_str_casefold_in_every_store(
+        self, store: Store, needle: str
+    ) -> None:
+        """One definition of case-insensitive: ``needle.casefold() in title.casefold()``."""
+        store.append_many(
+            [
+                AppendRequest(f"f{n}", 0, (make_event(f"f{n}", 1),), make_row(f"f{n}", 1, title=t))
+                for n, t in enumerate(self._FOLDED_TITLES)
+            ]
+        )
+        expected = [
+            f"f{n}"
+            for n, title in enumerate(self._FOLDED_TITLES)
+            if needle.casefold() in title.casefold()
+        ]
+        assert self._ids(store.query(title_contains=needle)) == expected
+        if needle == "straße":  # a spelling with ß finds the one written with ss, and back
+            assert expected == ["f0", "f1", "f3"]
+
+    def test_huge_limit_and_offset_are_typed_errors(self, populated: Store) -> None:
+        assert self._ids(populated.query(limit=2**63 - 1, offset=5)) == ["a6"]
+        assert populated.query(offset=2**63 - 1) == []
+        with pytest.raises(InvalidInputError, match="limit"):
+            populated.query(limit=2**63)
+        with pytest.raises(InvalidInputError, match="offset"):
+            populated.query(offset=10**30)
+
+    def test_region_prefix_of_the_last_code_point_matches_nothing(self, populated: Store) -> None:
+        assert populated.query(region_prefix="\U0010ffff") == []
+        assert populated.query(region_prefix="6\U0010ffff") == []
+        assert self._ids(populated.query(region_prefix="5")) == ["a5"]
+
     def test_projection_follows_the_latest_append(self, populated: Store) -> None:
         populated.append(
             "a1",

@@ -1,6 +1,6 @@
 """Built-in intake channels: web form, SMS 1708 and e-mail (Open311 has its own server)."""
 
-from sp4n.adapters.channels._email import EMAIL_BYTES_MAX, EmailChannel
+from sp4n.adapters.channels._email import EMAIL_BYTES_MAX, EMAIL_CONTAINERS_MAX, EmailChannel
 from sp4n.adapters.channels._intake import (
     Channel,
     Intake,
@@ -21,6 +21,7 @@ from sp4n.adapters.channels._web_messages import (
 
 __all__ = [
     "EMAIL_BYTES_MAX",
+    "EMAIL_CONTAINERS_MAX",
     "FORM_LABELS",
     "FORM_MESSAGES",
     "SMS_TEXT_MAX",

@@ -11,9 +11,11 @@ import hashlib
 import re
 from datetime import datetime
 from email import message_from_bytes, policy
+from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from html.parser import HTMLParser
+from typing import Any
 
 import attrs
 
@@ -21,10 +23,28 @@ from sp4n.adapters.channels._intake import Intake, known_region, read_tags, titl
 from sp4n.errors import InvalidInputError, NaiveDatetimeError
 from sp4n.lifecycle import Attachment, ComplaintDraft, Reporter
 
-__all__ = ["EMAIL_BYTES_MAX", "EmailChannel"]
+__all__ = ["EMAIL_BYTES_MAX", "EMAIL_CONTAINERS_MAX", "EmailChannel"]
 
 EMAIL_BYTES_MAX = 30 * 1024 * 1024
 """Largest raw message accepted (attachments included)."""
+EMAIL_CONTAINERS_MAX = 50
+"""Most ``multipart/*`` and ``message/*`` parts in one message; they bound its MIME depth,
+which the standard library's parser follows by recursion (decision 0141)."""
+
+_CONTAINER = re.compile(rb"^content-type:\s*(?:multipart|message)/", re.IGNORECASE | re.MULTILINE)
+
+
+def _utf8(field: str, text: str) -> str:
+    """Header text as RFC 6532 sends it: raw UTF-8, which :mod:`email` keeps as escapes."""
+    if not any("\udc80" <= char <= "\udcff" for char in text):
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeDecodeError:
+        raw = text.encode("utf-8", "surrogateescape")
+        raise InvalidInputError(
+            field, raw[:60], "must be UTF-8 (RFC 6532) or an RFC 2047 encoded-word"
+        ) from None
 
 
 class _TextOfHtml(HTMLParser):
@@ -43,7 +63,7 @@ def _html_to_text(html: str) -> str:
 
 
 def _sent_at(message: EmailMessage) -> datetime:
-    header = message["Date"]
+    header = _header(message, "Date")
     if header is None:
         raise InvalidInputError("Date", None, "an e-mail must carry a Date header (RFC 5322 3.6)")
     try:
@@ -57,8 +77,21 @@ def _sent_at(message: EmailMessage) -> datetime:
     return sent
 
 
+def _header(message: EmailMessage, name: str) -> Any:
+    """A parsed header, or a typed error when the standard library cannot parse it."""
+    try:
+        header = message[name]
+        if header is not None:
+            str(header)
+            getattr(header, "addresses", None)  # address headers parse lazily
+    except (IndexError, ValueError, TypeError, AttributeError, MessageError):
+        raw = next((v for k, v in message.raw_items() if k.lower() == name.lower()), None)
+        raise InvalidInputError(name, raw, "cannot be parsed as an RFC 5322 header") from None
+    return header
+
+
 def _sender(message: EmailMessage) -> Address:
-    header = message["From"]
+    header = _header(message, "From")
     addresses: tuple[Address, ...] = tuple(getattr(header, "addresses", ()))
     if len(addresses) != 1 or not addresses[0].addr_spec or "@" not in addresses[0].addr_spec:
         raise InvalidInputError(
@@ -66,6 +99,23 @@ def _sender(message: EmailMessage) -> Address:
         )
     address: Address = addresses[0]
     return address
+
+
+def _parse(raw: bytes) -> EmailMessage:
+    containers = len(_CONTAINER.findall(raw))
+    if containers > EMAIL_CONTAINERS_MAX:
+        raise InvalidInputError(
+            "email",
+            f"{containers} multipart/message parts",
+            f"must have at most {EMAIL_CONTAINERS_MAX} (MIME nesting is bounded)",
+        )
+    try:
+        message = message_from_bytes(raw, policy=policy.default)
+    except RecursionError:  # pragma: no cover - the bound above keeps the parser shallow
+        raise InvalidInputError("email", f"{len(raw)} bytes", "nests MIME parts too deep") from None
+    if not isinstance(message, EmailMessage):  # pragma: no cover - policy.default ensures it
+        raise InvalidInputError("email", type(message).__name__, "could not be parsed")
+    return message
 
 
 @attrs.frozen
@@ -83,10 +133,10 @@ class EmailChannel:
             raise InvalidInputError(
                 "email", f"{len(raw)} bytes", f"must be at most {EMAIL_BYTES_MAX}"
             )
-        message = message_from_bytes(bytes(raw), policy=policy.default)
-        if not isinstance(message, EmailMessage):  # pragma: no cover - policy.default ensures it
-            raise InvalidInputError("email", type(message).__name__, "could not be parsed")
+        message = _parse(bytes(raw))
         sender = _sender(message)
+        sender_name = _utf8("From", sender.display_name) or None
+        sender_address = _utf8("From", sender.addr_spec)
         _sent_at(message)
         part = message.get_body(preferencelist=("plain", "html"))
         if part is None:
@@ -102,7 +152,7 @@ class EmailChannel:
                 "body", part.get_content_charset(), f"cannot be decoded: {exc}"
             ) from None
         text = _html_to_text(content) if part.get_content_subtype() == "html" else str(content)
-        subject = str(message["Subject"] or "").strip()
+        subject = _utf8("Subject", str(_header(message, "Subject") or "")).strip()
         subject_tags, body_tags = read_tags(subject, field="Subject"), read_tags(text, field="body")
         body = body_tags.text
         if not body:
@@ -113,7 +163,7 @@ class EmailChannel:
             payload = decoded if isinstance(decoded, bytes) else b""
             attachments.append(
                 Attachment(
-                    name=attachment.get_filename() or "lampiran",
+                    name=_utf8("attachment.name", attachment.get_filename() or "lampiran"),
                     media_type=attachment.get_content_type(),
                     size_bytes=len(payload),
                     ref="sha256:" + hashlib.sha256(payload).hexdigest(),
@@ -129,14 +179,14 @@ class EmailChannel:
             topic=topic or "other",
             channel=self.name,
             reporter=Reporter(
-                id=f"email:{sender.addr_spec.lower()}",
-                name=sender.display_name or None,
-                email=sender.addr_spec,
+                id=f"email:{sender_address.lower()}",
+                name=sender_name,
+                email=sender_address,
             ),
             attachments=tuple(attachments),
         )
         triage = tuple(f for f, v in (("region", region), ("topic", topic)) if v is None)
-        message_id = str(message["Message-ID"] or "").strip() or None
+        message_id = str(_header(message, "Message-ID") or "").strip() or None
         return Intake(
             draft=draft, received_at=received_at, external_id=message_id, needs_triage=triage
         )

@@ -13,6 +13,7 @@ from datetime import datetime
 
 import attrs
 
+from sp4n._text import check_clean
 from sp4n.adapters.channels._intake import Intake, known_region, read_tags, title_from
 from sp4n.errors import InvalidInputError
 from sp4n.lifecycle import ComplaintDraft, Reporter
@@ -46,7 +47,7 @@ def _decode(text: str | bytes) -> str:
             return text.decode("utf-8")
         except UnicodeDecodeError:
             raise InvalidInputError("text", text[:40], "must be valid UTF-8") from None
-    return text
+    return check_clean("text", text.replace("\x00", ""))  # gateways pad with NUL: drop it
 
 
 @attrs.frozen
@@ -60,7 +61,7 @@ class SmsChannel:
         """Read one :class:`SmsMessage`; bad text raises a typed error naming the field."""
         if not isinstance(raw, SmsMessage):
             raise InvalidInputError("sms", type(raw).__name__, "must be an SmsMessage")
-        text = _decode(raw.text).replace("\x00", "")
+        text = _decode(raw.text)
         if len(text) > SMS_TEXT_MAX:
             raise InvalidInputError(
                 "text", f"{text[:30]}... ({len(text)} chars)", f"must be at most {SMS_TEXT_MAX}"

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import attrs
 
+from sp4n._text import check_clean
 from sp4n.adapters.channels._intake import Intake, known_region
 from sp4n.errors import InvalidInputError
 from sp4n.lifecycle import ComplaintDraft, Reporter, new_guest
@@ -37,7 +38,7 @@ def _field(form: Mapping[str, object], key: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise InvalidInputError(key, value, "form fields are text")
-    return value.strip() or None
+    return check_clean(key, value).strip() or None
 
 
 def _float(form: Mapping[str, object], key: str) -> float | None:

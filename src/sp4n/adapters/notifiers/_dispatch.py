@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 import attrs
 
+from sp4n._text import xml_safe
 from sp4n._time import Clock
 from sp4n.adapters._records import OutboxMessage
 from sp4n.adapters._store import Store
@@ -171,6 +172,7 @@ class OutboxDispatcher:
         """Record a failed attempt: retry after the backoff, or park it for good."""
         if contact:
             error = error.replace(contact, str(message.payload["address"]))
+        error = xml_safe(error)  # a remote's NUL or lone surrogate fits no store
         error = error if len(error) <= _ERROR_MAX else error[: _ERROR_MAX - 3] + "..."
         attempt = message.attempts + 1
         if permanent or attempt >= self.backoff.max_attempts:
