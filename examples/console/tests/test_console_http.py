@@ -1,0 +1,224 @@
+"""The console over real HTTP: sign-in, CSRF, throttling, sessions, actions, privacy."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from conftest import AGENCY, PASSWORD, REPORTER, Browser, file_complaint
+from sp4n import Desk
+from sp4n.testing import FrozenClock
+
+
+def version(page: str) -> str:
+    found = re.search(r'name="version" value="(\d+)"', page)
+    assert found, "the page has no action form"
+    return found.group(1)
+
+
+def test_sign_in_sets_a_strict_httponly_cookie_and_a_new_session_id(browser: Browser) -> None:
+    status, head, page = browser.get("/masuk")
+    assert status == 200
+    assert 'lang="id"' in page
+    assert "Kata sandi" in page
+    before = head["Set-Cookie"]
+    assert "HttpOnly" in before
+    assert "SameSite=Strict" in before
+    status, head, _ = browser.post("/masuk", {"officer": "admin61", "password": PASSWORD})
+    assert status == 303
+    assert head["Location"] == "/antrean"
+    after = head["Set-Cookie"]
+    assert "HttpOnly" in after
+    assert "SameSite=Strict" in after
+    assert after.split(";")[0] != before.split(";")[0]  # no session fixation
+    status, _, page = browser.get("/antrean")
+    assert status == 200
+    assert "Perlu triase" in page
+    assert "Admin Kalbar" in page
+
+
+def test_pages_need_a_signed_in_officer(browser: Browser) -> None:
+    for path in ("/antrean", "/dasbor", "/dasbor.csv", "/laporan/LAPOR-2026-0000-0000X"):
+        status, head, _ = browser.get(path)
+        assert (status, head["Location"]) == (303, "/masuk"), path
+
+
+def test_wrong_password_is_refused_and_sign_in_is_throttled(
+    browser: Browser, clock: FrozenClock
+) -> None:
+    browser.get("/masuk")
+    for _ in range(5):
+        status, _, page = browser.post("/masuk", {"officer": "admin61", "password": "salah-salah"})
+        assert status == 401
+        assert "kata sandi salah" in page
+    status, _, page = browser.post("/masuk", {"officer": "admin61", "password": PASSWORD})
+    assert status == 429
+    assert "Terlalu banyak percobaan" in page
+    clock.advance(timedelta(minutes=16))
+    status, _, _ = browser.post("/masuk", {"officer": "admin61", "password": PASSWORD})
+    assert status == 303
+
+
+def test_a_post_without_the_csrf_token_is_refused_and_writes_nothing(
+    desk: Desk, login: Any
+) -> None:
+    tracking = file_complaint(desk)
+    admin = login("admin61")
+    _, _, page = admin.get(f"/laporan/{tracking}")
+    status, _, page = admin.post(
+        f"/laporan/{tracking}/verify", {"version": version(page)}, csrf=False
+    )
+    assert status == 403
+    assert "Formulir kedaluwarsa" in page
+    status, _, _ = admin.request(f"/laporan/{tracking}/verify", {"csrf": "palsu", "version": "1"})
+    assert status == 403
+    assert desk.get(tracking).status.value == "submitted"
+    anonymous = Browser(admin.base)  # and the login form checks its token too
+    anonymous.get("/masuk")
+    status, _, _ = anonymous.post(
+        "/masuk", {"officer": "admin61", "password": PASSWORD}, csrf=False
+    )
+    assert status == 403
+
+
+def test_admin_verifies_and_forwards_to_the_suggestion_liaison_follows_up(
+    desk: Desk, login: Any
+) -> None:
+    tracking = file_complaint(desk)
+    admin = login("admin61")
+    _, _, page = admin.get(f"/laporan/{tracking}")
+    status, head, _ = admin.post(f"/laporan/{tracking}/verify", {"version": version(page)})
+    assert status == 303
+    assert head["Location"] == f"/laporan/{tracking}?done=verify"
+    _, _, page = admin.get(f"/laporan/{tracking}?done=verify")
+    assert "Tersimpan: Verifikasi" in page
+    assert f'<option value="{AGENCY}" selected>' in page  # the router's suggestion
+    assert "Saran router" in page
+    status, _, _ = admin.post(
+        f"/laporan/{tracking}/forward", {"version": version(page), "agency": AGENCY}
+    )
+    assert status == 303
+    complaint = desk.get(tracking)
+    assert complaint.status.value == "forwarded"
+    assert complaint.agency == AGENCY
+    assert complaint.history[-1].actor.id == "admin61"
+    liaison = login("pupr")
+    _, _, queue = liaison.get("/antrean")
+    assert tracking in queue
+    _, _, page = liaison.get(f"/laporan/{tracking}")
+    assert "Laporan telah kami tindak lanjuti" in page  # the template
+    status, _, _ = liaison.post(
+        f"/laporan/{tracking}/follow_up", {"version": version(page), "text": "Saluran dibersihkan."}
+    )
+    assert status == 303
+    complaint = desk.get(tracking)
+    assert complaint.status.value == "followed_up"
+    assert complaint.history[-1].actor.id == "pupr"
+
+
+def test_the_desk_decides_who_may_act_and_read(desk: Desk, login: Any) -> None:
+    tracking = file_complaint(desk)
+    other = login("admin64")  # an admin of another province
+    status, _, page = other.get(f"/laporan/{tracking}")
+    assert status == 403
+    assert "outside their scope" in page
+    admin = login("admin61")
+    _, _, page = admin.get(f"/laporan/{tracking}")
+    form = {"csrf": other.csrf, "version": version(page)}
+    status, _, page = other.request(f"/laporan/{tracking}/verify", form)
+    assert status == 403
+    assert desk.get(tracking).status.value == "submitted"
+    liaison = login("pupr")  # not forwarded to PUPR yet
+    status, _, _ = liaison.get(f"/laporan/{tracking}")
+    assert status == 403
+
+
+def test_a_stale_form_is_a_conflict_not_a_second_action(desk: Desk, login: Any) -> None:
+    tracking = file_complaint(desk)
+    admin = login("admin61")
+    _, _, page = admin.get(f"/laporan/{tracking}")
+    stale = version(page)
+    assert admin.post(f"/laporan/{tracking}/verify", {"version": stale})[0] == 303
+    status, _, page = admin.post(
+        f"/laporan/{tracking}/forward", {"version": stale, "agency": AGENCY}
+    )
+    assert status == 409
+    assert "version" in page
+    assert desk.get(tracking).status.value == "verified"
+
+
+def test_bad_input_gets_a_page_naming_the_field(desk: Desk, login: Any) -> None:
+    tracking = file_complaint(desk)
+    desk.verify(tracking)
+    desk.forward(tracking, AGENCY)
+    liaison = login("pupr")
+    _, _, page = liaison.get(f"/laporan/{tracking}")
+    status, _, page = liaison.post(
+        f"/laporan/{tracking}/return", {"version": version(page), "reason": "   "}
+    )
+    assert status == 400
+    assert "reason = " in page
+    assert "must not be empty" in page
+    status, _, page = liaison.post(f"/laporan/{tracking}/follow_up", {"version": "x", "text": "ok"})
+    assert status == 400
+    assert "version = " in page
+    status, _, _ = liaison.request(
+        "/laporan/LAPOR-2026-0000-0000X/verify", {"csrf": liaison.csrf, "version": "1"}
+    )
+    assert status == 404
+    status, _, _ = liaison.request(
+        f"/laporan/{tracking}/follow_up",
+        {"csrf": liaison.csrf, "version": "1", "text": "x" * 70000},
+    )
+    assert status == 413
+    assert desk.get(tracking).status.value == "forwarded"
+
+
+def test_anonymous_reporters_are_never_identified(desk: Desk, login: Any) -> None:
+    tracking = file_complaint(desk, visibility="anonymous")
+    desk.verify(tracking)
+    desk.forward(tracking, AGENCY)
+    desk.request_info(tracking, "Di RT berapa?")
+    for officer in ("admin61", "pupr", "pengawas"):
+        client = login(officer)
+        pages = [
+            client.get(p)[2]
+            for p in (
+                "/antrean",
+                f"/laporan/{tracking}",
+                "/dasbor?from=2026-08-01&to=2026-08-31",
+                "/dasbor.csv?from=2026-08-01&to=2026-08-31",
+                "/laporan/" + tracking + "?lang=en",
+            )
+        ]
+        for page in pages:
+            for secret in (REPORTER["name"], REPORTER["email"], REPORTER["phone"], REPORTER["id"]):
+                assert secret not in page, (officer, secret)
+        assert "Anonim (identitas disembunyikan)" in pages[1]
+        assert f"pelapor@{tracking}" in pages[1]
+
+
+def test_every_user_string_is_escaped(desk: Desk, login: Any) -> None:
+    tracking = file_complaint(desk, title='<script>alert("x")</script>', body="<b>tebal</b>")
+    admin = login("admin61")
+    for path in ("/antrean", f"/laporan/{tracking}"):
+        _, head, page = admin.get(path)
+        assert "<script>" not in page
+        assert "&lt;script&gt;" in page
+        assert "<b>tebal</b>" not in page
+        assert "default-src 'none'" in head["Content-Security-Policy"]
+
+
+def test_english_on_request_and_sign_out(desk: Desk, login: Any) -> None:
+    admin = login("admin61")
+    _, _, page = admin.get("/antrean?lang=en")
+    assert 'lang="en"' in page
+    assert "Needs triage" in page
+    assert "Overdue" in page
+    _, _, page = admin.get("/antrean")  # the choice stays with the session
+    assert "Needs triage" in page
+    status, head, _ = admin.post("/keluar", {})
+    assert status == 303
+    assert head["Location"] == "/masuk"
+    assert admin.get("/antrean")[0] == 303
