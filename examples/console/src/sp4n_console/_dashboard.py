@@ -130,41 +130,42 @@ def build_dashboard(
 def bar_chart(
     title: str, labels: list[str], series: list[tuple[str, list[float | None]]], *, unit: str = "%"
 ) -> str:
-    """A horizontal grouped bar chart as inline SVG (values 0..100 for ``unit="%"``).
+    """A grouped bar chart as inline SVG: each label on its own line, its bars below it.
 
-    Every label is HTML-escaped; a ``None`` value draws no bar and reads "-".
+    Values run 0..100 for ``unit="%"``, else 0..the largest value. Every label is
+    HTML-escaped; a ``None`` value draws a zero-width bar and reads "-".
     """
     colours = ("#1f6f8b", "#e07a1f", "#5b8c3a")
-    bar, gap, left, width = 14, 10, 150, 220
-    group = bar * len(series) + gap
-    height = 40 + group * max(len(labels), 1) + 24
+    bar, width, total = 16, 280, 360
+    group = 18 + bar * len(series) + 10
+    height = 30 + group * max(len(labels), 1)
     top = max([v or 0.0 for _, values in series for v in values] + [1.0])
     scale = 100.0 if unit == "%" else top
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {left + width + 60} '
-        f'{height}" class="chart"><title>{escape(title)}</title>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {total} {height}" '
+        f'class="chart" font-family="sans-serif"><title>{escape(title)}</title>',
     ]
     for i, (name, _) in enumerate(series):
-        x = left + i * 110
+        x = i * 130
         parts.append(
-            f'<rect x="{x}" y="6" width="12" height="12" fill="{colours[i % 3]}"/>'
-            f'<text x="{x + 16}" y="16" font-size="12">{escape(name)}</text>'
+            f'<rect x="{x}" y="4" width="12" height="12" fill="{colours[i % 3]}"/>'
+            f'<text x="{x + 16}" y="14" font-size="12">{escape(name)}</text>'
         )
     for row, label in enumerate(labels):
-        y = 32 + row * group
-        short = label if len(label) <= 22 else label[:21] + "…"
+        y = 30 + row * group
+        short = label if len(label) <= 52 else label[:51] + "…"
         parts.append(
-            f'<text x="{left - 6}" y="{y + group / 2}" font-size="12" text-anchor="end">'
-            f"<title>{escape(label)}</title>{escape(short)}</text>"
+            f'<text x="0" y="{y + 12}" font-size="12" fill="#333"><title>{escape(label)}</title>'
+            f"{escape(short)}</text>"
         )
         for i, (_, values) in enumerate(series):
             value = values[row]
-            by = y + i * bar
+            by = y + 18 + i * bar
             length = 0.0 if value is None else width * value / scale
             text = "-" if value is None else f"{value:g}{unit}"
             parts.append(
-                f'<rect x="{left}" y="{by}" width="{length:.1f}" height="{bar - 2}" '
-                f'fill="{colours[i % 3]}"/><text x="{left + length + 4:.1f}" y="{by + bar - 4}" '
+                f'<rect x="0" y="{by}" width="{length:.1f}" height="{bar - 3}" '
+                f'fill="{colours[i % 3]}"/><text x="{length + 4:.1f}" y="{by + bar - 5}" '
                 f'font-size="11">{escape(text)}</text>'
             )
     parts.append("</svg>")

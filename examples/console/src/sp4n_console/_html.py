@@ -22,6 +22,7 @@ font:inherit;cursor:pointer}
 main{max-width:72rem;margin:0 auto;padding:1rem}
 h1{font-size:1.4rem;margin:.4rem 0 1rem}
 h2{font-size:1.15rem;margin:1.4rem 0 .5rem}
+.card>h2:first-child,.card>h3:first-child{margin-top:0}
 .card{background:#fff;border-radius:8px;padding:1rem;margin:0 0 1rem;box-shadow:0 1px 2px #0002}
 .flash{padding:.6rem 1rem;border-radius:6px;margin:0 0 1rem}
 .flash.ok{background:#e3f4e1}.flash.err{background:#fde2e1}
@@ -48,6 +49,10 @@ font:inherit;margin-top:.6rem;min-height:44px;cursor:pointer}
  table.rows tr{display:block;border-bottom:1px solid #d5dbe0;padding:.4rem 0}
  table.rows td{display:block;border:0;padding:.1rem 0}
  table.rows td[data-label]::before{content:attr(data-label) ": ";color:#666;font-size:.85rem}
+ table.figures td:first-child{font-weight:600}
+ table.figures td.num{text-align:left}
+ header{font-size:.95rem;padding:.5rem .7rem}
+ header .brand{flex-basis:100%}
  main{padding:.6rem}
 }
 """

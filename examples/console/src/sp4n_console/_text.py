@@ -94,6 +94,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "lang_switch": ("English", "Bahasa Indonesia"),
     "open_case": ("Buka", "Open"),
+    "working_days": ("hari kerja", "working days"),
+    "days": ("hari kalender", "calendar days"),
     "version_note": ("Versi laporan", "Report version"),
 }
 

@@ -31,6 +31,12 @@ ACTIONS: Mapping[str, tuple[str, Role]] = {
 """Console action -> (lifecycle event, the role that performs it)."""
 
 
+_WEEKDAYS = (
+    ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"),
+    ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+)
+
+
 def _hidden(csrf: str, version: int | None = None) -> str:
     out = f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
     if version is not None:
@@ -81,7 +87,8 @@ def explanation(nearest: Nearest, lang: str) -> str:
         else:
             label = (line.reason_en if lang == "en" else line.reason) or ""
         css = ' class="skip"' if line.working_day is None else ""
-        items.append(f"<li{css}>{line.date.isoformat()} {line.date:%a}: {escape(label)}</li>")
+        weekday = _WEEKDAYS[1 if lang == "en" else 0][line.date.weekday()]
+        items.append(f"<li{css}>{line.date.isoformat()} {weekday}: {escape(label)}</li>")
     notes = []
     if deadline.paused:
         notes.append(t("paused", lang, n=deadline.paused))
@@ -90,7 +97,7 @@ def explanation(nearest: Nearest, lang: str) -> str:
     extra = "".join(f'<p class="muted">{escape(n)}</p>' for n in notes)
     return (
         f"<details><summary>{escape(t('explain', lang))}</summary>"
-        f"<p>{escape(rule.id)}: {escape(title)} ({rule.length} {escape(str(rule.unit))}; "
+        f"<p>{escape(rule.id)}: {escape(title)} ({rule.length} {escape(t(str(rule.unit), lang))}; "
         f"{escape(rule.citation)})</p><ol>{''.join(items)}</ol>{extra}</details>"
     )
 
@@ -139,6 +146,13 @@ def queue_page(
             f'<span class="tag">{len(items)}</span></h2>{table}</section>'
         )
     return "".join(out)
+
+
+def _agency_name(desk: Desk, agency: str | None) -> str:
+    if agency is None:
+        return "-"
+    directory = desk.router.directory
+    return directory.get(agency).name if agency in directory else agency
 
 
 def _reporter(view: Mapping[str, Any], lang: str) -> str:
@@ -230,7 +244,7 @@ def case_page(
         ("tracking", escape(view["tracking_id"])),
         ("status", escape(status.label_in(lang))),
         ("region", escape(view["region"])),
-        ("agency", escape(view["agency"] or "-")),
+        ("agency", escape(_agency_name(desk, view["agency"]))),
         ("reporter", _reporter(view, lang)),
         (
             "deadline",
@@ -239,8 +253,10 @@ def case_page(
         ),
     )
     rows = "".join(f"<tr><th>{escape(t(k, lang))}</th><td>{v}</td></tr>" for k, v in facts)
+    zone = desk.rules.calendar_for_region(view["region"]).timezone
     history = "".join(
-        f"<li>{escape(e['occurred_at'][:16].replace('T', ' '))} UTC · {escape(e['type'])} · "
+        f"<li>{dt.datetime.fromisoformat(e['occurred_at']).astimezone(zone):%Y-%m-%d %H:%M %Z}"
+        f" · {escape(e['type'])} · "
         f"{escape(e['actor']['role'])} {escape(str(e['actor'].get('id', '')))}"
         + "".join(
             f" · {escape(str(e['payload'][k]))}"
@@ -290,10 +306,16 @@ def _compliance_table(rows: list[tuple[str, Any]], lang: str, label: str) -> str
         )
         body.append(
             f'<tr data-group="{escape(row.group)}"><td>{escape(name)}</td>'
-            + "".join(f'<td class="num">{escape(str(c))}</td>' for c in cells)
+            + "".join(
+                f'<td class="num" data-label="{escape(t(k, lang))}">{escape(str(c))}</td>'
+                for k, c in zip(keys, cells, strict=True)
+            )
             + "</tr>"
         )
-    return f'<div class="scroll"><table><tr>{head}</tr>{"".join(body)}</table></div>'
+    return (
+        f'<div class="scroll"><table class="rows figures"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 def dashboard_page(desk: Desk, board: Dashboard, lang: str, base: str) -> str:
@@ -341,14 +363,20 @@ def dashboard_page(desk: Desk, board: Dashboard, lang: str, base: str) -> str:
             f'<th class="num">{escape(t(k, lang))}</th>'
             for k in ("received", "completed", "backlog")
         )
+        labels = [escape(t(k, lang)) for k in ("received", "completed", "backlog")]
         body = "".join(
-            f"<tr><td>{escape(i.key)}</td><td class=num>{i.received}</td>"
-            f"<td class=num>{i.completed}</td><td class=num>{i.backlog}</td></tr>"
+            f"<tr><td>{escape(i.key)}</td>"
+            + "".join(
+                f'<td class="num" data-label="{label}">{value}</td>'
+                for label, value in zip(labels, (i.received, i.completed, i.backlog), strict=True)
+            )
+            + "</tr>"
             for i in items
         )
         return (
-            f'<section class="card"><h2>{escape(title)}</h2><div class="scroll"><table>'
-            f"<tr><th></th>{head}</tr>{body}</table></div></section>"
+            f'<section class="card"><h2>{escape(title)}</h2><div class="scroll">'
+            f'<table class="rows figures"><thead><tr><th></th>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div></section>"
         )
 
     sections = [
