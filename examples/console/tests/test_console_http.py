@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+import urllib.error
+import urllib.request
 from datetime import timedelta
 from typing import Any
+
+import pytest
+from sp4n_console import Throttle
 
 from conftest import AGENCY, PASSWORD, REPORTER, Browser, file_complaint
 from sp4n import Desk
@@ -222,3 +227,62 @@ def test_english_on_request_and_sign_out(desk: Desk, login: Any) -> None:
     assert status == 303
     assert head["Location"] == "/masuk"
     assert admin.get("/antrean")[0] == 303
+
+
+def test_sessions_end_after_thirty_idle_minutes(login: Any, clock: FrozenClock) -> None:
+    admin = login("admin61")
+    clock.advance(timedelta(minutes=29))
+    assert admin.get("/antrean")[0] == 200  # a request keeps it alive
+    clock.advance(timedelta(minutes=31))
+    status, head, _ = admin.get("/antrean")
+    assert (status, head["Location"]) == (303, "/masuk")
+
+
+def test_follow_up_templates_fill_the_text(desk: Desk, login: Any) -> None:
+    tracking = file_complaint(desk)
+    desk.verify(tracking)
+    desk.forward(tracking, AGENCY)
+    liaison = login("pupr")
+    _, _, page = liaison.get(f"/laporan/{tracking}?template=1")
+    assert ">Perbaikan dijadwalkan pada [tanggal] oleh [unit kerja].</textarea>" in page
+    _, _, page = liaison.get(f"/laporan/{tracking}?template=2&lang=en")
+    assert (
+        ">We passed the report on to the unit concerned, [unit], for handling.</textarea>" in page
+    )
+    status, _, page = liaison.get(f"/laporan/{tracking}?template=9")
+    assert status == 400
+    assert "template = &#x27;9&#x27;: must be 0..2" in page
+
+
+def test_odd_paths_and_methods_are_answered_not_crashed(desk: Desk, login: Any) -> None:
+    admin = login("admin61")
+    for path in (
+        "/laporan/%00",
+        "/laporan/" + "x" * 5000,
+        "/laporan/%ED%A0%80",
+        "/tidak-ada",
+        "/laporan/LAPOR-2026-0000-0000X",
+    ):
+        status, _, page = admin.get(path)
+        assert status == 404, path
+        assert "Traceback" not in page
+    request = urllib.request.Request(admin.base + "/antrean", method="DELETE")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        admin.opener.open(request, timeout=10)
+    with refused.value as error:
+        code, allow = error.code, error.headers["Allow"]
+    assert (code, allow) == (405, "GET, HEAD, POST")
+
+
+def test_throttle_blocks_per_key_and_forgets_stale_keys(clock: FrozenClock) -> None:
+    throttle = Throttle(clock, attempts=2, window=timedelta(minutes=15), limit=2)
+    throttle.fail("id:a", "ip:1")
+    throttle.fail("id:a", "ip:1")
+    until = throttle.blocked_until("id:a")
+    assert until == clock() + timedelta(minutes=15)
+    assert throttle.blocked_until("id:b", "ip:2") is None
+    assert throttle.blocked_until("id:b", "ip:1") == until  # the address is blocked too
+    clock.advance(timedelta(minutes=15))
+    assert throttle.blocked_until("id:a", "ip:1") is None
+    throttle.fail("id:c")  # more keys than the limit: the stale ones go
+    assert set(throttle._failures) == {"id:c"}

@@ -33,7 +33,7 @@ from sp4n_console._html import CSS, page
 from sp4n_console._officers import Officer, OfficerBook
 from sp4n_console._queues import queues
 from sp4n_console._sessions import Session, SessionStore, Throttle
-from sp4n_console._text import LANGS, t
+from sp4n_console._text import FOLLOW_UP_TEMPLATES, LANGS, t
 from sp4n_console._views import ACTIONS, case_page, dashboard_page, login_form, queue_page
 
 __all__ = ["COOKIE", "FORM_MAX_BYTES", "ConsoleApp", "make_app"]
@@ -326,10 +326,15 @@ class ConsoleApp:
                 "404 Not Found", self._error(session, environ, "not_found", str(error))
             ) from None
         assert view is not None
-        if flash is None and "done" in parse_qs(environ.get("QUERY_STRING", "")):
-            action = parse_qs(environ["QUERY_STRING"])["done"][-1]
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        if flash is None and "done" in query:
+            action = query["done"][-1]
             if action in ACTIONS:
                 flash = ("ok", t("done", session.lang, action=t(action, session.lang)))
+        chosen = query.get("template", ["0"])[-1]
+        if not chosen.isdigit() or int(chosen) >= len(FOLLOW_UP_TEMPLATES):
+            detail = f"template = {chosen!r}: must be 0..{len(FOLLOW_UP_TEMPLATES) - 1}"
+            raise _Response("400 Bad Request", self._error(session, environ, "error", detail))
         body = case_page(
             self.desk,
             view,
@@ -338,6 +343,7 @@ class ConsoleApp:
             session.csrf,
             session.lang,
             environ.get("SCRIPT_NAME", ""),
+            template=int(chosen),
         )
         return status, self._page(session, environ, view["title"], body, flash=flash), []
 

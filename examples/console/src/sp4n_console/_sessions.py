@@ -106,8 +106,10 @@ class Throttle:
         *,
         attempts: int = 5,
         window: dt.timedelta = dt.timedelta(minutes=15),
+        limit: int = 10_000,
     ) -> None:
         self._clock = clock
+        self.limit = limit
         self.attempts = attempts
         self.window = window
         self._failures: dict[str, deque[dt.datetime]] = {}
@@ -134,6 +136,9 @@ class Throttle:
         """Record one failed attempt under each key."""
         now = self._clock()
         with self._lock:
+            if len(self._failures) > self.limit:  # many distinct keys: drop the stale ones
+                for key in [k for k in self._failures if not self._recent(k, now)]:
+                    del self._failures[key]
             for key in keys:
                 self._recent(key, now).append(now)
 

@@ -165,7 +165,13 @@ def _reporter(view: Mapping[str, Any], lang: str) -> str:
 
 
 def _action_forms(
-    desk: Desk, view: Mapping[str, Any], actor: Actor, csrf: str, lang: str, base: str
+    desk: Desk,
+    view: Mapping[str, Any],
+    actor: Actor,
+    csrf: str,
+    lang: str,
+    base: str,
+    template: int,
 ) -> str:
     status = Status(view["status"])
     tracking = escape(view["tracking_id"])
@@ -209,14 +215,15 @@ def _action_forms(
         elif action == "follow_up":
             index = 1 if lang == "en" else 0
             templates = "".join(
-                f"<li><code>{escape(pair[index])}</code></li>" for pair in FOLLOW_UP_TEMPLATES
+                f'<li><a href="?template={n}#act-follow_up">{escape(pair[index])}</a></li>'
+                for n, pair in enumerate(FOLLOW_UP_TEMPLATES)
             )
-            first = escape(FOLLOW_UP_TEMPLATES[0][index])
+            chosen_text = escape(FOLLOW_UP_TEMPLATES[template][index])
             fields = (
                 f'<p class="muted">{escape(t("template", lang))}:</p><ul>{templates}</ul>'
                 f'<label for="text">{escape(t("text", lang))}</label>'
-                f'<textarea id="text" name="text" rows="4" required maxlength="5000">{first}'
-                "</textarea>"
+                f'<textarea id="text" name="text" rows="4" required maxlength="5000">'
+                f"{chosen_text}</textarea>"
             )
         forms.append(
             f'<form class="card" method="post" action="{base}/laporan/{tracking}/{action}" '
@@ -234,8 +241,13 @@ def case_page(
     csrf: str,
     lang: str,
     base: str,
+    *,
+    template: int = 0,
 ) -> str:
-    """One complaint as ``actor`` may see it, its nearest deadline and the actions allowed."""
+    """One complaint as ``actor`` may see it, its nearest deadline and the actions allowed.
+
+    ``template`` is the index of the follow-up template the text box starts from.
+    """
     status = Status(view["status"])
     nearest = nearest_deadline(desk, view["complaint_id"], now)
     today = desk.rules.calendar_for_region(view["region"]).local_date(now)
@@ -269,7 +281,7 @@ def case_page(
     return (
         f'<section class="card"><div class="scroll"><table>{rows}</table></div>'
         f'<p style="white-space:pre-wrap">{escape(view["body"])}</p></section>'
-        f'<div class="grid">{_action_forms(desk, view, actor, csrf, lang, base)}</div>'
+        f'<div class="grid">{_action_forms(desk, view, actor, csrf, lang, base, template)}</div>'
         f'<section class="card"><h2>{escape(t("history", lang))}</h2><ol>{history}</ol></section>'
     )
 
