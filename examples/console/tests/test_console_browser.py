@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from console_support import AGENCY, PASSWORD, REPORTER, Server, file_complaint
 
-from conftest import AGENCY, PASSWORD, REPORTER, Server, file_complaint
 from sp4n import Desk
 
 ARTIFACTS = Path(__file__).parent / "artifacts"

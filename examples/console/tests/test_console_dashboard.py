@@ -9,9 +9,9 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
+from console_support import AGENCY, WIB, file_complaint
 from sp4n_console import OfficerBook, bar_chart, build_dashboard, rate
 
-from conftest import AGENCY, WIB, file_complaint
 from sp4n import Desk
 from sp4n.testing import FrozenClock
 

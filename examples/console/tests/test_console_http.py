@@ -9,9 +9,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from console_support import AGENCY, PASSWORD, REPORTER, Browser, file_complaint
 from sp4n_console import Throttle
 
-from conftest import AGENCY, PASSWORD, REPORTER, Browser, file_complaint
 from sp4n import Desk
 from sp4n.testing import FrozenClock
 

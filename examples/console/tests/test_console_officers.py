@@ -114,3 +114,23 @@ def test_a_broken_officers_file_is_a_typed_error(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError, match="must hold"):
         OfficerBook.load(file)
     assert len(OfficerBook.load(tmp_path / "missing.json")) == 0
+
+
+def test_make_app_refuses_an_officer_of_an_unknown_agency() -> None:
+    from sp4n_console import make_app
+
+    from sp4n import Desk
+    from sp4n.errors import UnknownAgencyError
+
+    officer = Officer.build(
+        id="l1",
+        name="L",
+        role="liaison",
+        agency="61.07-tidak-ada",
+        password_hash=hash_password(PASSWORD),
+    )
+    with Desk.open("memory://") as desk:
+        with pytest.raises(UnknownAgencyError, match=r"61\.07-tidak-ada"):
+            make_app(desk, officers=OfficerBook([officer]))
+        with pytest.raises(InvalidInputError, match=r"officers = .*must be an OfficerBook"):
+            make_app(desk, officers=[officer])  # type: ignore[arg-type]

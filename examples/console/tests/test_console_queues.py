@@ -6,9 +6,9 @@ import html
 from datetime import datetime
 from typing import Any
 
+from console_support import AGENCY, WIB, file_complaint
 from sp4n_console import OfficerBook, nearest_deadline, queues
 
-from conftest import AGENCY, WIB, file_complaint
 from sp4n import Desk
 from sp4n.testing import FrozenClock
 

@@ -17,9 +17,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from console_support import AGENCY, PASSWORD, REPORTER, WIB, Browser, Server
 from sp4n_console import OfficerBook
 
-from conftest import AGENCY, PASSWORD, REPORTER, WIB, Browser, Server
 from sp4n import Desk
 from sp4n.cli import main as sp4n_main
 from sp4n.lifecycle import ComplaintDraft
