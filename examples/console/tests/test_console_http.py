@@ -286,3 +286,16 @@ def test_throttle_blocks_per_key_and_forgets_stale_keys(clock: FrozenClock) -> N
     assert throttle.blocked_until("id:a", "ip:1") is None
     throttle.fail("id:c")  # more keys than the limit: the stale ones go
     assert set(throttle._failures) == {"id:c"}
+
+
+def test_the_language_switch_stays_on_the_page(desk: Desk, login: Any) -> None:
+    tracking = file_complaint(desk)
+    admin = login("admin61")
+    _, _, page = admin.get("/dasbor?from=2026-08-01&to=2026-08-31")
+    assert 'href="/dasbor?from=2026-08-01&amp;to=2026-08-31&amp;lang=en"' in page
+    _, _, page = admin.get(f"/laporan/{tracking}")
+    stale = version(page)
+    admin.post(f"/laporan/{tracking}/verify", {"version": stale})
+    status, _, page = admin.post(f"/laporan/{tracking}/verify", {"version": stale})
+    assert status == 409  # shown on the action's URL; the switch leads to the complaint
+    assert f'href="/laporan/{tracking}?lang=en"' in page

@@ -13,11 +13,12 @@ to every read and verb, and a :class:`~sp4n.errors.PermissionDenied` becomes a 4
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs, quote, urlencode
 
 from sp4n import Desk
 from sp4n.errors import (
@@ -28,7 +29,7 @@ from sp4n.errors import (
     Sp4nError,
     TransitionError,
 )
-from sp4n_console._dashboard import build_dashboard
+from sp4n_console._dashboard import build_dashboard, figures_csv
 from sp4n_console._html import CSS, page
 from sp4n_console._officers import Officer, OfficerBook
 from sp4n_console._queues import queues
@@ -148,11 +149,24 @@ class ConsoleApp:
     ) -> str:
         officer = self.officers.get(session.officer_id) if session.officer_id else None
         label = f"{officer.name} ({officer.role.value})" if officer else None
+        base = environ.get("SCRIPT_NAME", "")
+        path = environ.get("PATH_INFO", "/")
+        if environ.get("REQUEST_METHOD") == "POST":  # switch language on the page shown
+            parts = [p for p in path.split("/") if p]
+            path = "/" + "/".join(parts[:2]) if parts[:1] == ["laporan"] else "/antrean"
+            query: dict[str, str] = {}
+        else:
+            query = {
+                k: v[-1]
+                for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()
+                if k in ("from", "to", "template")
+            }
         return page(
             title,
             body,
             lang=session.lang,
-            base=environ.get("SCRIPT_NAME", ""),
+            base=base,
+            here=base + quote(path) + "?" + urlencode(query),
             officer=label,
             csrf=session.csrf,
             flash=flash,
@@ -406,11 +420,9 @@ class ConsoleApp:
         query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
         now = self.desk.clock()
         today = self.desk.rules.calendar_for_region("31").local_date(now)
-        from sp4n._time import parse_date
-
         try:
-            start = parse_date("from", query["from"]) if query.get("from") else today.replace(day=1)
-            end = parse_date("to", query["to"]) if query.get("to") else today
+            start = _date("from", query["from"]) if query.get("from") else today.replace(day=1)
+            end = _date("to", query["to"]) if query.get("to") else today
             if end < start:
                 raise InvalidInputError(
                     "to", end.isoformat(), f"must be on or after from ({start})"
@@ -429,9 +441,11 @@ class ConsoleApp:
             if by == "agency":
                 text = board.by_agency.to_csv()
             elif by == "region":
-                text = _rows_csv(board.by_region)
+                text = figures_csv(board.by_region)
             elif by == "month":
-                text = _rows_csv([row for _, row in board.by_month], [m for m, _ in board.by_month])
+                text = figures_csv(
+                    [row for _, row in board.by_month], [m for m, _ in board.by_month]
+                )
             else:
                 raise _Response(
                     "400 Bad Request",
@@ -452,22 +466,11 @@ class ConsoleApp:
         return "200 OK", self._page(session, environ, t("dashboard", session.lang), body), []
 
 
-def _rows_csv(rows: Iterable[Any], months: list[str] | None = None) -> str:
-    """CSV of compliance rows in ``sp4n report``'s columns (a ``month`` column first if given)."""
-    import csv
-    import io
-
-    from sp4n.desk._report import FIELDS
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow((["month"] if months else []) + list(FIELDS))
-    for index, row in enumerate(rows):
-        values = row.to_dict()
-        if values["median_wd_to_follow_up"] is None:
-            values["median_wd_to_follow_up"] = ""
-        writer.writerow(([months[index]] if months else []) + [values[f] for f in FIELDS])
-    return out.getvalue()
+def _date(field: str, text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInputError(field, text, "must be a date YYYY-MM-DD") from None
 
 
 def make_app(

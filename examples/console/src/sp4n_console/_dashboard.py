@@ -9,20 +9,36 @@ grouping. Charts are SVG drawn on the server.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
 from html import escape
 
 import attrs
 
 from sp4n import Desk
 from sp4n.desk import ComplianceReport, ComplianceRow
-from sp4n.lifecycle import Actor, Role, in_region
-from sp4n.lifecycle._status import CLOSED_STATUSES
+from sp4n.lifecycle import Actor, Role, Status, in_region
 from sp4n_console._queues import scoped_rows
 
-__all__ = ["Dashboard", "Tally", "bar_chart", "build_dashboard", "rate"]
+__all__ = ["Dashboard", "Tally", "bar_chart", "build_dashboard", "figures_csv", "rate"]
 
-_CLOSED = frozenset(s.value for s in CLOSED_STATUSES)
+_CLOSED = frozenset(s.value for s in Status if s.is_closed)
+
+
+def figures_csv(rows: Iterable[ComplianceRow], months: Sequence[str] = ()) -> str:
+    """CSV of compliance rows in ``sp4n report``'s columns (a ``month`` column first if given)."""
+    names = [field.name for field in attrs.fields(ComplianceRow)]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow((["month"] if months else []) + names)
+    for index, row in enumerate(rows):
+        values = row.to_dict()
+        if values["median_wd_to_follow_up"] is None:
+            values["median_wd_to_follow_up"] = ""
+        writer.writerow(([months[index]] if months else []) + [values[f] for f in names])
+    return out.getvalue()
 
 
 def rate(part: int, whole: int) -> float | None:

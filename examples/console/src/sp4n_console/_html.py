@@ -64,12 +64,14 @@ def page(
     *,
     lang: str,
     base: str,
+    here: str = "",
     officer: str | None = None,
     csrf: str | None = None,
     flash: tuple[str, str] | None = None,
 ) -> str:
     """A whole HTML page; ``title``, ``officer`` and the flash text are escaped here,
-    ``body`` must already be safe HTML."""
+    ``body`` must already be safe HTML. ``here`` is the URL (path and query) the language
+    switch leads to, with ``lang`` added."""
     other = "en" if lang == "id" else "id"
     nav = f'<span class="brand">{escape(t("app", lang))}</span>'
     if officer is not None and csrf is not None:
@@ -80,7 +82,9 @@ def page(
             f'<form method="post" action="{base}/keluar"><input type="hidden" name="csrf" '
             f'value="{escape(csrf)}"><button>{escape(t("logout", lang))}</button></form>'
         )
-    nav += f'<a href="?lang={other}" hreflang="{other}">{escape(t("lang_switch", lang))}</a>'
+    here = here if "?" in here else here + "?"
+    switch = here + ("" if here.endswith("?") else "&") + f"lang={other}"
+    nav += f'<a href="{escape(switch)}" hreflang="{other}">{escape(t("lang_switch", lang))}</a>'
     note = ""
     if flash is not None:
         kind, text = flash

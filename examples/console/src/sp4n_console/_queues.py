@@ -15,7 +15,6 @@ import attrs
 from sp4n import Desk
 from sp4n.adapters import ComplaintRow
 from sp4n.lifecycle import Actor, Role, Status
-from sp4n.lifecycle._status import CLOSED_STATUSES
 from sp4n.sla import ClockStatus, SlaClock
 
 __all__ = ["QUEUES", "DayLine", "Nearest", "nearest_deadline", "queues", "scoped_rows"]
@@ -26,7 +25,7 @@ QUEUES = ("triage", "due", "overdue", "awaiting")
 _TRIAGE = frozenset({Status.SUBMITTED, Status.VERIFIED, Status.RETURNED})
 _TO_ANSWER = frozenset({Status.FORWARDED, Status.IN_PROGRESS})  # a liaison's triage
 _AWAITING = frozenset({Status.AWAITING_REPORTER, Status.ON_HOLD})
-_OPEN = [s for s in Status if s not in CLOSED_STATUSES]
+_OPEN = [s for s in Status if not s.is_closed]
 _LIVE = frozenset({ClockStatus.RUNNING, ClockStatus.PAUSED, ClockStatus.BREACHED})
 
 
