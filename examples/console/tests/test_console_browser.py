@@ -81,6 +81,7 @@ def test_triage_forward_follow_up_end_to_end(
     assert "Tersimpan: Verifikasi" in page.inner_text(".flash")
     assert page.locator("#agency").input_value() == AGENCY  # the router's suggestion
     assert "Saran router" in page.inner_text("#act-forward")
+    page.screenshot(path=ARTIFACTS / "case-desktop.png", full_page=True)
     page.click("#act-forward button")
     assert "Tersimpan: Teruskan" in page.inner_text(".flash")
     assert desk.get(tracking).agency == AGENCY

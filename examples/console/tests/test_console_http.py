@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from console_support import AGENCY, PASSWORD, REPORTER, Browser, file_complaint
-from sp4n_console import Throttle
+from sp4n_console import SessionStore, Throttle
 
 from sp4n import Desk
 from sp4n.testing import FrozenClock
@@ -299,3 +299,14 @@ def test_the_language_switch_stays_on_the_page(desk: Desk, login: Any) -> None:
     status, _, page = admin.post(f"/laporan/{tracking}/verify", {"version": stale})
     assert status == 409  # shown on the action's URL; the switch leads to the complaint
     assert f'href="/laporan/{tracking}?lang=en"' in page
+
+
+def test_a_flood_of_visitors_does_not_sign_officers_out(clock: FrozenClock) -> None:
+    sessions = SessionStore(clock, limit=3)
+    officer = sessions.new(officer_id="admin61")
+    clock.advance(timedelta(seconds=1))
+    for _ in range(10):
+        sessions.new()
+        clock.advance(timedelta(seconds=1))
+    assert sessions.get(officer.id) is officer
+    assert len(sessions._sessions) == 3

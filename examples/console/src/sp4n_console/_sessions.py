@@ -73,7 +73,8 @@ class SessionStore:
             return session
 
     def new(self, *, officer_id: str | None = None, lang: str = "id") -> Session:
-        """A fresh session (expired ones are dropped first; the oldest when full)."""
+        """A fresh session. Expired ones are dropped first; when full, the least recently seen
+        visitor's (not signed in) goes, and a signed-in one only when there is no visitor."""
         now = self._clock()
         session = Session(
             id=secrets.token_urlsafe(32),
@@ -86,8 +87,10 @@ class SessionStore:
         with self._lock:
             for key in [k for k, s in self._sessions.items() if not self._alive(s, now)]:
                 del self._sessions[key]
-            while len(self._sessions) >= self._limit:
-                del self._sessions[min(self._sessions, key=lambda k: self._sessions[k].seen)]
+            while len(self._sessions) >= self._limit:  # a flood of visitors evicts visitors
+                visitors = [k for k, s in self._sessions.items() if s.officer_id is None]
+                pool = visitors or list(self._sessions)
+                del self._sessions[min(pool, key=lambda k: self._sessions[k].seen)]
             self._sessions[session.id] = session
         return session
 

@@ -184,11 +184,27 @@ def _action_forms(
         if action == "forward":
             decision = desk.suggest(view["complaint_id"])
             chosen = decision.agency.id if decision.agency else None
-            options = "".join(
-                f'<option value="{escape(a.id)}"{" selected" if a.id == chosen else ""}>'
-                f"{escape(a.name)}</option>"
-                for a in sorted(desk.router.directory, key=lambda a: a.name)
-                if a.id not in view.get("returned_by", ())
+            returned = set(view.get("returned_by", ()))
+            first = list(
+                dict.fromkeys(a for a in (decision.agency, *decision.alternatives) if a is not None)
+            )
+            rest = sorted(
+                (a for a in desk.router.directory if a not in first), key=lambda a: a.name
+            )
+
+            def option(agency: Any, chosen: str | None = chosen) -> str:
+                chosen_mark = " selected" if agency.id == chosen else ""
+                return (
+                    f'<option value="{escape(agency.id)}"{chosen_mark}>'
+                    f"{escape(agency.name)}</option>"
+                )
+
+            options = (
+                f'<optgroup label="{escape(t("suggested", lang))}">'
+                + "".join(option(a) for a in first if a.id not in returned)
+                + f'</optgroup><optgroup label="{escape(t("all", lang))}">'
+                + "".join(option(a) for a in rest if a.id not in returned)
+                + "</optgroup>"
             )
             reasons = "".join(
                 f"<li>{escape(r.text_en if lang == 'en' else r.text)} "
@@ -266,18 +282,24 @@ def case_page(
     )
     rows = "".join(f"<tr><th>{escape(t(k, lang))}</th><td>{v}</td></tr>" for k, v in facts)
     zone = desk.rules.calendar_for_region(view["region"]).timezone
-    history = "".join(
-        f"<li>{dt.datetime.fromisoformat(e['occurred_at']).astimezone(zone):%Y-%m-%d %H:%M %Z}"
-        f" · {escape(e['type'])} · "
-        f"{escape(e['actor']['role'])} {escape(str(e['actor'].get('id', '')))}"
-        + "".join(
+    items = []
+    after = Status.SUBMITTED
+    for e in view["history"]:
+        if e["seq"] > 1:  # the status each event led to, as the lifecycle table says
+            step = LAPOR_TABLE.row(after, e["type"])
+            after = step.target if step is not None else after
+        when = dt.datetime.fromisoformat(e["occurred_at"]).astimezone(zone)
+        notes = "".join(
             f" · {escape(str(e['payload'][k]))}"
             for k in ("agency", "reason", "question", "text")
             if e["payload"].get(k)
         )
-        + "</li>"
-        for e in view["history"]
-    )
+        items.append(
+            f"<li>{when:%Y-%m-%d %H:%M %Z} · <b>{escape(after.label_in(lang))}</b> "
+            f'<span class="muted">({escape(e["type"])}; {escape(e["actor"]["role"])} '
+            f"{escape(str(e['actor'].get('id', '')))})</span>{notes}</li>"
+        )
+    history = "".join(items)
     return (
         f'<section class="card"><div class="scroll"><table>{rows}</table></div>'
         f'<p style="white-space:pre-wrap">{escape(view["body"])}</p></section>'
