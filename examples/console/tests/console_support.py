@@ -117,6 +117,10 @@ class Browser:
         return self.request(path, {**({"csrf": self.csrf} if csrf else {}), **form})
 
     def login(self, officer: str, password: str = PASSWORD) -> int:
+        """Sign in; on success open the queue, as a browser following the redirect would
+        (signing in issues a new session and so a new CSRF token)."""
         self.get("/masuk")
         status, _, _ = self.post("/masuk", {"officer": officer, "password": password})
+        if status == 303:
+            self.get("/antrean")
         return status

@@ -310,3 +310,28 @@ def test_a_flood_of_visitors_does_not_sign_officers_out(clock: FrozenClock) -> N
         clock.advance(timedelta(seconds=1))
     assert sessions.get(officer.id) is officer
     assert len(sessions._sessions) == 3
+
+
+def test_roles_without_the_verb_are_refused_by_the_desk(desk: Desk, login: Any) -> None:
+    tracking = file_complaint(desk)
+    for officer in ("pengawas", "pupr"):
+        client = login(officer)
+        if officer == "pengawas":
+            _, _, page = client.get(f"/laporan/{tracking}")
+            assert 'name="version"' not in page  # a supervisor is offered no action
+        status, _, page = client.post(f"/laporan/{tracking}/verify", {"version": "1"})
+        assert status == 403, officer
+        assert "may not" in page or "outside their scope" in page
+    assert desk.get(tracking).version == 1
+
+
+def test_signing_in_replaces_the_csrf_token(desk: Desk, browser: Browser) -> None:
+    tracking = file_complaint(desk)
+    browser.get("/masuk")
+    before = browser.csrf
+    browser.post("/masuk", {"officer": "admin61", "password": PASSWORD})
+    status, _, _ = browser.request(f"/laporan/{tracking}/verify", {"csrf": before, "version": "1"})
+    assert status == 403
+    browser.get("/antrean")
+    assert browser.csrf != before
+    assert browser.post(f"/laporan/{tracking}/verify", {"version": "1"})[0] == 303
