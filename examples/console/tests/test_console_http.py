@@ -335,3 +335,19 @@ def test_signing_in_replaces_the_csrf_token(desk: Desk, browser: Browser) -> Non
     browser.get("/antrean")
     assert browser.csrf != before
     assert browser.post(f"/laporan/{tracking}/verify", {"version": "1"})[0] == 303
+
+
+def test_verify_may_classify_the_tier(desk: Desk, login: Any) -> None:
+    tracking = file_complaint(desk)
+    other = file_complaint(desk, title="Saluran lain")
+    admin = login("admin61")
+    _, _, page = admin.get(f"/laporan/{tracking}")
+    assert '<option value="field_examination">Perlu pemeriksaan lapangan</option>' in page
+    form = {"version": version(page), "tier": "field_examination"}
+    assert admin.post(f"/laporan/{tracking}/verify", form)[0] == 303
+    assert desk.get(tracking).tier is not None
+    assert desk.get(tracking).tier.value == "field_examination"
+    status, _, page = admin.post(f"/laporan/{other}/verify", {"version": "1", "tier": "kilat"})
+    assert status == 400
+    assert "tier = &#x27;kilat&#x27;: must be one of" in page
+    assert desk.get(other).status.value == "submitted"

@@ -374,7 +374,8 @@ class ConsoleApp:
                 )
             version = int(version_text)
             if action == "verify":
-                done = desk.verify(ref, actor=actor, expected_version=version)
+                tier = form.get("tier") or None
+                done = desk.verify(ref, tier=tier, actor=actor, expected_version=version)
             elif action == "forward":
                 agency = _text_field(form, "agency", 200)
                 done = desk.forward(

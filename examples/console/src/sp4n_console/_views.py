@@ -181,7 +181,16 @@ def _action_forms(
         if actor.role is not role or LAPOR_TABLE.row(status, event) is None:
             continue
         fields = ""
-        if action == "forward":
+        if action == "verify":
+            tiers = "".join(
+                f'<option value="{tier}">{escape(t("tier_" + tier, lang))}</option>'
+                for tier in ("simple", "dispute", "field_examination")
+            )
+            fields = (
+                f'<label for="tier">{escape(t("tier", lang))}</label><select id="tier" '
+                f'name="tier"><option value="">-</option>{tiers}</select>'
+            )
+        elif action == "forward":
             decision = desk.suggest(view["complaint_id"])
             chosen = decision.agency.id if decision.agency else None
             returned = set(view.get("returned_by", ()))
