@@ -351,3 +351,16 @@ def test_verify_may_classify_the_tier(desk: Desk, login: Any) -> None:
     assert status == 400
     assert "tier = &#x27;kilat&#x27;: must be one of" in page
     assert desk.get(other).status.value == "submitted"
+
+
+def test_two_officers_acting_at_once_one_wins_one_is_told(desk: Desk, login: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    tracking = file_complaint(desk)
+    clients = [login("admin61"), login("admin61")]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        statuses = sorted(
+            pool.map(lambda c: c.post(f"/laporan/{tracking}/verify", {"version": "1"})[0], clients)
+        )
+    assert statuses == [303, 409]
+    assert desk.get(tracking).version == 2
