@@ -114,3 +114,29 @@ def test_odd_form_values_are_refused_without_writing(
     else:
         assert values.get("version") == str(before)
         assert desk.get(tracking).version == before + 1
+
+
+def test_mounted_under_a_prefix_links_and_cookie_follow_it(
+    desk: Desk, officers: OfficerBook
+) -> None:
+    app = make_app(desk, officers=officers)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/masuk",
+        "SCRIPT_NAME": "/konsol",
+        "QUERY_STRING": "",
+        "wsgi.input": io.BytesIO(b""),
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    answer: list[Any] = []
+    page = b"".join(app(environ, lambda status, headers: answer.append(headers))).decode()
+    headers = answer[0]
+    cookie = next(value for name, value in headers if name == "Set-Cookie")
+    assert "; Path=/konsol;" in cookie
+    assert 'action="/konsol/masuk"' in page
+    assert 'href="/konsol/console.css"' in page
+    environ = {**environ, "PATH_INFO": "/console.css", "wsgi.input": io.BytesIO(b"")}
+    answer.clear()
+    b"".join(app(environ, lambda status, headers: answer.append(headers)))
+    caching = [value for name, value in answer[0] if name == "Cache-Control"]
+    assert caching == ["max-age=3600"]

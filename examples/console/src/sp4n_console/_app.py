@@ -98,7 +98,7 @@ class ConsoleApp:
         headers: list[tuple[str, str]] = []
         if session is None:
             session = self.sessions.new()
-            headers.append(self._set_cookie(session))
+            headers.append(self._set_cookie(session, environ))
         lang = parse_qs(environ.get("QUERY_STRING", "")).get("lang", [""])[-1]
         if lang in LANGS:
             session.lang = lang
@@ -117,7 +117,9 @@ class ConsoleApp:
         if not any(name == "Content-Type" for name, _ in headers):
             headers.append(("Content-Type", "text/html; charset=utf-8"))
         data = body.encode("utf-8")
-        start_response(status, [*headers, *_HEADERS, ("Content-Length", str(len(data)))])
+        named = {name for name, _ in headers}
+        defaults = [(name, value) for name, value in _HEADERS if name not in named]
+        start_response(status, [*headers, *defaults, ("Content-Length", str(len(data)))])
         return [data]
 
     def _cookie(self, environ: Mapping[str, Any]) -> str | None:
@@ -128,9 +130,11 @@ class ConsoleApp:
         morsel = jar.get(COOKIE)
         return morsel.value if morsel is not None else None
 
-    def _set_cookie(self, session: Session) -> tuple[str, str]:
+    def _set_cookie(self, session: Session, environ: Mapping[str, Any]) -> tuple[str, str]:
         secure = "; Secure" if self.secure_cookie else ""
-        return ("Set-Cookie", f"{COOKIE}={session.id}; Path=/; HttpOnly; SameSite=Strict{secure}")
+        path = quote(environ.get("SCRIPT_NAME", "") or "/")  # only the console's own URLs
+        cookie = f"{COOKIE}={session.id}; Path={path}; HttpOnly; SameSite=Strict{secure}"
+        return ("Set-Cookie", cookie)
 
     def _client(self, environ: Mapping[str, Any]) -> str:
         if self.trusted_proxy and environ.get("HTTP_X_FORWARDED_FOR"):
@@ -263,7 +267,7 @@ class ConsoleApp:
             self.sessions.end(session.id)
             fresh = self.sessions.new(lang=session.lang)
             status, body, headers = self._redirect(environ, "/masuk")
-            return status, body, [*headers, self._set_cookie(fresh)]
+            return status, body, [*headers, self._set_cookie(fresh, environ)]
         officer = self._officer(environ, session)
         if parts == ["antrean"] and not post:
             now = self.desk.clock()
@@ -318,7 +322,7 @@ class ConsoleApp:
         self.sessions.end(session.id)  # a new id after sign-in: no session fixation
         fresh = self.sessions.new(officer_id=officer.id, lang=session.lang)
         status, body, headers = self._redirect(environ, "/antrean")
-        return status, body, [*headers, self._set_cookie(fresh)]
+        return status, body, [*headers, self._set_cookie(fresh, environ)]
 
     def _case(
         self,
