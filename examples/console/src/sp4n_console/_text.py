@@ -89,9 +89,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "all": ("Semua", "All"),
     "chart_title": ("Ketepatan waktu T1/T2 per instansi", "T1/T2 on-time share per agency"),
     "rates_note": (
-        "Persentase dari laporan diterima pada periode; angka sama dengan `sp4n report`.",
-        "Shares of the reports received in the period; the figures of `sp4n report`.",
+        "Persentase dari laporan yang diterima pada periode; angka sama dengan sp4n report.",
+        "Shares of the reports received in the period; the same figures as sp4n report.",
     ),
+    "chart_months": ("Ketepatan waktu T1/T2 per bulan", "T1/T2 on-time share per month"),
     "lang_switch": ("English", "Bahasa Indonesia"),
     "open_case": ("Buka", "Open"),
     "tier": ("Jenis penyelesaian (opsional)", "Resolution tier (optional)"),

@@ -396,9 +396,14 @@ def dashboard_page(desk: Desk, board: Dashboard, lang: str, base: str) -> str:
     )
     months = bar_chart(
         t("per_month", lang),
-        [m for m, _ in board.by_month],
-        [(t("received", lang), [float(r.received) for _, r in board.by_month])],
-        unit="",
+        [f"{m} ({t('received', lang).lower()}: {r.received})" for m, r in board.by_month],
+        [
+            (t("t1_rate", lang), [rate(r.forwarded_in_3wd, r.received) for _, r in board.by_month]),
+            (
+                t("t2_rate", lang),
+                [rate(r.followed_up_in_5wd, r.received) for _, r in board.by_month],
+            ),
+        ],
     )
 
     def tally_table(title: str, items: Any) -> str:
@@ -424,8 +429,9 @@ def dashboard_page(desk: Desk, board: Dashboard, lang: str, base: str) -> str:
 
     sections = [
         form,
-        f'<div class="grid"><section class="card">{chart}</section>'
-        f'<section class="card">{months}</section></div>',
+        f'<div class="grid"><section class="card"><h2>{escape(t("chart_title", lang))}</h2>'
+        f'{chart}</section><section class="card"><h2>{escape(t("chart_months", lang))}</h2>'
+        f"{months}</section></div>",
         f'<section class="card" id="by-agency"><h2>{escape(t("per_agency", lang))}</h2>'
         f"{_compliance_table(agencies, lang, t('agency', lang))}</section>",
     ]
