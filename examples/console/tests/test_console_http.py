@@ -364,3 +364,20 @@ def test_two_officers_acting_at_once_one_wins_one_is_told(desk: Desk, login: Any
         )
     assert statuses == [303, 409]
     assert desk.get(tracking).version == 2
+
+
+def test_forwarding_records_why(desk: Desk, login: Any) -> None:
+    followed = file_complaint(desk)
+    overridden = file_complaint(desk, title="Saluran lain")
+    for tracking in (followed, overridden):
+        desk.verify(tracking)
+    admin = login("admin61")
+    for tracking, agency in ((followed, AGENCY), (overridden, "61-pupr")):
+        _, _, page = admin.get(f"/laporan/{tracking}")
+        form = {"version": version(page), "agency": agency}
+        assert admin.post(f"/laporan/{tracking}/forward", form)[0] == 303
+    router = [r.text for r in desk.router.route("61.07", "drainage").reasons]
+    assert list(desk.get(followed).history[-1].payload["reasons"]) == router
+    assert list(desk.get(overridden).history[-1].payload["reasons"]) == [
+        f"saran router: {AGENCY}; dipilih petugas admin61: 61-pupr"
+    ]

@@ -22,13 +22,12 @@ from urllib.parse import parse_qs, quote, urlencode
 
 from sp4n import Desk
 from sp4n.errors import (
-    ConcurrencyError,
     InvalidInputError,
     NotFoundError,
     PermissionDenied,
     Sp4nError,
-    TransitionError,
 )
+from sp4n_console._actions import http_status, perform
 from sp4n_console._dashboard import build_dashboard, figures_csv
 from sp4n_console._html import CSS, page
 from sp4n_console._officers import Officer, OfficerBook
@@ -59,15 +58,6 @@ class _Response(Exception):  # noqa: N818 - control flow inside the app, never e
     def __init__(self, status: str, body: str, headers: list[tuple[str, str]] | None = None):
         super().__init__(status)
         self.status, self.body, self.headers = status, body, headers or []
-
-
-def _text_field(form: Mapping[str, str], name: str, limit: int) -> str:
-    value = form.get(name, "")
-    if not value.strip():
-        raise InvalidInputError(name, value, "must not be empty")
-    if len(value) > limit or "\x00" in value:
-        raise InvalidInputError(name, value[:40] + "…", f"must be at most {limit} characters")
-    return value.strip()
 
 
 class ConsoleApp:
@@ -369,54 +359,14 @@ class ConsoleApp:
         self, environ: dict[str, Any], session: Session, officer: Officer, ref: str, action: str
     ) -> tuple[str, str, list[tuple[str, str]]]:
         form = self._form(environ, session)
-        actor, desk = officer.actor, self.desk
         try:
-            version_text = form.get("version", "")
-            if not version_text.isdigit():
-                raise InvalidInputError(
-                    "version", version_text, "must be the form's version number"
-                )
-            version = int(version_text)
-            if action == "verify":
-                tier = form.get("tier") or None
-                done = desk.verify(ref, tier=tier, actor=actor, expected_version=version)
-            elif action == "forward":
-                agency = _text_field(form, "agency", 200)
-                done = desk.forward(
-                    ref,
-                    agency,
-                    actor=actor,
-                    expected_version=version,
-                    reasons=[f"console: {officer.id}"],
-                )
-            elif action == "return":
-                done = desk.return_(
-                    ref, _text_field(form, "reason", 2000), actor=actor, expected_version=version
-                )
-            elif action == "request_info":
-                done = desk.request_info(
-                    ref, _text_field(form, "question", 2000), actor=actor, expected_version=version
-                )
-            else:
-                done = desk.follow_up(
-                    ref, _text_field(form, "text", 5000), actor=actor, expected_version=version
-                )
-        except PermissionDenied as error:
-            return self._case(environ, session, officer, ref, ("err", str(error)), "403 Forbidden")
-        except ConcurrencyError as error:
-            return self._case(environ, session, officer, ref, ("err", str(error)), "409 Conflict")
-        except TransitionError as error:
-            return self._case(environ, session, officer, ref, ("err", str(error)), "409 Conflict")
-        except NotFoundError as error:
-            raise _Response(
-                "404 Not Found", self._error(session, environ, "not_found", str(error))
-            ) from None
-        except InvalidInputError as error:
-            return self._case(
-                environ, session, officer, ref, ("err", str(error)), "400 Bad Request"
-            )
+            done = perform(self.desk, officer, ref, action, form)
         except Sp4nError as error:
-            return self._case(environ, session, officer, ref, ("err", str(error)), "409 Conflict")
+            status = http_status(error)
+            if status.startswith("404"):
+                page = self._error(session, environ, "not_found", str(error))
+                raise _Response(status, page) from None
+            return self._case(environ, session, officer, ref, ("err", str(error)), status)
         return self._redirect(environ, f"/laporan/{quote(done.tracking_id)}?done={action}")
 
     def _dashboard(
