@@ -140,3 +140,18 @@ def test_mounted_under_a_prefix_links_and_cookie_follow_it(
     b"".join(app(environ, lambda status, headers: answer.append(headers)))
     caching = [value for name, value in answer[0] if name == "Cache-Control"]
     assert caching == ["max-age=3600"]
+
+
+def test_a_hostile_mount_point_is_quoted(desk: Desk, officers: OfficerBook) -> None:
+    app = make_app(desk, officers=officers)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/masuk",
+        "SCRIPT_NAME": '/x"><script>',
+        "QUERY_STRING": "",
+        "wsgi.input": io.BytesIO(b""),
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    page = b"".join(app(environ, lambda status, headers: None)).decode()
+    assert "<script>" not in page
+    assert 'action="/x%22%3E%3Cscript%3E/masuk"' in page

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Mapping
+from html import escape
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode
@@ -143,7 +144,7 @@ class ConsoleApp:
     ) -> str:
         officer = self.officers.get(session.officer_id) if session.officer_id else None
         label = f"{officer.name} ({officer.role.value})" if officer else None
-        base = environ.get("SCRIPT_NAME", "")
+        base = _base(environ)
         path = environ.get("PATH_INFO", "/")
         if environ.get("REQUEST_METHOD") == "POST":  # switch language on the page shown
             parts = [p for p in path.split("/") if p]
@@ -205,12 +206,14 @@ class ConsoleApp:
     def _redirect(
         self, environ: Mapping[str, Any], path: str
     ) -> tuple[str, str, list[tuple[str, str]]]:
-        return "303 See Other", "", [("Location", environ.get("SCRIPT_NAME", "") + path)]
+        return "303 See Other", "", [("Location", quote(environ.get("SCRIPT_NAME", "")) + path)]
 
     def _officer(self, environ: Mapping[str, Any], session: Session) -> Officer:
         if session.officer_id is None:
             raise _Response(
-                "303 See Other", "", [("Location", environ.get("SCRIPT_NAME", "") + "/masuk")]
+                "303 See Other",
+                "",
+                [("Location", quote(environ.get("SCRIPT_NAME", "")) + "/masuk")],
             )
         return self.officers.get(session.officer_id)
 
@@ -247,7 +250,7 @@ class ConsoleApp:
                         session,
                         environ,
                         t("login", session.lang),
-                        login_form(session.lang, environ.get("SCRIPT_NAME", ""), session.csrf),
+                        login_form(session.lang, _base(environ), session.csrf),
                     ),
                     [],
                 )
@@ -266,7 +269,7 @@ class ConsoleApp:
                 queues(self.desk, officer.actor, now),
                 now,
                 session.lang,
-                environ.get("SCRIPT_NAME", ""),
+                _base(environ),
             )
             return "200 OK", self._page(session, environ, t("queues", session.lang), body), []
         if len(parts) == 2 and parts[0] == "laporan" and not post:
@@ -283,7 +286,7 @@ class ConsoleApp:
         form = self._form(environ, session)
         officer_id = form.get("officer", "").strip()[:200]
         keys = (f"id:{officer_id}", f"ip:{self._client(environ)}")
-        base = environ.get("SCRIPT_NAME", "")
+        base = _base(environ)
         until = self.throttle.blocked_until(*keys)
         if until is not None:
             text = t("throttled", session.lang, until=until.strftime("%H:%M UTC"))
@@ -350,7 +353,7 @@ class ConsoleApp:
             self.desk.clock(),
             session.csrf,
             session.lang,
-            environ.get("SCRIPT_NAME", ""),
+            _base(environ),
             template=int(chosen),
         )
         return status, self._page(session, environ, view["title"], body, flash=flash), []
@@ -417,8 +420,13 @@ class ConsoleApp:
                     ("Content-Disposition", f'attachment; filename="{name}"'),
                 ],
             )
-        body = dashboard_page(self.desk, board, session.lang, environ.get("SCRIPT_NAME", ""))
+        body = dashboard_page(self.desk, board, session.lang, _base(environ))
         return "200 OK", self._page(session, environ, t("dashboard", session.lang), body), []
+
+
+def _base(environ: Mapping[str, Any]) -> str:
+    """The mount point as it goes into HTML: percent-quoted, then HTML-escaped."""
+    return escape(quote(environ.get("SCRIPT_NAME", "")))
 
 
 def _date(field: str, text: str) -> dt.date:
