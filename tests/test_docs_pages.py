@@ -41,7 +41,10 @@ MUST_HAVE_EXAMPLES = {
 
 # Pages whose examples use an example package through its entry point. .ci/run installs them;
 # a machine with only the test extras skips these pages (CI never does).
-REQUIRES = {"howto/storage-plugin.md": "sp4n-storage-jsonl"}
+REQUIRES = {
+    "howto/storage-plugin.md": "sp4n-storage-jsonl",
+    "howto/officer-console.md": "sp4n-console",
+}
 
 
 def _require_installed(page: str) -> None:

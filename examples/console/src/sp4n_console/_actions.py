@@ -1,0 +1,84 @@
+"""The console's actions: one Desk verb each, with the signed-in officer as the actor.
+
+The form's ``version`` becomes ``expected_version``, so a stale form fails with
+:class:`~sp4n.errors.ConcurrencyError` instead of acting on a changed complaint. Role and
+scope are the Desk's to check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sp4n import Desk
+from sp4n.errors import (
+    ConcurrencyError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDenied,
+    Sp4nError,
+    TransitionError,
+)
+from sp4n.lifecycle import Complaint
+from sp4n_console._officers import Officer
+
+__all__ = ["http_status", "perform"]
+
+LIMITS = {"agency": 200, "reason": 2000, "question": 2000, "text": 5000}
+"""Longest accepted value of each text field (characters)."""
+
+
+def text_field(form: Mapping[str, str], name: str) -> str:
+    """The stripped, non-empty value of ``name`` (at most :data:`LIMITS` characters)."""
+    value = form.get(name, "")
+    if not value.strip():
+        raise InvalidInputError(name, value, "must not be empty")
+    if len(value) > LIMITS[name] or "\x00" in value:
+        raise InvalidInputError(
+            name, value[:40] + "…", f"must be at most {LIMITS[name]} characters, without NUL"
+        )
+    return value.strip()
+
+
+def perform(
+    desk: Desk, officer: Officer, ref: str, action: str, form: Mapping[str, str]
+) -> Complaint:
+    """Run ``action`` on complaint ``ref`` as ``officer`` with the form's fields."""
+    version_text = form.get("version", "")
+    if not version_text.isdigit():
+        raise InvalidInputError("version", version_text, "must be the form's version number")
+    version, actor = int(version_text), officer.actor
+    if action == "verify":
+        tier = form.get("tier") or None
+        return desk.verify(ref, tier=tier, actor=actor, expected_version=version)
+    if action == "forward":
+        agency = text_field(form, "agency")
+        suggested = desk.suggest(ref)
+        if suggested.agency is not None and suggested.agency.id == agency:
+            reasons = [reason.text for reason in suggested.reasons]
+        else:  # the officer overrode the router: the event says so
+            other = suggested.agency.id if suggested.agency is not None else "-"
+            reasons = [f"saran router: {other}; dipilih petugas {officer.id}: {agency}"]
+        return desk.forward(ref, agency, reasons=reasons, actor=actor, expected_version=version)
+    if action == "return":
+        reason = text_field(form, "reason")
+        return desk.return_(ref, reason, actor=actor, expected_version=version)
+    if action == "request_info":
+        question = text_field(form, "question")
+        return desk.request_info(ref, question, actor=actor, expected_version=version)
+    if action == "follow_up":
+        text = text_field(form, "text")
+        return desk.follow_up(ref, text, actor=actor, expected_version=version)
+    raise InvalidInputError("action", action, "is not a console action")
+
+
+def http_status(error: Sp4nError) -> str:
+    """The HTTP status a refused action answers with."""
+    if isinstance(error, PermissionDenied):
+        return "403 Forbidden"
+    if isinstance(error, NotFoundError):
+        return "404 Not Found"
+    if isinstance(error, (ConcurrencyError, TransitionError)):
+        return "409 Conflict"
+    if isinstance(error, InvalidInputError):
+        return "400 Bad Request"
+    return "409 Conflict"
