@@ -32,7 +32,7 @@ def test_it_opens_with_three_sentences_then_the_two_commands() -> None:
     assert commands == [
         "python3 -m pip install -e . && sp4n demo",
         'python3 -m pip install -e ".[test,postgres,dev,docs]" -e examples/storage-jsonl'
-        " -e examples/notifier-chat -e examples/portal -e \"examples/console[browser]\""
+        ' -e examples/notifier-chat -e examples/portal -e "examples/console[browser]"'
         " && python3 -m pytest",
     ]
     assert README.index("```bash") < README.index("```python")
