@@ -265,7 +265,9 @@ SELECT printf('fill-%07d', i), printf('LAPfill-%07d', i),
                 printf('-%d days', i % 730)),
        json_object('description', 'Jalan rusak ' || i || '. Mohon segera ditindaklanjuti.',
                    'lat', -7.25, 'lon', 112.75, 'address', NULL, 'expected_at', NULL,
-                   'status_notes', NULL)
+                   'status_notes', NULL),
+       -- schema 6 (decision 0144): the casefolded title title search reads
+       'jalan rusak ' || i
 FROM n
 """
 POSTGRES_TOP_UP = f"""
@@ -281,7 +283,8 @@ SELECT 'fill-' || lpad(i::text, 7, '0'), 'LAPfill-' || lpad(i::text, 7, '0'),
        TIMESTAMPTZ '{TODAY.isoformat()}T03:00:00Z' - make_interval(days => i %% 730),
        json_build_object('description', 'Jalan rusak ' || i || '. Mohon segera ditindaklanjuti.',
                          'lat', -7.25, 'lon', 112.75, 'address', NULL, 'expected_at', NULL,
-                         'status_notes', NULL)::text
+                         'status_notes', NULL)::text,
+       'jalan rusak ' || i  -- schema 6 (decision 0144): the casefolded title
 FROM generate_series(1, %s) AS i
 """
 

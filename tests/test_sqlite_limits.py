@@ -205,3 +205,45 @@ def test_a_schema_5_postgresql_database_migrates_to_casefold_title_search(
         ).fetchone()
     assert found is not None
     assert "title_folded" in found[0]
+
+
+def _get(app: object, path: str) -> bytes:
+    import io
+
+    statuses: list[str] = []
+    environ = {"PATH_INFO": path, "REQUEST_METHOD": "GET", "QUERY_STRING": ""}
+    environ["wsgi.input"] = io.BytesIO(b"")  # type: ignore[assignment]
+    body = b"".join(app(environ, lambda status, headers: statuses.append(status)))  # type: ignore[operator]
+    assert statuses[0].startswith("200")
+    return body
+
+
+def test_a_complaint_stored_before_the_text_check_still_loads_and_serves_well_formed_xml(
+    tmp_path: Path,
+) -> None:
+    """Old data may hold a control character the intake now refuses: reading it never fails."""
+    from xml.etree import ElementTree as ET
+
+    from sp4n.open311 import Open311App
+
+    path = tmp_path / "old.db"
+    with Desk.open(f"sqlite:///{path}", clock=FrozenClock(AT)) as desk:
+        tracking_id = desk.submit(_draft(title="Jalan rusak")).tracking_id
+    with sqlite3.connect(path) as connection:  # what an earlier release let through
+        connection.execute(
+            "UPDATE sp4n_events SET data = replace(data, 'lubang sejak', 'lubang\\bsejak')"
+        )
+        connection.execute(
+            "UPDATE sp4n_complaints"
+            " SET listing = replace(listing, 'lubang sejak', 'lubang\\bsejak')"
+        )
+        connection.execute("UPDATE sp4n_complaints SET title = 'Jalan' || char(8) || 'rusak'")
+    connection.close()
+    with Desk.open(f"sqlite:///{path}", clock=FrozenClock(AT)) as desk:
+        assert desk.get(tracking_id).body == "Berlubang\x08sejak Mei."
+        assert [row.title for row in desk.list(title_contains="rusak")] == ["Jalan\x08rusak"]
+        app = Open311App(desk, region="61.07")
+        for where in (f"/open311/v2/requests/{tracking_id}.xml", "/open311/v2/requests.xml"):
+            body = _get(app, where)
+            assert "Berlubang\ufffdsejak" in body.decode()
+            ET.fromstring(body)

@@ -17,7 +17,6 @@ from typing import Any
 
 import attrs
 
-from sp4n._text import check_clean
 from sp4n._time import to_utc
 from sp4n.errors import InvalidInputError
 
@@ -72,20 +71,6 @@ class EventType(enum.StrEnum):
     values in the payload); no status change."""
 
 
-def _check_id(instance: Actor, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str) or not value:
-        raise InvalidInputError("actor.id", value, "must be non-empty text")
-    check_clean("actor.id", value)
-
-
-def _check_scope(instance: Actor, attribute: attrs.Attribute[str | None], value: object) -> None:
-    if value is None:
-        return
-    if not isinstance(value, str):
-        raise InvalidInputError(f"actor.{attribute.name}", value, "must be text or None")
-    check_clean(f"actor.{attribute.name}", value)
-
-
 def _check_role(instance: Actor, attribute: attrs.Attribute[Role], value: object) -> None:
     if not isinstance(value, Role):
         raise InvalidInputError(
@@ -111,10 +96,10 @@ class Actor:
         ``None`` for national scope.
     """
 
-    id: str = attrs.field(validator=_check_id)
+    id: str
     role: Role = attrs.field(converter=_as_role, validator=_check_role)
-    agency: str | None = attrs.field(default=None, validator=_check_scope)
-    region: str | None = attrs.field(default=None, validator=_check_scope)
+    agency: str | None = None
+    region: str | None = None
 
     @property
     def scope(self) -> str | None:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from sp4n._text import check_clean
 from sp4n._time import to_utc
 from sp4n.errors import InvalidInputError, PermissionDenied, TransitionError
 from sp4n.lifecycle._events import Actor, Event, EventType, Role
@@ -22,6 +23,21 @@ from sp4n.lifecycle._rules import DEFAULT_RULES, GUARDS, LifecycleRules, check_p
 from sp4n.lifecycle._table import LAPOR_TABLE, TransitionTable
 
 __all__ = ["allowed_events", "apply", "replay", "submit"]
+
+
+def check_actor(actor: Actor) -> None:
+    """Refuse an actor whose id, agency or region is not clean text (decision 0140).
+
+    Checked where an actor appends an event, not when stored events are read back.
+    """
+    if not isinstance(actor.id, str) or not actor.id:
+        raise InvalidInputError("actor.id", actor.id, "must be non-empty text")
+    check_clean("actor.id", actor.id)
+    for field, value in (("actor.agency", actor.agency), ("actor.region", actor.region)):
+        if value is not None and not isinstance(value, str):
+            raise InvalidInputError(field, value, "must be text or None")
+        if value is not None:
+            check_clean(field, value)
 
 
 def submit(
@@ -41,6 +57,7 @@ def submit(
     """
     if not isinstance(draft, ComplaintDraft):
         raise InvalidInputError("draft", draft, "must be a ComplaintDraft")
+    check_actor(actor)
     at_utc = to_utc("at", at)
     if actor.role not in (Role.REPORTER, Role.ADMIN, Role.SYSTEM):
         raise PermissionDenied(
@@ -130,6 +147,7 @@ def apply(
     or scope excludes it, :class:`InvalidInputError` for a bad payload or an
     instant earlier than the last event. Nothing is appended in any of these cases.
     """
+    check_actor(actor)
     status = complaint.status
     row = table.index.get((status, event_type))
     if row is None:

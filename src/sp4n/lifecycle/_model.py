@@ -102,7 +102,7 @@ def _text(field: str, maximum: int, *, multiline: bool) -> Callable[[object], st
     def convert(value: object) -> str:
         if not isinstance(value, str):
             raise InvalidInputError(field, value, "must be text")
-        text = check_clean(field, value).strip()
+        text = value.strip()
         if not text:
             raise InvalidInputError(field, value, "must not be empty")
         if len(text) > maximum:
@@ -275,7 +275,7 @@ def _email(value: object) -> str | None:
         return None
     if not isinstance(value, str) or not _EMAIL.match(value.strip()):
         raise InvalidInputError("reporter.email", value, "must be an e-mail address")
-    return check_clean("reporter.email", value.strip())
+    return value.strip()
 
 
 def _phone(value: object) -> str | None:
@@ -381,6 +381,27 @@ class ComplaintDraft:
     attachments: tuple[Attachment, ...] = attrs.field(default=(), converter=_attachments)
     service_received_on: date | None = attrs.field(default=None, converter=_optional_date)
     """When the reporter used or received the service (starts the filing-window flag)."""
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse NUL, control characters and lone surrogates in every text (decision 0140).
+
+        Checked on the draft, where a complaint enters, and not on :class:`Complaint`, so
+        that a complaint stored before the check was added still loads.
+        """
+        reporter = self.reporter
+        texts = [
+            ("title", self.title),
+            ("body", self.body),
+            ("reporter.id", reporter.id),
+            ("reporter.name", reporter.name),
+            ("reporter.email", reporter.email),
+            ("location.address", None if self.location is None else self.location.address),
+        ]
+        texts += [("attachment.name", a.name) for a in self.attachments]
+        texts += [("attachment.ref", a.ref) for a in self.attachments]
+        for field, text in texts:
+            if isinstance(text, str):
+                check_clean(field, text)
 
     def to_payload(self) -> dict[str, Any]:
         """The ``submitted`` event payload (CONTRACTS.md keys plus location/attachments)."""
