@@ -229,6 +229,8 @@ def test_a_complaint_stored_before_the_text_check_still_loads_and_serves_well_fo
     path = tmp_path / "old.db"
     with Desk.open(f"sqlite:///{path}", clock=FrozenClock(AT)) as desk:
         tracking_id = desk.submit(_draft(title="Jalan rusak")).tracking_id
+        desk.verify(tracking_id)  # published once forwarded (decision 0151)
+        desk.forward(tracking_id, attributes={"road_status": "kabupaten"})
     with sqlite3.connect(path) as connection:  # what an earlier release let through
         connection.execute(
             "UPDATE sp4n_events SET data = replace(data, 'lubang sejak', 'lubang\\bsejak')"
