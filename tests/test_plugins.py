@@ -257,15 +257,15 @@ def test_hook_sp4n_register_notifiers(pm: pluggy.PluginManager, register_plugin:
 
 
 def test_hook_sp4n_register_channels(pm: pluggy.PluginManager, register_plugin: Register) -> None:
-    class WhatsApp:
+    class Telegram:
         @hookimpl
         def sp4n_register_channels(self, register: specs.RegisterChannel) -> None:
-            register("whatsapp", lambda settings: ("whatsapp", dict(settings)))
+            register("telegram", lambda settings: ("telegram", dict(settings)))
 
-    assert Adapters(pm).channel_factories() == {}
-    register_plugin(WhatsApp(), name="wa")
-    factory = Adapters(pm).channel_factories()["whatsapp"]
-    assert factory({"token": "t"}) == ("whatsapp", {"token": "t"})
+    assert sorted(Adapters(pm).channel_factories()) == ["sms", "whatsapp"]  # the built-ins
+    register_plugin(Telegram(), name="tg")
+    factory = Adapters(pm).channel_factories()["telegram"]
+    assert factory({"token": "t"}) == ("telegram", {"token": "t"})
 
     class Nameless:
         @hookimpl

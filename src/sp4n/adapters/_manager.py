@@ -23,6 +23,7 @@ BUILTIN_ADAPTERS: tuple[str, ...] = (
     "sp4n.adapters._sqlite",
     "sp4n.adapters._postgres",
     "sp4n.adapters.notifiers._plugin",
+    "sp4n.adapters.channels._plugin",
 )
 """Modules of the built-in adapters, registered after the entry-point plugins, in this order."""
 

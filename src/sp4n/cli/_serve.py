@@ -62,6 +62,11 @@ def register(sub: Any) -> None:
         help="address of the reverse proxy whose X-Forwarded-For/-Proto are believed",
     )
     parser.add_argument(
+        "--channels",
+        metavar="FILE",
+        help="TOML file of the two-way channels (whatsapp, sms) to mount at /channels/<name>",
+    )
+    parser.add_argument(
         "--no-access-log", action="store_true", help="do not log one line per request to stderr"
     )
     parser.set_defaults(func=run)
@@ -69,6 +74,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Open the Desk and serve until SIGTERM or Ctrl+C, then drain and close the store."""
+    from sp4n.adapters.channels import load_channels
     from sp4n.desk import Desk
     from sp4n.errors import InvalidInputError
     from sp4n.open311 import make_site
@@ -79,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
     region = None if args.region is None else normalize_code(args.region, field="--region")
     if not 1 <= args.max_body <= 64 * 1024 * 1024:
         raise InvalidInputError("--max-body", args.max_body, "must be 1 to 67108864 bytes")
+    channels = {} if args.channels is None else load_channels(args.channels)
     settings = ServeSettings(
         host=args.host,
         port=args.port,
@@ -97,7 +104,9 @@ def run(args: argparse.Namespace) -> int:
         access.setLevel(logging.INFO)
         access.propagate = False
     with Desk.open(args.db) as desk:
-        site = make_site(desk, api_keys=keys, region=region, body_max_bytes=args.max_body)
+        site = make_site(
+            desk, api_keys=keys, region=region, body_max_bytes=args.max_body, channels=channels
+        )
         server = Server(site if args.no_access_log else with_access_log(site), settings)
         previous = {
             signum: signal.signal(signum, lambda *_: server.stop())
@@ -105,7 +114,9 @@ def run(args: argparse.Namespace) -> int:
         }
         try:
             print(
-                f"sp4n serving on {server.url}/ (Open311 at /open311/v2/, {args.threads} threads)",
+                f"sp4n serving on {server.url}/ (Open311 at /open311/v2/, {args.threads} threads"
+                + "".join(f", /channels/{name}" for name in channels)
+                + ")",
                 flush=True,
             )
             server.serve_forever()

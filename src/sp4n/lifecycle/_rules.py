@@ -487,6 +487,26 @@ def _one_text(key: str) -> _Check:
     return check
 
 
+_REF_MAX = 200
+
+
+def _reporter_message(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    """A reporter's text, with the two-way channel and its message id when one carried it."""
+    out = _drop_none(
+        {
+            "text": _text(p, "text"),
+            "channel": _text(p, "channel", required=False),
+            "message_id": _text(p, "message_id", required=False),
+        }
+    )
+    for key in ("channel", "message_id"):
+        if key in out and len(out[key]) > _REF_MAX:
+            raise InvalidInputError(
+                f"payload.{key}", out[key][:40], f"must be at most {_REF_MAX} chars"
+            )
+    return out
+
+
 _CHECKS: Mapping[str, _Check] = {
     EventType.VERIFIED: _verified,
     EventType.HELD: _one_text("reason"),
@@ -495,9 +515,9 @@ _CHECKS: Mapping[str, _Check] = {
     EventType.RETURNED: _returned,
     EventType.ACKNOWLEDGED: lambda a, p: _drop_none({"note": _text(p, "note", required=False)}),
     EventType.INFO_REQUESTED: _one_text("question"),
-    EventType.INFO_PROVIDED: _one_text("text"),
+    EventType.INFO_PROVIDED: _reporter_message,
     EventType.FOLLOWED_UP: _followed_up,
-    EventType.REPORTER_REPLIED: _one_text("text"),
+    EventType.REPORTER_REPLIED: _reporter_message,
     EventType.ADMIN_REPLIED: _one_text("text"),
     EventType.COMPLETED: _completed,
     EventType.RATED: _rated,
