@@ -15,6 +15,7 @@ No message to a liaison or an admin carries reporter contact details in any fiel
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -27,6 +28,7 @@ from sp4n.routing import Agency, AuthorityLevel, Directory
 __all__ = ["RECIPIENTS", "Recipients", "messages_for", "sealed_contact"]
 
 _R, _L, _A = Role.REPORTER, Role.LIAISON, Role.ADMIN
+_PHONE = re.compile(r"^\+?[0-9]{6,15}$")
 
 RECIPIENTS: Mapping[str, tuple[Role, ...]] = {
     EventType.SUBMITTED: (_R, _A),
@@ -74,12 +76,21 @@ def sealed_contact(complaint: Complaint) -> str | None:
     return reporter.email or reporter.phone
 
 
-def _via(address: str, notifiers: Collection[str]) -> str | None:
-    """The notifier an address needs, when the Desk has one for its kind."""
+def _via(address: str, notifiers: Collection[str], channel: str | None = None) -> str | None:
+    """The notifier an address needs, when the Desk has one for its kind.
+
+    A phone number goes by WhatsApp when the complaint came by WhatsApp and the Desk has
+    that notifier, else by SMS (decision 0200): SMS reporters are told by SMS.
+    """
     if address.startswith(("http://", "https://")) and "webhook" in notifiers:
         return "webhook"
     if "@" in address and "." in address.rsplit("@", 1)[1] and "smtp" in notifiers:
         return "smtp"
+    if _PHONE.match(address.replace(" ", "").replace("-", "")):
+        if channel == "whatsapp" and "whatsapp" in notifiers:
+            return "whatsapp"
+        if "sms" in notifiers:
+            return "sms"
     return None
 
 
@@ -189,7 +200,8 @@ def messages_for(
                 payload["name"] = target.name
             if target.sealed is not None:
                 payload["sealed"] = True  # resolved at delivery only (decision 0132)
-            via = _via(target.sealed or target.address, notifiers)
+            channel = complaint.channel if role is Role.REPORTER else None
+            via = _via(target.sealed or target.address, notifiers, channel)
             if via is not None:
                 payload["via"] = via
             out.append(
