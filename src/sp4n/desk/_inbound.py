@@ -79,7 +79,7 @@ def receive(desk: Desk, message: InboundMessage, *, default_region: str) -> Rece
     complaint = waiting_for(desk, message.sender)
     if complaint is None:
         filed = desk.submit(message.intake(default_region))
-        return Received(action=EventType.SUBMITTED, complaint=filed)
+        return Received(action=str(EventType.SUBMITTED), complaint=filed)
     event = THREAD_EVENTS[complaint.status]
     payload: dict[str, Any] = {
         "text": message.text.strip() or MEDIA_ONLY_TEXT,

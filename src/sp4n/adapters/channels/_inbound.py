@@ -61,7 +61,9 @@ class InboundMessage:
     :param text: the message text (a media caption, possibly empty for media only).
     :param external_id: the channel's own message id (drops a message delivered twice).
     :param received_at: when the channel says it was sent or received (aware, UTC).
-    :param name: the sender's profile name when the channel gives one.
+    :param name: the sender's profile name when the channel gives one; shown to nobody and
+        not stored with a complaint (a profile name is not an identity the citizen chose to
+        show, decision 0200).
     :param attachments: media the message carried, by reference (the URL or media id).
     """
 
@@ -75,16 +77,16 @@ class InboundMessage:
 
     def intake(self, default_region: str) -> Intake:
         """The :class:`~sp4n.adapters.channels.Intake` of a new complaint from this message,
-        read like an SMS 1708 (decision 0061: ``#61.07`` and ``#road`` tags, ``LAPOR``)."""
+        read like an SMS 1708 (decision 0061: ``#61.07`` and ``#road`` tags, ``LAPOR``);
+        the reporter is the phone number only."""
         text = self.text if self.text.strip() or not self.attachments else MEDIA_ONLY_TEXT
         intake = SmsChannel(default_region=default_region, name=self.channel).parse(
             SmsMessage(sender=self.sender, text=text, gateway_id=self.external_id),
             received_at=self.received_at,
         )
         draft = intake.draft
-        if self.name or self.attachments:
-            reporter = attrs.evolve(draft.reporter, name=self.name or draft.reporter.name)
-            draft = attrs.evolve(draft, reporter=reporter, attachments=self.attachments)
+        if self.attachments:
+            draft = attrs.evolve(draft, attachments=self.attachments)
         return attrs.evolve(intake, draft=draft)
 
 
