@@ -27,7 +27,7 @@ from sp4n.adapters.channels import (
 )
 from sp4n.adapters.notifiers import SIGNATURE_HEADER, sign
 from sp4n.desk import Desk
-from sp4n.errors import InvalidInputError
+from sp4n.errors import InvalidInputError, StoreUnavailableError
 from sp4n.open311 import make_site
 from sp4n.serving import Server, ServeSettings, serving
 from sp4n.testing import FrozenClock
@@ -339,3 +339,84 @@ def test_serve_mounts_the_channels_file_and_routes_answers_by_sms(tmp_path: Path
     assert bad.returncode == 2
     assert len(bad.stderr.strip().splitlines()) == 1
     assert "none.toml" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (b"{not json", "body"),
+        (b"[]", "body"),
+        (b'{"object": "page", "entry": []}', "object"),
+        (b'{"object": "whatsapp_business_account", "entry": {}}', "entry"),
+        (
+            b'{"object": "whatsapp_business_account", "entry": [{"changes": [{"field": '
+            b'"messages", "value": {"messages": [{"from": "62812345678", "id": "w", '
+            b'"timestamp": "kemarin", "type": "text", "text": {"body": "x"}}]}}]}]}',
+            "entry[0].changes[0].value.messages[0].timestamp",
+        ),
+        (
+            b'{"object": "whatsapp_business_account", "entry": [{"changes": [{"field": '
+            b'"messages", "value": {"messages": [{"from": "+62 812", "id": "w", '
+            b'"timestamp": "1772416800", "type": "text", "text": {"body": "x"}}]}}]}]}',
+            "entry[0].changes[0].value.messages[0].from",
+        ),
+    ],
+)
+def test_malformed_whatsapp_bodies_get_400_naming_the_field(
+    server: Server, desk: Desk, body: bytes, field: str
+) -> None:
+    status, answer = _wa_post(server, body)
+    assert status == 400
+    assert json.loads(answer)["error"]["field"] == field
+    assert desk.list() == []
+
+
+def test_receipts_and_unread_message_kinds_are_acknowledged_and_file_nothing(
+    server: Server, desk: Desk
+) -> None:
+    document = {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "changes": [
+                    {"field": "messages", "value": {"statuses": [{"id": "w", "status": "read"}]}},
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messages": [
+                                {
+                                    "from": "6281234567890",
+                                    "id": "r",
+                                    "timestamp": "1772416800",
+                                    "type": "reaction",
+                                    "reaction": {"emoji": "👍"},
+                                }
+                            ]
+                        },
+                    },
+                ]
+            }
+        ],
+    }
+    assert _wa_post(server, json.dumps(document).encode()) == (200, b"OK")
+    assert desk.list() == []
+
+
+def test_a_store_that_fails_answers_503_and_the_retry_is_filed(
+    desk: Desk, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    channels = {"sms": SmsGatewayChannel(secret=SMS_SECRET, default_region="61.07")}
+    site = make_site(desk, channels=channels)
+    body = json.dumps({"from": "+6281234567890", "text": "Jalan rusak", "id": "gw-9"}).encode()
+    real_append = desk.store.append
+
+    def down(*args: Any, **kwargs: Any) -> None:
+        raise StoreUnavailableError("sqlite", "disk I/O error")
+
+    settings = ServeSettings(port=0, threads=2, channel_timeout=5, drain_timeout=5)
+    with serving(site, settings) as running:
+        monkeypatch.setattr(desk.store, "append", down)
+        assert _sms_post(running, body)[0] == 503
+        monkeypatch.setattr(desk.store, "append", real_append)
+        assert _sms_post(running, body)[0] == 200  # the gateway's retry is not dropped
+    assert len(desk.list()) == 1

@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from sp4n.adapters.channels import InboundRequest, WebhookChannel
-from sp4n.errors import InvalidInputError, RequestBodyError, Sp4nError, WebhookRefusedError
+from sp4n.errors import (
+    InvalidInputError,
+    RequestBodyError,
+    Sp4nError,
+    StoreError,
+    WebhookRefusedError,
+)
 from sp4n.serving._body import BODY_MAX_BYTES, read_body
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,6 +40,7 @@ _log = logging.getLogger("sp4n.channels")
 App = Callable[[Mapping[str, Any], Callable[..., Any]], Iterable[bytes]]
 _REASONS = {
     200: "OK",
+    503: "Service Unavailable",
     400: "Bad Request",
     401: "Unauthorized",
     403: "Forbidden",
@@ -50,14 +57,16 @@ class _Seen:
         self._ids: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
 
-    def first_time(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         with self._lock:
-            if key in self._ids:
-                return False
+            return key in self._ids
+
+    def add(self, key: str) -> None:
+        """Remember ``key`` (only once its message is stored: a failure must be retried)."""
+        with self._lock:
             self._ids[key] = None
             if len(self._ids) > _SEEN_MAX:
                 self._ids.popitem(last=False)
-            return True
 
 
 def _answer(start_response: Callable[..., Any], status: int, body: bytes, kind: str) -> list[bytes]:
@@ -120,9 +129,11 @@ def mount_channels(
             inbound = channel.receive(request)
             for message in inbound.messages:
                 key = f"{name}:{message.external_id}"
-                if message.external_id is not None and not seen.first_time(key):
+                if message.external_id is not None and key in seen:
                     continue
                 received = desk.receive(message, default_region=channel.default_region)
+                if message.external_id is not None:
+                    seen.add(key)
                 _log.info(
                     "%s message %s: %s %s",
                     name,
@@ -136,6 +147,10 @@ def mount_channels(
             return _error(start_response, exc.status, exc)
         except InvalidInputError as exc:
             return _error(start_response, 400, exc)
+        except StoreError as exc:  # the store is down or moved meanwhile: ask for a retry
+            _log.warning("%s message not stored: %s", name, exc)
+            problem = InvalidInputError("store", None, "unavailable; deliver the message again")
+            return _error(start_response, 503, problem)
         except Sp4nError as exc:  # a lifecycle refusal: the citizen's message cannot be used
             return _error(start_response, 400, InvalidInputError("message", None, str(exc)))
         return _answer(start_response, inbound.status, inbound.body, inbound.content_type)
