@@ -19,7 +19,7 @@ import attrs
 from sp4n._time import parse_date, require_aware
 from sp4n.adapters import OutboxMessage
 from sp4n.adapters.channels import InboundMessage, Intake
-from sp4n.desk._core import DeskCore
+from sp4n.desk._dispose import Disposition
 from sp4n.desk._hours import SweepConfig
 from sp4n.desk._inbound import Received, receive
 from sp4n.desk._notify import messages_for
@@ -76,7 +76,7 @@ def _with_triage(message: OutboxMessage, fields: tuple[str, ...], lang: str) -> 
     return attrs.evolve(message, payload=payload)
 
 
-class Desk(DeskCore):
+class Desk(Disposition):
     """The facade a portal calls: submit, act on, query and notify about complaints.
 
     >>> from datetime import datetime, timezone

@@ -49,6 +49,8 @@ RECIPIENTS: Mapping[str, tuple[Role, ...]] = {
     EventType.EXTENDED: (_R,),
     EventType.ESCALATED: (_A, _L),
     EventType.MERGED: (_R,),
+    EventType.DISPOSED: (Role.UNIT,),
+    EventType.FOLLOW_UP_DRAFTED: (_L,),
 }
 """Roles notified of each event type (decision 0072). Others notify nobody."""
 
@@ -150,10 +152,23 @@ class Recipients:
         contact = agency.contact
         return _Address(Role.ADMIN, contact.email or f"admin@{agency.id}", contact.name or None)
 
+    def unit(self, complaint: Complaint) -> _Address | None:
+        """The work unit the complaint is disposed to, at its directory contact."""
+        agency, unit = complaint.agency, complaint.unit
+        if agency is None or unit is None:
+            return None
+        if agency in self.directory:
+            found = next((u for u in self.directory.get(agency).units if u.id == unit), None)
+            if found is not None and found.contact.email:
+                return _Address(Role.UNIT, found.contact.email, found.contact.name or None)
+        return _Address(Role.UNIT, f"unit-{unit}@{agency}", None)
+
     def resolve(self, complaint: Complaint, event: Event, role: Role) -> _Address | None:
         """The address ``role`` is reached at for ``event``, ``None`` when nobody fills it."""
         if role is Role.REPORTER:
             return self.reporter(complaint)
+        if role is Role.UNIT:
+            return self.unit(complaint)
         if role is Role.ADMIN:
             return self.admin(complaint)
         agency = complaint.agency or event.payload.get("agency")

@@ -1,0 +1,174 @@
+"""Disposition inside an agency: liaison -> work unit -> draft -> approved follow-up; the reporter
+sees the follow-up only once approved, T2 runs across the agency (decision 0201)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sp4n.desk import Desk
+from sp4n.errors import PermissionDenied, TransitionError, UnknownAgencyError
+from sp4n.lifecycle import Actor, ComplaintDraft, Role
+from sp4n.routing import Router
+from sp4n.testing import FrozenClock
+
+WIB = ZoneInfo("Asia/Pontianak")
+AGENCY = "61.07-dinas-pupr"
+UNITS = [
+    {
+        "id": "bina-marga",
+        "name": "Bidang Bina Marga",
+        "contact": {"name": "Kabid Bina Marga", "email": "binamarga@pupr.bengkayangkab.go.id"},
+    },
+    {"id": "cipta-karya", "name": "Bidang Cipta Karya"},
+]
+ENTRY = {
+    "id": AGENCY,
+    "name": "Dinas PUPR Kabupaten Bengkayang",
+    "level": "kabupaten_kota",
+    "region": "61.07",
+    "topics": ["road"],
+    "units": UNITS,
+    "contact": {"name": "Penghubung PUPR", "email": "penghubung@pupr.bengkayangkab.go.id"},
+}
+BINA_MARGA = Actor("ahmad", Role.UNIT, agency=AGENCY, unit="bina-marga")
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=WIB))
+
+
+@pytest.fixture
+def desk(tmp_path: Path, clock: FrozenClock) -> Iterator[Desk]:
+    router = Router.default().with_plugin_rows(agency_entries=[ENTRY])
+    with Desk.open(f"sqlite:///{tmp_path / 'd.db'}", clock=clock, router=router) as opened:
+        yield opened
+
+
+def _in_progress(desk: Desk, clock: FrozenClock) -> str:
+    complaint = desk.submit(
+        ComplaintDraft(
+            kind="pengaduan",
+            title="Jalan berlubang di Sebalo",
+            body="Lubang besar.",
+            region="61.07",
+            topic="road",
+            channel="web",
+            reporter={"id": "warga-1", "email": "warga@example.id", "name": "Siti"},
+        )
+    )
+    ref = complaint.tracking_id
+    for act in (desk.verify, lambda r: desk.forward(r, AGENCY), desk.acknowledge):
+        clock.advance(timedelta(hours=1))
+        act(ref)
+    return ref
+
+
+def _outbox(desk: Desk, clock: FrozenClock, since: int) -> list[tuple[str, str, str]]:
+    messages = desk.store.pending_outbox(limit=100, now=clock() + timedelta(days=1))
+    return [
+        (m.recipient_role, str(m.payload["address"]), str(m.payload["body"]))
+        for m in messages
+        if m.event_seq > since
+    ]
+
+
+def test_the_unit_drafts_and_the_reporter_sees_only_the_approved_follow_up(
+    desk: Desk, clock: FrozenClock
+) -> None:
+    ref = _in_progress(desk, clock)
+    before = desk.get(ref).version
+    clock.advance(timedelta(hours=1))
+    disposed = desk.dispose(ref, "bina-marga", note="Cek lokasi sebelum Jumat")
+    assert disposed.unit == "bina-marga"
+    assert disposed.status.value == "in_progress"
+    clock.advance(timedelta(hours=3))
+    drafted = desk.draft_follow_up(ref, "Lubang ditambal pada 4 Maret 2026.", actor=BINA_MARGA)
+    assert drafted.draft == "Lubang ditambal pada 4 Maret 2026."
+    assert drafted.status.value == "in_progress"
+    messages = _outbox(desk, clock, before)
+    assert ("unit", "binamarga@pupr.bengkayangkab.go.id") in [(r, a) for r, a, _ in messages]
+    assert ("liaison", "penghubung@pupr.bengkayangkab.go.id") in [(r, a) for r, a, _ in messages]
+    assert all(role != "reporter" for role, _, _ in messages)  # nothing to the reporter yet
+    reporter = Actor("warga-1", Role.REPORTER)
+    seen = [e["type"] for e in desk.get(ref).view_for(reporter)["history"]]
+    assert "follow_up_drafted" not in seen
+    assert "disposed" not in seen
+    liaison = Actor("p", Role.LIAISON, agency=AGENCY)
+    assert "follow_up_drafted" in [e["type"] for e in desk.get(ref).view_for(liaison)["history"]]
+    public = desk.get(ref).public_view()
+    assert public is not None
+    assert "Lubang ditambal" not in str(public)
+
+    clock.advance(timedelta(hours=1))
+    approved = desk.approve_follow_up(ref)
+    assert approved.status.value == "followed_up"
+    assert approved.draft is None
+    assert approved.history[-1].type == "followed_up"
+    assert approved.history[-1].payload == {
+        "text": "Lubang ditambal pada 4 Maret 2026.",
+        "approves": True,
+    }
+    to_reporter = [b for r, _, b in _outbox(desk, clock, drafted.version) if r == "reporter"]
+    assert len(to_reporter) == 1
+    assert "Lubang ditambal pada 4 Maret 2026." in to_reporter[0]
+    t2 = next(c for c in desk.clocks(ref) if c.rule.id == "T2")
+    assert t2.stopped_at == approved.history[-1].occurred_at  # the approval stops T2
+
+
+def test_disposing_changes_no_deadline(desk: Desk, clock: FrozenClock) -> None:
+    ref = _in_progress(desk, clock)
+    due = {c.rule.id: c.deadline for c in desk.clocks(ref)}
+    clock.advance(timedelta(days=2))
+    desk.dispose(ref, "bina-marga")
+    desk.draft_follow_up(ref, "Rancangan.", actor=BINA_MARGA)
+    assert {c.rule.id: c.deadline for c in desk.clocks(ref)} == due
+
+
+def test_an_unknown_unit_is_refused_naming_the_known_ones(desk: Desk, clock: FrozenClock) -> None:
+    ref = _in_progress(desk, clock)
+    version = desk.get(ref).version
+    with pytest.raises(UnknownAgencyError) as info:
+        desk.dispose(ref, "bina-marga-2")
+    assert info.value.field == "unit"
+    assert "bina-marga, cipta-karya" in str(info.value)
+    assert desk.get(ref).version == version
+
+
+def test_only_the_disposed_unit_drafts_and_only_a_draft_is_approved(
+    desk: Desk, clock: FrozenClock
+) -> None:
+    ref = _in_progress(desk, clock)
+    with pytest.raises(TransitionError, match="no work unit's draft awaits approval"):
+        desk.approve_follow_up(ref)
+    desk.dispose(ref, "bina-marga")
+    other = Actor("budi", Role.UNIT, agency=AGENCY, unit="cipta-karya")
+    with pytest.raises(PermissionDenied, match="disposed to it"):
+        desk.draft_follow_up(ref, "Bukan urusan kami.", actor=other)
+    with pytest.raises(PermissionDenied):
+        desk.draft_follow_up(
+            ref, "Penghubung menulis sendiri.", actor=Actor("p", Role.LIAISON, agency=AGENCY)
+        )
+    desk.draft_follow_up(ref, "Rancangan pertama.", actor=BINA_MARGA)
+    moved = desk.dispose(ref, "cipta-karya")  # disposing again drops the draft
+    assert (moved.unit, moved.draft) == ("cipta-karya", None)
+    with pytest.raises(PermissionDenied):
+        desk.draft_follow_up(ref, "Rancangan kedua.", actor=BINA_MARGA)
+
+
+def test_the_liaison_may_reword_the_draft_and_the_state_survives_a_reload(
+    desk: Desk, clock: FrozenClock, tmp_path: Path
+) -> None:
+    ref = _in_progress(desk, clock)
+    desk.dispose(ref, "bina-marga")
+    desk.draft_follow_up(ref, "lubang sdh ditambal", actor=BINA_MARGA)
+    stored = desk.get(ref)
+    assert (stored.unit, stored.draft) == ("bina-marga", "lubang sdh ditambal")
+    approved = desk.approve_follow_up(ref, text="Lubang sudah ditambal pada 4 Maret 2026.")
+    assert approved.history[-1].payload["text"] == "Lubang sudah ditambal pada 4 Maret 2026."
+    assert desk.get(ref) == approved
