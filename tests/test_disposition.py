@@ -172,3 +172,44 @@ def test_the_liaison_may_reword_the_draft_and_the_state_survives_a_reload(
     approved = desk.approve_follow_up(ref, text="Lubang sudah ditambal pada 4 Maret 2026.")
     assert approved.history[-1].payload["text"] == "Lubang sudah ditambal pada 4 Maret 2026."
     assert desk.get(ref) == approved
+
+
+def test_the_optional_unit_clock_runs_from_disposition_to_the_draft(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    entry = {**ENTRY, "id": "sample-unit-clock"}
+    router = Router.default().with_plugin_rows(agency_entries=[entry])
+    url = f"sqlite:///{tmp_path / 'u.db'}"
+    with Desk.open(url, clock=clock, router=router) as desk:
+        complaint = desk.submit(
+            ComplaintDraft(
+                kind="pengaduan",
+                title="Jalan berlubang",
+                body="Lubang besar.",
+                region="61.07",
+                topic="road",
+                channel="web",
+                reporter={"id": "warga-1", "email": "w@example.id"},
+            )
+        )
+        ref = complaint.tracking_id
+        desk.verify(ref)
+        desk.forward(ref, "sample-unit-clock")
+        desk.acknowledge(ref)
+        assert "U1" not in {c.rule.id for c in desk.clocks(ref) if c.started_at}
+        disposed = desk.dispose(ref, "bina-marga")  # Monday 2 March 2026, 09:00 WIB
+        u1 = next(c for c in desk.clocks(ref) if c.rule.id == "U1")
+        assert u1.rule.certainty.value == "inferred"
+        assert u1.started_at == disposed.history[-1].occurred_at
+        assert u1.deadline is not None
+        assert u1.deadline.due_date.isoformat() == "2026-03-05"  # 3 working days
+        t2 = next(c for c in desk.clocks(ref) if c.rule.id == "T2")
+        unit = Actor("ahmad", Role.UNIT, agency="sample-unit-clock", unit="bina-marga")
+        clock.advance(timedelta(days=1))
+        drafted = desk.draft_follow_up(ref, "Rancangan.", actor=unit)
+        u1 = next(c for c in desk.clocks(ref) if c.rule.id == "U1")
+        assert u1.stopped_at == drafted.history[-1].occurred_at
+        assert u1.met is True
+        after = next(c for c in desk.clocks(ref) if c.rule.id == "T2")
+        assert after.deadline == t2.deadline  # the agency's T2 is unchanged
+        assert after.stopped_at is None
