@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from servers import smtp_server
+from sp4n.adapters.notifiers import SmtpNotifier
 from sp4n.desk import Desk
 from sp4n.errors import PermissionDenied, TransitionError, UnknownAgencyError
 from sp4n.lifecycle import Actor, ComplaintDraft, Role
@@ -213,3 +215,31 @@ def test_the_optional_unit_clock_runs_from_disposition_to_the_draft(
         after = next(c for c in desk.clocks(ref) if c.rule.id == "T2")
         assert after.deadline == t2.deadline  # the agency's T2 is unchanged
         assert after.stopped_at is None
+
+
+def test_over_real_smtp_the_unit_gets_the_disposition_and_the_reporter_only_the_approval(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    router = Router.default().with_plugin_rows(agency_entries=[ENTRY])
+    with smtp_server() as (port, inbox):
+        notifiers = {"smtp": SmtpNotifier(host="127.0.0.1", port=port)}
+        url = f"sqlite:///{tmp_path / 'm.db'}"
+        with Desk.open(url, clock=clock, router=router, notifiers=notifiers) as desk:
+            ref = _in_progress(desk, clock)
+            desk.deliver_notifications()
+            inbox.clear()
+            desk.dispose(ref, "bina-marga", note="Cek lokasi")
+            desk.draft_follow_up(ref, "Lubang ditambal 4 Maret.", actor=BINA_MARGA)
+            desk.deliver_notifications()
+            drafts = {str(m["To"]): m.get_payload(decode=True).decode() for m in inbox}
+            inbox.clear()
+            desk.approve_follow_up(ref)
+            desk.deliver_notifications()
+            approved = {str(m["To"]): m.get_payload(decode=True).decode() for m in inbox}
+    unit_mail = next(v for k, v in drafts.items() if "binamarga@" in k)
+    assert "didisposisikan kepada unit kerja Anda" in unit_mail
+    liaison_mail = next(v for k, v in drafts.items() if "penghubung@" in k)
+    assert "Lubang ditambal 4 Maret." in liaison_mail
+    assert not any("warga@example.id" in k for k in drafts)  # the draft reaches no reporter
+    reporter_mail = next(v for k, v in approved.items() if "warga@example.id" in k)
+    assert "Lubang ditambal 4 Maret." in reporter_mail
