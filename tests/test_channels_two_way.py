@@ -20,6 +20,7 @@ import pytest
 from servers import free_port
 from sp4n.adapters import plugin_manager
 from sp4n.adapters.channels import (
+    InboundMessage,
     SmsGatewayChannel,
     WhatsAppChannel,
     load_channels,
@@ -28,6 +29,7 @@ from sp4n.adapters.channels import (
 from sp4n.adapters.notifiers import SIGNATURE_HEADER, sign
 from sp4n.desk import Desk
 from sp4n.errors import InvalidInputError, StoreUnavailableError
+from sp4n.lifecycle import ComplaintDraft
 from sp4n.open311 import make_site
 from sp4n.serving import Server, ServeSettings, serving
 from sp4n.testing import FrozenClock
@@ -420,3 +422,36 @@ def test_a_store_that_fails_answers_503_and_the_retry_is_filed(
         monkeypatch.setattr(desk.store, "append", real_append)
         assert _sms_post(running, body)[0] == 200  # the gateway's retry is not dropped
     assert len(desk.list()) == 1
+
+
+def test_a_web_complaint_with_a_local_number_is_continued_by_sms(clock: FrozenClock) -> None:
+    with Desk.open("memory://", clock=clock) as desk:
+        complaint = desk.submit(
+            ComplaintDraft(
+                kind="pengaduan",
+                title="Air PDAM keruh",
+                body="Sudah tiga hari.",
+                region="61.07",
+                topic="road",
+                channel="web",
+                reporter={"id": "warga-5", "phone": "0812 3456 7890"},
+            )
+        )
+        ref = complaint.tracking_id
+        desk.verify(ref)
+        desk.forward(ref)
+        desk.acknowledge(ref)
+        held = desk.request_info(ref, "Alamat lengkapnya?")
+        clock.advance(timedelta(hours=1))
+        message = InboundMessage(
+            channel="sms",
+            sender="+6281234567890",
+            text="Jl. Merdeka 5",
+            external_id="g-1",
+            received_at=clock(),
+        )
+        received = desk.receive(message, default_region="61.07")
+    assert received.action == "info_provided"
+    assert received.complaint.complaint_id == held.complaint_id
+    assert received.complaint.history[-1].actor.id == "warga-5"
+    assert received.complaint.history[-1].payload["channel"] == "sms"
