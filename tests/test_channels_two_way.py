@@ -455,3 +455,37 @@ def test_a_web_complaint_with_a_local_number_is_continued_by_sms(clock: FrozenCl
     assert received.complaint.complaint_id == held.complaint_id
     assert received.complaint.history[-1].actor.id == "warga-5"
     assert received.complaint.history[-1].payload["channel"] == "sms"
+
+
+def test_a_tracking_id_in_the_message_picks_which_waiting_complaint_it_answers(
+    clock: FrozenClock,
+) -> None:
+    def message(text: str, number: int) -> InboundMessage:
+        return InboundMessage(
+            channel="whatsapp",
+            sender=f"+{PHONE}",
+            text=text,
+            external_id=f"wamid.{number}",
+            received_at=clock(),
+        )
+
+    with Desk.open("memory://", clock=clock) as desk:
+        texts = ("Jalan rusak di Sebalo #road", "Lampu mati di Seluas #road")
+        refs = [
+            desk.receive(message(text, n), default_region="61.07").complaint.tracking_id
+            for n, text in enumerate(texts)
+        ]  # two complaints while none waits for the reporter
+        for ref in refs:
+            desk.verify(ref)
+            desk.forward(ref)
+            desk.acknowledge(ref)
+            clock.advance(timedelta(minutes=5))
+            desk.request_info(ref, "Lokasi tepatnya?")
+        clock.advance(timedelta(hours=1))
+        first = desk.receive(
+            message(f"Untuk {refs[0].lower()}: depan pasar", 7), default_region="61.07"
+        )
+        assert first.complaint.tracking_id == refs[0]  # named, though the other is newer
+        other = desk.receive(message("Dekat jembatan", 8), default_region="61.07")
+        assert other.complaint.tracking_id == refs[1]  # the last one still waiting
+        assert {first.action, other.action} == {"info_provided"}

@@ -4,18 +4,20 @@ A message from a phone number with a complaint waiting for that reporter continu
 (decision 0200): ``awaiting_reporter`` or ``on_hold`` make it ``provide_info``,
 ``followed_up`` a ``reply`` (which hands the complaint back to the agency). Any other
 message files a new complaint, read like an SMS 1708 (``#61.07``, ``#road``).
-When several complaints of the number wait, the one updated last wins.
+A tracking id in the message (``LAPOR-2026-AB12-CD34E``) picks the complaint when it is one of
+that number's waiting complaints; otherwise, when several wait, the one updated last wins.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from sp4n.adapters.channels import MEDIA_ONLY_TEXT, InboundMessage
-from sp4n.errors import InvalidInputError
-from sp4n.lifecycle import Actor, Complaint, EventType, Role, Status
+from sp4n.errors import InvalidInputError, UnknownComplaintError
+from sp4n.lifecycle import Actor, Complaint, EventType, Role, Status, tracking_id_is_valid
 
 if TYPE_CHECKING:  # pragma: no cover
     from sp4n.desk._desk import Desk
@@ -30,6 +32,7 @@ THREAD_EVENTS: dict[Status, str] = {
 """The event a reporter's message becomes, by the status of the complaint it continues."""
 
 _PAGE = 500
+_TRACKING = re.compile(r"\bLAPOR-[0-9]{4}-[0-9A-Z]{4}-[0-9A-Z]{5}\b", re.IGNORECASE)
 
 
 @attrs.frozen
@@ -54,8 +57,27 @@ def same_phone(a: str | None, b: str | None) -> bool:
     return bool(a and b) and _digits(str(a)) == _digits(str(b))
 
 
-def waiting_for(desk: Desk, phone: str) -> Complaint | None:
-    """The complaint of ``phone``'s reporter that waits for them, updated last; ``None``."""
+def _named(desk: Desk, phone: str, text: str) -> Complaint | None:
+    """A waiting complaint of ``phone`` whose tracking id ``text`` names, if any."""
+    for found in _TRACKING.findall(text):
+        ref = found.upper()
+        if not tracking_id_is_valid(ref):
+            continue
+        try:
+            complaint = desk.get(ref)
+        except UnknownComplaintError:
+            continue
+        if complaint.status in THREAD_EVENTS and same_phone(complaint.reporter.phone, phone):
+            return complaint
+    return None
+
+
+def waiting_for(desk: Desk, phone: str, text: str = "") -> Complaint | None:
+    """The complaint of ``phone``'s reporter that waits for them: the one ``text`` names by
+    tracking id, else the one updated last; ``None`` when none waits."""
+    named = _named(desk, phone, text)
+    if named is not None:
+        return named
     best: tuple[Any, Complaint] | None = None
     statuses = sorted(status.value for status in THREAD_EVENTS)
     offset = 0
@@ -76,7 +98,7 @@ def receive(desk: Desk, message: InboundMessage, *, default_region: str) -> Rece
     """Continue the thread ``message`` belongs to, or file it as a new complaint."""
     if not isinstance(message, InboundMessage):
         raise InvalidInputError("message", type(message).__name__, "must be an InboundMessage")
-    complaint = waiting_for(desk, message.sender)
+    complaint = waiting_for(desk, message.sender, message.text)
     if complaint is None:
         filed = desk.submit(message.intake(default_region))
         return Received(action=str(EventType.SUBMITTED), complaint=filed)
