@@ -157,6 +157,13 @@ class Adapters:
         )
         return {name: factory for name, (_, factory) in found.items()}
 
+    def channel_plugins(self) -> dict[str, str]:
+        """Return ``{channel name: plugin name}``: which plugin provides each intake channel."""
+        found = _call_register(
+            self.pm.hook.sp4n_register_channels, "intake channel", _name("intake channel")
+        )
+        return {name: plugin for name, (plugin, _) in found.items()}
+
     def routing_rules(self) -> tuple[Mapping[str, Any], ...]:
         """Return every plugin's routing rule rows, in registration order."""
         return _rows(self.pm.hook.sp4n_routing_rules())
