@@ -4,6 +4,7 @@ webhooks mounted on the ``sp4n serve`` site, signatures, threads, retries (decis
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 import urllib.error
@@ -31,7 +32,7 @@ from sp4n.desk import Desk
 from sp4n.errors import InvalidInputError, StoreUnavailableError
 from sp4n.lifecycle import ComplaintDraft
 from sp4n.open311 import make_site
-from sp4n.serving import Server, ServeSettings, serving
+from sp4n.serving import Server, ServeSettings, serving, with_access_log
 from sp4n.testing import FrozenClock
 
 WIB = ZoneInfo("Asia/Pontianak")
@@ -489,3 +490,22 @@ def test_a_tracking_id_in_the_message_picks_which_waiting_complaint_it_answers(
         other = desk.receive(message("Dekat jembatan", 8), default_region="61.07")
         assert other.complaint.tracking_id == refs[1]  # the last one still waiting
         assert {first.action, other.action} == {"info_provided"}
+
+
+def test_the_access_log_hides_the_verify_token(
+    desk: Desk, caplog: pytest.LogCaptureFixture
+) -> None:
+    channels = {
+        "whatsapp": WhatsAppChannel(
+            app_secret=APP_SECRET, verify_token=VERIFY, default_region="61.07"
+        )
+    }
+    site = with_access_log(make_site(desk, channels=channels))
+    query = {"hub.mode": "subscribe", "hub.verify_token": VERIFY, "hub.challenge": "77"}
+    caplog.set_level(logging.INFO, logger="sp4n.access")
+    settings = ServeSettings(port=0, threads=2, channel_timeout=5, drain_timeout=5)
+    with serving(site, settings) as running:
+        assert _call(f"{running.url}/channels/whatsapp?{urlencode(query)}") == (200, b"77")
+    assert "/channels/whatsapp?" in caplog.text
+    assert VERIFY not in caplog.text
+    assert "hub.verify_token=***" in caplog.text
