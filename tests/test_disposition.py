@@ -243,3 +243,40 @@ def test_over_real_smtp_the_unit_gets_the_disposition_and_the_reporter_only_the_
     assert not any("warga@example.id" in k for k in drafts)  # the draft reaches no reporter
     reporter_mail = next(v for k, v in approved.items() if "warga@example.id" in k)
     assert "Lubang ditambal 4 Maret." in reporter_mail
+
+
+def test_the_sweep_tells_the_unit_when_its_own_clock_runs_out(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    entry = {**ENTRY, "id": "sample-unit-clock"}
+    router = Router.default().with_plugin_rows(agency_entries=[entry])
+    with Desk.open(f"sqlite:///{tmp_path / 's.db'}", clock=clock, router=router) as desk:
+        ref = desk.submit(
+            ComplaintDraft(
+                kind="pengaduan",
+                title="Jalan berlubang",
+                body="Lubang besar.",
+                region="61.07",
+                topic="road",
+                channel="web",
+                reporter={"id": "warga-1", "email": "w@example.id"},
+            )
+        ).tracking_id
+        desk.verify(ref)
+        desk.forward(ref, "sample-unit-clock")
+        desk.acknowledge(ref)
+        desk.dispose(ref, "bina-marga")  # Monday 2 March; U1 due Thursday 5 March
+        seen = desk.get(ref).version
+        breach_at = datetime(2026, 3, 6, 10, 0, tzinfo=WIB)  # Friday: U1 breached, T2 not yet
+        desk.sweep(breach_at)
+        messages = [
+            m
+            for m in desk.store.pending_outbox(limit=50, now=breach_at + timedelta(days=1))
+            if m.event_seq > seen
+        ]
+        reminded = [e.payload for e in desk.get(ref).history if e.type == "reminded"]
+    assert {"rule_id": "U1", "stage": "breach", "to": "unit", "due": "2026-03-05"} in reminded
+    to_unit = [m for m in messages if m.recipient_role == "unit"]
+    assert [m.template for m in to_unit] == ["sla.breach.unit"]
+    assert to_unit[0].payload["address"] == "binamarga@pupr.bengkayangkab.go.id"
+    assert all(m.recipient_role != "reporter" for m in messages)  # internal: not the citizen
