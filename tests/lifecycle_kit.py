@@ -56,6 +56,9 @@ def actor_for(role: Role, complaint: Complaint) -> Actor:
         return Actor("penghubung-1", role, agency=complaint.agency or AGENCIES[0])
     if role is Role.SUPERVISOR:
         return Actor("ombudsman-jabar", role, region="32")
+    if role is Role.UNIT:
+        agency = complaint.agency or AGENCIES[0]
+        return Actor("seksi-jalan-1", role, agency=agency, unit=complaint.unit or "seksi-jalan")
     return SYSTEM_ACTOR
 
 
@@ -82,6 +85,10 @@ def payload_for(event: EventType, complaint: Complaint, role: Role) -> dict[str,
         EventType.ADMIN_REPLIED,
     ):
         return {"text": "Sudah kami periksa."}
+    if event is EventType.DISPOSED:
+        return {"unit": "seksi-jalan", "note": "mohon dicek ke lokasi"}
+    if event is EventType.FOLLOW_UP_DRAFTED:
+        return {"text": "Rancangan: lubang sudah ditambal."}
     if event is EventType.RATED:
         return {"score": 4, "comment": "cepat"}
     if event is EventType.REOPENED:

@@ -25,13 +25,14 @@ def test_plugins_is_a_command() -> None:
 def test_plugins_json_lists_builtins_hooks_and_sources(capsys: pytest.CaptureFixture[str]) -> None:
     assert run("--json") == 0
     payload = json.loads(capsys.readouterr().out)
-    assert set(payload) == {"plugins", "storage", "notifiers", "default_store_url"}
+    assert set(payload) == {"plugins", "storage", "notifiers", "channels", "default_store_url"}
     builtins = {p["name"]: p for p in payload["plugins"] if p["source"] == "builtin"}
     assert set(builtins) == {
         "sp4n.adapters._memory",
         "sp4n.adapters._sqlite",
         "sp4n.adapters._postgres",
         "sp4n.adapters.notifiers._plugin",
+        "sp4n.adapters.channels._plugin",
     }
     assert builtins["sp4n.adapters._sqlite"]["hooks"] == ["sp4n_register_storage"]
     assert builtins["sp4n.adapters._sqlite"]["distribution"] is None
@@ -43,6 +44,8 @@ def test_plugins_json_lists_builtins_hooks_and_sources(capsys: pytest.CaptureFix
     assert {name: notifiers[name] for name in ("log", "smtp", "webhook")} == dict.fromkeys(
         ("log", "smtp", "webhook"), "sp4n.adapters.notifiers._plugin"
     )
+    channels = {row["name"]: row["plugin"] for row in payload["channels"]}
+    assert channels == dict.fromkeys(("sms", "whatsapp"), "sp4n.adapters.channels._plugin")
 
 
 def test_plugins_text_names_every_plugin(capsys: pytest.CaptureFixture[str]) -> None:

@@ -30,7 +30,10 @@ def _notified() -> list[tuple[Complaint, str]]:
         for event in sorted(LAPOR_TABLE.allowed_events(status)):
             if event in RECIPIENTS and event not in found:
                 try:
-                    found[event] = step(before, EventType(event))
+                    start = before
+                    if event == EventType.FOLLOW_UP_DRAFTED:  # a unit drafts once disposed to
+                        start = step(before, EventType.DISPOSED)
+                    found[event] = step(start, EventType(event))
                 except Exception:  # a guard this path does not satisfy; another status will
                     continue
     return sorted(found.items())

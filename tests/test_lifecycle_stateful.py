@@ -111,6 +111,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         onward = [r for r in rows if not r.target.is_final] or list(rows)
         row = data.draw(st.sampled_from(rows if data.draw(st.integers(0, 15)) == 0 else onward))
         role = data.draw(st.sampled_from(sorted(row.roles)))
+        if row.event == EventType.FOLLOW_UP_DRAFTED and c.unit is None:
+            return  # a unit drafts only what its liaison disposed to it
         at = c.history[-1].occurred_at + timedelta(hours=hours)
         try:
             self.complaint = apply(

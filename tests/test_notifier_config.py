@@ -85,7 +85,9 @@ def test_without_a_default_the_log_is_added_when_asked_for(pm: pluggy.PluginMana
 @pytest.mark.parametrize(
     ("data", "field", "rule"),
     [
-        ({"sms": {"url": "x"}}, "notifiers: [sms].type", "no notifier of that name is registered"),
+        ({"fax": {"url": "x"}}, "notifiers: [fax].type", "no notifier of that name is registered"),
+        ({"sms": {"url": "x"}}, "notifiers: [sms].url", "http://"),
+        ({"whatsapp": {"phone_number_id": "1"}}, "[whatsapp].access_token", "is required"),
         ({"smtp": {"port": 25}}, "notifiers: [smtp].host", "is required"),
         ({"smtp": {"host": "h", "port": "99999"}}, "notifiers: [smtp].port", "TCP port"),
         ({"smtp": {"host": "h", "starttls": "maybe"}}, "notifiers: [smtp].starttls", "true or"),
@@ -108,8 +110,8 @@ def test_bad_settings_name_the_table_and_the_setting(
 
 
 def test_unknown_notifier_lists_the_registered_ones(pm: pluggy.PluginManager) -> None:
-    with pytest.raises(InvalidInputError, match=r"registered: log, smtp, webhook"):
-        load_notifiers({"sms": {}}, pm=pm)
+    with pytest.raises(InvalidInputError, match=r"registered: log, sms, smtp, webhook, whatsapp"):
+        load_notifiers({"fax": {}}, pm=pm)
 
 
 def test_a_factory_that_builds_no_notifier_is_a_plugin_error(pm: pluggy.PluginManager) -> None:

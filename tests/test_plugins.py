@@ -242,30 +242,30 @@ def test_hook_sp4n_default_store_url(pm: pluggy.PluginManager, register_plugin: 
 
 
 def test_hook_sp4n_register_notifiers(pm: pluggy.PluginManager, register_plugin: Register) -> None:
-    class Sms:
+    class Pager:
         @hookimpl
         def sp4n_register_notifiers(self, register: specs.RegisterNotifier) -> None:
-            register("sms", lambda settings: SimpleNamespace(name="sms", **settings))
+            register("pager", lambda settings: SimpleNamespace(name="pager", **settings))
 
-    register_plugin(Sms(), name="sms-plugin")
-    notifier = Adapters(pm).notifier_factories()["sms"]({"endpoint": "https://sms.example"})
-    assert notifier.endpoint == "https://sms.example"  # type: ignore[attr-defined]
+    register_plugin(Pager(), name="pager-plugin")
+    notifier = Adapters(pm).notifier_factories()["pager"]({"endpoint": "https://pager.example"})
+    assert notifier.endpoint == "https://pager.example"  # type: ignore[attr-defined]
 
-    register_plugin(Sms(), name="sms-again")
-    with pytest.raises(PluginError, match="notifier 'sms' is registered twice"):
+    register_plugin(Pager(), name="pager-again")
+    with pytest.raises(PluginError, match="notifier 'pager' is registered twice"):
         Adapters(pm).notifier_factories()
 
 
 def test_hook_sp4n_register_channels(pm: pluggy.PluginManager, register_plugin: Register) -> None:
-    class WhatsApp:
+    class Telegram:
         @hookimpl
         def sp4n_register_channels(self, register: specs.RegisterChannel) -> None:
-            register("whatsapp", lambda settings: ("whatsapp", dict(settings)))
+            register("telegram", lambda settings: ("telegram", dict(settings)))
 
-    assert Adapters(pm).channel_factories() == {}
-    register_plugin(WhatsApp(), name="wa")
-    factory = Adapters(pm).channel_factories()["whatsapp"]
-    assert factory({"token": "t"}) == ("whatsapp", {"token": "t"})
+    assert sorted(Adapters(pm).channel_factories()) == ["sms", "whatsapp"]  # the built-ins
+    register_plugin(Telegram(), name="tg")
+    factory = Adapters(pm).channel_factories()["telegram"]
+    assert factory({"token": "t"}) == ("telegram", {"token": "t"})
 
     class Nameless:
         @hookimpl

@@ -51,6 +51,7 @@ __all__ = [
     "UnknownRuleError",
     "UnknownStoreSchemeError",
     "UnknownTopicError",
+    "WebhookRefusedError",
 ]
 
 
@@ -394,6 +395,18 @@ class RequestBodyError(InvalidInputError):
     """
 
     def __init__(self, field: str, value: object, rule: str, *, status: int = 400) -> None:
+        self.status = status
+        super().__init__(field, value, rule)
+
+
+class WebhookRefusedError(InvalidInputError):
+    """An inbound channel webhook refused a request: a missing or wrong signature (401) or
+    a wrong verification token (403); carries the HTTP status to answer with.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, field: str, value: object, rule: str, *, status: int = 401) -> None:
         self.status = status
         super().__init__(field, value, rule)
 

@@ -23,6 +23,7 @@ BUILTIN_ADAPTERS: tuple[str, ...] = (
     "sp4n.adapters._sqlite",
     "sp4n.adapters._postgres",
     "sp4n.adapters.notifiers._plugin",
+    "sp4n.adapters.channels._plugin",
 )
 """Modules of the built-in adapters, registered after the entry-point plugins, in this order."""
 
@@ -155,6 +156,13 @@ class Adapters:
             self.pm.hook.sp4n_register_channels, "intake channel", _name("intake channel")
         )
         return {name: factory for name, (_, factory) in found.items()}
+
+    def channel_plugins(self) -> dict[str, str]:
+        """Return ``{channel name: plugin name}``: which plugin provides each intake channel."""
+        found = _call_register(
+            self.pm.hook.sp4n_register_channels, "intake channel", _name("intake channel")
+        )
+        return {name: plugin for name, (plugin, _) in found.items()}
 
     def routing_rules(self) -> tuple[Mapping[str, Any], ...]:
         """Return every plugin's routing rule rows, in registration order."""

@@ -122,10 +122,13 @@ def sp4n_register_channels(register: RegisterChannel) -> None:
     """Register intake channels through which complaints arrive (Open311, e-mail, WhatsApp).
 
     :param register: call ``register(name, factory)``; ``factory(settings)`` returns the
-        channel. Duplicate names raise :class:`~sp4n.errors.PluginError`.
+        channel. Duplicate names raise :class:`~sp4n.errors.PluginError`. A channel that is a
+        :class:`~sp4n.adapters.channels.WebhookChannel` is mounted by ``sp4n serve
+        --channels FILE`` at ``/channels/<table>`` when the file names it
+        (:func:`~sp4n.adapters.channels.load_channels`).
     :returns: nothing; registration happens through ``register``.
 
-    Called for every plugin (broadcast).
+    Called for every plugin (broadcast). The built-ins register ``whatsapp`` and ``sms``.
 
     Use in adapters: intake plugins.
 

@@ -48,11 +48,14 @@ def add_actor_options(parser: argparse.ArgumentParser, *, agency: bool = True) -
     parser.add_argument("--actor", help="id of the person acting (default: the usual role)")
     parser.add_argument(
         "--role",
-        choices=("reporter", "admin", "liaison", "supervisor", "system"),
+        choices=("reporter", "admin", "liaison", "unit", "supervisor", "system"),
         help="the role they act in",
     )
     if agency:
         parser.add_argument("--agency", dest="actor_agency", help="a liaison's agency id")
+        parser.add_argument(
+            "--unit-of-actor", dest="actor_unit", help="a work-unit officer's unit id"
+        )
     parser.add_argument("--region", dest="actor_region", help="a regional admin's region code")
 
 
@@ -63,15 +66,18 @@ def actor_from(args: argparse.Namespace) -> Actor | None:
 
     agency = getattr(args, "actor_agency", None)
     region = getattr(args, "actor_region", None)
+    unit = getattr(args, "actor_unit", None)
     if args.actor is None and args.role is None:
-        if agency is not None or region is not None:
+        if agency is not None or region is not None or unit is not None:
             raise InvalidInputError(
                 "--role", None, "is required with --agency or --region of the actor"
             )
         return None
     if args.role is None:
         raise InvalidInputError("--role", None, "is required with --actor")
-    return Actor(id=args.actor or args.role, role=args.role, agency=agency, region=region)
+    return Actor(
+        id=args.actor or args.role, role=args.role, agency=agency, region=region, unit=unit
+    )
 
 
 def require_existing(url: str) -> None:

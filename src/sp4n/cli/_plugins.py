@@ -28,10 +28,12 @@ def run(args: argparse.Namespace) -> int:
     plugins = describe_plugins(pm)
     storage = adapters.storage_plugins()
     notifiers = adapters.notifier_plugins()
+    channels = adapters.channel_plugins()
     payload = {
         "plugins": [plugin.to_dict() for plugin in plugins],
         "storage": [{"scheme": scheme, "plugin": name} for scheme, name in storage.items()],
         "notifiers": [{"name": name, "plugin": plugin} for name, plugin in notifiers.items()],
+        "channels": [{"name": name, "plugin": plugin} for name, plugin in channels.items()],
         "default_store_url": adapters.default_store_url(),
     }
     lines = []
@@ -43,5 +45,8 @@ def run(args: argparse.Namespace) -> int:
         lines.extend(f"    {hook}" for hook in plugin.hooks)
     lines.append("storage schemes: " + ", ".join(f"{s}:// ({n})" for s, n in storage.items()))
     lines.append("notifiers: " + ", ".join(f"{n} ({p})" for n, p in notifiers.items()))
+    lines.append(
+        "channels (sp4n serve --channels): " + ", ".join(f"{n} ({p})" for n, p in channels.items())
+    )
     lines.append(f"default store: {payload['default_store_url']}")
     return emit(args, payload, "\n".join(lines))

@@ -64,6 +64,18 @@ def register(sub: Any) -> None:
         help="address of the reverse proxy whose X-Forwarded-For/-Proto are believed",
     )
     parser.add_argument(
+        "--channels",
+        metavar="FILE",
+        help="TOML file of the two-way channels (whatsapp, sms) to mount at /channels/<name>",
+    )
+    parser.add_argument(
+        "--notifiers",
+        metavar="FILE",
+        default=os.environ.get("SP4N_NOTIFIERS") or None,
+        help="TOML file of the notifiers (default $SP4N_NOTIFIERS): messages the site causes "
+        "name the notifier their address needs (sms, whatsapp, smtp), as sp4n deliver sends them",
+    )
+    parser.add_argument(
         "--no-access-log", action="store_true", help="do not log one line per request to stderr"
     )
     parser.set_defaults(func=run)
@@ -71,7 +83,8 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Open the Desk and serve until SIGTERM or Ctrl+C, then drain and close the store."""
-    from sp4n.adapters.channels import known_region
+    from sp4n.adapters.channels import known_region, load_channels
+    from sp4n.adapters.notifiers import load_notifiers
     from sp4n.desk import Desk
     from sp4n.errors import InvalidInputError
     from sp4n.open311 import make_site
@@ -82,6 +95,8 @@ def run(args: argparse.Namespace) -> int:
     check_listen(args.host, args.port)
     if not 1 <= args.max_body <= 64 * 1024 * 1024:
         raise InvalidInputError("--max-body", args.max_body, "must be 1 to 67108864 bytes")
+    channels = {} if args.channels is None else load_channels(args.channels)
+    notifiers = None if args.notifiers is None else load_notifiers(args.notifiers).notifiers
     settings = ServeSettings(
         host=args.host,
         port=args.port,
@@ -99,8 +114,10 @@ def run(args: argparse.Namespace) -> int:
         access.addHandler(handler)
         access.setLevel(logging.INFO)
         access.propagate = False
-    with Desk.open(args.db) as desk:
-        site = make_site(desk, api_keys=keys, region=region, body_max_bytes=args.max_body)
+    with Desk.open(args.db, notifiers=notifiers) as desk:
+        site = make_site(
+            desk, api_keys=keys, region=region, body_max_bytes=args.max_body, channels=channels
+        )
         server = Server(site if args.no_access_log else with_access_log(site), settings)
         previous = {
             signum: signal.signal(signum, lambda *_: server.stop())
@@ -108,7 +125,9 @@ def run(args: argparse.Namespace) -> int:
         }
         try:
             print(
-                f"sp4n serving on {server.url}/ (Open311 at /open311/v2/, {args.threads} threads)",
+                f"sp4n serving on {server.url}/ (Open311 at /open311/v2/, {args.threads} threads"
+                + "".join(f", /channels/{name}" for name in channels)
+                + ")",
                 flush=True,
             )
             server.serve_forever()

@@ -9,6 +9,7 @@
 
 from sp4n.desk._desk import ADMIN, SUPERVISOR, Desk
 from sp4n.desk._hours import SweepConfig
+from sp4n.desk._inbound import Received
 from sp4n.desk._notify import RECIPIENTS
 from sp4n.desk._report import ComplianceReport, ComplianceRow
 from sp4n.desk._retry import retry_on_conflict
@@ -23,6 +24,7 @@ __all__ = [
     "ComplianceReport",
     "ComplianceRow",
     "Desk",
+    "Received",
     "SweepConfig",
     "SweepReport",
     "next_due",

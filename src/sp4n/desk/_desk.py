@@ -18,9 +18,10 @@ import attrs
 
 from sp4n._time import parse_date, require_aware
 from sp4n.adapters import OutboxMessage
-from sp4n.adapters.channels import Intake
-from sp4n.desk._core import DeskCore
+from sp4n.adapters.channels import InboundMessage, Intake
+from sp4n.desk._dispose import Disposition
 from sp4n.desk._hours import SweepConfig
+from sp4n.desk._inbound import Received, receive
 from sp4n.desk._notify import messages_for
 from sp4n.desk._report import ComplianceReport
 from sp4n.desk._sweep import Progress, SweepReport
@@ -75,7 +76,7 @@ def _with_triage(message: OutboxMessage, fields: tuple[str, ...], lang: str) -> 
     return attrs.evolve(message, payload=payload)
 
 
-class Desk(DeskCore):
+class Desk(Disposition):
     """The facade a portal calls: submit, act on, query and notify about complaints.
 
     >>> from datetime import datetime, timezone
@@ -454,6 +455,16 @@ class Desk(DeskCore):
             {"text": text},
             expected_version=expected_version,
         )
+
+    def receive(self, message: InboundMessage, *, default_region: str) -> Received:
+        """Take one message of a two-way channel (WhatsApp, SMS) from a citizen.
+
+        A message from the phone number of a complaint that waits for its reporter continues
+        it: ``provide_info`` when information was requested (or the report is on hold),
+        ``reply`` after a follow-up. Otherwise it files a new complaint, read like an SMS
+        1708, in ``default_region`` unless it names one (``#61.07``). Decision 0200.
+        """
+        return receive(self, message, default_region=default_region)
 
     def reply(
         self,

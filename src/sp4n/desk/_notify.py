@@ -15,6 +15,7 @@ No message to a liaison or an admin carries reporter contact details in any fiel
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -27,6 +28,7 @@ from sp4n.routing import Agency, AuthorityLevel, Directory
 __all__ = ["RECIPIENTS", "Recipients", "messages_for", "sealed_contact"]
 
 _R, _L, _A = Role.REPORTER, Role.LIAISON, Role.ADMIN
+_PHONE = re.compile(r"^\+?[0-9]{6,15}$")
 
 RECIPIENTS: Mapping[str, tuple[Role, ...]] = {
     EventType.SUBMITTED: (_R, _A),
@@ -47,6 +49,8 @@ RECIPIENTS: Mapping[str, tuple[Role, ...]] = {
     EventType.EXTENDED: (_R,),
     EventType.ESCALATED: (_A, _L),
     EventType.MERGED: (_R,),
+    EventType.DISPOSED: (Role.UNIT,),
+    EventType.FOLLOW_UP_DRAFTED: (_L,),
 }
 """Roles notified of each event type (decision 0072). Others notify nobody."""
 
@@ -74,12 +78,21 @@ def sealed_contact(complaint: Complaint) -> str | None:
     return reporter.email or reporter.phone
 
 
-def _via(address: str, notifiers: Collection[str]) -> str | None:
-    """The notifier an address needs, when the Desk has one for its kind."""
+def _via(address: str, notifiers: Collection[str], channel: str | None = None) -> str | None:
+    """The notifier an address needs, when the Desk has one for its kind.
+
+    A phone number goes by WhatsApp when the complaint came by WhatsApp and the Desk has
+    that notifier, else by SMS (decision 0200): SMS reporters are told by SMS.
+    """
     if address.startswith(("http://", "https://")) and "webhook" in notifiers:
         return "webhook"
     if "@" in address and "." in address.rsplit("@", 1)[1] and "smtp" in notifiers:
         return "smtp"
+    if _PHONE.match(address.replace(" ", "").replace("-", "")):
+        if channel == "whatsapp" and "whatsapp" in notifiers:
+            return "whatsapp"
+        if "sms" in notifiers:
+            return "sms"
     return None
 
 
@@ -139,10 +152,23 @@ class Recipients:
         contact = agency.contact
         return _Address(Role.ADMIN, contact.email or f"admin@{agency.id}", contact.name or None)
 
+    def unit(self, complaint: Complaint) -> _Address | None:
+        """The work unit the complaint is disposed to, at its directory contact."""
+        agency, unit = complaint.agency, complaint.unit
+        if agency is None or unit is None:
+            return None
+        if agency in self.directory:
+            found = next((u for u in self.directory.get(agency).units if u.id == unit), None)
+            if found is not None and found.contact.email:
+                return _Address(Role.UNIT, found.contact.email, found.contact.name or None)
+        return _Address(Role.UNIT, f"unit-{unit}@{agency}", None)
+
     def resolve(self, complaint: Complaint, event: Event, role: Role) -> _Address | None:
         """The address ``role`` is reached at for ``event``, ``None`` when nobody fills it."""
         if role is Role.REPORTER:
             return self.reporter(complaint)
+        if role is Role.UNIT:
+            return self.unit(complaint)
         if role is Role.ADMIN:
             return self.admin(complaint)
         agency = complaint.agency or event.payload.get("agency")
@@ -189,7 +215,8 @@ def messages_for(
                 payload["name"] = target.name
             if target.sealed is not None:
                 payload["sealed"] = True  # resolved at delivery only (decision 0132)
-            via = _via(target.sealed or target.address, notifiers)
+            channel = complaint.channel if role is Role.REPORTER else None
+            via = _via(target.sealed or target.address, notifiers, channel)
             if via is not None:
                 payload["via"] = via
             out.append(

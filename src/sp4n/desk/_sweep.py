@@ -205,10 +205,14 @@ class _Notice:
     title: str
     title_en: str
     due: dt.date
-    role: str  # liaison | admin (who owes the action)
+    role: str  # liaison | admin | unit (who owes the action)
     days: int = 0
     sla_key: str = ""
     provisional: bool = False  # the due date rests on an estimate (decision 0154)
+
+
+_OWERS = ("liaison", "admin", "unit")
+"""Roles whose running-out clocks the sweep warns about (a unit's: warning and breach only)."""
 
 
 def _notices(
@@ -221,7 +225,7 @@ def _notices(
     out: list[_Notice] = []
     for clock in clocks:
         rule = clock.rule
-        if rule.on_expiry is not OnExpiry.ESCALATE or rule.role not in ("liaison", "admin"):
+        if rule.on_expiry is not OnExpiry.ESCALATE or rule.role not in _OWERS:
             continue
         if clock.deadline is None or clock.status not in (
             ClockStatus.RUNNING,
@@ -229,6 +233,8 @@ def _notices(
         ):
             continue
         if rule.role == "liaison" and complaint.agency is None:
+            continue
+        if rule.role == "unit" and complaint.unit is None:
             continue
         due = clock.deadline.due_date  # a kept deadline already (decision 0150)
         provisional = clock.deadline.provisional
@@ -252,6 +258,8 @@ def _notices(
                 out.append(notice("warning"))
             continue
         out.append(notice("breach"))
+        if rule.role == "unit":  # a unit's own clock is internal to the agency: no escalation
+            continue
         late = calendar.working_days_between(due, today)
         if late > config.escalate_after_working_days:
             started = clock.started_at.isoformat() if clock.started_at else ""
@@ -264,6 +272,8 @@ def _recipient(desk: Desk, complaint: Complaint, notice: _Notice) -> tuple[str, 
     if notice.stage != "escalation":
         if notice.role == "liaison":
             found = desk.recipients.liaison(complaint.agency)
+        elif notice.role == "unit":
+            found = desk.recipients.unit(complaint)
         else:
             found = desk.recipients.admin(complaint)
         if found is None:

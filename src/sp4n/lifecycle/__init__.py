@@ -22,7 +22,7 @@ from sp4n.lifecycle._model import (
     Tier,
     Visibility,
 )
-from sp4n.lifecycle._privacy import public_view, render_notification, view_for
+from sp4n.lifecycle._privacy import INTERNAL_EVENTS, public_view, render_notification, view_for
 from sp4n.lifecycle._publication import (
     PUBLISHED_STATUSES,
     PUBLISHED_VISIBILITIES,
@@ -56,6 +56,7 @@ __all__ = [
     "DEFAULT_RULES",
     "GUARDS",
     "INSTALLED",
+    "INTERNAL_EVENTS",
     "LAPOR_TABLE",
     "OVERALL_RULE_ID",
     "PUBLISHED_STATUSES",

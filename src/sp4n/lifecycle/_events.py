@@ -35,6 +35,9 @@ class Role(enum.StrEnum):
     """Admin LAPOR! (national) or a regional admin/coordinator: verifies, holds, forwards."""
     LIAISON = "liaison"
     """Pejabat penghubung of one agency: acknowledges, asks for information, follows up."""
+    UNIT = "unit"
+    """An officer of a work unit (unit kerja) inside an agency: drafts the follow-up of a
+    complaint its liaison disposed to it; the liaison approves it (decision 0201)."""
     SUPERVISOR = "supervisor"
     """Inspectorate, KemenPANRB, KSP or Ombudsman: reads and escalates."""
     SYSTEM = "system"
@@ -66,6 +69,12 @@ class EventType(enum.StrEnum):
     DEADLINE_MOVED = "deadline_moved"
     REMINDED = "reminded"
     """sp4n sent an SLA notice (a pre-breach warning or a breach notice); no status change."""
+    DISPOSED = "disposed"
+    """The liaison passed the complaint to a work unit of the agency (disposisi); the unit
+    id in the payload; no status change beyond ``in_progress``."""
+    FOLLOW_UP_DRAFTED = "follow_up_drafted"
+    """The work unit drafted a follow-up; internal: the reporter sees it only once the liaison
+    approves it (``followed_up`` with ``approves``); no status change."""
     AMENDED = "amended"
     """The admin corrected the report's topic, region, kind or title at triage (old and new
     values in the payload); no status change."""
@@ -94,26 +103,33 @@ class Actor:
     :param agency: for a liaison, the agency id they speak for.
     :param region: for a regional admin, the region code prefix they govern;
         ``None`` for national scope.
+    :param unit: for a work-unit officer (role ``unit``), the unit id inside ``agency``.
     """
 
     id: str
     role: Role = attrs.field(converter=_as_role, validator=_check_role)
     agency: str | None = None
     region: str | None = None
+    unit: str | None = None
 
     @property
     def scope(self) -> str | None:
-        """The agency or region this actor is limited to, if any."""
+        """The agency (and unit) or region this actor is limited to, if any."""
+        if self.unit is not None:
+            return f"{self.agency}/{self.unit}"
         return self.agency or self.region
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping."""
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "role": self.role.value,
             "agency": self.agency,
             "region": self.region,
         }
+        if self.unit is not None:
+            data["unit"] = self.unit
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Actor:
@@ -123,6 +139,7 @@ class Actor:
             role=data["role"],
             agency=data.get("agency"),
             region=data.get("region"),
+            unit=data.get("unit"),
         )
 
 

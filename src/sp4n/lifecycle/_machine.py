@@ -225,9 +225,14 @@ def _amended(c: Mapping[str, Any], p: Mapping[str, Any]) -> dict[str, Any]:
 
 _FOLDS: Mapping[str, _Fold] = {
     EventType.AMENDED: _amended,
-    EventType.FORWARDED: lambda c, p: {"agency": p["agency"]},
+    EventType.FORWARDED: lambda c, p: {"agency": p["agency"], "unit": None, "draft": None},
+    EventType.DISPOSED: lambda c, p: {"unit": p["unit"], "draft": None},
+    EventType.FOLLOW_UP_DRAFTED: lambda c, p: {"draft": p["text"]},
+    EventType.FOLLOWED_UP: lambda c, p: {"draft": None},
     EventType.RETURNED: lambda c, p: {
         "agency": None,
+        "unit": None,
+        "draft": None,
         "returned_by": (*c["returned_by"], p["agency"]),
     },
     EventType.VERIFIED: _verified,

@@ -495,6 +495,10 @@ class Complaint:
     attachments: tuple[Attachment, ...] = attrs.field(default=(), converter=_attachments)
     service_received_on: date | None = attrs.field(default=None, converter=_optional_date)
     agency: str | None = None
+    unit: str | None = None
+    """The work unit inside ``agency`` the liaison disposed the complaint to (decision 0201)."""
+    draft: str | None = None
+    """The unit's follow-up draft awaiting the liaison's approval, if any (internal)."""
     returned_by: tuple[str, ...] = attrs.field(default=(), converter=_returned_by)
     tier: Tier | None = attrs.field(default=None, converter=_optional_tier)
     rating: int | None = None

@@ -23,7 +23,11 @@ from sp4n.lifecycle._events import Actor, Event, EventType, Role
 from sp4n.lifecycle._model import Complaint, Visibility
 from sp4n.lifecycle._roles import can_read
 
-__all__ = ["public_view", "render_notification", "view_for"]
+__all__ = ["INTERNAL_EVENTS", "public_view", "render_notification", "view_for"]
+
+INTERNAL_EVENTS = frozenset({EventType.DISPOSED, EventType.FOLLOW_UP_DRAFTED})
+"""Events inside the agency (disposition, a unit's draft): officers see them, the reporter
+and the public do not; the reporter sees the follow-up once approved (decision 0201)."""
 
 _ANONYMOUS_NAME = {"id": "Anonim", "en": "Anonymous"}
 
@@ -67,7 +71,9 @@ def _event_view(
     }
 
 
-def _project(complaint: Complaint, *, full: bool, public: bool) -> Mapping[str, Any]:
+def _project(
+    complaint: Complaint, *, full: bool, public: bool, internal: bool = False
+) -> Mapping[str, Any]:
     reporter = _reporter_for(complaint, full=full, public=public)
     view: dict[str, Any] = {
         "complaint_id": complaint.complaint_id,
@@ -90,7 +96,11 @@ def _project(complaint: Complaint, *, full: bool, public: bool) -> Mapping[str, 
         "attachments": [a.to_dict() for a in complaint.attachments],
         "reporter": reporter,
         "version": complaint.version,
-        "history": [_event_view(complaint, e, reporter, public=public) for e in complaint.history],
+        "history": [
+            _event_view(complaint, e, reporter, public=public)
+            for e in complaint.history
+            if internal or e.type not in INTERNAL_EVENTS
+        ],
     }
     if public:
         for attachment in view["attachments"]:
@@ -113,7 +123,8 @@ def view_for(complaint: Complaint, actor: Actor) -> Mapping[str, Any]:
             actor.role.value, actor.scope, "read", "this complaint is outside their scope"
         )
     full = actor.role in (Role.REPORTER, Role.SYSTEM)
-    return _project(complaint, full=full, public=False)
+    internal = actor.role is not Role.REPORTER
+    return _project(complaint, full=full, public=False, internal=internal)
 
 
 def public_view(complaint: Complaint) -> Mapping[str, Any] | None:
@@ -160,6 +171,16 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
     EventType.FOLLOWED_UP: (
         "Laporan {tracking} telah ditindaklanjuti oleh {agency}: {detail}",
         "Report {tracking} was followed up by {agency}: {detail}",
+    ),
+    EventType.DISPOSED: (
+        "Laporan {tracking} \u201c{title}\u201d didisposisikan kepada unit kerja Anda untuk "
+        "ditindaklanjuti; kirim rancangan tindak lanjut kepada pejabat penghubung.",
+        "Report {tracking} \u201c{title}\u201d was disposed to your work unit; send the draft "
+        "follow-up to the liaison for approval.",
+    ),
+    EventType.FOLLOW_UP_DRAFTED: (
+        "Unit kerja mengirim rancangan tindak lanjut laporan {tracking} untuk disetujui: {detail}",
+        "The work unit sent a draft follow-up on report {tracking} for approval: {detail}",
     ),
     EventType.COMPLETED: (
         "Laporan {tracking} \u201c{title}\u201d dinyatakan selesai.",

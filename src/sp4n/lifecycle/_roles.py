@@ -43,6 +43,18 @@ def scope_problem(complaint: Complaint, actor: Actor) -> str | None:
                 f"(this one: {complaint.agency or 'none'})"
             )
         return None
+    if role is Role.UNIT:
+        if actor.agency is None or actor.agency != complaint.agency:
+            return (
+                f"a work unit acts only on complaints of its agency "
+                f"(this one: {complaint.agency or 'none'})"
+            )
+        if actor.unit is None or actor.unit != complaint.unit:
+            return (
+                f"a work unit acts only on complaints disposed to it "
+                f"(this one: {complaint.unit or 'none'})"
+            )
+        return None
     # supervisor
     if not in_region(complaint.region, actor.region):
         return f"complaint region {complaint.region} is outside supervisor region {actor.region}"

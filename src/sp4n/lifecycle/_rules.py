@@ -248,6 +248,14 @@ def _amendment_matches_the_record(
     return None
 
 
+def _approves_a_draft(
+    c: Complaint, actor: Actor, payload: Mapping[str, Any], rules: LifecycleRules
+) -> str | None:
+    if payload.get("approves") and c.draft is None:
+        return "no work unit's draft awaits approval (the unit drafts it first)"
+    return None
+
+
 _VISIBILITIES: Mapping[str, Visibility] = {v.value: v for v in Visibility}
 
 GUARDS: Mapping[str, Guard] = {
@@ -260,6 +268,7 @@ GUARDS: Mapping[str, Guard] = {
     "only_reporter_reveals": _only_reporter_reveals,
     "verification_keeps_privacy": _verification_keeps_privacy,
     "amendment_matches_the_record": _amendment_matches_the_record,
+    "approves_a_draft": _approves_a_draft,
 }
 """Every guard name the table may use, mapped to its function."""
 
@@ -390,6 +399,11 @@ def _escalated(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
 
 def _followed_up(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"text": _text(p, "text")}
+    approves = p.get("approves")
+    if approves is not None and not isinstance(approves, bool):
+        raise InvalidInputError("payload.approves", approves, "must be true or false")
+    if approves:
+        out["approves"] = True
     if p.get("decided_on") is not None:
         out["decided_on"] = parse_date("payload.decided_on", p["decided_on"]).isoformat()
     return out
@@ -488,6 +502,33 @@ def _one_text(key: str) -> _Check:
     return check
 
 
+_REF_MAX = 200
+
+
+def _reporter_message(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    """A reporter's text, with the two-way channel and its message id when one carried it."""
+    out = _drop_none(
+        {
+            "text": _text(p, "text"),
+            "channel": _text(p, "channel", required=False),
+            "message_id": _text(p, "message_id", required=False),
+        }
+    )
+    for key in ("channel", "message_id"):
+        if key in out and len(out[key]) > _REF_MAX:
+            raise InvalidInputError(
+                f"payload.{key}", out[key][:40], f"must be at most {_REF_MAX} chars"
+            )
+    return out
+
+
+def _disposed(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
+    unit = _text(p, "unit")
+    if unit is not None and len(unit) > _REF_MAX:
+        raise InvalidInputError("payload.unit", unit[:40], f"must be at most {_REF_MAX} chars")
+    return _drop_none({"unit": unit, "note": _text(p, "note", required=False)})
+
+
 _CHECKS: Mapping[str, _Check] = {
     EventType.VERIFIED: _verified,
     EventType.HELD: _one_text("reason"),
@@ -496,9 +537,11 @@ _CHECKS: Mapping[str, _Check] = {
     EventType.RETURNED: _returned,
     EventType.ACKNOWLEDGED: lambda a, p: _drop_none({"note": _text(p, "note", required=False)}),
     EventType.INFO_REQUESTED: _one_text("question"),
-    EventType.INFO_PROVIDED: _one_text("text"),
+    EventType.INFO_PROVIDED: _reporter_message,
+    EventType.DISPOSED: _disposed,
+    EventType.FOLLOW_UP_DRAFTED: _one_text("text"),
     EventType.FOLLOWED_UP: _followed_up,
-    EventType.REPORTER_REPLIED: _one_text("text"),
+    EventType.REPORTER_REPLIED: _reporter_message,
     EventType.ADMIN_REPLIED: _one_text("text"),
     EventType.COMPLETED: _completed,
     EventType.RATED: _rated,

@@ -245,7 +245,16 @@ LAPOR_TABLE = TransitionTable(
         *_rows(_AGENCY, E.INFO_REQUESTED, [R.LIAISON], S.AWAITING_REPORTER),
         *_rows([S.FOLLOWED_UP], E.INFO_REQUESTED, [R.LIAISON], S.AWAITING_REPORTER),
         *_rows([S.AWAITING_REPORTER], E.INFO_PROVIDED, [R.REPORTER], S.IN_PROGRESS),
-        *_rows([*_AGENCY, S.FOLLOWED_UP], E.FOLLOWED_UP, [R.LIAISON], S.FOLLOWED_UP),
+        *_rows(
+            [*_AGENCY, S.FOLLOWED_UP],
+            E.FOLLOWED_UP,
+            [R.LIAISON],
+            S.FOLLOWED_UP,
+            "approves_a_draft",
+        ),
+        # Disposition inside the agency: liaison -> work unit -> approved follow-up (0201)
+        *_rows([S.IN_PROGRESS], E.DISPOSED, [R.LIAISON]),
+        *_rows([S.IN_PROGRESS], E.FOLLOW_UP_DRAFTED, [R.UNIT]),
         *_rows(_AGENCY, E.RETURNED, [R.LIAISON], S.RETURNED),
         *_rows(_AGENCY, E.EXTENDED, [R.LIAISON, R.ADMIN], None, "within_extension_caps"),
         # Conversation

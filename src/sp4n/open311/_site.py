@@ -11,9 +11,11 @@ from sp4n.errors import Sp4nError
 from sp4n.lifecycle import Publication, Status, in_region, publication, published_view
 from sp4n.open311._app import Open311App, StartResponse
 from sp4n.serving._body import BODY_MAX_BYTES
+from sp4n.serving._channels import mount_channels
 from sp4n.serving._wsgi import with_health
 
 if TYPE_CHECKING:  # pragma: no cover
+    from sp4n.adapters.channels import WebhookChannel
     from sp4n.desk import Desk
 
 __all__ = ["make_site"]
@@ -85,12 +87,16 @@ def make_site(
     api_keys: Iterable[str] = (),
     region: str | None = None,
     body_max_bytes: int = BODY_MAX_BYTES,
+    channels: Mapping[str, WebhookChannel] | None = None,
 ) -> Any:
     """Return the WSGI application of ``sp4n serve`` for ``desk``: Open311 under
     ``/open311/v2/`` (discovery at ``/open311/discovery.{json,xml}``), ``/healthz`` over the
     store (:func:`sp4n.serving.with_health`) and the status page at ``/``.
 
     With ``region``, the status page looks up and counts only that region's complaints.
+    ``channels`` (by mount name, :func:`sp4n.adapters.channels.load_channels`) are the
+    two-way intake channels served at ``/channels/<name>``
+    (:func:`sp4n.serving.mount_channels`).
     """
     open311 = Open311App(desk, api_keys=api_keys, region=region, body_max_bytes=body_max_bytes)
 
@@ -114,4 +120,6 @@ def make_site(
         )
         return [data]
 
-    return with_health(site, desk)
+    return with_health(
+        mount_channels(site, desk, channels or {}, body_max_bytes=body_max_bytes), desk
+    )

@@ -30,7 +30,14 @@ from sp4n.routing._decision import (
     Rule,
     Step,
 )
-from sp4n.routing._directory import Agency, AgencyKind, Contact, Directory, load_directory
+from sp4n.routing._directory import (
+    Agency,
+    AgencyKind,
+    Contact,
+    Directory,
+    WorkUnit,
+    load_directory,
+)
 from sp4n.routing._regions import (
     NAME_MAX,
     DatasetInfo,
@@ -84,6 +91,7 @@ __all__ = [
     "Step",
     "Topic",
     "VillageSupervisorRule",
+    "WorkUnit",
     "dataset_info",
     "find_regions",
     "get_region",

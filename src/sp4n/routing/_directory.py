@@ -23,7 +23,7 @@ from sp4n.errors import InvalidInputError, UnknownAgencyError
 from sp4n.routing._affairs import AuthorityLevel, to_level
 from sp4n.routing._codes import normalize_code
 
-__all__ = ["Agency", "AgencyKind", "Contact", "Directory", "load_directory"]
+__all__ = ["Agency", "AgencyKind", "Contact", "Directory", "WorkUnit", "load_directory"]
 
 SAMPLE_DIRECTORY = "data/directory_sample.toml"
 
@@ -48,6 +48,45 @@ class Contact:
     name: str = ""
     email: str = ""
     phone: str = ""
+
+
+@attrs.frozen
+class WorkUnit:
+    """A work unit (unit kerja) inside an agency, to which its liaison disposes complaints
+    (a bidang, seksi or UPT); ``contact`` is who receives the dispositions (decision 0201)."""
+
+    id: str = attrs.field()
+    name: str
+    contact: Contact = attrs.field(factory=Contact)
+
+    @id.validator
+    def _check_id(self, _attribute: object, value: str) -> None:
+        if not isinstance(value, str) or not value.strip() or len(value) > 200:
+            raise InvalidInputError("unit.id", value, "must be non-empty text of at most 200")
+
+
+def _units(value: object) -> tuple[WorkUnit, ...]:
+    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+        raise InvalidInputError("units", value, "must be a list of work units")
+    units: list[WorkUnit] = []
+    for item in value:
+        if isinstance(item, WorkUnit):
+            units.append(item)
+        elif isinstance(item, Mapping):
+            contact = item.get("contact") or {}
+            units.append(
+                WorkUnit(
+                    id=item["id"],
+                    name=str(item.get("name") or item["id"]),
+                    contact=Contact(**{k: str(v) for k, v in contact.items()}),
+                )
+            )
+        else:
+            raise InvalidInputError("units", item, "a work unit is a table with id and name")
+    ids = [unit.id for unit in units]
+    if len(set(ids)) != len(ids):
+        raise InvalidInputError("units", ids, "work unit ids must be unique in an agency")
+    return tuple(units)
 
 
 def _region(value: object) -> str | None:
@@ -75,6 +114,17 @@ class Agency:
     contact: Contact = attrs.field(factory=Contact)
     priority: int = 100
     sample: bool = False
+    units: tuple[WorkUnit, ...] = attrs.field(default=(), converter=_units)
+
+    def unit(self, unit_id: str) -> WorkUnit:
+        """The work unit ``unit_id`` of this agency, or :class:`UnknownAgencyError`."""
+        for unit in self.units:
+            if unit.id == unit_id:
+                return unit
+        known = ", ".join(u.id for u in self.units) or "none listed"
+        raise UnknownAgencyError(
+            "unit", unit_id, f"is not a work unit of {self.id} in the directory (units: {known})"
+        )
 
     @id.validator
     def _check_id(self, _attribute: object, value: str) -> None:
@@ -179,6 +229,7 @@ def _agency_from(entry: Mapping[str, Any], where: str, *, sample: bool) -> Agenc
             contact=Contact(**{k: str(v) for k, v in contact.items()}),
             priority=int(entry.get("priority", 100)),
             sample=sample,
+            units=entry.get("units", ()),
         )
     except InvalidInputError:
         raise

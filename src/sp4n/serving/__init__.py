@@ -14,18 +14,21 @@ import os
 from typing import Any
 
 from sp4n.serving._body import BODY_MAX_BYTES, read_body
+from sp4n.serving._channels import CHANNELS_PATH, mount_channels
 from sp4n.serving._html import PAGE_CSS, options, page
 from sp4n.serving._server import Server, ServeSettings, serving
 from sp4n.serving._wsgi import HEALTH_PATH, health, with_access_log, with_health
 
 __all__ = [
     "BODY_MAX_BYTES",
+    "CHANNELS_PATH",
     "HEALTH_PATH",
     "PAGE_CSS",
     "ServeSettings",
     "Server",
     "application",
     "health",
+    "mount_channels",
     "options",
     "page",
     "read_body",

@@ -19,7 +19,8 @@ HEALTH_PATH = "/healthz"
 
 App = Callable[[Mapping[str, Any], Callable[..., Any]], Iterable[bytes]]
 access = logging.getLogger("sp4n.access")
-_SECRET = re.compile(r"(api_key=)[^&]*", re.IGNORECASE)
+_SECRET = re.compile(r"((?:^|&)(?:api_key|hub\.verify_token)=)[^&]*", re.IGNORECASE)
+"""Query parameters whose values the access log hides: Open311 keys, the WhatsApp verify token."""
 
 
 def health(desk: Desk) -> tuple[int, dict[str, Any]]:
@@ -67,7 +68,8 @@ def with_health(app: App, desk: Desk, *, path: str = HEALTH_PATH) -> App:
 
 def with_access_log(app: App, logger: logging.Logger = access) -> App:
     """Log one line per request to ``logger`` (``sp4n.access``) at INFO, after it is answered:
-    client address, method, path and query (``api_key`` values hidden), status, bytes, ms."""
+    client address, method, path and query (``api_key`` and ``hub.verify_token`` values
+    hidden), status, bytes, ms."""
 
     def wrapped(environ: Mapping[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         started = time.perf_counter()

@@ -42,6 +42,8 @@ KNOWN_EVENTS: frozenset[str] = frozenset(
         "deadline_moved",
         "reminded",
         "amended",
+        "disposed",
+        "follow_up_drafted",
     }
 )
 """The event types of ``sp4n.lifecycle.EventType`` (kept in step by a test)."""

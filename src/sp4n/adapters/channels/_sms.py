@@ -79,7 +79,7 @@ class SmsChannel:
             region=region or self.default_region,
             topic=topic or "other",
             channel=self.name,
-            reporter=Reporter(id=f"sms:{phone}", phone=phone),
+            reporter=Reporter(id=f"{self.name}:{phone}", phone=phone),
         )
         triage = tuple(f for f, v in (("region", region), ("topic", topic)) if v is None)
         return Intake(

@@ -121,7 +121,7 @@ def load_notifiers(
     return NotifierConfig(notifiers=notifiers, default=str(default), by_role=by_role)
 
 
-_ROLES = ("reporter", "admin", "liaison", "supervisor")
+_ROLES = ("reporter", "admin", "liaison", "unit", "supervisor")
 
 
 def _roles(field: str, value: object) -> tuple[str, ...]:

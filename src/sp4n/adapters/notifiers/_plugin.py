@@ -1,4 +1,5 @@
-"""The built-in notifiers as a plugin: ``log``, ``smtp`` and ``webhook`` from settings.
+"""The built-in notifiers as a plugin: ``log``, ``smtp``, ``webhook``, ``sms`` and ``whatsapp``
+from settings.
 
 They register through :func:`~sp4n.adapters.hookspecs.sp4n_register_notifiers`, the hook a
 third-party notifier (``examples/notifier-chat``) uses, so a deployment configures every
@@ -13,15 +14,19 @@ from collections.abc import Mapping
 from sp4n.adapters._spec import hookimpl
 from sp4n.adapters.hookspecs import RegisterNotifier
 from sp4n.adapters.notifiers._log import LogNotifier
+from sp4n.adapters.notifiers._sms import SmsNotifier
 from sp4n.adapters.notifiers._smtp import SmtpNotifier
 from sp4n.adapters.notifiers._webhook import WebhookNotifier
+from sp4n.adapters.notifiers._whatsapp import WHATSAPP_API_URL, WhatsAppNotifier
 from sp4n.errors import InvalidInputError
 
 __all__ = [
     "log_from_settings",
+    "sms_from_settings",
     "smtp_from_settings",
     "sp4n_register_notifiers",
     "webhook_from_settings",
+    "whatsapp_from_settings",
 ]
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
@@ -84,6 +89,20 @@ _SMTP_KEYS = frozenset(
     }
 )
 _WEBHOOK_KEYS = frozenset({"url", "secret", "timeout", "ca_file"})
+_SMS_KEYS = frozenset(
+    {"url", "token", "secret", "body", "to_field", "text_field", "timeout", "ca_file"}
+)
+_WHATSAPP_KEYS = frozenset(
+    {
+        "phone_number_id",
+        "access_token",
+        "api_url",
+        "template",
+        "template_lang",
+        "timeout",
+        "ca_file",
+    }
+)
 
 
 def log_from_settings(settings: Mapping[str, str]) -> LogNotifier:
@@ -127,9 +146,44 @@ def webhook_from_settings(settings: Mapping[str, str]) -> WebhookNotifier:
     )
 
 
+def sms_from_settings(settings: Mapping[str, str]) -> SmsNotifier:
+    """``sms``: ``url`` of the gateway's send endpoint (required), ``token`` (Bearer),
+    ``secret`` (signs each body), ``body`` (``json`` or ``form``), ``to_field`` (``to``),
+    ``text_field`` (``text``), ``timeout`` (10 s), ``ca_file``. Proxy from the environment."""
+    _unknown_keys(settings, _SMS_KEYS, "sms")
+    return SmsNotifier(
+        url=_required(settings, "url", "the gateway's HTTP endpoint that sends an SMS"),
+        token=settings.get("token") or None,
+        secret=settings.get("secret") or None,
+        body=settings.get("body") or "json",
+        to_field=settings.get("to_field") or "to",
+        text_field=settings.get("text_field") or "text",
+        timeout=_number(settings, "timeout", 10.0),
+        ca_file=settings.get("ca_file") or None,
+    )
+
+
+def whatsapp_from_settings(settings: Mapping[str, str]) -> WhatsAppNotifier:
+    """``whatsapp``: ``phone_number_id`` and ``access_token`` (required), ``api_url``
+    (the Graph API), ``template`` and ``template_lang`` (``id``), ``timeout``, ``ca_file``."""
+    _unknown_keys(settings, _WHATSAPP_KEYS, "whatsapp")
+    return WhatsAppNotifier(
+        phone_number_id=_required(settings, "phone_number_id", "the sending business number"),
+        access_token=_required(settings, "access_token", "the Cloud API access token"),
+        api_url=settings.get("api_url") or WHATSAPP_API_URL,
+        template=settings.get("template") or None,
+        template_lang=settings.get("template_lang") or "id",
+        timeout=_number(settings, "timeout", 10.0),
+        ca_file=settings.get("ca_file") or None,
+    )
+
+
 @hookimpl
 def sp4n_register_notifiers(register: RegisterNotifier) -> None:
-    """Register the built-in ``log``, ``smtp`` and ``webhook`` notifiers."""
+    """Register the built-in ``log``, ``smtp``, ``webhook``, ``sms`` and ``whatsapp``
+    notifiers."""
     register("log", log_from_settings)
     register("smtp", smtp_from_settings)
     register("webhook", webhook_from_settings)
+    register("sms", sms_from_settings)
+    register("whatsapp", whatsapp_from_settings)
