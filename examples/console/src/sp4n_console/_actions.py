@@ -23,6 +23,9 @@ from sp4n_console._officers import Officer
 
 __all__ = ["http_status", "perform"]
 
+AMENDABLE = ("topic", "region", "kind", "title")
+"""The fields the reclassify form may change (``Desk.amend``'s, decision 0152)."""
+
 LIMITS = {"agency": 200, "reason": 2000, "question": 2000, "text": 5000}
 """Longest accepted value of each text field (characters)."""
 
@@ -50,6 +53,24 @@ def perform(
     if action == "verify":
         tier = form.get("tier") or None
         return desk.verify(ref, tier=tier, actor=actor, expected_version=version)
+    if action == "amend":
+        reason = text_field(form, "reason")
+        current = desk.get(ref)
+        changed: dict[str, str | None] = {}
+        for name in AMENDABLE:  # only the fields the officer changed go to the Desk
+            value = form.get(name, "").strip()
+            old = getattr(current, name)
+            changed[name] = value if value and value != getattr(old, "value", old) else None
+        return desk.amend(
+            ref,
+            reason=reason,
+            topic=changed["topic"],
+            region=changed["region"],
+            kind=changed["kind"],
+            title=changed["title"],
+            actor=actor,
+            expected_version=version,
+        )
     if action == "forward":
         agency = text_field(form, "agency")
         suggested = desk.suggest(ref)

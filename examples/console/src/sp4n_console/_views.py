@@ -14,7 +14,7 @@ from typing import Any
 
 from sp4n import Desk
 from sp4n.adapters import ComplaintRow
-from sp4n.lifecycle import LAPOR_TABLE, Actor, Role, Status
+from sp4n.lifecycle import LAPOR_TABLE, Actor, Kind, Role, Status
 from sp4n_console._dashboard import Dashboard, bar_chart, rate
 from sp4n_console._queues import QUEUES, Nearest, nearest_deadline
 from sp4n_console._text import FOLLOW_UP_TEMPLATES, t
@@ -23,6 +23,7 @@ __all__ = ["ACTIONS", "case_page", "dashboard_page", "login_form", "queue_page"]
 
 ACTIONS: Mapping[str, tuple[str, Role]] = {
     "verify": ("verified", Role.ADMIN),
+    "amend": ("amended", Role.ADMIN),
     "forward": ("forwarded", Role.ADMIN),
     "return": ("returned", Role.LIAISON),
     "request_info": ("info_requested", Role.LIAISON),
@@ -164,6 +165,59 @@ def _reporter(view: Mapping[str, Any], lang: str) -> str:
     return escape(" · ".join(parts) or "-")
 
 
+def _topic_name(desk: Desk, topic: str, lang: str) -> str:
+    affairs = desk.router.affairs
+    if topic not in affairs.topics:
+        return topic
+    found = affairs.topics[topic]
+    return found.name_en if lang == "en" else found.name
+
+
+def _amend_fields(desk: Desk, view: Mapping[str, Any], lang: str) -> str:
+    """The reclassify form's fields, holding the complaint's current values."""
+
+    def options(pairs: list[tuple[str, str]], current: str) -> str:
+        return "".join(
+            f'<option value="{escape(value)}"{" selected" if value == current else ""}>'
+            f"{escape(label)}</option>"
+            for value, label in pairs
+        )
+
+    topics = sorted(
+        ((tid, _topic_name(desk, tid, lang)) for tid in desk.router.affairs.topics),
+        key=lambda pair: pair[1],
+    )
+    if view["topic"] not in desk.router.affairs.topics:  # e.g. "other": keep it selectable
+        topics.insert(0, (view["topic"], view["topic"]))
+    kinds = [(kind.value, t("kind_" + kind.value, lang)) for kind in Kind]
+    return (
+        f'<p class="muted">{escape(t("amend_note", lang))}</p>'
+        f'<label for="amend-title">{escape(t("title", lang))}</label>'
+        f'<input id="amend-title" name="title" value="{escape(view["title"])}" required>'
+        f'<label for="amend-region">{escape(t("region_code", lang))}</label>'
+        f'<input id="amend-region" name="region" value="{escape(view["region"])}" required '
+        'inputmode="decimal">'
+        f'<label for="amend-topic">{escape(t("topic", lang))}</label>'
+        f'<select id="amend-topic" name="topic">{options(topics, view["topic"])}</select>'
+        f'<label for="amend-kind">{escape(t("kind", lang))}</label>'
+        f'<select id="amend-kind" name="kind">{options(kinds, view["kind"])}</select>'
+        f'<label for="amend-reason">{escape(t("reason", lang))}</label>'
+        '<textarea id="amend-reason" name="reason" rows="2" required maxlength="2000"></textarea>'
+    )
+
+
+def _changes(payload: Mapping[str, Any]) -> str:
+    """An ``amended`` event's changes as " · field: old → new"."""
+    changes = payload.get("changes")
+    if not isinstance(changes, Mapping):
+        return ""
+    return "".join(
+        f" · {escape(str(name))}: {escape(str(pair.get('old')))} → {escape(str(pair.get('new')))}"
+        for name, pair in changes.items()
+        if isinstance(pair, Mapping)
+    )
+
+
 def _action_forms(
     desk: Desk,
     view: Mapping[str, Any],
@@ -190,6 +244,8 @@ def _action_forms(
                 f'<label for="tier">{escape(t("tier", lang))}</label><select id="tier" '
                 f'name="tier"><option value="">-</option>{tiers}</select>'
             )
+        elif action == "amend":
+            fields = _amend_fields(desk, view, lang)
         elif action == "forward":
             decision = desk.suggest(view["complaint_id"])
             chosen = decision.agency.id if decision.agency else None
@@ -280,6 +336,8 @@ def case_page(
     facts = (
         ("tracking", escape(view["tracking_id"])),
         ("status", escape(status.label_in(lang))),
+        ("kind", escape(t("kind_" + view["kind"], lang))),
+        ("topic", escape(_topic_name(desk, view["topic"], lang))),
         ("region", escape(view["region"])),
         ("agency", escape(_agency_name(desk, view["agency"]))),
         ("reporter", _reporter(view, lang)),
@@ -302,7 +360,7 @@ def case_page(
             f" · {escape(str(e['payload'][k]))}"
             for k in ("agency", "reason", "question", "text")
             if e["payload"].get(k)
-        )
+        ) + _changes(e["payload"])
         items.append(
             f"<li>{when:%Y-%m-%d %H:%M %Z} · <b>{escape(after.label_in(lang))}</b> "
             f'<span class="muted">({escape(e["type"])}; {escape(e["actor"]["role"])} '
