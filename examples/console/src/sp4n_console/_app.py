@@ -400,6 +400,8 @@ class ConsoleApp:
                 text = board.by_agency.to_csv()
             elif by == "region":
                 text = figures_csv(board.by_region)
+            elif by in ("topic", "channel"):
+                text = (board.by_topic if by == "topic" else board.by_channel).to_csv()
             elif by == "month":
                 text = figures_csv(
                     [row for _, row in board.by_month], [m for m, _ in board.by_month]
@@ -408,7 +410,10 @@ class ConsoleApp:
                 raise _Response(
                     "400 Bad Request",
                     self._error(
-                        session, environ, "error", f"by = {by!r}: must be agency, region or month"
+                        session,
+                        environ,
+                        "error",
+                        f"by = {by!r}: must be agency, region, month, topic or channel",
                     ),
                 )
             name = f"sp4n-{by}-{start.isoformat()}-{end.isoformat()}.csv"

@@ -60,6 +60,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Correct what the channel misread; only changed fields are recorded, with the old value.",
     ),
     "topic": ("Topik", "Topic"),
+    "channel": ("Kanal", "Channel"),
     "kind": ("Jenis laporan", "Report type"),
     "kind_pengaduan": ("Pengaduan", "Complaint"),
     "kind_aspirasi": ("Aspirasi", "Aspiration"),

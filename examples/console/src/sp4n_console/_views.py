@@ -437,9 +437,16 @@ def dashboard_page(desk: Desk, board: Dashboard, lang: str, base: str) -> str:
         f'type="date" value="{board.end.isoformat()}"></div></div>'
         f'<button class="primary">{escape(t("show", lang))}</button> '
         f'<a href="{base}/dasbor.csv?{period}">{escape(t("csv", lang))}</a> · '
-        f'<a href="{base}/dasbor.csv?{period}&amp;by=region">CSV {escape(t("region", lang))}</a> · '
-        f'<a href="{base}/dasbor.csv?{period}&amp;by=month">CSV {escape(t("per_month", lang))}</a>'
-        f'<p class="muted">{escape(t("backlog", lang))}: <b id="backlog">{board.backlog}</b>. '
+        + " · ".join(
+            f'<a href="{base}/dasbor.csv?{period}&amp;by={by}">CSV {escape(t(key, lang))}</a>'
+            for by, key in (
+                ("region", "region"),
+                ("month", "per_month"),
+                ("topic", "topic"),
+                ("channel", "channel"),
+            )
+        )
+        + f'<p class="muted">{escape(t("backlog", lang))}: <b id="backlog">{board.backlog}</b>. '
         f"{escape(t('rates_note', lang))}</p></form>"
     )
     agencies = [(agency_name(r.group), r) for r in board.by_agency.rows]
@@ -464,26 +471,8 @@ def dashboard_page(desk: Desk, board: Dashboard, lang: str, base: str) -> str:
         ],
     )
 
-    def tally_table(title: str, items: Any) -> str:
-        head = "".join(
-            f'<th class="num">{escape(t(k, lang))}</th>'
-            for k in ("received", "completed", "backlog")
-        )
-        labels = [escape(t(k, lang)) for k in ("received", "completed", "backlog")]
-        body = "".join(
-            f"<tr><td>{escape(i.key)}</td>"
-            + "".join(
-                f'<td class="num" data-label="{label}">{value}</td>'
-                for label, value in zip(labels, (i.received, i.completed, i.backlog), strict=True)
-            )
-            + "</tr>"
-            for i in items
-        )
-        return (
-            f'<section class="card"><h2>{escape(title)}</h2><div class="scroll">'
-            f'<table class="rows figures"><thead><tr><th></th>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table></div></section>"
-        )
+    def topic_name(group: str) -> str:
+        return t("all", lang) if group == "*" else _topic_name(desk, group, lang)
 
     sections = [
         form,
@@ -503,8 +492,14 @@ def dashboard_page(desk: Desk, board: Dashboard, lang: str, base: str) -> str:
         f'<section class="card" id="by-month"><h2>{escape(t("per_month", lang))}</h2>'
         f"{_compliance_table(list(board.by_month), lang, t('period', lang))}</section>"
     )
-    sections.append('<div class="grid">')
-    sections.append(tally_table(t("per_topic", lang), board.by_topic))
-    sections.append(tally_table(t("per_channel", lang), board.by_channel))
-    sections.append("</div>")
+    topics = [(topic_name(r.group), r) for r in board.by_topic.rows]
+    channels = [(t("all", lang) if r.group == "*" else r.group, r) for r in board.by_channel.rows]
+    sections.append(
+        f'<section class="card" id="by-topic"><h2>{escape(t("per_topic", lang))}</h2>'
+        f"{_compliance_table(topics, lang, t('topic', lang))}</section>"
+    )
+    sections.append(
+        f'<section class="card" id="by-channel"><h2>{escape(t("per_channel", lang))}</h2>'
+        f"{_compliance_table(channels, lang, t('channel', lang))}</section>"
+    )
     return "".join(sections)
