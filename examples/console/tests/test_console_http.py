@@ -381,3 +381,27 @@ def test_forwarding_records_why(desk: Desk, login: Any) -> None:
     assert list(desk.get(overridden).history[-1].payload["reasons"]) == [
         f"saran router: {AGENCY}; dipilih petugas admin61: 61-pupr"
     ]
+
+
+def test_admin_asks_the_reporter_to_complete_a_report_at_triage(desk: Desk, login: Any) -> None:
+    tracking = file_complaint(desk)
+    admin = login("admin61")
+    _, _, page = admin.get(f"/laporan/{tracking}")
+    assert 'id="act-hold"' in page
+    status, _, body = admin.post(f"/laporan/{tracking}/hold", {"version": version(page)})
+    assert status == 400
+    assert "reason = " in body  # the question is required
+    status, _, _ = admin.post(
+        f"/laporan/{tracking}/hold", {"version": version(page), "reason": "Lokasi kurang jelas."}
+    )
+    assert status == 303
+    complaint = desk.get(tracking)
+    assert complaint.status.value == "on_hold"
+    assert complaint.history[-1].payload["reason"] == "Lokasi kurang jelas."
+    assert complaint.history[-1].actor.id == "admin61"
+    _, _, queue = admin.get("/antrean")
+    awaiting = queue[queue.index('id="q-awaiting"') :]
+    assert tracking in awaiting
+    _, _, page = admin.get(f"/laporan/{tracking}")
+    assert 'id="act-hold"' not in page  # already on hold
+    assert 'id="act-amend"' in page  # still correctable

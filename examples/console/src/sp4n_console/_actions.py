@@ -80,6 +80,9 @@ def perform(
             other = suggested.agency.id if suggested.agency is not None else "-"
             reasons = [f"saran router: {other}; dipilih petugas {officer.id}: {agency}"]
         return desk.forward(ref, agency, reasons=reasons, actor=actor, expected_version=version)
+    if action == "hold":
+        reason = text_field(form, "reason")
+        return desk.hold(ref, reason, actor=actor, expected_version=version)
     if action == "return":
         reason = text_field(form, "reason")
         return desk.return_(ref, reason, actor=actor, expected_version=version)

@@ -66,6 +66,11 @@ _TEXT: dict[str, tuple[str, str]] = {
     "kind_aspirasi": ("Aspirasi", "Aspiration"),
     "kind_permintaan_informasi": ("Permintaan informasi", "Request for information"),
     "region_code": ("Wilayah (kode, mis. 61.07)", "Region (code, e.g. 61.07)"),
+    "hold": ("Minta kelengkapan (tunda)", "Ask for missing details (hold)"),
+    "hold_reason": (
+        "Apa yang perlu dilengkapi pelapor",
+        "What the reporter needs to complete",
+    ),
     "forward": ("Teruskan", "Forward"),
     "suggested": ("Saran router", "Router's suggestion"),
     "return": ("Kembalikan (bukan wewenang)", "Return (not our authority)"),

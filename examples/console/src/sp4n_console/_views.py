@@ -24,6 +24,7 @@ __all__ = ["ACTIONS", "case_page", "dashboard_page", "login_form", "queue_page"]
 ACTIONS: Mapping[str, tuple[str, Role]] = {
     "verify": ("verified", Role.ADMIN),
     "amend": ("amended", Role.ADMIN),
+    "hold": ("held", Role.ADMIN),
     "forward": ("forwarded", Role.ADMIN),
     "return": ("returned", Role.LIAISON),
     "request_info": ("info_requested", Role.LIAISON),
@@ -281,6 +282,12 @@ def _action_forms(
                 f"<p>{escape(t('suggested', lang))}: <b>{name}</b></p><ul>{reasons}</ul>"
                 f'<label for="agency">{escape(t("agency", lang))}</label>'
                 f'<select id="agency" name="agency">{options}</select>'
+            )
+        elif action == "hold":
+            fields = (
+                f'<label for="hold-reason">{escape(t("hold_reason", lang))}</label>'
+                '<textarea id="hold-reason" name="reason" rows="3" required '
+                'maxlength="2000"></textarea>'
             )
         elif action == "return":
             fields = (
