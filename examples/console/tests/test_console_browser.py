@@ -118,7 +118,7 @@ def test_triage_forward_follow_up_end_to_end(
 
     sign_in(page, server, "pengawas")
     page.goto(server.url + "/dasbor?from=2026-08-01&to=2026-08-31")
-    assert page.locator("svg.chart").count() == 2
+    assert page.locator("svg.chart").count() == 3
     row = page.locator(f'#by-agency tr[data-group="{AGENCY}"]').inner_text()
     assert "100%" in row  # forwarded and followed up the same day
     page.screenshot(path=ARTIFACTS / "dashboard-desktop.png", full_page=True)

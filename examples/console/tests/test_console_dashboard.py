@@ -142,7 +142,13 @@ def test_the_page_and_the_csv_show_the_report_figures(
     )
     for first, last, shown in sections:
         _shows_the_rows(page[page.index(first) : page.index(last)], shown)
-    assert page.count("<svg") == 2
+    assert page.count("<svg") == 3  # per agency, per month, per topic
+    topics = page[page.index('id="by-topic"') : page.index('id="by-channel"')]
+    chart = topics[topics.index("<svg") : topics.index("</svg>")]
+    assert "<title>Ketepatan waktu T1/T2 per topik</title>" in chart
+    drainage = by_topic.rows[0]
+    assert f"{rate(drainage.forwarded_in_3wd, drainage.received):g}%" in chart
+    assert "Drainase dan banjir lokal" in chart
     assert "T1 tepat waktu" in page
     status, head, text = client.get(f"/dasbor.csv?{query}")
     assert status == 200

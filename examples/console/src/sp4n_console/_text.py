@@ -109,6 +109,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Persentase dari laporan yang diterima pada periode; angka sama dengan sp4n report.",
         "Shares of the reports received in the period; the same figures as sp4n report.",
     ),
+    "chart_topics": ("Ketepatan waktu T1/T2 per topik", "T1/T2 on-time share per topic"),
     "chart_months": ("Ketepatan waktu T1/T2 per bulan", "T1/T2 on-time share per month"),
     "lang_switch": ("English", "Bahasa Indonesia"),
     "open_case": ("Buka", "Open"),

@@ -501,9 +501,18 @@ def dashboard_page(desk: Desk, board: Dashboard, lang: str, base: str) -> str:
     )
     topics = [(topic_name(r.group), r) for r in board.by_topic.rows]
     channels = [(t("all", lang) if r.group == "*" else r.group, r) for r in board.by_channel.rows]
+    named_topics = [(n, r) for n, r in topics if r.group != "*"]
+    topic_chart = bar_chart(
+        t("chart_topics", lang),
+        [n for n, _ in named_topics],
+        [
+            (t("t1_rate", lang), [rate(r.forwarded_in_3wd, r.received) for _, r in named_topics]),
+            (t("t2_rate", lang), [rate(r.followed_up_in_5wd, r.received) for _, r in named_topics]),
+        ],
+    )
     sections.append(
         f'<section class="card" id="by-topic"><h2>{escape(t("per_topic", lang))}</h2>'
-        f"{_compliance_table(topics, lang, t('topic', lang))}</section>"
+        f"{topic_chart}{_compliance_table(topics, lang, t('topic', lang))}</section>"
     )
     sections.append(
         f'<section class="card" id="by-channel"><h2>{escape(t("per_channel", lang))}</h2>'
