@@ -405,3 +405,29 @@ def test_admin_asks_the_reporter_to_complete_a_report_at_triage(desk: Desk, logi
     _, _, page = admin.get(f"/laporan/{tracking}")
     assert 'id="act-hold"' not in page  # already on hold
     assert 'id="act-amend"' in page  # still correctable
+
+
+def test_a_refusal_is_explained_in_indonesian_first_then_the_desk_s_detail(
+    desk: Desk, login: Any
+) -> None:
+    tracking = file_complaint(desk)
+    admin = login("admin61")
+    _, _, page = admin.get(f"/laporan/{tracking}")
+    stale = version(page)
+    assert admin.post(f"/laporan/{tracking}/verify", {"version": stale})[0] == 303
+    status, _, page = admin.post(f"/laporan/{tracking}/verify", {"version": stale})
+    assert status == 409
+    flash = re.search(r'<p class="flash[^>]*>(.*?)</p>', page, re.S)
+    assert flash, "no message"
+    assert flash.group(1).startswith("Laporan sudah diubah sejak formulir dibuka")
+    assert "version" in flash.group(1)  # then the Desk's own words, naming the field
+    _, _, page = admin.get(f"/laporan/{tracking}?lang=en")
+    status, _, page = admin.post(
+        f"/laporan/{tracking}/amend",
+        {"version": version(page), "reason": "x", "kind": "keluhan"},
+    )
+    assert status == 400
+    flash = re.search(r'<p class="flash[^>]*>(.*?)</p>', page, re.S)
+    assert flash, "no message"
+    assert flash.group(1).startswith("The input is not valid")
+    assert "kind = " in flash.group(1)

@@ -20,8 +20,9 @@ from sp4n.errors import (
 )
 from sp4n.lifecycle import Complaint
 from sp4n_console._officers import Officer
+from sp4n_console._text import t
 
-__all__ = ["http_status", "perform"]
+__all__ = ["http_status", "perform", "refusal"]
 
 AMENDABLE = ("topic", "region", "kind", "title")
 """The fields the reclassify form may change (``Desk.amend``'s, decision 0152)."""
@@ -106,3 +107,19 @@ def http_status(error: Sp4nError) -> str:
     if isinstance(error, InvalidInputError):
         return "400 Bad Request"
     return "409 Conflict"
+
+
+def refusal(error: Sp4nError, lang: str) -> str:
+    """What the officer reads when the Desk refuses: a sentence in ``lang`` saying what kind
+    of refusal it is, then the Desk's own message (which names the field, value and rule)."""
+    if isinstance(error, ConcurrencyError):
+        key = "refused_stale"
+    elif isinstance(error, PermissionDenied):
+        key = "refused_permission"
+    elif isinstance(error, TransitionError):
+        key = "refused_status"
+    elif isinstance(error, InvalidInputError):
+        key = "refused_input"
+    else:
+        key = "error"
+    return f"{t(key, lang)}. {error}"

@@ -29,7 +29,7 @@ from sp4n.errors import (
     PermissionDenied,
     Sp4nError,
 )
-from sp4n_console._actions import http_status, perform
+from sp4n_console._actions import http_status, perform, refusal
 from sp4n_console._dashboard import build_dashboard, figures_csv
 from sp4n_console._html import CSS, page
 from sp4n_console._officers import Officer, OfficerBook
@@ -370,7 +370,8 @@ class ConsoleApp:
             if status.startswith("404"):
                 page = self._error(session, environ, "not_found", str(error))
                 raise _Response(status, page) from None
-            return self._case(environ, session, officer, ref, ("err", str(error)), status)
+            flash = ("err", refusal(error, session.lang))
+            return self._case(environ, session, officer, ref, flash, status)
         return self._redirect(environ, f"/laporan/{quote(done.tracking_id)}?done={action}")
 
     def _dashboard(

@@ -82,6 +82,16 @@ _TEXT: dict[str, tuple[str, str]] = {
     "text": ("Isi", "Text"),
     "done": ("Tersimpan: {action}.", "Saved: {action}."),
     "error": ("Tidak dapat diproses", "Could not be processed"),
+    "refused_stale": (
+        "Laporan sudah diubah sejak formulir dibuka; muat ulang halaman",
+        "The report changed since the form was opened; reload the page",
+    ),
+    "refused_permission": ("Tindakan ini tidak diizinkan untuk Anda", "You may not do this"),
+    "refused_status": (
+        "Tindakan ini tidak dapat dilakukan pada status laporan sekarang",
+        "This action cannot be taken in the report's current status",
+    ),
+    "refused_input": ("Isian tidak sah", "The input is not valid"),
     "not_found": ("Tidak ditemukan", "Not found"),
     "forbidden": ("Tidak diizinkan", "Not allowed"),
     "period": ("Periode", "Period"),
