@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import urllib.error
 import urllib.request
@@ -431,3 +432,29 @@ def test_a_refusal_is_explained_in_indonesian_first_then_the_desk_s_detail(
     assert flash, "no message"
     assert flash.group(1).startswith("The input is not valid")
     assert "kind = " in flash.group(1)
+
+
+def test_a_refused_form_keeps_what_the_officer_typed(desk: Desk, login: Any) -> None:
+    tracking = file_complaint(desk)
+    desk.verify(tracking)
+    desk.forward(tracking, AGENCY)
+    liaison = login("pupr")
+    _, _, page = liaison.get(f"/laporan/{tracking}")
+    stale = version(page)
+    desk.acknowledge(tracking)  # someone else acted meanwhile
+    typed = "Saluran di RT 03 dibersihkan & diperlebar <oleh UPT>."
+    status, _, page = liaison.post(
+        f"/laporan/{tracking}/follow_up", {"version": stale, "text": typed}
+    )
+    assert status == 409
+    assert f">{html.escape(typed)}</textarea>" in page
+    assert desk.get(tracking).history[-1].type == "acknowledged"
+    admin = login("admin61")
+    other = file_complaint(desk, title="Judul lama")
+    _, _, page = admin.get(f"/laporan/{other}")
+    form = {"version": version(page), "reason": "Judul dan jenis.", "title": "Judul baru"}
+    status, _, page = admin.post(f"/laporan/{other}/amend", {**form, "kind": "keluhan"})
+    assert status == 400
+    assert 'name="title" value="Judul baru"' in page
+    assert ">Judul dan jenis.</textarea>" in page
+    assert desk.get(other).title == "Judul lama"

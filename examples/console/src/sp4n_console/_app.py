@@ -326,6 +326,7 @@ class ConsoleApp:
         ref: str,
         flash: tuple[str, str] | None = None,
         status: str = "200 OK",
+        entered: tuple[str, Mapping[str, str]] | None = None,
     ) -> tuple[str, str, list[tuple[str, str]]]:
         try:
             view = self.desk.view(ref, officer.actor)
@@ -356,6 +357,7 @@ class ConsoleApp:
             session.lang,
             _base(environ),
             template=int(chosen),
+            entered=entered,
         )
         return status, self._page(session, environ, view["title"], body, flash=flash), []
 
@@ -371,7 +373,7 @@ class ConsoleApp:
                 page = self._error(session, environ, "not_found", str(error))
                 raise _Response(status, page) from None
             flash = ("err", refusal(error, session.lang))
-            return self._case(environ, session, officer, ref, flash, status)
+            return self._case(environ, session, officer, ref, flash, status, (action, form))
         return self._redirect(environ, f"/laporan/{quote(done.tracking_id)}?done={action}")
 
     def _dashboard(

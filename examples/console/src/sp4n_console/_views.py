@@ -174,8 +174,10 @@ def _topic_name(desk: Desk, topic: str, lang: str) -> str:
     return found.name_en if lang == "en" else found.name
 
 
-def _amend_fields(desk: Desk, view: Mapping[str, Any], lang: str) -> str:
-    """The reclassify form's fields, holding the complaint's current values."""
+def _amend_fields(desk: Desk, view: Mapping[str, Any], lang: str, typed: Mapping[str, str]) -> str:
+    """The reclassify form's fields, holding the complaint's current values (or, after a
+    refusal, what the officer had typed)."""
+    current = {k: typed.get(k) or str(view[k]) for k in ("title", "region", "topic", "kind")}
 
     def options(pairs: list[tuple[str, str]], current: str) -> str:
         return "".join(
@@ -188,22 +190,24 @@ def _amend_fields(desk: Desk, view: Mapping[str, Any], lang: str) -> str:
         ((tid, _topic_name(desk, tid, lang)) for tid in desk.router.affairs.topics),
         key=lambda pair: pair[1],
     )
-    if view["topic"] not in desk.router.affairs.topics:  # e.g. "other": keep it selectable
-        topics.insert(0, (view["topic"], view["topic"]))
+    for topic in dict.fromkeys((view["topic"], current["topic"])):
+        if topic not in desk.router.affairs.topics:  # e.g. "other": keep it selectable
+            topics.insert(0, (topic, topic))
     kinds = [(kind.value, t("kind_" + kind.value, lang)) for kind in Kind]
     return (
         f'<p class="muted">{escape(t("amend_note", lang))}</p>'
         f'<label for="amend-title">{escape(t("title", lang))}</label>'
-        f'<input id="amend-title" name="title" value="{escape(view["title"])}" required>'
+        f'<input id="amend-title" name="title" value="{escape(current["title"])}" required>'
         f'<label for="amend-region">{escape(t("region_code", lang))}</label>'
-        f'<input id="amend-region" name="region" value="{escape(view["region"])}" required '
+        f'<input id="amend-region" name="region" value="{escape(current["region"])}" required '
         'inputmode="decimal">'
         f'<label for="amend-topic">{escape(t("topic", lang))}</label>'
-        f'<select id="amend-topic" name="topic">{options(topics, view["topic"])}</select>'
+        f'<select id="amend-topic" name="topic">{options(topics, current["topic"])}</select>'
         f'<label for="amend-kind">{escape(t("kind", lang))}</label>'
-        f'<select id="amend-kind" name="kind">{options(kinds, view["kind"])}</select>'
+        f'<select id="amend-kind" name="kind">{options(kinds, current["kind"])}</select>'
         f'<label for="amend-reason">{escape(t("reason", lang))}</label>'
-        '<textarea id="amend-reason" name="reason" rows="2" required maxlength="2000"></textarea>'
+        '<textarea id="amend-reason" name="reason" rows="2" required maxlength="2000">'
+        f"{escape(typed.get('reason', ''))}</textarea>"
     )
 
 
@@ -227,6 +231,7 @@ def _action_forms(
     lang: str,
     base: str,
     template: int,
+    entered: tuple[str, Mapping[str, str]] | None,
 ) -> str:
     status = Status(view["status"])
     tracking = escape(view["tracking_id"])
@@ -235,6 +240,7 @@ def _action_forms(
     for action, (event, role) in ACTIONS.items():
         if actor.role is not role or LAPOR_TABLE.row(status, event) is None:
             continue
+        typed = entered[1] if entered is not None and entered[0] == action else {}
         fields = ""
         if action == "verify":
             tiers = "".join(
@@ -246,7 +252,7 @@ def _action_forms(
                 f'name="tier"><option value="">-</option>{tiers}</select>'
             )
         elif action == "amend":
-            fields = _amend_fields(desk, view, lang)
+            fields = _amend_fields(desk, view, lang, typed)
         elif action == "forward":
             decision = desk.suggest(view["complaint_id"])
             chosen = decision.agency.id if decision.agency else None
@@ -287,18 +293,19 @@ def _action_forms(
             fields = (
                 f'<label for="hold-reason">{escape(t("hold_reason", lang))}</label>'
                 '<textarea id="hold-reason" name="reason" rows="3" required '
-                'maxlength="2000"></textarea>'
+                f'maxlength="2000">{escape(typed.get("reason", ""))}</textarea>'
             )
         elif action == "return":
             fields = (
                 f'<label for="reason">{escape(t("reason", lang))}</label>'
-                '<textarea id="reason" name="reason" rows="3" required maxlength="2000"></textarea>'
+                '<textarea id="reason" name="reason" rows="3" required maxlength="2000">'
+                f"{escape(typed.get('reason', ''))}</textarea>"
             )
         elif action == "request_info":
             fields = (
                 f'<label for="question">{escape(t("question", lang))}</label>'
                 '<textarea id="question" name="question" rows="3" required '
-                'maxlength="2000"></textarea>'
+                f'maxlength="2000">{escape(typed.get("question", ""))}</textarea>'
             )
         elif action == "follow_up":
             index = 1 if lang == "en" else 0
@@ -306,7 +313,7 @@ def _action_forms(
                 f'<li><a href="?template={n}#act-follow_up">{escape(pair[index])}</a></li>'
                 for n, pair in enumerate(FOLLOW_UP_TEMPLATES)
             )
-            chosen_text = escape(FOLLOW_UP_TEMPLATES[template][index])
+            chosen_text = escape(typed.get("text") or FOLLOW_UP_TEMPLATES[template][index])
             fields = (
                 f'<p class="muted">{escape(t("template", lang))}:</p><ul>{templates}</ul>'
                 f'<label for="text">{escape(t("text", lang))}</label>'
@@ -331,10 +338,12 @@ def case_page(
     base: str,
     *,
     template: int = 0,
+    entered: tuple[str, Mapping[str, str]] | None = None,
 ) -> str:
     """One complaint as ``actor`` may see it, its nearest deadline and the actions allowed.
 
-    ``template`` is the index of the follow-up template the text box starts from.
+    ``template`` is the index of the follow-up template the text box starts from;
+    ``entered`` (action, form) is a refused form, whose typed values are shown again.
     """
     status = Status(view["status"])
     nearest = nearest_deadline(desk, view["complaint_id"], now)
@@ -374,10 +383,11 @@ def case_page(
             f"{escape(str(e['actor'].get('id', '')))})</span>{notes}</li>"
         )
     history = "".join(items)
+    forms = _action_forms(desk, view, actor, csrf, lang, base, template, entered)
     return (
         f'<section class="card"><div class="scroll"><table>{rows}</table></div>'
         f'<p style="white-space:pre-wrap">{escape(view["body"])}</p></section>'
-        f'<div class="grid">{_action_forms(desk, view, actor, csrf, lang, base, template)}</div>'
+        f'<div class="grid">{forms}</div>'
         f'<section class="card"><h2>{escape(t("history", lang))}</h2><ol>{history}</ol></section>'
     )
 
