@@ -8,8 +8,10 @@ import re
 from typing import Any
 
 from console_support import AGENCY, file_complaint
+from sp4n_console._text import EVENTS
 
 from sp4n import Desk
+from sp4n.lifecycle import EventType
 
 DINKES = "61.07-dinkes"  # the router's answer for puskesmas in 61.07
 
@@ -134,3 +136,20 @@ def test_only_an_admin_before_forwarding_is_offered_reclassify(desk: Desk, login
     )
     assert status in (403, 409)
     assert desk.get(tracking).topic == "drainage"
+
+
+def test_the_history_names_each_event_in_the_officer_s_language(desk: Desk, login: Any) -> None:
+    tracking = file_complaint(desk)
+    desk.amend(tracking, reason="Judul.", title="Saluran tersumbat di RT 03")
+    desk.verify(tracking)
+    admin = login("admin61")
+    _, _, page = admin.get(f"/laporan/{tracking}")
+    history = page[page.index("<h2>Riwayat</h2>") :]
+    named = re.findall(r"<li>[^<]*<b>([^<]*)</b>", history)
+    assert named == ["Laporan masuk", "Klasifikasi diubah", "Diverifikasi"]
+    assert "→ Terverifikasi" in history  # then the status it led to
+    _, _, page = admin.get(f"/laporan/{tracking}?lang=en")
+    history = page[page.index("<h2>History</h2>") :]
+    assert "<b>Reclassified</b>" in history
+    assert "<b>Submitted</b>" in history
+    assert set(EVENTS) == {e.value for e in EventType}  # every event has its names

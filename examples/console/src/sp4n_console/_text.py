@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["FOLLOW_UP_TEMPLATES", "LANGS", "t"]
+__all__ = ["EVENTS", "FOLLOW_UP_TEMPLATES", "LANGS", "event_label", "t"]
 
 LANGS = ("id", "en")
 
@@ -131,6 +131,39 @@ _TEXT: dict[str, tuple[str, str]] = {
     "days": ("hari kalender", "calendar days"),
     "version_note": ("Versi laporan", "Report version"),
 }
+
+EVENTS: dict[str, tuple[str, str]] = {
+    "submitted": ("Laporan masuk", "Submitted"),
+    "verified": ("Diverifikasi", "Verified"),
+    "held": ("Diminta kelengkapan", "Put on hold for details"),
+    "archived": ("Diarsipkan", "Archived"),
+    "forwarded": ("Diteruskan", "Forwarded"),
+    "returned": ("Dikembalikan (bukan wewenang)", "Returned (not our authority)"),
+    "acknowledged": ("Diterima instansi", "Acknowledged by the agency"),
+    "info_requested": ("Informasi diminta", "Information requested"),
+    "info_provided": ("Informasi diberikan", "Information provided"),
+    "followed_up": ("Ditindaklanjuti", "Followed up"),
+    "reporter_replied": ("Tanggapan pelapor", "Reporter replied"),
+    "admin_replied": ("Tanggapan admin", "Admin replied"),
+    "completed": ("Selesai", "Completed"),
+    "rated": ("Dinilai", "Rated"),
+    "reopened": ("Dibuka kembali", "Reopened"),
+    "extended": ("Tenggat diperpanjang", "Deadline extended"),
+    "escalated": ("Dieskalasi", "Escalated"),
+    "merged": ("Digabungkan", "Merged"),
+    "visibility_changed": ("Kerahasiaan diubah", "Visibility changed"),
+    "deadline_moved": ("Tenggat dipindahkan", "Deadline moved"),
+    "reminded": ("Pengingat", "Reminder"),
+    "amended": ("Klasifikasi diubah", "Reclassified"),
+}
+"""Each lifecycle event's name in the history (Indonesian, English); unknown types show as is."""
+
+
+def event_label(event_type: str, lang: str) -> str:
+    """The name of ``event_type`` in ``lang``, or the type itself when it has none."""
+    pair = EVENTS.get(event_type)
+    return event_type if pair is None else pair[1 if lang == "en" else 0]
+
 
 FOLLOW_UP_TEMPLATES: tuple[tuple[str, str], ...] = (
     (

@@ -17,7 +17,7 @@ from sp4n.adapters import ComplaintRow
 from sp4n.lifecycle import LAPOR_TABLE, Actor, Kind, Role, Status
 from sp4n_console._dashboard import Dashboard, bar_chart, rate
 from sp4n_console._queues import QUEUES, Nearest, nearest_deadline
-from sp4n_console._text import FOLLOW_UP_TEMPLATES, t
+from sp4n_console._text import FOLLOW_UP_TEMPLATES, event_label, t
 
 __all__ = ["ACTIONS", "case_page", "dashboard_page", "login_form", "queue_page"]
 
@@ -378,7 +378,8 @@ def case_page(
             if e["payload"].get(k)
         ) + _changes(e["payload"])
         items.append(
-            f"<li>{when:%Y-%m-%d %H:%M %Z} · <b>{escape(after.label_in(lang))}</b> "
+            f"<li>{when:%Y-%m-%d %H:%M %Z} · <b>{escape(event_label(e['type'], lang))}</b> "
+            f"→ {escape(after.label_in(lang))} "
             f'<span class="muted">({escape(e["type"])}; {escape(e["actor"]["role"])} '
             f"{escape(str(e['actor'].get('id', '')))})</span>{notes}</li>"
         )
