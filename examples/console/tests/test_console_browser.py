@@ -1,6 +1,7 @@
 """End to end in a real browser: headless Chromium (the Debian package) driven by Playwright.
 
-An admin signs in, triages and forwards one complaint to the router's suggestion, the
+An admin signs in, triages and forwards one complaint to the router's suggestion,
+reclassifies a misread one (the suggestion follows), the
 agency's liaison follows it up from a template, a supervisor opens the dashboard. Screenshots
 of the queue and the dashboard at a 390 px phone width and a desktop width are kept in
 ``tests/artifacts/``. Under ``CI=true`` this runs, never skips (apt: ``chromium``).
@@ -85,6 +86,17 @@ def test_triage_forward_follow_up_end_to_end(
     page.click("#act-forward button")
     assert "Tersimpan: Teruskan" in page.inner_text(".flash")
     assert desk.get(tracking).agency == AGENCY
+    misread = file_complaint(desk, title="Obat habis di puskesmas")  # filed as drainage
+    page.goto(f"{server.url}/laporan/{misread}")
+    assert page.locator("#amend-topic").input_value() == "drainage"  # the current value
+    page.select_option("#amend-topic", "puskesmas")
+    page.fill("#amend-reason", "Isi laporan tentang puskesmas, bukan saluran.")
+    page.screenshot(path=ARTIFACTS / "reclassify-desktop.png", full_page=True)
+    page.click("#act-amend button")
+    assert "Tersimpan: Klasifikasi ulang" in page.inner_text(".flash")
+    assert desk.get(misread).topic == "puskesmas"
+    page.click("#act-verify button")
+    assert page.locator("#agency").input_value() == "61.07-dinkes"  # the refreshed suggestion
     page.goto(f"{server.url}/laporan/{hidden}")
     body = page.inner_text("body")
     assert "Anonim (identitas disembunyikan)" in body
@@ -106,7 +118,7 @@ def test_triage_forward_follow_up_end_to_end(
 
     sign_in(page, server, "pengawas")
     page.goto(server.url + "/dasbor?from=2026-08-01&to=2026-08-31")
-    assert page.locator("svg.chart").count() == 2
+    assert page.locator("svg.chart").count() == 3
     row = page.locator(f'#by-agency tr[data-group="{AGENCY}"]').inner_text()
     assert "100%" in row  # forwarded and followed up the same day
     page.screenshot(path=ARTIFACTS / "dashboard-desktop.png", full_page=True)
@@ -117,7 +129,7 @@ def test_queue_and_dashboard_fit_a_phone(chromium: Browser, server: Server, desk
     tracking = file_complaint(desk)
     desk.verify(tracking)
     desk.forward(tracking, AGENCY)
-    file_complaint(desk, title="Got mampet di depan sekolah dasar negeri 3 Bengkayang")
+    waiting = file_complaint(desk, title="Got mampet di depan sekolah dasar negeri 3 Bengkayang")
     page = chromium.new_page(viewport=PHONE, is_mobile=True, device_scale_factor=2)
     sign_in(page, server, "pengawas")
     page.locator("summary").first.click()
@@ -130,4 +142,10 @@ def test_queue_and_dashboard_fit_a_phone(chromium: Browser, server: Server, desk
     page.goto(server.url + "/dasbor?from=2026-08-01&to=2026-08-31&lang=id")
     assert fits(page)
     page.screenshot(path=ARTIFACTS / "dashboard-phone.png", full_page=True)
+    sign_out(page)
+    sign_in(page, server, "admin61")  # the triage forms: verify, reclassify, hold
+    page.goto(server.url + f"/laporan/{waiting}")
+    assert page.locator("#act-amend").is_visible()
+    assert fits(page)
+    page.screenshot(path=ARTIFACTS / "case-phone-admin.png", full_page=True)
     page.close()

@@ -13,6 +13,7 @@ from console_support import AGENCY, WIB, file_complaint
 from sp4n_console import OfficerBook, bar_chart, build_dashboard, rate
 
 from sp4n import Desk
+from sp4n.desk import ComplianceReport
 from sp4n.testing import FrozenClock
 
 PERIOD = {"start": date(2026, 8, 1), "end": date(2026, 9, 30)}
@@ -69,12 +70,17 @@ def test_national_dashboard_equals_desk_report(
     assert board.by_month == (("2026-08", august), ("2026-09", september))
     assert august.received == 4
     assert september.received == 1
-    assert {t.key: t.received for t in board.by_topic} == {
-        "drainage": 3,
-        "puskesmas": 1,
-        "street_lighting": 1,
-    }
-    assert {t.key: t.received for t in board.by_channel} == {"web": 5}
+    assert board.by_topic == desk.report(by="topic", now=now, **PERIOD)
+    assert board.by_channel == desk.report(by="channel", now=now, **PERIOD)
+    assert [(r.group, r.received) for r in board.by_topic.rows] == [
+        ("drainage", 3),
+        ("puskesmas", 1),
+        ("street_lighting", 1),
+        ("*", 5),
+    ]
+    drainage = board.by_topic.rows[0]
+    assert (drainage.forwarded_in_3wd, drainage.followed_up_in_5wd) == (1, 1)  # "late": day 7
+    assert [(r.group, r.received) for r in board.by_channel.rows] == [("web", 5), ("*", 5)]
     assert board.backlog == 5
 
 
@@ -89,18 +95,15 @@ def test_regional_admin_sees_their_region_and_its_agencies(
         desk.report(region="61", now=now, **PERIOD).rows[0],
     ]
     assert board.by_region == (desk.report(region="61", now=now, **PERIOD).rows[0],)
-    assert "street_lighting" not in {t.key for t in board.by_topic}  # 64.71 is not theirs
+    assert board.by_topic == desk.report(region="61", by="topic", now=now, **PERIOD)
+    assert "street_lighting" not in {r.group for r in board.by_topic.rows}  # 64.71 is not theirs
+    liaison = build_dashboard(desk, officers.get("pupr").actor, now=now, **PERIOD)
+    assert liaison.by_topic == desk.report(agency=AGENCY, by="topic", now=now, **PERIOD)
+    assert [r.group for r in liaison.by_channel.rows] == ["web", "*"]
 
 
-def test_the_page_and_the_csv_show_the_report_figures(
-    desk: Desk, login: Any, story: dict[str, str]
-) -> None:
-    client = login("pengawas")
-    query = "from=2026-08-01&to=2026-09-30"
-    status, _, page = client.get(f"/dasbor?{query}")
-    assert status == 200
-    report = desk.report(now=desk.clock(), **PERIOD)
-    section = page[page.index('id="by-agency"') : page.index('id="by-region"')]
+def _shows_the_rows(section: str, report: ComplianceReport) -> None:
+    """Each row of ``report`` is in ``section`` with its figures and T1/T2 shares."""
     for row in report.rows:
         found = re.search(rf'<tr data-group="{re.escape(row.group)}">(.*?)</tr>', section)
         assert found, row.group
@@ -120,12 +123,39 @@ def test_the_page_and_the_csv_show_the_report_figures(
             str(row.returns),
             str(row.escalations),
         ]
-    assert page.count("<svg") == 2
+
+
+def test_the_page_and_the_csv_show_the_report_figures(
+    desk: Desk, login: Any, story: dict[str, str]
+) -> None:
+    client = login("pengawas")
+    query = "from=2026-08-01&to=2026-09-30"
+    status, _, page = client.get(f"/dasbor?{query}")
+    assert status == 200
+    report = desk.report(now=desk.clock(), **PERIOD)
+    by_topic = desk.report(by="topic", now=desk.clock(), **PERIOD)
+    by_channel = desk.report(by="channel", now=desk.clock(), **PERIOD)
+    sections = (
+        ('id="by-agency"', 'id="by-region"', report),
+        ('id="by-topic"', 'id="by-channel"', by_topic),
+        ('id="by-channel"', "</main>", by_channel),
+    )
+    for first, last, shown in sections:
+        _shows_the_rows(page[page.index(first) : page.index(last)], shown)
+    assert page.count("<svg") == 3  # per agency, per month, per topic
+    topics = page[page.index('id="by-topic"') : page.index('id="by-channel"')]
+    chart = topics[topics.index("<svg") : topics.index("</svg>")]
+    assert "<title>Ketepatan waktu T1/T2 per topik</title>" in chart
+    drainage = by_topic.rows[0]
+    assert f"{rate(drainage.forwarded_in_3wd, drainage.received):g}%" in chart
+    assert "Drainase dan banjir lokal" in chart
     assert "T1 tepat waktu" in page
     status, head, text = client.get(f"/dasbor.csv?{query}")
     assert status == 200
     assert head["Content-Type"].startswith("text/csv")
     assert text == report.to_csv()  # byte for byte what `sp4n report --format csv` prints
+    assert client.get(f"/dasbor.csv?{query}&by=topic")[2] == by_topic.to_csv()
+    assert client.get(f"/dasbor.csv?{query}&by=channel")[2] == by_channel.to_csv()
     _, _, months = client.get(f"/dasbor.csv?{query}&by=month")
     rows = list(csv.DictReader(io.StringIO(months)))
     assert [(r["month"], r["received"]) for r in rows] == [("2026-08", "4"), ("2026-09", "1")]

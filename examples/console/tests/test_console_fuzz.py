@@ -94,9 +94,15 @@ def test_any_request_gets_a_page_not_a_crash(
 
 @FUZZ
 @given(
-    action=st.sampled_from(["verify", "forward", "return", "request_info", "follow_up"]),
+    action=st.sampled_from(
+        ["verify", "amend", "hold", "forward", "return", "request_info", "follow_up"]
+    ),
     values=st.dictionaries(
-        st.sampled_from(["version", "agency", "reason", "question", "text"]), TEXT, max_size=5
+        st.sampled_from(
+            ["version", "agency", "reason", "question", "text", "topic", "region", "kind", "title"]
+        ),
+        st.one_of(TEXT, st.sampled_from(["1", "puskesmas", "61.07", "64.71", "aspirasi"])),
+        max_size=7,
     ),
 )
 def test_odd_form_values_are_refused_without_writing(
@@ -104,7 +110,8 @@ def test_odd_form_values_are_refused_without_writing(
 ) -> None:
     tracking = file_complaint(desk)  # the same complaint each time (same who, when, what)
     before = desk.get(tracking).version
-    client = signed_in(desk, officers, "admin61" if action in ("verify", "forward") else "pupr")
+    admin = action in ("verify", "amend", "hold", "forward")
+    client = signed_in(desk, officers, "admin61" if admin else "pupr")
     token = client.csrf()
     form = urlencode({**values, "csrf": token}).encode()
     status, page = client.call("POST", f"/laporan/{tracking}/{action}", form)

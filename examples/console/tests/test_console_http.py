@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import urllib.error
 import urllib.request
@@ -381,3 +382,79 @@ def test_forwarding_records_why(desk: Desk, login: Any) -> None:
     assert list(desk.get(overridden).history[-1].payload["reasons"]) == [
         f"saran router: {AGENCY}; dipilih petugas admin61: 61-pupr"
     ]
+
+
+def test_admin_asks_the_reporter_to_complete_a_report_at_triage(desk: Desk, login: Any) -> None:
+    tracking = file_complaint(desk)
+    admin = login("admin61")
+    _, _, page = admin.get(f"/laporan/{tracking}")
+    assert 'id="act-hold"' in page
+    status, _, body = admin.post(f"/laporan/{tracking}/hold", {"version": version(page)})
+    assert status == 400
+    assert "reason = " in body  # the question is required
+    status, _, _ = admin.post(
+        f"/laporan/{tracking}/hold", {"version": version(page), "reason": "Lokasi kurang jelas."}
+    )
+    assert status == 303
+    complaint = desk.get(tracking)
+    assert complaint.status.value == "on_hold"
+    assert complaint.history[-1].payload["reason"] == "Lokasi kurang jelas."
+    assert complaint.history[-1].actor.id == "admin61"
+    _, _, queue = admin.get("/antrean")
+    awaiting = queue[queue.index('id="q-awaiting"') :]
+    assert tracking in awaiting
+    _, _, page = admin.get(f"/laporan/{tracking}")
+    assert 'id="act-hold"' not in page  # already on hold
+    assert 'id="act-amend"' in page  # still correctable
+
+
+def test_a_refusal_is_explained_in_indonesian_first_then_the_desk_s_detail(
+    desk: Desk, login: Any
+) -> None:
+    tracking = file_complaint(desk)
+    admin = login("admin61")
+    _, _, page = admin.get(f"/laporan/{tracking}")
+    stale = version(page)
+    assert admin.post(f"/laporan/{tracking}/verify", {"version": stale})[0] == 303
+    status, _, page = admin.post(f"/laporan/{tracking}/verify", {"version": stale})
+    assert status == 409
+    flash = re.search(r'<p class="flash[^>]*>(.*?)</p>', page, re.S)
+    assert flash, "no message"
+    assert flash.group(1).startswith("Laporan sudah diubah sejak formulir dibuka")
+    assert "version" in flash.group(1)  # then the Desk's own words, naming the field
+    _, _, page = admin.get(f"/laporan/{tracking}?lang=en")
+    status, _, page = admin.post(
+        f"/laporan/{tracking}/amend",
+        {"version": version(page), "reason": "x", "kind": "keluhan"},
+    )
+    assert status == 400
+    flash = re.search(r'<p class="flash[^>]*>(.*?)</p>', page, re.S)
+    assert flash, "no message"
+    assert flash.group(1).startswith("The input is not valid")
+    assert "kind = " in flash.group(1)
+
+
+def test_a_refused_form_keeps_what_the_officer_typed(desk: Desk, login: Any) -> None:
+    tracking = file_complaint(desk)
+    desk.verify(tracking)
+    desk.forward(tracking, AGENCY)
+    liaison = login("pupr")
+    _, _, page = liaison.get(f"/laporan/{tracking}")
+    stale = version(page)
+    desk.acknowledge(tracking)  # someone else acted meanwhile
+    typed = "Saluran di RT 03 dibersihkan & diperlebar <oleh UPT>."
+    status, _, page = liaison.post(
+        f"/laporan/{tracking}/follow_up", {"version": stale, "text": typed}
+    )
+    assert status == 409
+    assert f">{html.escape(typed)}</textarea>" in page
+    assert desk.get(tracking).history[-1].type == "acknowledged"
+    admin = login("admin61")
+    other = file_complaint(desk, title="Judul lama")
+    _, _, page = admin.get(f"/laporan/{other}")
+    form = {"version": version(page), "reason": "Judul dan jenis.", "title": "Judul baru"}
+    status, _, page = admin.post(f"/laporan/{other}/amend", {**form, "kind": "keluhan"})
+    assert status == 400
+    assert 'name="title" value="Judul baru"' in page
+    assert ">Judul dan jenis.</textarea>" in page
+    assert desk.get(other).title == "Judul lama"

@@ -63,6 +63,8 @@ def test_console_csv_equals_sp4n_report(
             for query, args in (
                 ("", []),
                 ("&by=region", ["--region", "61"]),
+                ("&by=topic", ["--by", "topic"]),
+                ("&by=channel", ["--by", "channel"]),
             ):
                 status, _, console = client.get(f"/dasbor.csv?from=2025-03-01&to=2025-03-31{query}")
                 assert status == 200

@@ -1,4 +1,4 @@
-"""``sp4n report``: the compliance report per agency or region for a period."""
+"""``sp4n report``: the compliance report per agency, region, topic or channel for a period."""
 
 from __future__ import annotations
 
@@ -28,6 +28,11 @@ def register(sub: Any) -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--agency", help="one agency id")
     group.add_argument("--region", help="one region code prefix, e.g. 61 or 61.07")
+    parser.add_argument(
+        "--by",
+        choices=("topic", "channel"),
+        help="one row per topic or intake channel (inside --agency/--region), then a total",
+    )
     parser.add_argument(
         "--from", dest="start", help="first submission date (default: 1 January of --to's year)"
     )
@@ -59,7 +64,9 @@ def run(args: argparse.Namespace) -> int:
     defaulted = args.start is None or args.end is None
     with open_desk(args, read_only=True) as desk:
         start, end = _period(desk, args)
-        report = desk.report(start=start, end=end, agency=args.agency, region=args.region)
+        report = desk.report(
+            start=start, end=end, agency=args.agency, region=args.region, by=args.by
+        )
     data = {**report.to_dict(), "default_period": defaulted}
     if args.format == "csv":
         text = report.to_csv()

@@ -679,11 +679,14 @@ class Desk(Disposition):
         agency: str | None = None,
         region: str | None = None,
         now: dt.datetime | None = None,
+        by: str | None = None,
     ) -> ComplianceReport:
         """The compliance report for complaints submitted from ``start`` to ``end``.
 
         Per ``agency``, per ``region`` (a code prefix), or (neither) one row per agency plus
-        a total; figures as of ``now`` (default: the Desk's clock). See docs/desk.md.
+        a total; figures as of ``now`` (default: the Desk's clock). ``by="topic"`` or
+        ``by="channel"`` gives a row per topic or channel (inside ``agency`` or ``region``)
+        plus a total. See docs/desk.md.
         """
         from sp4n._time import parse_date
         from sp4n.desk._report import compliance_report
@@ -695,4 +698,5 @@ class Desk(Disposition):
             agency=agency,
             region=region,
             now=self._now(now),
+            by=by,
         )

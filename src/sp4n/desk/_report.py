@@ -19,6 +19,10 @@ region's calendar, both ends included):
   (pauses included), over forwardings answered by a follow-up;
 - **returns**: ``returned`` events (not the agency's authority, bukan wewenang);
 - **escalations**: ``escalated`` events (for an agency: while it held the complaint).
+
+With ``by="topic"`` or ``by="channel"`` the same figures are given per group key
+(:func:`group_key`: the complaint's topic as it is now, after any amendment, or its intake
+channel), inside the agency or region asked for, then a total row ``*``.
 """
 
 from __future__ import annotations
@@ -34,14 +38,14 @@ import attrs
 
 from sp4n._time import require_aware
 from sp4n.errors import InvalidInputError
-from sp4n.lifecycle import Event, EventType
+from sp4n.lifecycle import Complaint, Event, EventType
 from sp4n.lifecycle._status import CLOSED_STATUSES
 from sp4n.sla import Rule, WorkingCalendar, kept_date
 
 if TYPE_CHECKING:  # pragma: no cover
     from sp4n.desk._desk import Desk
 
-__all__ = ["FIELDS", "ComplianceReport", "ComplianceRow", "compliance_report"]
+__all__ = ["FIELDS", "GROUPINGS", "ComplianceReport", "ComplianceRow", "compliance_report"]
 
 _CLOSED = frozenset(status.value for status in CLOSED_STATUSES)
 
@@ -57,6 +61,11 @@ FIELDS = (
     "escalations",
 )
 """Column names of the report (CSV header, JSON keys), in order."""
+
+GROUPINGS = ("topic", "channel")
+"""The keys a report may be grouped by besides agency and region (``by=``)."""
+
+_HEADINGS = {"agency": "instansi", "region": "wilayah", "topic": "topik", "channel": "kanal"}
 
 _ENDS = frozenset(
     {
@@ -90,7 +99,8 @@ class ComplianceRow:
 
 @attrs.frozen
 class ComplianceReport:
-    """A report: its period, the grouping (``agency`` or ``region``) and one row per group."""
+    """A report: its period, the grouping (``agency``, ``region``, ``topic`` or ``channel``)
+    and one row per group."""
 
     start: dt.date
     end: dt.date
@@ -123,7 +133,7 @@ class ComplianceReport:
     def to_text(self) -> str:
         """An aligned table with Indonesian column headings (English underneath)."""
         heads = (
-            ("instansi" if self.by == "agency" else "wilayah", self.by),
+            (_HEADINGS[self.by], self.by),
             ("diterima", "received"),
             ("T1 <=3HK", "fwd<=3wd"),
             ("T2 <=5HK", "fu<=5wd"),
@@ -179,6 +189,11 @@ class _Acc:
             returns=self.returns,
             escalations=self.escalations,
         )
+
+
+def group_key(complaint: Complaint, by: str) -> str:
+    """The group of ``complaint`` in a report ``by`` topic or channel."""
+    return str(complaint.topic if by == "topic" else complaint.channel)
 
 
 def _paused(events: Sequence[Event], rule: Rule, calendar: WorkingCalendar, until: dt.date) -> int:
@@ -292,13 +307,18 @@ def compliance_report(
     agency: str | None = None,
     region: str | None = None,
     now: dt.datetime,
+    by: str | None = None,
 ) -> ComplianceReport:
     """The report for complaints submitted in ``start``..``end`` (see the module docstring).
 
     With ``agency`` one row for it; with ``region`` one row for that code prefix; with
-    neither one row per agency that received complaints, then a total row ``*``.
+    neither one row per agency that received complaints, then a total row ``*``. With
+    ``by`` (one of :data:`GROUPINGS`) one row per topic or channel that received complaints
+    (in the agency or region given), then a total row ``*``.
     """
     now = require_aware("now", now)
+    if by is not None and by not in GROUPINGS:
+        raise InvalidInputError("by", by, "must be topic or channel (or none: per agency)")
     if not isinstance(start, dt.date) or not isinstance(end, dt.date) or end < start:
         raise InvalidInputError("to", end, f"must be a date on or after from ({start})")
     if agency is not None and region is not None:
@@ -329,6 +349,11 @@ def compliance_report(
             not closed and row.next_due is not None and row.next_due < calendar.local_date(now)
         )
         args = (row.complaint_id, events, calendar, t1, t2)
+        if by is not None:
+            key = group_key(complaint, by)
+            _add(groups.setdefault(key, _Acc()), *args, agency, row.status, overdue)
+            _add(total, *args, agency, row.status, overdue)
+            continue
         if agency is not None or region is not None:
             key = agency or region or ""
             _add(groups.setdefault(key, _Acc()), *args, agency, row.status, overdue)
@@ -336,14 +361,16 @@ def compliance_report(
         _add(total, *args, None, row.status, overdue)
         for name in sorted({str(e.payload["agency"]) for e in events if e.type == "forwarded"}):
             _add(groups.setdefault(name, _Acc()), *args, name, row.status, overdue)
-    if agency is not None or region is not None:
+    if by is not None:
+        named = [groups[key].row(key) for key in sorted(groups) if groups[key].complaints]
+        rows = [*named, total.row("*")]
+    elif agency is not None or region is not None:
         key = agency or region or ""
         rows = [groups.get(key, _Acc()).row(key)]
-        by = "agency" if agency is not None else "region"
     else:
         rows = [groups[name].row(name) for name in sorted(groups)] + [total.row("*")]
-        by = "agency"
-    return ComplianceReport(start=start, end=end, as_of=now, by=by, rows=tuple(rows))
+    grouping = by or ("region" if region is not None and agency is None else "agency")
+    return ComplianceReport(start=start, end=end, as_of=now, by=grouping, rows=tuple(rows))
 
 
 def _rows(desk: Desk, region: str | None) -> Iterable[Any]:

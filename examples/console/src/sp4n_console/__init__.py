@@ -7,7 +7,7 @@
 """
 
 from sp4n_console._app import COOKIE, FORM_MAX_BYTES, ConsoleApp, make_app
-from sp4n_console._dashboard import Dashboard, Tally, bar_chart, build_dashboard, rate
+from sp4n_console._dashboard import Dashboard, bar_chart, build_dashboard, rate
 from sp4n_console._officers import OFFICER_ROLES, Officer, OfficerBook, hash_password
 from sp4n_console._queues import QUEUES, nearest_deadline, queues
 from sp4n_console._sessions import SessionStore, Throttle
@@ -24,7 +24,6 @@ __all__ = [
     "Officer",
     "OfficerBook",
     "SessionStore",
-    "Tally",
     "Throttle",
     "bar_chart",
     "build_dashboard",

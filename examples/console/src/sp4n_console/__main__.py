@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
 def serve(app: Any, host: str, port: int) -> None:
     """Serve ``app`` with waitress (the production server), or wsgiref when it is missing."""
     try:
-        import waitress  # type: ignore[import-untyped]
+        import waitress  # type: ignore[import-untyped,unused-ignore]
     except ImportError:  # pragma: no cover - waitress is a dependency of the package
         from wsgiref.simple_server import make_server
 

@@ -20,8 +20,12 @@ from sp4n.errors import (
 )
 from sp4n.lifecycle import Complaint
 from sp4n_console._officers import Officer
+from sp4n_console._text import t
 
-__all__ = ["http_status", "perform"]
+__all__ = ["http_status", "perform", "refusal"]
+
+AMENDABLE = ("topic", "region", "kind", "title")
+"""The fields the reclassify form may change (``Desk.amend``'s, decision 0152)."""
 
 LIMITS = {"agency": 200, "reason": 2000, "question": 2000, "text": 5000}
 """Longest accepted value of each text field (characters)."""
@@ -50,6 +54,24 @@ def perform(
     if action == "verify":
         tier = form.get("tier") or None
         return desk.verify(ref, tier=tier, actor=actor, expected_version=version)
+    if action == "amend":
+        reason = text_field(form, "reason")
+        current = desk.get(ref)
+        changed: dict[str, str | None] = {}
+        for name in AMENDABLE:  # only the fields the officer changed go to the Desk
+            value = form.get(name, "").strip()
+            old = getattr(current, name)
+            changed[name] = value if value and value != getattr(old, "value", old) else None
+        return desk.amend(
+            ref,
+            reason=reason,
+            topic=changed["topic"],
+            region=changed["region"],
+            kind=changed["kind"],
+            title=changed["title"],
+            actor=actor,
+            expected_version=version,
+        )
     if action == "forward":
         agency = text_field(form, "agency")
         suggested = desk.suggest(ref)
@@ -59,6 +81,9 @@ def perform(
             other = suggested.agency.id if suggested.agency is not None else "-"
             reasons = [f"saran router: {other}; dipilih petugas {officer.id}: {agency}"]
         return desk.forward(ref, agency, reasons=reasons, actor=actor, expected_version=version)
+    if action == "hold":
+        reason = text_field(form, "reason")
+        return desk.hold(ref, reason, actor=actor, expected_version=version)
     if action == "return":
         reason = text_field(form, "reason")
         return desk.return_(ref, reason, actor=actor, expected_version=version)
@@ -82,3 +107,19 @@ def http_status(error: Sp4nError) -> str:
     if isinstance(error, InvalidInputError):
         return "400 Bad Request"
     return "409 Conflict"
+
+
+def refusal(error: Sp4nError, lang: str) -> str:
+    """What the officer reads when the Desk refuses: a sentence in ``lang`` saying what kind
+    of refusal it is, then the Desk's own message (which names the field, value and rule)."""
+    if isinstance(error, ConcurrencyError):
+        key = "refused_stale"
+    elif isinstance(error, PermissionDenied):
+        key = "refused_permission"
+    elif isinstance(error, TransitionError):
+        key = "refused_status"
+    elif isinstance(error, InvalidInputError):
+        key = "refused_input"
+    else:
+        key = "error"
+    return f"{t(key, lang)}. {error}"

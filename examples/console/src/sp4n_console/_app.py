@@ -4,7 +4,8 @@ Routes (all under the mount point, ``SCRIPT_NAME``):
 
 - ``GET /masuk``, ``POST /masuk``: sign in (CSRF token, throttled); ``POST /keluar``: sign out;
 - ``GET /antrean``: the queues; ``GET /laporan/<tracking id>``: one complaint;
-- ``POST /laporan/<tracking id>/<action>``: verify, forward, return, request_info, follow_up;
+- ``POST /laporan/<tracking id>/<action>``: verify, amend (reclassify), hold, forward, return,
+  request_info, follow_up;
 - ``GET /dasbor`` and ``GET /dasbor.csv``: the compliance dashboard and its CSV.
 
 Authorisation is the Desk's: the signed-in officer's :class:`~sp4n.lifecycle.Actor` is passed
@@ -28,7 +29,7 @@ from sp4n.errors import (
     PermissionDenied,
     Sp4nError,
 )
-from sp4n_console._actions import http_status, perform
+from sp4n_console._actions import http_status, perform, refusal
 from sp4n_console._dashboard import build_dashboard, figures_csv
 from sp4n_console._html import CSS, page
 from sp4n_console._officers import Officer, OfficerBook
@@ -325,6 +326,7 @@ class ConsoleApp:
         ref: str,
         flash: tuple[str, str] | None = None,
         status: str = "200 OK",
+        entered: tuple[str, Mapping[str, str]] | None = None,
     ) -> tuple[str, str, list[tuple[str, str]]]:
         try:
             view = self.desk.view(ref, officer.actor)
@@ -355,6 +357,7 @@ class ConsoleApp:
             session.lang,
             _base(environ),
             template=int(chosen),
+            entered=entered,
         )
         return status, self._page(session, environ, view["title"], body, flash=flash), []
 
@@ -369,7 +372,8 @@ class ConsoleApp:
             if status.startswith("404"):
                 page = self._error(session, environ, "not_found", str(error))
                 raise _Response(status, page) from None
-            return self._case(environ, session, officer, ref, ("err", str(error)), status)
+            flash = ("err", refusal(error, session.lang))
+            return self._case(environ, session, officer, ref, flash, status, (action, form))
         return self._redirect(environ, f"/laporan/{quote(done.tracking_id)}?done={action}")
 
     def _dashboard(
@@ -400,6 +404,8 @@ class ConsoleApp:
                 text = board.by_agency.to_csv()
             elif by == "region":
                 text = figures_csv(board.by_region)
+            elif by in ("topic", "channel"):
+                text = (board.by_topic if by == "topic" else board.by_channel).to_csv()
             elif by == "month":
                 text = figures_csv(
                     [row for _, row in board.by_month], [m for m, _ in board.by_month]
@@ -408,7 +414,10 @@ class ConsoleApp:
                 raise _Response(
                     "400 Bad Request",
                     self._error(
-                        session, environ, "error", f"by = {by!r}: must be agency, region or month"
+                        session,
+                        environ,
+                        "error",
+                        f"by = {by!r}: must be agency, region, month, topic or channel",
                     ),
                 )
             name = f"sp4n-{by}-{start.isoformat()}-{end.isoformat()}.csv"

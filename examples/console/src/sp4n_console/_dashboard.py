@@ -1,10 +1,9 @@
 """The supervisor's dashboard: the compliance figures of ``Desk.report`` in the officer's scope.
 
 Every compliance number comes from :meth:`sp4n.Desk.report`, the same call as
-``sp4n report``: per agency, per province, per month. On-time rates are shares of the
-complaints received in the period (decision 0171). Counts by topic and channel (received,
-completed, backlog) are read from the complaints themselves, since the report has no such
-grouping. Charts are SVG drawn on the server.
+``sp4n report``: per agency, per province, per month, per topic and per channel
+(``Desk.report(by=...)``, decision 0221). On-time rates are shares of the complaints
+received in the period (decision 0171). Charts are SVG drawn on the server.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from sp4n.desk import ComplianceReport, ComplianceRow
 from sp4n.lifecycle import Actor, Role, Status, in_region
 from sp4n_console._queues import scoped_rows
 
-__all__ = ["Dashboard", "Tally", "bar_chart", "build_dashboard", "figures_csv", "rate"]
+__all__ = ["Dashboard", "bar_chart", "build_dashboard", "figures_csv", "rate"]
 
 _CLOSED = frozenset(s.value for s in Status if s.is_closed)
 
@@ -47,16 +46,6 @@ def rate(part: int, whole: int) -> float | None:
 
 
 @attrs.frozen
-class Tally:
-    """Counts of one topic or channel over the complaints submitted in the period."""
-
-    key: str
-    received: int
-    completed: int
-    backlog: int
-
-
-@attrs.frozen
 class Dashboard:
     """Everything the dashboard page and the CSV export show."""
 
@@ -65,8 +54,8 @@ class Dashboard:
     by_agency: ComplianceReport
     by_region: tuple[ComplianceRow, ...]
     by_month: tuple[tuple[str, ComplianceRow], ...]
-    by_topic: tuple[Tally, ...]
-    by_channel: tuple[Tally, ...]
+    by_topic: ComplianceReport
+    by_channel: ComplianceReport
     backlog: int
 
 
@@ -101,8 +90,6 @@ def build_dashboard(
         rows = [desk.report(start=start, end=end, agency=a, now=now).rows[0] for a in agencies]
         rows = [r for r in rows if r.received] + list(by_agency.rows)
         by_agency = attrs.evolve(by_agency, rows=tuple(rows))
-    topics: dict[str, list[int]] = {}
-    channels: dict[str, list[int]] = {}
     provinces: set[str] = set()
     backlog = 0
     for row in scoped_rows(desk, actor, open_only=False):
@@ -111,12 +98,6 @@ def build_dashboard(
         if row.submitted_at is None or not start <= calendar.local_date(row.submitted_at) <= end:
             continue
         provinces.add(row.region.split(".")[0])
-        channel = desk.get(row.complaint_id).channel
-        for table, key in ((topics, row.topic), (channels, channel)):
-            counts = table.setdefault(key, [0, 0, 0])
-            counts[0] += 1
-            counts[1] += row.status == "completed"
-            counts[2] += row.status not in _CLOSED
     by_region: tuple[ComplianceRow, ...] = ()
     if scope["agency"] is None:
         codes = sorted(provinces) if actor.region is None else [actor.region]
@@ -128,17 +109,14 @@ def build_dashboard(
         for first, last in _months(start, end)
     )
 
-    def tallies(table: dict[str, list[int]]) -> tuple[Tally, ...]:
-        return tuple(Tally(key, *counts) for key, counts in sorted(table.items()))
-
     return Dashboard(
         start=start,
         end=end,
         by_agency=by_agency,
         by_region=by_region,
         by_month=by_month,
-        by_topic=tallies(topics),
-        by_channel=tallies(channels),
+        by_topic=desk.report(start=start, end=end, now=now, by="topic", **scope),
+        by_channel=desk.report(start=start, end=end, now=now, by="channel", **scope),
         backlog=backlog,
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["FOLLOW_UP_TEMPLATES", "LANGS", "t"]
+__all__ = ["EVENTS", "FOLLOW_UP_TEMPLATES", "LANGS", "event_label", "t"]
 
 LANGS = ("id", "en")
 
@@ -54,6 +54,23 @@ _TEXT: dict[str, tuple[str, str]] = {
     "history": ("Riwayat", "History"),
     "actions": ("Tindakan", "Actions"),
     "verify": ("Verifikasi", "Verify"),
+    "amend": ("Klasifikasi ulang", "Reclassify"),
+    "amend_note": (
+        "Ubah yang salah dibaca kanal; hanya kolom yang diubah dicatat, dengan nilai lama.",
+        "Correct what the channel misread; only changed fields are recorded, with the old value.",
+    ),
+    "topic": ("Topik", "Topic"),
+    "channel": ("Kanal", "Channel"),
+    "kind": ("Jenis laporan", "Report type"),
+    "kind_pengaduan": ("Pengaduan", "Complaint"),
+    "kind_aspirasi": ("Aspirasi", "Aspiration"),
+    "kind_permintaan_informasi": ("Permintaan informasi", "Request for information"),
+    "region_code": ("Wilayah (kode, mis. 61.07)", "Region (code, e.g. 61.07)"),
+    "hold": ("Minta kelengkapan (tunda)", "Ask for missing details (hold)"),
+    "hold_reason": (
+        "Apa yang perlu dilengkapi pelapor",
+        "What the reporter needs to complete",
+    ),
     "forward": ("Teruskan", "Forward"),
     "suggested": ("Saran router", "Router's suggestion"),
     "return": ("Kembalikan (bukan wewenang)", "Return (not our authority)"),
@@ -65,6 +82,16 @@ _TEXT: dict[str, tuple[str, str]] = {
     "text": ("Isi", "Text"),
     "done": ("Tersimpan: {action}.", "Saved: {action}."),
     "error": ("Tidak dapat diproses", "Could not be processed"),
+    "refused_stale": (
+        "Laporan sudah diubah sejak formulir dibuka; muat ulang halaman",
+        "The report changed since the form was opened; reload the page",
+    ),
+    "refused_permission": ("Tindakan ini tidak diizinkan untuk Anda", "You may not do this"),
+    "refused_status": (
+        "Tindakan ini tidak dapat dilakukan pada status laporan sekarang",
+        "This action cannot be taken in the report's current status",
+    ),
+    "refused_input": ("Isian tidak sah", "The input is not valid"),
     "not_found": ("Tidak ditemukan", "Not found"),
     "forbidden": ("Tidak diizinkan", "Not allowed"),
     "period": ("Periode", "Period"),
@@ -92,6 +119,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Persentase dari laporan yang diterima pada periode; angka sama dengan sp4n report.",
         "Shares of the reports received in the period; the same figures as sp4n report.",
     ),
+    "chart_topics": ("Ketepatan waktu T1/T2 per topik", "T1/T2 on-time share per topic"),
     "chart_months": ("Ketepatan waktu T1/T2 per bulan", "T1/T2 on-time share per month"),
     "lang_switch": ("English", "Bahasa Indonesia"),
     "open_case": ("Buka", "Open"),
@@ -103,6 +131,39 @@ _TEXT: dict[str, tuple[str, str]] = {
     "days": ("hari kalender", "calendar days"),
     "version_note": ("Versi laporan", "Report version"),
 }
+
+EVENTS: dict[str, tuple[str, str]] = {
+    "submitted": ("Laporan masuk", "Submitted"),
+    "verified": ("Diverifikasi", "Verified"),
+    "held": ("Diminta kelengkapan", "Put on hold for details"),
+    "archived": ("Diarsipkan", "Archived"),
+    "forwarded": ("Diteruskan", "Forwarded"),
+    "returned": ("Dikembalikan (bukan wewenang)", "Returned (not our authority)"),
+    "acknowledged": ("Diterima instansi", "Acknowledged by the agency"),
+    "info_requested": ("Informasi diminta", "Information requested"),
+    "info_provided": ("Informasi diberikan", "Information provided"),
+    "followed_up": ("Ditindaklanjuti", "Followed up"),
+    "reporter_replied": ("Tanggapan pelapor", "Reporter replied"),
+    "admin_replied": ("Tanggapan admin", "Admin replied"),
+    "completed": ("Selesai", "Completed"),
+    "rated": ("Dinilai", "Rated"),
+    "reopened": ("Dibuka kembali", "Reopened"),
+    "extended": ("Tenggat diperpanjang", "Deadline extended"),
+    "escalated": ("Dieskalasi", "Escalated"),
+    "merged": ("Digabungkan", "Merged"),
+    "visibility_changed": ("Kerahasiaan diubah", "Visibility changed"),
+    "deadline_moved": ("Tenggat dipindahkan", "Deadline moved"),
+    "reminded": ("Pengingat", "Reminder"),
+    "amended": ("Klasifikasi diubah", "Reclassified"),
+}
+"""Each lifecycle event's name in the history (Indonesian, English); unknown types show as is."""
+
+
+def event_label(event_type: str, lang: str) -> str:
+    """The name of ``event_type`` in ``lang``, or the type itself when it has none."""
+    pair = EVENTS.get(event_type)
+    return event_type if pair is None else pair[1 if lang == "en" else 0]
+
 
 FOLLOW_UP_TEMPLATES: tuple[tuple[str, str], ...] = (
     (

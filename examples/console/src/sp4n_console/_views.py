@@ -14,15 +14,17 @@ from typing import Any
 
 from sp4n import Desk
 from sp4n.adapters import ComplaintRow
-from sp4n.lifecycle import LAPOR_TABLE, Actor, Role, Status
+from sp4n.lifecycle import LAPOR_TABLE, Actor, Kind, Role, Status
 from sp4n_console._dashboard import Dashboard, bar_chart, rate
 from sp4n_console._queues import QUEUES, Nearest, nearest_deadline
-from sp4n_console._text import FOLLOW_UP_TEMPLATES, t
+from sp4n_console._text import FOLLOW_UP_TEMPLATES, event_label, t
 
 __all__ = ["ACTIONS", "case_page", "dashboard_page", "login_form", "queue_page"]
 
 ACTIONS: Mapping[str, tuple[str, Role]] = {
     "verify": ("verified", Role.ADMIN),
+    "amend": ("amended", Role.ADMIN),
+    "hold": ("held", Role.ADMIN),
     "forward": ("forwarded", Role.ADMIN),
     "return": ("returned", Role.LIAISON),
     "request_info": ("info_requested", Role.LIAISON),
@@ -164,6 +166,63 @@ def _reporter(view: Mapping[str, Any], lang: str) -> str:
     return escape(" · ".join(parts) or "-")
 
 
+def _topic_name(desk: Desk, topic: str, lang: str) -> str:
+    affairs = desk.router.affairs
+    if topic not in affairs.topics:
+        return topic
+    found = affairs.topics[topic]
+    return found.name_en if lang == "en" else found.name
+
+
+def _amend_fields(desk: Desk, view: Mapping[str, Any], lang: str, typed: Mapping[str, str]) -> str:
+    """The reclassify form's fields, holding the complaint's current values (or, after a
+    refusal, what the officer had typed)."""
+    current = {k: typed.get(k) or str(view[k]) for k in ("title", "region", "topic", "kind")}
+
+    def options(pairs: list[tuple[str, str]], current: str) -> str:
+        return "".join(
+            f'<option value="{escape(value)}"{" selected" if value == current else ""}>'
+            f"{escape(label)}</option>"
+            for value, label in pairs
+        )
+
+    topics = sorted(
+        ((tid, _topic_name(desk, tid, lang)) for tid in desk.router.affairs.topics),
+        key=lambda pair: pair[1],
+    )
+    for topic in dict.fromkeys((view["topic"], current["topic"])):
+        if topic not in desk.router.affairs.topics:  # e.g. "other": keep it selectable
+            topics.insert(0, (topic, topic))
+    kinds = [(kind.value, t("kind_" + kind.value, lang)) for kind in Kind]
+    return (
+        f'<p class="muted">{escape(t("amend_note", lang))}</p>'
+        f'<label for="amend-title">{escape(t("title", lang))}</label>'
+        f'<input id="amend-title" name="title" value="{escape(current["title"])}" required>'
+        f'<label for="amend-region">{escape(t("region_code", lang))}</label>'
+        f'<input id="amend-region" name="region" value="{escape(current["region"])}" required '
+        'inputmode="decimal">'
+        f'<label for="amend-topic">{escape(t("topic", lang))}</label>'
+        f'<select id="amend-topic" name="topic">{options(topics, current["topic"])}</select>'
+        f'<label for="amend-kind">{escape(t("kind", lang))}</label>'
+        f'<select id="amend-kind" name="kind">{options(kinds, current["kind"])}</select>'
+        f'<label for="amend-reason">{escape(t("reason", lang))}</label>'
+        '<textarea id="amend-reason" name="reason" rows="2" required maxlength="2000">'
+        f"{escape(typed.get('reason', ''))}</textarea>"
+    )
+
+
+def _changes(payload: Mapping[str, Any]) -> str:
+    """An ``amended`` event's changes as " · field: old → new"."""
+    changes = payload.get("changes")
+    if not isinstance(changes, Mapping):
+        return ""
+    return "".join(
+        f" · {escape(str(name))}: {escape(str(pair.get('old')))} → {escape(str(pair.get('new')))}"
+        for name, pair in changes.items()
+        if isinstance(pair, Mapping)
+    )
+
+
 def _action_forms(
     desk: Desk,
     view: Mapping[str, Any],
@@ -172,6 +231,7 @@ def _action_forms(
     lang: str,
     base: str,
     template: int,
+    entered: tuple[str, Mapping[str, str]] | None,
 ) -> str:
     status = Status(view["status"])
     tracking = escape(view["tracking_id"])
@@ -180,6 +240,7 @@ def _action_forms(
     for action, (event, role) in ACTIONS.items():
         if actor.role is not role or LAPOR_TABLE.row(status, event) is None:
             continue
+        typed = entered[1] if entered is not None and entered[0] == action else {}
         fields = ""
         if action == "verify":
             tiers = "".join(
@@ -190,6 +251,8 @@ def _action_forms(
                 f'<label for="tier">{escape(t("tier", lang))}</label><select id="tier" '
                 f'name="tier"><option value="">-</option>{tiers}</select>'
             )
+        elif action == "amend":
+            fields = _amend_fields(desk, view, lang, typed)
         elif action == "forward":
             decision = desk.suggest(view["complaint_id"])
             chosen = decision.agency.id if decision.agency else None
@@ -226,16 +289,23 @@ def _action_forms(
                 f'<label for="agency">{escape(t("agency", lang))}</label>'
                 f'<select id="agency" name="agency">{options}</select>'
             )
+        elif action == "hold":
+            fields = (
+                f'<label for="hold-reason">{escape(t("hold_reason", lang))}</label>'
+                '<textarea id="hold-reason" name="reason" rows="3" required '
+                f'maxlength="2000">{escape(typed.get("reason", ""))}</textarea>'
+            )
         elif action == "return":
             fields = (
                 f'<label for="reason">{escape(t("reason", lang))}</label>'
-                '<textarea id="reason" name="reason" rows="3" required maxlength="2000"></textarea>'
+                '<textarea id="reason" name="reason" rows="3" required maxlength="2000">'
+                f"{escape(typed.get('reason', ''))}</textarea>"
             )
         elif action == "request_info":
             fields = (
                 f'<label for="question">{escape(t("question", lang))}</label>'
                 '<textarea id="question" name="question" rows="3" required '
-                'maxlength="2000"></textarea>'
+                f'maxlength="2000">{escape(typed.get("question", ""))}</textarea>'
             )
         elif action == "follow_up":
             index = 1 if lang == "en" else 0
@@ -243,7 +313,7 @@ def _action_forms(
                 f'<li><a href="?template={n}#act-follow_up">{escape(pair[index])}</a></li>'
                 for n, pair in enumerate(FOLLOW_UP_TEMPLATES)
             )
-            chosen_text = escape(FOLLOW_UP_TEMPLATES[template][index])
+            chosen_text = escape(typed.get("text") or FOLLOW_UP_TEMPLATES[template][index])
             fields = (
                 f'<p class="muted">{escape(t("template", lang))}:</p><ul>{templates}</ul>'
                 f'<label for="text">{escape(t("text", lang))}</label>'
@@ -268,10 +338,12 @@ def case_page(
     base: str,
     *,
     template: int = 0,
+    entered: tuple[str, Mapping[str, str]] | None = None,
 ) -> str:
     """One complaint as ``actor`` may see it, its nearest deadline and the actions allowed.
 
-    ``template`` is the index of the follow-up template the text box starts from.
+    ``template`` is the index of the follow-up template the text box starts from;
+    ``entered`` (action, form) is a refused form, whose typed values are shown again.
     """
     status = Status(view["status"])
     nearest = nearest_deadline(desk, view["complaint_id"], now)
@@ -280,6 +352,8 @@ def case_page(
     facts = (
         ("tracking", escape(view["tracking_id"])),
         ("status", escape(status.label_in(lang))),
+        ("kind", escape(t("kind_" + view["kind"], lang))),
+        ("topic", escape(_topic_name(desk, view["topic"], lang))),
         ("region", escape(view["region"])),
         ("agency", escape(_agency_name(desk, view["agency"]))),
         ("reporter", _reporter(view, lang)),
@@ -302,17 +376,19 @@ def case_page(
             f" · {escape(str(e['payload'][k]))}"
             for k in ("agency", "reason", "question", "text")
             if e["payload"].get(k)
-        )
+        ) + _changes(e["payload"])
         items.append(
-            f"<li>{when:%Y-%m-%d %H:%M %Z} · <b>{escape(after.label_in(lang))}</b> "
+            f"<li>{when:%Y-%m-%d %H:%M %Z} · <b>{escape(event_label(e['type'], lang))}</b> "
+            f"→ {escape(after.label_in(lang))} "
             f'<span class="muted">({escape(e["type"])}; {escape(e["actor"]["role"])} '
             f"{escape(str(e['actor'].get('id', '')))})</span>{notes}</li>"
         )
     history = "".join(items)
+    forms = _action_forms(desk, view, actor, csrf, lang, base, template, entered)
     return (
         f'<section class="card"><div class="scroll"><table>{rows}</table></div>'
         f'<p style="white-space:pre-wrap">{escape(view["body"])}</p></section>'
-        f'<div class="grid">{_action_forms(desk, view, actor, csrf, lang, base, template)}</div>'
+        f'<div class="grid">{forms}</div>'
         f'<section class="card"><h2>{escape(t("history", lang))}</h2><ol>{history}</ol></section>'
     )
 
@@ -379,9 +455,16 @@ def dashboard_page(desk: Desk, board: Dashboard, lang: str, base: str) -> str:
         f'type="date" value="{board.end.isoformat()}"></div></div>'
         f'<button class="primary">{escape(t("show", lang))}</button> '
         f'<a href="{base}/dasbor.csv?{period}">{escape(t("csv", lang))}</a> · '
-        f'<a href="{base}/dasbor.csv?{period}&amp;by=region">CSV {escape(t("region", lang))}</a> · '
-        f'<a href="{base}/dasbor.csv?{period}&amp;by=month">CSV {escape(t("per_month", lang))}</a>'
-        f'<p class="muted">{escape(t("backlog", lang))}: <b id="backlog">{board.backlog}</b>. '
+        + " · ".join(
+            f'<a href="{base}/dasbor.csv?{period}&amp;by={by}">CSV {escape(t(key, lang))}</a>'
+            for by, key in (
+                ("region", "region"),
+                ("month", "per_month"),
+                ("topic", "topic"),
+                ("channel", "channel"),
+            )
+        )
+        + f'<p class="muted">{escape(t("backlog", lang))}: <b id="backlog">{board.backlog}</b>. '
         f"{escape(t('rates_note', lang))}</p></form>"
     )
     agencies = [(agency_name(r.group), r) for r in board.by_agency.rows]
@@ -406,26 +489,8 @@ def dashboard_page(desk: Desk, board: Dashboard, lang: str, base: str) -> str:
         ],
     )
 
-    def tally_table(title: str, items: Any) -> str:
-        head = "".join(
-            f'<th class="num">{escape(t(k, lang))}</th>'
-            for k in ("received", "completed", "backlog")
-        )
-        labels = [escape(t(k, lang)) for k in ("received", "completed", "backlog")]
-        body = "".join(
-            f"<tr><td>{escape(i.key)}</td>"
-            + "".join(
-                f'<td class="num" data-label="{label}">{value}</td>'
-                for label, value in zip(labels, (i.received, i.completed, i.backlog), strict=True)
-            )
-            + "</tr>"
-            for i in items
-        )
-        return (
-            f'<section class="card"><h2>{escape(title)}</h2><div class="scroll">'
-            f'<table class="rows figures"><thead><tr><th></th>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table></div></section>"
-        )
+    def topic_name(group: str) -> str:
+        return t("all", lang) if group == "*" else _topic_name(desk, group, lang)
 
     sections = [
         form,
@@ -445,8 +510,23 @@ def dashboard_page(desk: Desk, board: Dashboard, lang: str, base: str) -> str:
         f'<section class="card" id="by-month"><h2>{escape(t("per_month", lang))}</h2>'
         f"{_compliance_table(list(board.by_month), lang, t('period', lang))}</section>"
     )
-    sections.append('<div class="grid">')
-    sections.append(tally_table(t("per_topic", lang), board.by_topic))
-    sections.append(tally_table(t("per_channel", lang), board.by_channel))
-    sections.append("</div>")
+    topics = [(topic_name(r.group), r) for r in board.by_topic.rows]
+    channels = [(t("all", lang) if r.group == "*" else r.group, r) for r in board.by_channel.rows]
+    named_topics = [(n, r) for n, r in topics if r.group != "*"]
+    topic_chart = bar_chart(
+        t("chart_topics", lang),
+        [n for n, _ in named_topics],
+        [
+            (t("t1_rate", lang), [rate(r.forwarded_in_3wd, r.received) for _, r in named_topics]),
+            (t("t2_rate", lang), [rate(r.followed_up_in_5wd, r.received) for _, r in named_topics]),
+        ],
+    )
+    sections.append(
+        f'<section class="card" id="by-topic"><h2>{escape(t("per_topic", lang))}</h2>'
+        f"{topic_chart}{_compliance_table(topics, lang, t('topic', lang))}</section>"
+    )
+    sections.append(
+        f'<section class="card" id="by-channel"><h2>{escape(t("per_channel", lang))}</h2>'
+        f"{_compliance_table(channels, lang, t('channel', lang))}</section>"
+    )
     return "".join(sections)
