@@ -31,6 +31,7 @@ def test_plugins_json_lists_builtins_hooks_and_sources(capsys: pytest.CaptureFix
         "sp4n.adapters._memory",
         "sp4n.adapters._sqlite",
         "sp4n.adapters._postgres",
+        "sp4n.adapters.blobs._plugin",
         "sp4n.adapters.notifiers._plugin",
     }
     assert builtins["sp4n.adapters._sqlite"]["hooks"] == ["sp4n_register_storage"]

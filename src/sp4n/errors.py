@@ -44,6 +44,7 @@ __all__ = [
     "StoreUnavailableError",
     "TransitionError",
     "UnknownAgencyError",
+    "UnknownBlobError",
     "UnknownComplaintError",
     "UnknownPolicyError",
     "UnknownRegionError",
@@ -171,6 +172,16 @@ class UnknownAgencyError(NotFoundError):
 
     .. versionadded:: 0.1
     """
+
+
+class UnknownBlobError(NotFoundError):
+    """A blob store holds no bytes for an attachment reference.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, ref: str, url: str) -> None:
+        super().__init__("ref", ref, f"no blob with this reference in {url}")
 
 
 class UnknownComplaintError(NotFoundError):
