@@ -8,6 +8,7 @@
 """
 
 from sp4n.adapters.blobs._local import FileBlobStore, MemoryBlobStore
+from sp4n.adapters.blobs._media import STRIPPABLE_MEDIA_TYPES, sniff_media_type, strip_metadata
 from sp4n.adapters.blobs._s3 import S3BlobStore
 from sp4n.adapters.blobs._store import (
     BlobStore,
@@ -18,16 +19,23 @@ from sp4n.adapters.blobs._store import (
     check_ref,
     open_blob_store,
 )
+from sp4n.adapters.blobs._upload import DEFAULT_MEDIA_TYPES, UploadLimits, accept_upload
 
 __all__ = [
+    "DEFAULT_MEDIA_TYPES",
+    "STRIPPABLE_MEDIA_TYPES",
     "BlobStore",
     "BlobStoreFactory",
     "FileBlobStore",
     "MemoryBlobStore",
     "S3BlobStore",
+    "UploadLimits",
+    "accept_upload",
     "blob_ref",
     "blob_scheme",
     "check_blob",
     "check_ref",
     "open_blob_store",
+    "sniff_media_type",
+    "strip_metadata",
 ]
