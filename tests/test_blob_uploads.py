@@ -275,3 +275,16 @@ def test_the_blob_modules_examples_run() -> None:
         result = doctest.testmod(module)
         assert result.attempted > 0, module.__name__
         assert result.failed == 0, module.__name__
+
+
+def test_one_bad_file_refuses_the_whole_report_and_stores_none() -> None:
+    from sp4n.adapters.blobs import accept_uploads
+
+    blobs = MemoryBlobStore()
+    with pytest.raises(InvalidInputError) as info:
+        accept_uploads(blobs, [("a.jpg", photo()), ("b.exe", b"MZ\x90\x00")])
+    assert info.value.field == "attachments[1].media_type"
+    assert list(blobs.refs()) == []
+    stored = accept_uploads(blobs, [("a.jpg", photo()), ("b.pdf", b"%PDF-1.7")])
+    assert [a.media_type for a in stored] == ["image/jpeg", "application/pdf"]
+    assert sorted(blobs.refs()) == sorted(a.ref for a in stored)

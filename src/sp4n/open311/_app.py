@@ -78,8 +78,10 @@ from sp4n.open311._params import (
 )
 from sp4n.routing import get_region, province_timezone
 from sp4n.serving._body import BODY_MAX_BYTES, read_body
+from sp4n.serving._multipart import Upload, parse_multipart
 
 if TYPE_CHECKING:  # pragma: no cover
+    from sp4n.adapters.blobs import BlobStore, UploadLimits
     from sp4n.desk import Desk
     from sp4n.routing import Topic
 
@@ -125,6 +127,10 @@ class Open311App:
         by ``media_url``); a longer one is a 413.
     :param contact: the ``contact`` text of the discovery document (who runs the endpoint).
     :param key_service: the ``key_service`` text of the discovery document (how to get a key).
+    :param blobs: where uploaded ``media`` files are stored; without one, a
+        ``multipart/form-data`` POST is refused and media go by ``media_url`` only.
+    :param upload_limits: size and type limits of uploaded files (decision 0192).
+    :param upload_body_max_bytes: largest ``multipart/form-data`` body read (files included).
     """
 
     desk: Desk
@@ -135,6 +141,9 @@ class Open311App:
     body_max_bytes: int = BODY_MAX_BYTES
     contact: str | None = None
     key_service: str | None = None
+    blobs: BlobStore | None = None
+    upload_limits: UploadLimits | None = None
+    upload_body_max_bytes: int = 26 * 1024 * 1024
     _started: datetime | None = attrs.field(default=None, init=False, repr=False)
     _names: dict[tuple[str, str], str] = attrs.field(factory=dict, init=False, repr=False)
 
@@ -182,10 +191,9 @@ class Open311App:
         collection, key, fmt = match.group("collection", "key", "fmt")
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
         if collection == "requests" and key is None and method == "POST":
-            _check_form(environ)
-            params = parse_params(read_body(environ, limit=self.body_max_bytes))
+            params, files = self._read_form(environ)
             params = _with_header_key(params, environ.get("HTTP_X_API_KEY"))
-            created = self._create(parse_new_request(params))
+            created = self._create(parse_new_request(params), files)
             return 201, "created", created, fmt
         if method not in ("GET", "HEAD"):
             raise Open311Error("method", method, f"not allowed on {path}", status=405)
@@ -202,6 +210,24 @@ class Open311App:
         if key is None:
             return 200, "requests", self.requests(parse_query(params)), fmt
         return 200, "requests", [self.request(key)], fmt
+
+    def _read_form(self, environ: Mapping[str, Any]) -> tuple[dict[str, str], tuple[Upload, ...]]:
+        """The POST form: URL-encoded text, or multipart with ``media`` files (a blob store)."""
+        content_type = str(environ.get("CONTENT_TYPE") or "")
+        if not content_type.lower().startswith("multipart/form-data"):
+            _check_form(environ)
+            return parse_params(read_body(environ, limit=self.body_max_bytes)), ()
+        if self.blobs is None:
+            raise Open311Error(
+                "Content-Type",
+                content_type[:80],
+                "this endpoint stores no files: send media_url in a form-encoded POST",
+            )
+        form = parse_multipart(read_body(environ, limit=self.upload_body_max_bytes), content_type)
+        for upload in form.files:
+            if upload.field != "media":
+                raise Open311Error(upload.field, upload.filename, "files go in the field media")
+        return form.fields, form.files
 
     # Resources ------------------------------------------------------------------------------
 
@@ -471,7 +497,7 @@ class Open311App:
             )
         return region.code
 
-    def _create(self, request: NewRequest) -> list[dict[str, Any]]:
+    def _create(self, request: NewRequest, files: tuple[Upload, ...] = ()) -> list[dict[str, Any]]:
         if not any(hmac.compare_digest(request.api_key, key) for key in self.api_keys):
             raise Open311Error("api_key", "***", "is not valid for this endpoint", status=403)
         region = self._check_jurisdiction(request.jurisdiction_id)
@@ -515,6 +541,13 @@ class Open311App:
             location=location,
             attachments=[_media(request.media_url)] if request.media_url else (),
         )
+        if files and self.blobs is not None:  # checked draft first: no blob for a refused one
+            from sp4n.adapters.blobs import accept_uploads
+
+            uploaded = accept_uploads(
+                self.blobs, [(f.filename, f.data) for f in files], limits=self.upload_limits
+            )
+            draft = attrs.evolve(draft, attachments=(*draft.attachments, *uploaded))
         complaint = self.desk.submit(draft)
         notice = (
             "Laporan diterima; verifikasi paling lama 3 hari kerja."

@@ -14,6 +14,7 @@ from sp4n.serving._body import BODY_MAX_BYTES
 from sp4n.serving._wsgi import with_health
 
 if TYPE_CHECKING:  # pragma: no cover
+    from sp4n.adapters.blobs import BlobStore, UploadLimits
     from sp4n.desk import Desk
 
 __all__ = ["make_site"]
@@ -85,14 +86,25 @@ def make_site(
     api_keys: Iterable[str] = (),
     region: str | None = None,
     body_max_bytes: int = BODY_MAX_BYTES,
+    blobs: BlobStore | None = None,
+    upload_limits: UploadLimits | None = None,
 ) -> Any:
     """Return the WSGI application of ``sp4n serve`` for ``desk``: Open311 under
     ``/open311/v2/`` (discovery at ``/open311/discovery.{json,xml}``), ``/healthz`` over the
     store (:func:`sp4n.serving.with_health`) and the status page at ``/``.
 
-    With ``region``, the status page looks up and counts only that region's complaints.
+    With ``region``, the status page looks up and counts only that region's complaints. With
+    ``blobs``, ``POST requests`` also takes ``media`` files (multipart/form-data), checked by
+    ``upload_limits`` and stored there (decision 0192).
     """
-    open311 = Open311App(desk, api_keys=api_keys, region=region, body_max_bytes=body_max_bytes)
+    open311 = Open311App(
+        desk,
+        api_keys=api_keys,
+        region=region,
+        body_max_bytes=body_max_bytes,
+        blobs=blobs,
+        upload_limits=upload_limits,
+    )
 
     def site(environ: Mapping[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = str(environ.get("PATH_INFO") or "/")

@@ -15,19 +15,24 @@ from typing import Any
 
 from sp4n.serving._body import BODY_MAX_BYTES, read_body
 from sp4n.serving._html import PAGE_CSS, options, page
+from sp4n.serving._multipart import MULTIPART_PARTS_MAX, FormData, Upload, parse_multipart
 from sp4n.serving._server import Server, ServeSettings, serving
 from sp4n.serving._wsgi import HEALTH_PATH, health, with_access_log, with_health
 
 __all__ = [
     "BODY_MAX_BYTES",
     "HEALTH_PATH",
+    "MULTIPART_PARTS_MAX",
     "PAGE_CSS",
+    "FormData",
     "ServeSettings",
     "Server",
+    "Upload",
     "application",
     "health",
     "options",
     "page",
+    "parse_multipart",
     "read_body",
     "serving",
     "with_access_log",

@@ -19,7 +19,12 @@ from sp4n.adapters.blobs._store import (
     check_ref,
     open_blob_store,
 )
-from sp4n.adapters.blobs._upload import DEFAULT_MEDIA_TYPES, UploadLimits, accept_upload
+from sp4n.adapters.blobs._upload import (
+    DEFAULT_MEDIA_TYPES,
+    UploadLimits,
+    accept_upload,
+    accept_uploads,
+)
 
 __all__ = [
     "DEFAULT_MEDIA_TYPES",
@@ -31,6 +36,7 @@ __all__ = [
     "S3BlobStore",
     "UploadLimits",
     "accept_upload",
+    "accept_uploads",
     "blob_ref",
     "blob_scheme",
     "check_blob",

@@ -7,17 +7,17 @@ and an officer adding evidence call :func:`accept_upload`; it returns the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import attrs
 
 from sp4n.adapters.blobs._media import STRIPPABLE_MEDIA_TYPES, sniff_media_type, strip_metadata
-from sp4n.adapters.blobs._store import BlobStore, _check_bytes
+from sp4n.adapters.blobs._store import BlobStore, _check_bytes, blob_ref
 from sp4n.errors import InvalidInputError
 from sp4n.lifecycle import Attachment
-from sp4n.lifecycle._model import ATTACHMENT_BYTES_MAX
+from sp4n.lifecycle._model import ATTACHMENT_BYTES_MAX, ATTACHMENTS_MAX
 
-__all__ = ["DEFAULT_MEDIA_TYPES", "UploadLimits", "accept_upload"]
+__all__ = ["DEFAULT_MEDIA_TYPES", "UploadLimits", "accept_upload", "accept_uploads"]
 
 DEFAULT_MEDIA_TYPES = frozenset(
     {
@@ -93,32 +93,10 @@ class UploadLimits:
         return cls(**dict(settings))
 
 
-def accept_upload(
-    blobs: BlobStore,
-    data: bytes,
-    *,
-    name: str,
-    limits: UploadLimits | None = None,
-    anonymous: bool = False,
-    share_location: bool = False,
-) -> Attachment:
-    """Check, clean and store one uploaded file; return its attachment.
-
-    The media type is the one the bytes show (:func:`sniff_media_type`), never the one the
-    client declared. JPEG and PNG files lose their identifying metadata and, unless
-    ``share_location``, the place they were taken (:func:`strip_metadata`); the reference is
-    the SHA-256 of the bytes stored.
-
-    :param name: the file name the reporter gave (kept as the attachment's name).
-    :param anonymous: the report is anonymous: only types whose metadata sp4n strips are
-        accepted, and the location is never kept (the file must not identify the reporter).
-    :param share_location: the reporter chose to share where the photo was taken.
-    :raises InvalidInputError: too large, empty, of an unknown or unaccepted type, a type
-        sp4n cannot strip on an anonymous report, or a malformed JPEG/PNG; the field is
-        ``attachment.size_bytes``, ``attachment.media_type`` or ``attachment``, and nothing
-        is stored.
-    """
-    limits = limits or UploadLimits()
+def _prepare(
+    data: bytes, name: str, limits: UploadLimits, *, anonymous: bool, share_location: bool
+) -> tuple[bytes, Attachment]:
+    """The bytes to store and their attachment (ref set), or a typed error; stores nothing."""
     data = _check_bytes(data)
     if not data:
         raise InvalidInputError("attachment.size_bytes", 0, "an attachment must not be empty")
@@ -152,5 +130,82 @@ def accept_upload(
         name = name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "lampiran"
     file_name = Attachment(name=name, media_type=media_type, size_bytes=0).name  # checked first
     stored = strip_metadata(data, media_type, keep_location=share_location and not anonymous)
-    ref = blobs.put(stored)
-    return Attachment(name=file_name, media_type=media_type, size_bytes=len(stored), ref=ref)
+    attachment = Attachment(
+        name=file_name, media_type=media_type, size_bytes=len(stored), ref=blob_ref(stored)
+    )
+    return stored, attachment
+
+
+def accept_upload(
+    blobs: BlobStore,
+    data: bytes,
+    *,
+    name: str,
+    limits: UploadLimits | None = None,
+    anonymous: bool = False,
+    share_location: bool = False,
+) -> Attachment:
+    """Check, clean and store one uploaded file; return its attachment.
+
+    The media type is the one the bytes show (:func:`sniff_media_type`), never the one the
+    client declared. JPEG and PNG files lose their identifying metadata and, unless
+    ``share_location``, the place they were taken (:func:`strip_metadata`); the reference is
+    the SHA-256 of the bytes stored.
+
+    :param name: the file name the reporter gave (kept as the attachment's name).
+    :param anonymous: the report is anonymous: only types whose metadata sp4n strips are
+        accepted, and the location is never kept (the file must not identify the reporter).
+    :param share_location: the reporter chose to share where the photo was taken.
+    :raises InvalidInputError: too large, empty, of an unknown or unaccepted type, a type
+        sp4n cannot strip on an anonymous report, or a malformed JPEG/PNG; the field is
+        ``attachment.size_bytes``, ``attachment.media_type`` or ``attachment``, and nothing
+        is stored.
+    """
+    (attachment,) = accept_uploads(
+        blobs,
+        [(name, data)],
+        limits=limits,
+        anonymous=anonymous,
+        share_location=share_location,
+    )
+    return attachment
+
+
+def accept_uploads(
+    blobs: BlobStore,
+    files: Sequence[tuple[str, bytes]],
+    *,
+    limits: UploadLimits | None = None,
+    anonymous: bool = False,
+    share_location: bool = False,
+) -> tuple[Attachment, ...]:
+    """Check every ``(name, data)`` of one report first, then store them all.
+
+    One bad file refuses the whole report before any byte is stored, so no blob of a refused
+    report is left behind. The rules are :func:`accept_upload`'s; at most
+    :data:`~sp4n.lifecycle.ATTACHMENTS_MAX` files.
+
+    :raises InvalidInputError: as :func:`accept_upload`, the field prefixed with the file's
+        position (``attachments[1].media_type``), or ``attachments`` for too many files.
+    """
+    limits = limits or UploadLimits()
+    if len(files) > ATTACHMENTS_MAX:
+        raise InvalidInputError(
+            "attachments", len(files), f"at most {ATTACHMENTS_MAX} attachments per report"
+        )
+    prepared = []
+    for index, (name, data) in enumerate(files):
+        try:
+            prepared.append(
+                _prepare(data, name, limits, anonymous=anonymous, share_location=share_location)
+            )
+        except InvalidInputError as exc:
+            if len(files) == 1:
+                raise
+            field = exc.field.replace("attachment", f"attachments[{index}]", 1)
+            raise InvalidInputError(field, exc.value, exc.rule, hint=exc.hint) from None
+    for stored, attachment in prepared:
+        if blobs.put(stored) != attachment.ref:  # pragma: no cover - a broken adapter
+            msg = f"blob store {blobs.url} returned another reference than the SHA-256"
+            raise InvalidInputError("blobs", blobs.url, msg)
+    return tuple(attachment for _, attachment in prepared)
