@@ -7,6 +7,7 @@
 ('sha256:a3f77adf42', b'%PDF-1.7 surat')
 """
 
+from sp4n.adapters.blobs._copy import copy_blobs
 from sp4n.adapters.blobs._local import FileBlobStore, MemoryBlobStore
 from sp4n.adapters.blobs._media import STRIPPABLE_MEDIA_TYPES, sniff_media_type, strip_metadata
 from sp4n.adapters.blobs._s3 import S3BlobStore
@@ -41,6 +42,7 @@ __all__ = [
     "blob_scheme",
     "check_blob",
     "check_ref",
+    "copy_blobs",
     "open_blob_store",
     "sniff_media_type",
     "strip_metadata",
