@@ -10,6 +10,7 @@
 from sp4n.adapters.blobs._copy import copy_blobs
 from sp4n.adapters.blobs._local import FileBlobStore, MemoryBlobStore
 from sp4n.adapters.blobs._media import STRIPPABLE_MEDIA_TYPES, sniff_media_type, strip_metadata
+from sp4n.adapters.blobs._public import public_file
 from sp4n.adapters.blobs._s3 import S3BlobStore
 from sp4n.adapters.blobs._store import (
     BlobStore,
@@ -44,6 +45,7 @@ __all__ = [
     "check_ref",
     "copy_blobs",
     "open_blob_store",
+    "public_file",
     "sniff_media_type",
     "strip_metadata",
 ]
