@@ -8,6 +8,7 @@
 """
 
 from sp4n.adapters.blobs._copy import copy_blobs
+from sp4n.adapters.blobs._fetch import FETCH_REDIRECTS_MAX, fetch_media
 from sp4n.adapters.blobs._local import FileBlobStore, MemoryBlobStore
 from sp4n.adapters.blobs._media import STRIPPABLE_MEDIA_TYPES, sniff_media_type, strip_metadata
 from sp4n.adapters.blobs._public import public_file
@@ -30,6 +31,7 @@ from sp4n.adapters.blobs._upload import (
 
 __all__ = [
     "DEFAULT_MEDIA_TYPES",
+    "FETCH_REDIRECTS_MAX",
     "STRIPPABLE_MEDIA_TYPES",
     "BlobStore",
     "BlobStoreFactory",
@@ -44,6 +46,7 @@ __all__ = [
     "check_blob",
     "check_ref",
     "copy_blobs",
+    "fetch_media",
     "open_blob_store",
     "public_file",
     "sniff_media_type",
