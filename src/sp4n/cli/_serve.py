@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import signal
@@ -52,6 +53,18 @@ def register(sub: Any) -> None:
         help="largest POST body in bytes (default %(default)s)",
     )
     parser.add_argument(
+        "--blobs",
+        metavar="URL",
+        help="blob store for uploaded media (file:///dir, s3://bucket/prefix); without it "
+        "POST requests take media_url only",
+    )
+    parser.add_argument(
+        "--max-upload",
+        type=int,
+        default=26 * 1024 * 1024,
+        help="largest multipart POST body with --blobs, in bytes (default %(default)s)",
+    )
+    parser.add_argument(
         "--drain-timeout",
         type=float,
         default=30.0,
@@ -79,13 +92,15 @@ def run(args: argparse.Namespace) -> int:
     region = None if args.region is None else normalize_code(args.region, field="--region")
     if not 1 <= args.max_body <= 64 * 1024 * 1024:
         raise InvalidInputError("--max-body", args.max_body, "must be 1 to 67108864 bytes")
+    if not 1 <= args.max_upload <= 256 * 1024 * 1024:
+        raise InvalidInputError("--max-upload", args.max_upload, "must be 1 to 268435456 bytes")
     settings = ServeSettings(
         host=args.host,
         port=args.port,
         threads=args.threads,
         channel_timeout=args.channel_timeout,
         connection_limit=args.connection_limit,
-        max_request_body=args.max_body,
+        max_request_body=max(args.max_body, args.max_upload) if args.blobs else args.max_body,
         drain_timeout=args.drain_timeout,
         trusted_proxy=args.trusted_proxy,
     )
@@ -96,8 +111,22 @@ def run(args: argparse.Namespace) -> int:
         access.addHandler(handler)
         access.setLevel(logging.INFO)
         access.propagate = False
-    with Desk.open(args.db) as desk:
-        site = make_site(desk, api_keys=keys, region=region, body_max_bytes=args.max_body)
+    with contextlib.ExitStack() as stack:
+        blobs = None
+        if args.blobs:
+            from sp4n.adapters.blobs import open_blob_store
+
+            blobs = open_blob_store(args.blobs)
+            stack.callback(blobs.close)
+        desk = stack.enter_context(Desk.open(args.db))
+        site = make_site(
+            desk,
+            api_keys=keys,
+            region=region,
+            body_max_bytes=args.max_body,
+            blobs=blobs,
+            upload_body_max_bytes=args.max_upload,
+        )
         server = Server(site if args.no_access_log else with_access_log(site), settings)
         previous = {
             signum: signal.signal(signum, lambda *_: server.stop())

@@ -88,6 +88,7 @@ def make_site(
     body_max_bytes: int = BODY_MAX_BYTES,
     blobs: BlobStore | None = None,
     upload_limits: UploadLimits | None = None,
+    upload_body_max_bytes: int = 26 * 1024 * 1024,
 ) -> Any:
     """Return the WSGI application of ``sp4n serve`` for ``desk``: Open311 under
     ``/open311/v2/`` (discovery at ``/open311/discovery.{json,xml}``), ``/healthz`` over the
@@ -104,6 +105,7 @@ def make_site(
         body_max_bytes=body_max_bytes,
         blobs=blobs,
         upload_limits=upload_limits,
+        upload_body_max_bytes=upload_body_max_bytes,
     )
 
     def site(environ: Mapping[str, Any], start_response: StartResponse) -> Iterable[bytes]:

@@ -44,7 +44,8 @@ def application(environ: dict[str, str] | None = None) -> Any:
     """The ``sp4n serve`` site (Open311, status page, ``/healthz``) from environment settings.
 
     ``SP4N_DB`` (default ``sqlite:///sp4n.db``), ``SP4N_API_KEYS`` (comma-separated),
-    ``SP4N_REGION`` (the portal's region code). For WSGI servers that import an application
+    ``SP4N_REGION`` (the portal's region code), ``SP4N_BLOBS`` (a blob-store URL: POST
+    requests then take ``media`` files). For WSGI servers that import an application
     factory, e.g. gunicorn's ``'sp4n.serving:application()'``; the Desk stays open for the
     life of the process.
     """
@@ -56,5 +57,10 @@ def application(environ: dict[str, str] | None = None) -> Any:
     region = env.get("SP4N_REGION") or None
     keys = [key.strip() for key in env.get("SP4N_API_KEYS", "").split(",") if key.strip()]
     code = None if region is None else normalize_code(region, field="SP4N_REGION")
+    blobs = None
+    if env.get("SP4N_BLOBS"):
+        from sp4n.adapters.blobs import open_blob_store
+
+        blobs = open_blob_store(env["SP4N_BLOBS"])
     desk = Desk.open(env.get("SP4N_DB") or "sqlite:///sp4n.db")
-    return make_site(desk, api_keys=keys, region=code)
+    return make_site(desk, api_keys=keys, region=code, blobs=blobs)
