@@ -10,6 +10,8 @@ import io
 import zlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, PngImagePlugin
 
 from sp4n.adapters.blobs import (
@@ -288,3 +290,38 @@ def test_one_bad_file_refuses_the_whole_report_and_stores_none() -> None:
     stored = accept_uploads(blobs, [("a.jpg", photo()), ("b.pdf", b"%PDF-1.7")])
     assert [a.media_type for a in stored] == ["image/jpeg", "application/pdf"]
     assert sorted(blobs.refs()) == sorted(a.ref for a in stored)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from([b"\xff\xd8", b"\xff\xd8\xff\xe1", b"\x89PNG\r\n\x1a\n"]),
+    st.binary(max_size=300),
+)
+def test_any_bytes_are_stripped_or_refused_never_a_crash(head: bytes, tail: bytes) -> None:
+    data = head + tail
+    media_type = "image/png" if head.startswith(b"\x89") else "image/jpeg"
+    refused: InvalidInputError | None = None
+    try:
+        stripped = strip_metadata(data, media_type)
+    except InvalidInputError as exc:
+        refused = exc
+    if refused is not None:
+        assert refused.field == "attachment"
+    else:
+        assert len(stripped) <= len(data) + 64  # a minimal EXIF is at most that
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=200), st.booleans())
+def test_any_upload_is_stored_or_refused_with_a_typed_error(data: bytes, anonymous: bool) -> None:
+    blobs = MemoryBlobStore()
+    refused: InvalidInputError | None = None
+    try:
+        attachment = accept_upload(blobs, data, name="x", anonymous=anonymous)
+    except InvalidInputError as exc:
+        refused = exc
+    if refused is not None:
+        assert refused.field.startswith("attachment")
+        assert list(blobs.refs()) == []
+    else:
+        assert list(blobs.refs()) == [attachment.ref]
