@@ -142,6 +142,13 @@ class Adapters:
         )
         return {scheme: factory for scheme, (_, factory) in found.items()}
 
+    def blob_store_plugins(self) -> dict[str, str]:
+        """Return ``{scheme: plugin name}``: which plugin handles each blob-store scheme."""
+        found = _call_register(
+            self.pm.hook.sp4n_register_blob_stores, "blob-store scheme", _name("blob-store scheme")
+        )
+        return {scheme: plugin for scheme, (plugin, _) in found.items()}
+
     def default_store_url(self) -> str:
         """Return the store URL a deployment plugin chose, else ``sqlite:///sp4n.db``."""
         url: str | None = self.pm.hook.sp4n_default_store_url()

@@ -28,9 +28,11 @@ def run(args: argparse.Namespace) -> int:
     plugins = describe_plugins(pm)
     storage = adapters.storage_plugins()
     notifiers = adapters.notifier_plugins()
+    blob_stores = adapters.blob_store_plugins()
     payload = {
         "plugins": [plugin.to_dict() for plugin in plugins],
         "storage": [{"scheme": scheme, "plugin": name} for scheme, name in storage.items()],
+        "blob_stores": [{"scheme": scheme, "plugin": name} for scheme, name in blob_stores.items()],
         "notifiers": [{"name": name, "plugin": plugin} for name, plugin in notifiers.items()],
         "default_store_url": adapters.default_store_url(),
     }
@@ -42,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
         lines.append(f"{plugin.name}  ({origin}; module {plugin.module})")
         lines.extend(f"    {hook}" for hook in plugin.hooks)
     lines.append("storage schemes: " + ", ".join(f"{s}:// ({n})" for s, n in storage.items()))
+    lines.append("blob stores: " + ", ".join(f"{s}:// ({n})" for s, n in blob_stores.items()))
     lines.append("notifiers: " + ", ".join(f"{n} ({p})" for n, p in notifiers.items()))
     lines.append(f"default store: {payload['default_store_url']}")
     return emit(args, payload, "\n".join(lines))
