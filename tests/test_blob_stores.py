@@ -151,3 +151,15 @@ def test_blob_ref_is_the_sha256_of_the_bytes() -> None:
     assert blob_ref(b"") == (
         "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     )
+
+
+def test_the_default_is_a_directory_beside_the_default_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sp4n.adapters.blobs import DEFAULT_BLOB_DIRECTORY
+
+    monkeypatch.chdir(tmp_path)
+    store = open_blob_store()
+    assert isinstance(store, FileBlobStore)
+    assert store.directory == tmp_path / DEFAULT_BLOB_DIRECTORY
+    assert store.url == (tmp_path / "sp4n-blobs").as_uri()

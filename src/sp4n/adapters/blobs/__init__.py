@@ -14,6 +14,7 @@ from sp4n.adapters.blobs._media import STRIPPABLE_MEDIA_TYPES, sniff_media_type,
 from sp4n.adapters.blobs._public import public_file
 from sp4n.adapters.blobs._s3 import S3BlobStore
 from sp4n.adapters.blobs._store import (
+    DEFAULT_BLOB_DIRECTORY,
     BlobStore,
     BlobStoreFactory,
     blob_ref,
@@ -30,6 +31,7 @@ from sp4n.adapters.blobs._upload import (
 )
 
 __all__ = [
+    "DEFAULT_BLOB_DIRECTORY",
     "DEFAULT_MEDIA_TYPES",
     "FETCH_REDIRECTS_MAX",
     "STRIPPABLE_MEDIA_TYPES",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
@@ -24,6 +25,7 @@ from sp4n.errors import (
 )
 
 __all__ = [
+    "DEFAULT_BLOB_DIRECTORY",
     "BlobStore",
     "BlobStoreFactory",
     "blob_ref",
@@ -128,10 +130,15 @@ def blob_scheme(url: object) -> str:
     return scheme
 
 
-def open_blob_store(url: str, *, pm: pluggy.PluginManager | None = None) -> BlobStore:
+DEFAULT_BLOB_DIRECTORY = "sp4n-blobs"
+"""The directory of the default blob store, in the working directory (beside ``sp4n.db``)."""
+
+
+def open_blob_store(url: str | None = None, *, pm: pluggy.PluginManager | None = None) -> BlobStore:
     """Open the blob store at ``url`` through the adapter registered for its scheme.
 
-    :param url: ``file:///absolute/dir`` (the filesystem default), ``memory://``,
+    :param url: ``file:///absolute/dir`` (the filesystem; by default the directory
+        :data:`DEFAULT_BLOB_DIRECTORY` in the working directory), ``memory://``,
         ``s3://bucket/prefix?endpoint_url=...`` or a scheme a plugin registers with
         :func:`~sp4n.adapters.hookspecs.sp4n_register_blob_stores`.
     :param pm: the plugin manager to ask; a fresh :func:`~sp4n.adapters.plugin_manager`
@@ -142,6 +149,8 @@ def open_blob_store(url: str, *, pm: pluggy.PluginManager | None = None) -> Blob
     """
     from sp4n.adapters._manager import Adapters, plugin_manager
 
+    if url is None:
+        url = Path(DEFAULT_BLOB_DIRECTORY).absolute().as_uri()
     scheme = blob_scheme(url)
     factories = Adapters(pm if pm is not None else plugin_manager()).blob_store_factories()
     factory = factories.get(scheme)
