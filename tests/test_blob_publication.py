@@ -180,3 +180,21 @@ def test_a_url_attachment_or_a_missing_blob_is_not_served(desk: Desk, blobs: Blo
     complaint = desk.get(ref)
     assert public_file(complaint, 1, 0, blobs) is None
     assert public_file(complaint, 1, 1, blobs) is None
+
+
+def test_head_answers_the_headers_without_the_bytes(
+    base: str, desk: Desk, blobs: BlobStore
+) -> None:
+    attachment = accept_upload(blobs, b"%PDF-1.7 surat", name="s.pdf")
+    ref = submit(desk, [attachment])
+    forward(desk, ref)
+    request = urllib.request.Request(f"{base}/{ref}/1/0", method="HEAD")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"] == "application/pdf"
+        assert response.read() == b""
+    post = urllib.request.Request(f"{base}/{ref}/1/0", data=b"x", method="POST")
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(post, timeout=10)
+    assert info.value.code == 404
+    info.value.close()

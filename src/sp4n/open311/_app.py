@@ -34,7 +34,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -62,6 +61,7 @@ from sp4n.lifecycle import (
     publication,
 )
 from sp4n.lifecycle._status import CLOSED_STATUSES
+from sp4n.open311._files import MEDIA_PATH, serve_file
 from sp4n.open311._format import (
     DEFINITION_FIELDS,
     REQUEST_FIELDS,
@@ -97,8 +97,6 @@ StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 _PATH = re.compile(
     r"^/(?P<collection>services|requests|discovery)(?:/(?P<key>[^/]+?))?\.(?P<fmt>json|xml)$"
 )
-_MEDIA_PATH = re.compile(r"^/media/(?P<ref>[^/]{1,80})/(?P<seq>[0-9]{1,9})/(?P<index>[0-9]{1,3})$")
-"""``<prefix>/media/<tracking id>/<event seq>/<file index>``: a published complaint's file."""
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 _REASONS = {
     200: "OK",
@@ -158,11 +156,12 @@ class Open311App:
         """Answer one request."""
         path = str(environ.get("PATH_INFO") or "/")
         fmt = "xml" if path.endswith(".xml") else "json"
-        media = (
-            _MEDIA_PATH.match(path[len(self.prefix) :]) if path.startswith(self.prefix) else None
-        )
+        media = MEDIA_PATH.match(path[len(self.prefix) :]) if path.startswith(self.prefix) else None
         if media is not None and self.blobs is not None:
-            return self._media(environ, start_response, **media.groupdict())
+            found = None
+            if str(environ.get("REQUEST_METHOD", "GET")).upper() in ("GET", "HEAD"):
+                found = self._public_file(**media.groupdict())
+            return serve_file(environ, start_response, found)
         try:
             status, document, payload, fmt = self._dispatch(environ, path)
         except (Open311Error, RequestBodyError) as exc:
@@ -237,46 +236,17 @@ class Open311App:
                 raise Open311Error(upload.field, upload.filename, "files go in the field media")
         return form.fields, form.files
 
-    def _media(
-        self,
-        environ: Mapping[str, Any],
-        start_response: StartResponse,
-        ref: str,
-        seq: str,
-        index: str,
-    ) -> Iterable[bytes]:
-        """Serve one file of a published complaint (decision 0194); 404 for anything else."""
+    def _public_file(self, ref: str, seq: str, index: str) -> tuple[Attachment, bytes] | None:
+        """The file the public may get at ``media/<ref>/<seq>/<index>`` (decision 0194)."""
         from sp4n.adapters.blobs import public_file
 
-        found = None
-        if str(environ.get("REQUEST_METHOD", "GET")).upper() in ("GET", "HEAD"):
-            try:
-                complaint = self.desk.get(ref)
-            except (NotFoundError, InvalidInputError):
-                complaint = None
-            if complaint is not None and self._serves(complaint.region) and self.blobs:
-                found = public_file(complaint, int(seq), int(index), self.blobs)
-        if found is None:
-            error = Open311Error("media", f"{ref}/{seq}/{index}", "no such file", status=404)
-            content_type, body = encode("errors", error_items(404, str(error)), "json")
-            start_response(
-                "404 Not Found",
-                [("Content-Type", content_type), ("Content-Length", str(len(body)))],
-            )
-            return [body]
-        attachment, data = found
-        start_response(
-            "200 OK",
-            [
-                ("Content-Type", attachment.media_type),
-                ("Content-Length", str(len(data))),
-                ("Content-Disposition", f"inline; filename*=UTF-8''{quote(attachment.name)}"),
-                ("X-Content-Type-Options", "nosniff"),
-                ("Content-Security-Policy", "sandbox; default-src 'none'"),
-                ("Cache-Control", "no-store"),  # a tier raised later must take effect at once
-            ],
-        )
-        return [b"" if str(environ.get("REQUEST_METHOD")).upper() == "HEAD" else data]
+        try:
+            complaint = self.desk.get(ref)
+        except (NotFoundError, InvalidInputError):
+            return None
+        if self.blobs is None or not self._serves(complaint.region):
+            return None
+        return public_file(complaint, int(seq), int(index), self.blobs)
 
     # Resources ------------------------------------------------------------------------------
 
