@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -163,3 +164,34 @@ def test_the_default_is_a_directory_beside_the_default_database(
     assert isinstance(store, FileBlobStore)
     assert store.directory == tmp_path / DEFAULT_BLOB_DIRECTORY
     assert store.url == (tmp_path / "sp4n-blobs").as_uri()
+
+
+def test_the_s3_server_ends_when_its_parent_dies(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    from sp4n.testing._s3 import moto_server_available
+
+    if not moto_server_available():
+        pytest.skip("moto[server] not installed")
+    script = (
+        "import sys\n"
+        "from sp4n.testing import TemporaryS3\n"
+        "server = TemporaryS3().start()\n"
+        "print(server._process.pid, flush=True)\n"
+        "import os; os._exit(0)\n"  # dies without stop()
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    pid = int(result.stdout.strip())
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.kill(pid, 9)
+    pytest.fail("the moto server outlived the process that started it")

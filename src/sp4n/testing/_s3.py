@@ -1,5 +1,8 @@
 """A throw-away S3-compatible server for tests: moto's standalone server on 127.0.0.1.
 
+The server runs in a child process that ends by itself when its parent dies, so a test session
+killed before :meth:`TemporaryS3.stop` leaves nothing listening.
+
 No MinIO server ships in a PyPI or Debian package, so the S3 tests run against
 ``moto[server]`` (the ``test`` extra installs it): a real S3 HTTP API in a child process,
 reached by boto3 over TCP exactly as a MinIO or AWS endpoint is (decision 0191). Buckets and
@@ -25,6 +28,20 @@ _KEY = "sp4n-test"
 """Access key and secret of the test server (moto accepts any)."""
 
 
+_SERVE = """
+import os, sys, threading, time
+parent = os.getppid()
+def watch():  # a test session killed without stop() must not leave the server running
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+threading.Thread(target=watch, daemon=True).start()
+from moto.server import main
+main(sys.argv[1:])
+"""
+"""The child process: moto's server, ending when the process that started it is gone."""
+
+
 def moto_server_available() -> bool:
     """Whether ``moto[server]`` and boto3 are importable (located, not imported)."""
     return all(importlib.util.find_spec(name) is not None for name in ("moto", "flask", "boto3"))
@@ -38,7 +55,7 @@ def _free_port() -> int:
 
 
 class TemporaryS3:
-    """Start ``python -m moto.server`` on a free port of 127.0.0.1; stop it when done."""
+    """Start moto's server on a free port of 127.0.0.1; stop it when done."""
 
     def __init__(self, *, timeout: float = 30.0) -> None:
         self.timeout = timeout
@@ -54,7 +71,7 @@ class TemporaryS3:
         """Start the server and wait (at most ``timeout`` seconds) until it answers."""
         self.port = _free_port()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            [sys.executable, "-c", _SERVE, "-H", "127.0.0.1", "-p", str(self.port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
