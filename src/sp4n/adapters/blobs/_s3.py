@@ -86,8 +86,11 @@ class S3BlobStore:
             config=config,
             **keys,
         )
-        self._errors = self._client.exceptions.ClientError
-        self._call("head_bucket", Bucket=self.bucket)
+        try:
+            self._call("head_bucket", Bucket=self.bucket)
+        except StoreUnavailableError:
+            self._client.close()
+            raise
 
     def _call(self, operation: str, **kwargs: Any) -> Any:
         from botocore.exceptions import BotoCoreError, ClientError

@@ -13,7 +13,7 @@ import attrs
 
 from sp4n.adapters.blobs._media import STRIPPABLE_MEDIA_TYPES, sniff_media_type, strip_metadata
 from sp4n.adapters.blobs._store import BlobStore, _check_bytes, blob_ref
-from sp4n.errors import InvalidInputError
+from sp4n.errors import InvalidInputError, StoreError
 from sp4n.lifecycle import Attachment
 from sp4n.lifecycle._model import ATTACHMENT_BYTES_MAX, ATTACHMENTS_MAX
 
@@ -207,5 +207,5 @@ def accept_uploads(
     for stored, attachment in prepared:
         if blobs.put(stored) != attachment.ref:  # pragma: no cover - a broken adapter
             msg = f"blob store {blobs.url} returned another reference than the SHA-256"
-            raise InvalidInputError("blobs", blobs.url, msg)
+            raise StoreError(msg)
     return tuple(attachment for _, attachment in prepared)

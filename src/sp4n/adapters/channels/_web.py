@@ -10,7 +10,7 @@ import attrs
 from sp4n.adapters.blobs import BlobStore, UploadLimits, accept_uploads
 from sp4n.adapters.channels._intake import Intake, known_region
 from sp4n.errors import InvalidInputError
-from sp4n.lifecycle import ComplaintDraft, Reporter, new_guest
+from sp4n.lifecycle import ComplaintDraft, Reporter, Visibility, new_guest
 
 __all__ = ["WebFormChannel"]
 
@@ -132,7 +132,7 @@ class WebFormChannel:
                 self.blobs,
                 files,
                 limits=self.upload_limits,
-                anonymous=draft.visibility.value == "anonymous",
+                anonymous=draft.visibility is Visibility.ANONYMOUS,
                 share_location=share and location is not None,
             )
             draft = attrs.evolve(draft, attachments=stored)
