@@ -19,6 +19,7 @@ from PIL import Image
 
 from sp4n.adapters.blobs import BlobStore, UploadLimits, open_blob_store
 from sp4n.desk import Desk
+from sp4n.errors import InvalidInputError
 from sp4n.open311 import make_site
 from sp4n.testing import FrozenClock
 
@@ -175,3 +176,43 @@ def test_without_a_blob_store_multipart_is_refused(plain: str, desk: Desk) -> No
     assert status == 400
     assert "send media_url" in errors[0]["description"]
     assert desk.store.query() == []
+
+
+def _get_json(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def test_media_url_points_at_the_stored_file_once_published(desk: Desk, blobs: BlobStore) -> None:
+    servers = _serve(make_site(desk, api_keys=[KEY], region="61.07", blobs=blobs,
+                               public_url="http://127.0.0.1:1"))  # fmt: skip
+    base = next(servers)
+    try:
+        status, created = post(base, multipart(FIELDS, [("media", "a.jpg", photo())]), MULTIPART)
+        assert status == 201
+        ref = created[0]["service_request_id"]
+        desk.verify(ref)
+        desk.forward(ref, "61.07-pupr")
+        expected = f"http://127.0.0.1:1/open311/v2/media/{ref}/1/0"
+        assert _get_json(f"{base}/open311/v2/requests/{ref}.json")[0]["media_url"] == expected
+        [listed] = _get_json(f"{base}/open311/v2/requests.json")
+        assert listed["media_url"] == expected
+        with urllib.request.urlopen(expected.replace("http://127.0.0.1:1", base)) as answer:
+            assert answer.read()[:3] == b"\xff\xd8\xff"
+    finally:
+        next(servers, None)
+
+
+def test_without_a_public_url_no_media_url_is_made_up(base: str, desk: Desk) -> None:
+    status, created = post(base, multipart(FIELDS, [("media", "a.jpg", photo())]), MULTIPART)
+    assert status == 201
+    ref = created[0]["service_request_id"]
+    desk.verify(ref)
+    desk.forward(ref, "61.07-pupr")
+    assert _get_json(f"{base}/open311/v2/requests/{ref}.json")[0]["media_url"] is None
+
+
+def test_a_bad_public_url_is_refused() -> None:
+    with Desk.open("memory://") as desk, pytest.raises(InvalidInputError) as info:
+        make_site(desk, public_url="lapor.example.id/")
+    assert info.value.field == "public_url"

@@ -17,6 +17,7 @@ from PIL import Image
 
 from sp4n import Desk
 from sp4n.adapters.blobs import FileBlobStore
+from sp4n.errors import InvalidInputError
 from sp4n.serving import application
 
 KEY = "kunci-portal"
@@ -84,7 +85,11 @@ def test_serve_with_blobs_takes_a_photo_larger_than_max_body(tmp_path: Path) -> 
 
 @pytest.mark.parametrize(
     ("option", "field"),
-    [(["--blobs", "ftp://x/y"], "blobs"), (["--max-upload", "0"], "max-upload")],
+    [
+        (["--blobs", "ftp://x/y"], "blobs"),
+        (["--max-upload", "0"], "max-upload"),
+        (["--public-url", "lapor.example.id"], "public_url"),
+    ],
 )
 def test_serve_bad_blob_options_exit_2_with_one_line(option: list[str], field: str) -> None:
     command = [sys.executable, "-m", "sp4n", "serve", "--db", "memory://", "--port", "0"]
@@ -100,3 +105,6 @@ def test_application_reads_sp4n_blobs(tmp_path: Path) -> None:
     app = application({"SP4N_DB": "memory://", "SP4N_BLOBS": f"file://{tmp_path}/b"})
     assert callable(app)
     assert (tmp_path / "b").is_dir()
+    with pytest.raises(InvalidInputError) as info:
+        application({"SP4N_DB": "memory://", "SP4N_PUBLIC_URL": "ftp://lapor.example.id"})
+    assert info.value.field == "public_url"

@@ -59,6 +59,11 @@ def register(sub: Any) -> None:
         "POST requests take media_url only",
     )
     parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the site's address as the public reaches it: uploaded files get a media_url",
+    )
+    parser.add_argument(
         "--max-upload",
         type=int,
         default=26 * 1024 * 1024,
@@ -126,6 +131,7 @@ def run(args: argparse.Namespace) -> int:
             body_max_bytes=args.max_body,
             blobs=blobs,
             upload_body_max_bytes=args.max_upload,
+            public_url=args.public_url,
         )
         server = Server(site if args.no_access_log else with_access_log(site), settings)
         previous = {

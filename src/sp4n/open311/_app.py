@@ -40,7 +40,7 @@ import attrs
 
 from sp4n.adapters import ComplaintRow
 from sp4n.adapters.channels import title_from
-from sp4n.desk._rules import expected_deadline
+from sp4n.desk._rules import expected_deadline, media_file
 from sp4n.errors import (
     InvalidInputError,
     NotFoundError,
@@ -115,6 +115,16 @@ def _keys(keys: Iterable[str]) -> frozenset[str]:
     return frozenset(keys)
 
 
+def _public_url(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value):
+        raise InvalidInputError(
+            "public_url", value, "must be the site's http(s):// address, e.g. https://lapor.go.id"
+        )
+    return value.rstrip("/")
+
+
 @attrs.define
 class Open311App:
     """A WSGI application answering GeoReport v2 for one sp4n ``desk``.
@@ -132,6 +142,9 @@ class Open311App:
         ``multipart/form-data`` POST is refused and media go by ``media_url`` only.
     :param upload_limits: size and type limits of uploaded files (decision 0192).
     :param upload_body_max_bytes: largest ``multipart/form-data`` body read (files included).
+    :param public_url: the site's own address as the public reaches it
+        (``https://lapor.bengkayangkab.go.id``); with ``blobs``, an uploaded file is then
+        answered as ``media_url`` ``<public_url><prefix>/media/<id>/1/<n>``.
     """
 
     desk: Desk
@@ -145,6 +158,7 @@ class Open311App:
     blobs: BlobStore | None = None
     upload_limits: UploadLimits | None = None
     upload_body_max_bytes: int = 26 * 1024 * 1024
+    public_url: str | None = attrs.field(default=None, converter=_public_url)
     _started: datetime | None = attrs.field(default=None, init=False, repr=False)
     _names: dict[tuple[str, str], str] = attrs.field(factory=dict, init=False, repr=False)
 
@@ -247,6 +261,14 @@ class Open311App:
         if self.blobs is None or not self._serves(complaint.region):
             return None
         return public_file(complaint, int(seq), int(index), self.blobs)
+
+    def _media_url(self, tracking_id: str, url: object, file: object) -> str | None:
+        """A ``media_url`` kept as sent, else the public address of an uploaded file."""
+        if isinstance(url, str):
+            return url
+        if self.public_url is None or self.blobs is None or not isinstance(file, int):
+            return None
+        return f"{self.public_url}{self.prefix}/media/{tracking_id}/1/{file}"
 
     # Resources ------------------------------------------------------------------------------
 
@@ -391,7 +413,9 @@ class Open311App:
             "zipcode": None,
             "lat": data.get("lat"),
             "long": data.get("lon"),
-            "media_url": data.get("media_url"),
+            "media_url": self._media_url(
+                row.tracking_id, data.get("media_url"), data.get("media_file")
+            ),
         }
 
     def request(self, ref: str) -> dict[str, Any]:
@@ -458,7 +482,9 @@ class Open311App:
                 "zipcode": None,
                 "lat": None if location is None else location.lat,
                 "long": None if location is None else location.lon,
-                "media_url": media_url_of(complaint),
+                "media_url": self._media_url(
+                    complaint.tracking_id, media_url_of(complaint), media_file(complaint)
+                ),
             },
             REQUEST_FIELDS,
         )

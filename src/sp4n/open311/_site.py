@@ -89,6 +89,7 @@ def make_site(
     blobs: BlobStore | None = None,
     upload_limits: UploadLimits | None = None,
     upload_body_max_bytes: int = 26 * 1024 * 1024,
+    public_url: str | None = None,
 ) -> Any:
     """Return the WSGI application of ``sp4n serve`` for ``desk``: Open311 under
     ``/open311/v2/`` (discovery at ``/open311/discovery.{json,xml}``), ``/healthz`` over the
@@ -96,7 +97,8 @@ def make_site(
 
     With ``region``, the status page looks up and counts only that region's complaints. With
     ``blobs``, ``POST requests`` also takes ``media`` files (multipart/form-data), checked by
-    ``upload_limits`` and stored there (decision 0192).
+    ``upload_limits`` and stored there (decision 0192), and with ``public_url`` answered as
+    ``media_url`` once published.
     """
     open311 = Open311App(
         desk,
@@ -106,6 +108,7 @@ def make_site(
         blobs=blobs,
         upload_limits=upload_limits,
         upload_body_max_bytes=upload_body_max_bytes,
+        public_url=public_url,
     )
 
     def site(environ: Mapping[str, Any], start_response: StartResponse) -> Iterable[bytes]:

@@ -45,7 +45,8 @@ def application(environ: dict[str, str] | None = None) -> Any:
 
     ``SP4N_DB`` (default ``sqlite:///sp4n.db``), ``SP4N_API_KEYS`` (comma-separated),
     ``SP4N_REGION`` (the portal's region code), ``SP4N_BLOBS`` (a blob-store URL: POST
-    requests then take ``media`` files). For WSGI servers that import an application
+    requests then take ``media`` files), ``SP4N_PUBLIC_URL`` (the site's public address, for
+    those files' ``media_url``). For WSGI servers that import an application
     factory, e.g. gunicorn's ``'sp4n.serving:application()'``; the Desk stays open for the
     life of the process.
     """
@@ -63,4 +64,9 @@ def application(environ: dict[str, str] | None = None) -> Any:
 
         blobs = open_blob_store(env["SP4N_BLOBS"])
     desk = Desk.open(env.get("SP4N_DB") or "sqlite:///sp4n.db")
-    return make_site(desk, api_keys=keys, region=code, blobs=blobs)
+    public_url = env.get("SP4N_PUBLIC_URL") or None
+    try:
+        return make_site(desk, api_keys=keys, region=code, blobs=blobs, public_url=public_url)
+    except Exception:
+        desk.close()
+        raise
