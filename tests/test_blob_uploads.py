@@ -325,3 +325,41 @@ def test_any_upload_is_stored_or_refused_with_a_typed_error(data: bytes, anonymo
         assert list(blobs.refs()) == []
     else:
         assert list(blobs.refs()) == [attachment.ref]
+
+
+def test_data_after_the_image_is_dropped() -> None:
+    # phones append more images (depth maps, a motion-photo video) after the first EOI,
+    # each with its own metadata
+    original = photo(orientation=None) + photo()
+    stripped = strip_metadata(original, "image/jpeg")
+    assert stripped.endswith(b"\xff\xd9")
+    assert b"Siti" not in stripped
+    assert read(stripped).tobytes() == read(photo(orientation=None)).tobytes()
+
+
+def test_a_progressive_jpeg_keeps_every_scan() -> None:
+    image = Image.effect_noise((64, 48), 40).convert("RGB")
+    exif = Image.Exif()
+    exif[ARTIST] = "Siti Pelapor"
+    out = io.BytesIO()
+    image.save(out, "JPEG", progressive=True, exif=exif.tobytes(), quality=80)
+    stripped = strip_metadata(out.getvalue(), "image/jpeg")
+    assert b"Siti" not in stripped
+    assert read(stripped).tobytes() == read(out.getvalue()).tobytes()
+
+
+def test_only_the_icc_profile_app2_segment_is_kept() -> None:
+    mpf = b"\xff\xe2" + (2 + 4 + 6).to_bytes(2, "big") + b"MPF\x00" + b"Siti!!"
+    original = photo(orientation=None)
+    with_mpf = original[:2] + mpf + original[2:]
+    assert b"Siti!!" not in strip_metadata(with_mpf, "image/jpeg")
+
+
+def test_unknown_png_chunks_are_dropped() -> None:
+    original = png_with_text()
+    chunk = b"caBX" + b"Siti Pelapor credential"
+    extra = len(chunk[4:]).to_bytes(4, "big") + chunk + zlib.crc32(chunk).to_bytes(4, "big")
+    with_extra = original[:33] + extra + original[33:]  # after IHDR
+    stripped = strip_metadata(with_extra, "image/png")
+    assert b"caBX" not in stripped
+    assert read(stripped).getpixel((0, 0)) == (1, 2, 3)

@@ -6,12 +6,16 @@ the person who took them (decision 0192):
 
 - JPEG: the EXIF segment (APP1 ``Exif``) is replaced by a minimal one that keeps only the
   Orientation tag (so the photo still displays upright) unless the reporter shares the
-  location, in which case it is kept whole; XMP, IPTC (APP13), the other application
-  segments that carry metadata and comments are always dropped. ICC colour profiles (APP2)
-  and the Adobe segment (APP14, needed to decode CMYK) are kept. The image data is copied
-  byte for byte: nothing is re-encoded.
-- PNG: text chunks (``tEXt``, ``zTXt``, ``iTXt``) and ``tIME`` are always dropped, ``eXIf``
-  unless the location is shared. Other chunks are copied with their CRCs.
+  location, in which case it is kept whole; XMP, IPTC (APP13), MPF, the other application
+  segments and comments are always dropped, and so is everything after the first image's
+  end (phones append depth maps and motion-photo videos there). JFIF, ICC colour profiles
+  (APP2 ``ICC_PROFILE``) and the Adobe segment (APP14, needed to decode CMYK) are kept. The
+  image data, every scan of a progressive JPEG included, is copied byte for byte: nothing is
+  re-encoded.
+- PNG: critical chunks and the ancillary ones that describe the picture (colour,
+  transparency, animation) are copied with their CRCs; every other ancillary chunk is
+  dropped (text, ``tIME``, C2PA ``caBX``, a vendor's), ``eXIf`` unless the location is shared,
+  and anything after ``IEND``.
 """
 
 from __future__ import annotations
@@ -88,19 +92,38 @@ def _malformed(kind: str, where: int) -> InvalidInputError:
     return InvalidInputError("attachment", f"byte {where}", f"is not a well-formed {kind} file")
 
 
-_KEEP_APP = {0xE0, 0xE2, 0xEE}  # JFIF, ICC profile, Adobe (colour transform)
-_SOS, _EOI, _APP1 = 0xDA, 0xD9, 0xE1
+_SOS, _EOI, _APP1, _APP2 = 0xDA, 0xD9, 0xE1, 0xE2
 _STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM, RST0-7: no length
 _ORIENTATION = 0x0112
 
 
-def _keeps(marker: int) -> bool:
-    """Whether a JPEG segment other than EXIF is copied: not an APPn or COM, or a kept APPn."""
-    metadata = 0xE0 <= marker <= 0xEF or marker == 0xFE  # APP0-APP15, COM
-    return not metadata or marker in _KEEP_APP
+def _keeps(marker: int, segment: bytes) -> bool:
+    """Whether a JPEG segment other than EXIF is copied: not an APPn or COM, or a colour one
+    (JFIF APP0, the ICC profile in APP2, Adobe APP14)."""
+    if marker == 0xE0 or marker == 0xEE:
+        return True
+    if marker == _APP2:
+        return segment[4:16] == b"ICC_PROFILE\x00"  # not MPF, FlashPix
+    return not (0xE0 <= marker <= 0xEF or marker == 0xFE)  # APP0-APP15, COM
+
+
+def _scan_end(data: bytes, i: int) -> int:
+    """Where the entropy-coded data starting at ``i`` ends: the next marker that is neither a
+    stuffed 0xFF00, a fill byte nor a restart marker."""
+    while True:
+        j = data.find(b"\xff", i)
+        if j < 0 or j + 1 >= len(data):
+            raise _malformed("JPEG", len(data))
+        follower = data[j + 1]
+        if follower == 0x00 or 0xD0 <= follower <= 0xD7 or follower == 0xFF:
+            i = j + 1 if follower == 0xFF else j + 2
+            continue
+        return j
 
 
 def _strip_jpeg(data: bytes, *, keep_location: bool) -> bytes:
+    """Copy the segments to keep and every scan; stop at the first image's EOI (phones append
+    depth maps and motion-photo videos after it, with metadata of their own)."""
     out = bytearray(b"\xff\xd8")
     i = 2
     while True:
@@ -124,12 +147,14 @@ def _strip_jpeg(data: bytes, *, keep_location: bool) -> bytes:
         if length < 2 or end > len(data):
             raise _malformed("JPEG", i)
         segment = data[i:end]
-        if marker == _SOS:  # entropy-coded data follows: copy the rest unchanged
-            out += data[i:]
-            return bytes(out)
+        if marker == _SOS:  # the header, then entropy-coded data up to the next marker
+            scan = _scan_end(data, end)
+            out += data[i:scan]
+            i = scan
+            continue
         if marker == _APP1 and segment[4:10] == b"Exif\x00\x00":
             out += segment if keep_location else _minimal_exif(segment[10:])
-        elif _keeps(marker):
+        elif _keeps(marker, segment):
             out += segment
         i = end
 
@@ -163,7 +188,12 @@ def _orientation(tiff: bytes) -> int | None:
     return None
 
 
-_DROP_CHUNKS = {b"tEXt", b"zTXt", b"iTXt", b"tIME"}
+_KEEP_ANCILLARY = frozenset(
+    {b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"bKGD", b"pHYs", b"hIST", b"sPLT",
+     b"cICP", b"mDCv", b"cLLi", b"acTL", b"fcTL", b"fdAT"}
+)  # fmt: skip
+"""Ancillary PNG chunks that describe the picture (colour, transparency, animation): kept.
+Every other ancillary chunk (text, time, EXIF, C2PA credentials, a vendor's) is dropped."""
 
 
 def _strip_png(data: bytes, *, keep_location: bool) -> bytes:
@@ -177,7 +207,8 @@ def _strip_png(data: bytes, *, keep_location: bool) -> bytes:
         end = i + 12 + length
         if end > len(data):
             raise _malformed("PNG", i)
-        if kind not in _DROP_CHUNKS and (kind != b"eXIf" or keep_location):
+        critical = kind[:1].isupper()  # bit 5 of the first byte: ancillary when lower case
+        if critical or kind in _KEEP_ANCILLARY or (kind == b"eXIf" and keep_location):
             out += data[i:end]
         i = end
         if kind == b"IEND":
