@@ -89,6 +89,8 @@ def test_serve_with_blobs_takes_a_photo_larger_than_max_body(tmp_path: Path) -> 
         (["--blobs", "ftp://x/y"], "blobs"),
         (["--max-upload", "0"], "max-upload"),
         (["--public-url", "lapor.example.id"], "public_url"),
+        (["--upload-max-bytes", "0"], "max_bytes"),
+        (["--upload-types", "application/x-msdownload"], "media_types"),
     ],
 )
 def test_serve_bad_blob_options_exit_2_with_one_line(option: list[str], field: str) -> None:
@@ -108,3 +110,6 @@ def test_application_reads_sp4n_blobs(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError) as info:
         application({"SP4N_DB": "memory://", "SP4N_PUBLIC_URL": "ftp://lapor.example.id"})
     assert info.value.field == "public_url"
+    with pytest.raises(InvalidInputError) as info:
+        application({"SP4N_DB": "memory://", "SP4N_UPLOAD_TYPES": "text/html"})
+    assert info.value.field == "media_types"

@@ -59,6 +59,17 @@ def register(sub: Any) -> None:
         "POST requests take media_url only",
     )
     parser.add_argument(
+        "--upload-max-bytes",
+        type=int,
+        default=10 * 1024 * 1024,
+        help="largest uploaded file, in bytes (default %(default)s)",
+    )
+    parser.add_argument(
+        "--upload-types",
+        metavar="LIST",
+        help="accepted media types, comma-separated (default: photos, video, audio and PDF)",
+    )
+    parser.add_argument(
         "--public-url",
         metavar="URL",
         help="the site's address as the public reaches it: uploaded files get a media_url",
@@ -116,6 +127,12 @@ def run(args: argparse.Namespace) -> int:
         access.addHandler(handler)
         access.setLevel(logging.INFO)
         access.propagate = False
+    from sp4n.adapters.blobs import UploadLimits
+
+    limits = UploadLimits.from_settings(
+        {"max_bytes": str(args.upload_max_bytes)}
+        | ({} if args.upload_types is None else {"media_types": args.upload_types})
+    )
     with contextlib.ExitStack() as stack:
         blobs = None
         if args.blobs:
@@ -130,6 +147,7 @@ def run(args: argparse.Namespace) -> int:
             region=region,
             body_max_bytes=args.max_body,
             blobs=blobs,
+            upload_limits=limits,
             upload_body_max_bytes=args.max_upload,
             public_url=args.public_url,
         )

@@ -46,9 +46,10 @@ def application(environ: dict[str, str] | None = None) -> Any:
     ``SP4N_DB`` (default ``sqlite:///sp4n.db``), ``SP4N_API_KEYS`` (comma-separated),
     ``SP4N_REGION`` (the portal's region code), ``SP4N_BLOBS`` (a blob-store URL: POST
     requests then take ``media`` files), ``SP4N_PUBLIC_URL`` (the site's public address, for
-    those files' ``media_url``). For WSGI servers that import an application
-    factory, e.g. gunicorn's ``'sp4n.serving:application()'``; the Desk stays open for the
-    life of the process.
+    those files' ``media_url``), ``SP4N_UPLOAD_MAX_BYTES`` and ``SP4N_UPLOAD_TYPES`` (the
+    upload limits, :class:`~sp4n.adapters.blobs.UploadLimits`). For WSGI servers that import
+    an application factory, e.g. gunicorn's ``'sp4n.serving:application()'``; the Desk stays
+    open for the life of the process.
     """
     from sp4n.desk import Desk
     from sp4n.open311 import make_site
@@ -58,15 +59,24 @@ def application(environ: dict[str, str] | None = None) -> Any:
     region = env.get("SP4N_REGION") or None
     keys = [key.strip() for key in env.get("SP4N_API_KEYS", "").split(",") if key.strip()]
     code = None if region is None else normalize_code(region, field="SP4N_REGION")
-    blobs = None
-    if env.get("SP4N_BLOBS"):
-        from sp4n.adapters.blobs import open_blob_store
+    from sp4n.adapters.blobs import UploadLimits, open_blob_store
 
-        blobs = open_blob_store(env["SP4N_BLOBS"])
+    settings = {"SP4N_UPLOAD_MAX_BYTES": "max_bytes", "SP4N_UPLOAD_TYPES": "media_types"}
+    limits = UploadLimits.from_settings(
+        {key: env[name] for name, key in settings.items() if env.get(name)}
+    )
+    blobs = open_blob_store(env["SP4N_BLOBS"]) if env.get("SP4N_BLOBS") else None
     desk = Desk.open(env.get("SP4N_DB") or "sqlite:///sp4n.db")
     public_url = env.get("SP4N_PUBLIC_URL") or None
     try:
-        return make_site(desk, api_keys=keys, region=code, blobs=blobs, public_url=public_url)
+        return make_site(
+            desk,
+            api_keys=keys,
+            region=code,
+            blobs=blobs,
+            upload_limits=limits,
+            public_url=public_url,
+        )
     except Exception:
         desk.close()
         raise
