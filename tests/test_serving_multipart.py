@@ -67,3 +67,14 @@ def test_bad_bodies_are_400s_naming_the_field(raw: bytes, content_type: str, fie
         parse_multipart(raw, content_type)
     assert info.value.field == field
     assert info.value.status == 400
+
+
+def test_a_file_input_left_empty_is_no_file() -> None:
+    # what a browser sends for <input type=file> when nothing was chosen (HTML 4.10.21.8)
+    empty = (
+        b'--XyZ\r\nContent-Disposition: form-data; name="media"; filename=""\r\n'
+        b"Content-Type: application/octet-stream\r\n\r\n\r\n"
+    )
+    form = parse_multipart(body(part("title", b"Jalan"), empty), CT)
+    assert form.fields == {"title": "Jalan"}
+    assert form.files == ()

@@ -3,7 +3,7 @@
 The body is read first, within a limit, by :func:`~sp4n.serving.read_body`; this module only
 splits it, with the standard library's :mod:`email` parser, and refuses what a browser does
 not send: a part without a ``form-data`` name, too many parts, text fields that are not
-UTF-8, a repeated text field.
+UTF-8, a repeated text field. A file input left empty (``filename=""``, no bytes) is no file.
 
 References:
     - RFC 7578 sections 4.2 (Content-Disposition ``name``, ``filename``), 4.4 (a part's
@@ -83,7 +83,8 @@ def parse_multipart(body: bytes, content_type: str) -> FormData:
         data = raw if isinstance(raw, bytes) else b""
         filename = part.get_filename()
         if filename is not None:
-            files.append(Upload(field=name, filename=filename, data=data))
+            if filename or data:  # filename="" and no bytes: a file input left empty
+                files.append(Upload(field=name, filename=filename, data=data))
             continue
         try:
             text = data.decode("utf-8")
