@@ -216,3 +216,9 @@ def test_a_bad_public_url_is_refused() -> None:
     with Desk.open("memory://") as desk, pytest.raises(InvalidInputError) as info:
         make_site(desk, public_url="lapor.example.id/")
     assert info.value.field == "public_url"
+
+
+def test_a_multipart_post_without_files_is_a_plain_request(base: str, desk: Desk) -> None:
+    status, created = post(base, multipart(FIELDS, []), MULTIPART)
+    assert status == 201
+    assert desk.get(created[0]["service_request_id"]).attachments == ()
