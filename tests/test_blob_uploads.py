@@ -292,7 +292,7 @@ def test_one_bad_file_refuses_the_whole_report_and_stores_none() -> None:
     assert sorted(blobs.refs()) == sorted(a.ref for a in stored)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=2000)
 @given(
     st.sampled_from([b"\xff\xd8", b"\xff\xd8\xff\xe1", b"\x89PNG\r\n\x1a\n"]),
     st.binary(max_size=300),
@@ -311,7 +311,7 @@ def test_any_bytes_are_stripped_or_refused_never_a_crash(head: bytes, tail: byte
         assert len(stripped) <= len(data) + 64  # a minimal EXIF is at most that
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=2000)
 @given(st.binary(max_size=200), st.booleans())
 def test_any_upload_is_stored_or_refused_with_a_typed_error(data: bytes, anonymous: bool) -> None:
     blobs = MemoryBlobStore()

@@ -37,7 +37,7 @@ def test_fields_and_files_in_order() -> None:
     ]
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50, deadline=2000)
 @given(st.binary(max_size=4000))
 def test_file_bytes_come_back_exactly(data: bytes) -> None:
     if b"--XyZ" in data:
