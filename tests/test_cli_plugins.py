@@ -25,12 +25,20 @@ def test_plugins_is_a_command() -> None:
 def test_plugins_json_lists_builtins_hooks_and_sources(capsys: pytest.CaptureFixture[str]) -> None:
     assert run("--json") == 0
     payload = json.loads(capsys.readouterr().out)
-    assert set(payload) == {"plugins", "storage", "notifiers", "channels", "default_store_url"}
+    assert set(payload) == {
+        "plugins",
+        "storage",
+        "blob_stores",
+        "notifiers",
+        "channels",
+        "default_store_url",
+    }
     builtins = {p["name"]: p for p in payload["plugins"] if p["source"] == "builtin"}
     assert set(builtins) == {
         "sp4n.adapters._memory",
         "sp4n.adapters._sqlite",
         "sp4n.adapters._postgres",
+        "sp4n.adapters.blobs._plugin",
         "sp4n.adapters.notifiers._plugin",
         "sp4n.adapters.channels._plugin",
     }
@@ -64,3 +72,13 @@ def test_main_runs_plugins_end_to_end(capsys: pytest.CaptureFixture[str]) -> Non
     assert {"sp4n.adapters._memory", "sp4n.adapters._sqlite"} <= {
         plugin["name"] for plugin in payload["plugins"]
     }
+
+
+def test_plugins_lists_blob_store_schemes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("--json") == 0
+    payload = json.loads(capsys.readouterr().out)
+    schemes = {row["scheme"]: row["plugin"] for row in payload["blob_stores"]}
+    assert schemes == dict.fromkeys(("memory", "file", "s3"), "sp4n.adapters.blobs._plugin")
+    assert run() == 0
+    out = capsys.readouterr().out
+    assert "blob stores: memory:// (sp4n.adapters.blobs._plugin), file://" in out

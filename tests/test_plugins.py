@@ -400,3 +400,39 @@ def test_every_hook_has_a_test(pm: pluggy.PluginManager) -> None:
     defined = set(re.findall(r"^def (test_hook_\w+)\(", tests, flags=re.MULTILINE))
     missing = [name for name in hook_names(pm) if f"test_hook_{name}" not in defined]
     assert missing == []
+
+
+def test_hook_sp4n_register_blob_stores(
+    pm: pluggy.PluginManager, register_plugin: Register
+) -> None:
+    from sp4n.adapters.blobs import MemoryBlobStore, open_blob_store
+
+    opened: list[str] = []
+
+    class Demo:
+        @hookimpl
+        def sp4n_register_blob_stores(self, register: specs.RegisterBlobStore) -> None:
+            def factory(url: str) -> MemoryBlobStore:
+                opened.append(url)
+                return MemoryBlobStore(url)
+
+            register("Vault", factory)
+
+    register_plugin(Demo(), name="vault")
+    blobs = open_blob_store("vault://bukti", pm=pm)
+    assert blobs.get(blobs.put(b"foto")) == b"foto"
+    assert opened == ["vault://bukti"]
+    assert set(Adapters(pm).blob_store_factories()) == {"file", "memory", "s3", "vault"}
+
+    class Clash:
+        @hookimpl
+        def sp4n_register_blob_stores(self, register: specs.RegisterBlobStore) -> None:
+            register("file", MemoryBlobStore)
+
+    register_plugin(Clash(), name="clash")
+    with pytest.raises(PluginError, match="'file' is registered twice") as info:
+        Adapters(pm).blob_store_factories()
+    assert {info.value.data["plugin"], info.value.data["other"]} == {
+        "clash",
+        "sp4n.adapters.blobs._plugin",
+    }

@@ -45,6 +45,7 @@ __all__ = [
     "StoreWriteError",
     "TransitionError",
     "UnknownAgencyError",
+    "UnknownBlobError",
     "UnknownComplaintError",
     "UnknownPolicyError",
     "UnknownRegionError",
@@ -173,6 +174,16 @@ class UnknownAgencyError(NotFoundError):
 
     .. versionadded:: 0.1
     """
+
+
+class UnknownBlobError(NotFoundError):
+    """A blob store holds no bytes for an attachment reference.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, ref: str, url: str) -> None:
+        super().__init__("ref", ref, f"no blob with this reference in {url}")
 
 
 class UnknownComplaintError(NotFoundError):

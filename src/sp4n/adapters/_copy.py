@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import attrs
@@ -19,6 +20,9 @@ import attrs
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.adapters._store import Store
 from sp4n.errors import ConcurrencyError, InvalidInputError, StoreNotEmptyError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sp4n.adapters.blobs import BlobStore
 
 __all__ = ["CopyReport", "copy_store", "redact_url"]
 
@@ -46,6 +50,8 @@ class CopyReport:
     messages: int
     checksum: str
     verified: bool
+    blobs: int = 0
+    """Attachment blobs copied (``copy_store(..., blobs=(from, to))``; 0 without)."""
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready mapping (what ``sp4n migrate --json`` prints)."""
@@ -86,6 +92,7 @@ def copy_store(
     *,
     batch: int = 1_000,
     progress: Callable[[int, int], None] | None = None,
+    blobs: tuple[BlobStore, BlobStore] | None = None,
 ) -> CopyReport:
     """Copy every complaint of ``source`` into the empty store ``target``.
 
@@ -98,6 +105,9 @@ def copy_store(
     :param batch: complaints per transaction in ``target`` (and per page read from
         ``source``).
     :param progress: called after each batch with (complaints, events) copied so far.
+    :param blobs: ``(source blob store, target blob store)``: also copy the attachments'
+        bytes, before the complaints (:func:`~sp4n.adapters.blobs.copy_blobs`; what the
+        target holds already is skipped, so a copy that failed can simply be run again).
     :returns: the counts and the checksum, verified by reading ``target`` back.
     :raises StoreNotEmptyError: ``target`` already holds complaints or messages; nothing
         is written.
@@ -119,6 +129,12 @@ def copy_store(
         )
     if target.pending_outbox(limit=1, now=_END_OF_TIME):
         raise StoreNotEmptyError(redact_url(target.url), "undelivered outbox messages")
+
+    copied_blobs = 0
+    if blobs is not None:
+        from sp4n.adapters.blobs import copy_blobs
+
+        copied_blobs = copy_blobs(*blobs)
 
     owed: dict[str, list[OutboxMessage]] = {}
     for message in source.pending_outbox(limit=_ALL, now=_END_OF_TIME):
@@ -160,6 +176,7 @@ def copy_store(
         for row in rows:
             check.update(f"{row.complaint_id}\x00{row.version}\n".encode())
     return CopyReport(
+        blobs=copied_blobs,
         source=redact_url(source.url),
         target=redact_url(target.url),
         complaints=complaints,

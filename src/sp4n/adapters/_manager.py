@@ -22,6 +22,7 @@ BUILTIN_ADAPTERS: tuple[str, ...] = (
     "sp4n.adapters._memory",
     "sp4n.adapters._sqlite",
     "sp4n.adapters._postgres",
+    "sp4n.adapters.blobs._plugin",
     "sp4n.adapters.notifiers._plugin",
     "sp4n.adapters.channels._plugin",
 )
@@ -132,6 +133,20 @@ class Adapters:
         """Return ``{scheme: plugin name}``: which plugin handles each storage scheme."""
         found = _call_register(
             self.pm.hook.sp4n_register_storage, "storage scheme", _name("storage scheme")
+        )
+        return {scheme: plugin for scheme, (plugin, _) in found.items()}
+
+    def blob_store_factories(self) -> dict[str, hookspecs.BlobStoreFactory]:
+        """Return ``{scheme: factory}`` from :func:`hookspecs.sp4n_register_blob_stores`."""
+        found = _call_register(
+            self.pm.hook.sp4n_register_blob_stores, "blob-store scheme", _name("blob-store scheme")
+        )
+        return {scheme: factory for scheme, (_, factory) in found.items()}
+
+    def blob_store_plugins(self) -> dict[str, str]:
+        """Return ``{scheme: plugin name}``: which plugin handles each blob-store scheme."""
+        found = _call_register(
+            self.pm.hook.sp4n_register_blob_stores, "blob-store scheme", _name("blob-store scheme")
         )
         return {scheme: plugin for scheme, (plugin, _) in found.items()}
 

@@ -15,11 +15,14 @@ from typing import Any
 from sp4n.adapters._records import ComplaintRow
 from sp4n.adapters._spec import _spec
 from sp4n.adapters._store import StoreFactory
+from sp4n.adapters.blobs._store import BlobStoreFactory
 from sp4n.lifecycle import Event
 
 __all__ = [
+    "BlobStoreFactory",
     "ChannelFactory",
     "NotifierFactory",
+    "RegisterBlobStore",
     "RegisterChannel",
     "RegisterNotifier",
     "RegisterStorage",
@@ -28,6 +31,7 @@ __all__ = [
     "sp4n_default_store_url",
     "sp4n_directory_entries",
     "sp4n_policy_overrides",
+    "sp4n_register_blob_stores",
     "sp4n_register_channels",
     "sp4n_register_notifiers",
     "sp4n_register_storage",
@@ -36,6 +40,9 @@ __all__ = [
 
 RegisterStorage = Callable[[str, StoreFactory], None]
 """``register(scheme, factory)``: claims a URL scheme for a storage adapter."""
+
+RegisterBlobStore = Callable[[str, BlobStoreFactory], None]
+"""``register(scheme, factory)``: claims a URL scheme for a blob-store adapter."""
 
 NotifierFactory = Callable[[Mapping[str, str]], object]
 """Builds a notifier (an object with ``name`` and ``send(notification)``) from settings."""
@@ -69,6 +76,25 @@ def sp4n_register_storage(register: RegisterStorage) -> None:
 
     Use in adapters: storage plugins (the built-in ``memory``, ``sqlite`` and
     ``postgresql`` adapters use it too).
+
+    .. versionadded:: 0.1
+    """
+
+
+@_spec
+def sp4n_register_blob_stores(register: RegisterBlobStore) -> None:
+    """Register blob stores (where attachment bytes live), one per URL scheme.
+
+    :param register: call ``register(scheme, factory)`` for each scheme the plugin handles;
+        ``factory(url)`` opens a :class:`~sp4n.adapters.blobs.BlobStore`. Two plugins
+        claiming the same scheme make :meth:`Adapters.blob_store_factories` raise
+        :class:`~sp4n.errors.PluginError`.
+    :returns: nothing; registration happens through ``register``.
+
+    Called for every plugin (broadcast).
+
+    Use in adapters: blob-store plugins (the built-in ``memory``, ``file`` and ``s3``
+    adapters use it too); :class:`sp4n.testing.BlobStoreContract` is their conformance suite.
 
     .. versionadded:: 0.1
     """

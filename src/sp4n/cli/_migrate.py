@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from typing import Any
 
@@ -33,6 +34,12 @@ def register(sub: Any) -> None:
         help="complaints per transaction in the target (default %(default)s)",
     )
     parser.add_argument(
+        "--blobs-from", metavar="URL", help="also copy attachment files from this blob store"
+    )
+    parser.add_argument(
+        "--blobs-to", metavar="URL", help="into this blob store (with --blobs-from)"
+    )
+    parser.add_argument(
         "--quiet", action="store_true", help="no progress lines on stderr while copying"
     )
     add_json_flag(parser)
@@ -46,23 +53,36 @@ def run(args: argparse.Namespace) -> int:
 
     if args.source == args.target:
         raise InvalidInputError("to", redact_url(args.target), "must differ from --from")
+    if (args.blobs_from is None) != (args.blobs_to is None):
+        given = "blobs-from" if args.blobs_to is None else "blobs-to"
+        raise InvalidInputError(given, args.blobs_from or args.blobs_to, "needs the other one too")
+    if args.blobs_from is not None and args.blobs_from == args.blobs_to:
+        raise InvalidInputError("blobs-to", args.blobs_to, "must differ from --blobs-from")
 
     def progress(complaints: int, events: int) -> None:
         if not args.quiet:
             print(f"  {complaints:,} complaints, {events:,} events copied", file=sys.stderr)
 
-    source = open_store(args.source)
-    try:
+    with contextlib.ExitStack() as stack:
+        blobs = None
+        if args.blobs_from is not None:
+            from sp4n.adapters.blobs import open_blob_store
+
+            blobs_from = open_blob_store(args.blobs_from)
+            stack.callback(blobs_from.close)
+            blobs_to = open_blob_store(args.blobs_to)
+            stack.callback(blobs_to.close)
+            blobs = (blobs_from, blobs_to)
+        source = open_store(args.source)
+        stack.callback(source.close)
         target = open_store(args.target)
-        try:
-            report = copy_store(source, target, batch=args.batch, progress=progress)
-        finally:
-            target.close()
-    finally:
-        source.close()
+        stack.callback(target.close)
+        report = copy_store(source, target, batch=args.batch, progress=progress, blobs=blobs)
     text = (
         f"copied {report.complaints:,} complaint(s), {report.events:,} event(s) and "
-        f"{report.messages:,} undelivered notification(s)\n"
+        f"{report.messages:,} undelivered notification(s)"
+        + (f" and {report.blobs:,} attachment file(s)" if blobs is not None else "")
+        + "\n"
         f"  from {report.source}\n  to   {report.target}\n"
         f"  checksum {report.checksum}: "
         + ("the target reads back the same" if report.verified else "MISMATCH")

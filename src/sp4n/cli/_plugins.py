@@ -29,9 +29,11 @@ def run(args: argparse.Namespace) -> int:
     storage = adapters.storage_plugins()
     notifiers = adapters.notifier_plugins()
     channels = adapters.channel_plugins()
+    blob_stores = adapters.blob_store_plugins()
     payload = {
         "plugins": [plugin.to_dict() for plugin in plugins],
         "storage": [{"scheme": scheme, "plugin": name} for scheme, name in storage.items()],
+        "blob_stores": [{"scheme": scheme, "plugin": name} for scheme, name in blob_stores.items()],
         "notifiers": [{"name": name, "plugin": plugin} for name, plugin in notifiers.items()],
         "channels": [{"name": name, "plugin": plugin} for name, plugin in channels.items()],
         "default_store_url": adapters.default_store_url(),
@@ -44,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
         lines.append(f"{plugin.name}  ({origin}; module {plugin.module})")
         lines.extend(f"    {hook}" for hook in plugin.hooks)
     lines.append("storage schemes: " + ", ".join(f"{s}:// ({n})" for s, n in storage.items()))
+    lines.append("blob stores: " + ", ".join(f"{s}:// ({n})" for s, n in blob_stores.items()))
     lines.append("notifiers: " + ", ".join(f"{n} ({p})" for n, p in notifiers.items()))
     lines.append(
         "channels (sp4n serve --channels): " + ", ".join(f"{n} ({p})" for n, p in channels.items())

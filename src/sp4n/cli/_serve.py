@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import signal
@@ -54,6 +55,34 @@ def register(sub: Any) -> None:
         help="largest POST body in bytes (default %(default)s)",
     )
     parser.add_argument(
+        "--blobs",
+        metavar="URL",
+        help="blob store for uploaded media (file:///dir, s3://bucket/prefix); without it "
+        "POST requests take media_url only",
+    )
+    parser.add_argument(
+        "--upload-max-bytes",
+        type=int,
+        default=10 * 1024 * 1024,
+        help="largest uploaded file, in bytes (default %(default)s)",
+    )
+    parser.add_argument(
+        "--upload-types",
+        metavar="LIST",
+        help="accepted media types, comma-separated (default: photos, video, audio and PDF)",
+    )
+    parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the site's address as the public reaches it: uploaded files get a media_url",
+    )
+    parser.add_argument(
+        "--max-upload",
+        type=int,
+        default=26 * 1024 * 1024,
+        help="largest multipart POST body with --blobs, in bytes (default %(default)s)",
+    )
+    parser.add_argument(
         "--drain-timeout",
         type=float,
         default=30.0,
@@ -97,13 +126,15 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidInputError("--max-body", args.max_body, "must be 1 to 67108864 bytes")
     channels = {} if args.channels is None else load_channels(args.channels)
     notifiers = None if args.notifiers is None else load_notifiers(args.notifiers).notifiers
+    if not 1 <= args.max_upload <= 256 * 1024 * 1024:
+        raise InvalidInputError("--max-upload", args.max_upload, "must be 1 to 268435456 bytes")
     settings = ServeSettings(
         host=args.host,
         port=args.port,
         threads=args.threads,
         channel_timeout=args.channel_timeout,
         connection_limit=args.connection_limit,
-        max_request_body=args.max_body,
+        max_request_body=max(args.max_body, args.max_upload) if args.blobs else args.max_body,
         drain_timeout=args.drain_timeout,
         trusted_proxy=args.trusted_proxy,
     )
@@ -114,9 +145,30 @@ def run(args: argparse.Namespace) -> int:
         access.addHandler(handler)
         access.setLevel(logging.INFO)
         access.propagate = False
-    with Desk.open(args.db, notifiers=notifiers) as desk:
+    from sp4n.adapters.blobs import UploadLimits
+
+    limits = UploadLimits.from_settings(
+        {"max_bytes": str(args.upload_max_bytes)}
+        | ({} if args.upload_types is None else {"media_types": args.upload_types})
+    )
+    with contextlib.ExitStack() as stack:
+        blobs = None
+        if args.blobs:
+            from sp4n.adapters.blobs import open_blob_store
+
+            blobs = open_blob_store(args.blobs)
+            stack.callback(blobs.close)
+        desk = stack.enter_context(Desk.open(args.db, notifiers=notifiers))
         site = make_site(
-            desk, api_keys=keys, region=region, body_max_bytes=args.max_body, channels=channels
+            desk,
+            api_keys=keys,
+            region=region,
+            body_max_bytes=args.max_body,
+            blobs=blobs,
+            upload_limits=limits,
+            upload_body_max_bytes=args.max_upload,
+            public_url=args.public_url,
+            channels=channels,
         )
         server = Server(site if args.no_access_log else with_access_log(site), settings)
         previous = {

@@ -29,6 +29,7 @@ from sp4n.errors import ConcurrencyError, InvalidInputError, PermissionDenied
 from sp4n.lifecycle import (
     SYSTEM_ACTOR,
     Actor,
+    Attachment,
     Complaint,
     ComplaintDraft,
     EventType,
@@ -387,11 +388,16 @@ class Desk(Disposition):
         text: str,
         *,
         decided_on: dt.date | str | None = None,
+        attachments: Sequence[Attachment] = (),
         actor: Actor | None = None,
         at: dt.datetime | None = None,
         expected_version: int | None = None,
     ) -> Complaint:
         """Record the agency's follow-up (tindak lanjut); the 10-working-day silence starts.
+
+        ``attachments`` is the officer's evidence (photos of the repaired road, a signed
+        report), stored beforehand with :func:`sp4n.adapters.blobs.accept_upload`; the event
+        records their metadata and references, which the public view leaves out.
 
         ``decided_on`` (a date or ``YYYY-MM-DD``) is the day the provider decided on the
         complaint when this follow-up delivers that decision: it starts (and this follow-up
@@ -400,6 +406,8 @@ class Desk(Disposition):
         submission and the follow-up, in the complaint region's calendar.
         """
         payload: dict[str, Any] = {"text": text}
+        if attachments:
+            payload["attachments"] = attachments
         if decided_on is not None:
             complaint = self.get(ref)
             day = parse_date("decided_on", decided_on)

@@ -171,8 +171,8 @@ def listing(complaint: Complaint, clocks: Sequence[SlaClock]) -> dict[str, Any]:
     ``description`` (the body), ``lat``/``lon``/``address``, ``expected_at`` (the earliest
     deadline instant of a running or paused clock at the last event, ISO 8601 UTC),
     ``expected_provisional`` (whether that deadline rests on an estimate, decision 0154),
-    ``status_notes`` (the latest follow-up text) and ``media_url`` (the first attachment kept
-    by an http(s) URL). Never the reporter's identity.
+    ``status_notes`` (the latest follow-up text), ``media_url`` (the first attachment kept
+    by an http(s) URL) and ``media_file`` (:func:`media_file`). Never the reporter's identity.
     """
     expected = expected_deadline(clocks)
     notes = next(
@@ -200,7 +200,24 @@ def listing(complaint: Complaint, clocks: Sequence[SlaClock]) -> dict[str, Any]:
             ),
             None,
         ),
+        "media_file": media_file(complaint),
     }
+
+
+def media_file(complaint: Complaint) -> int | None:
+    """The position of the report's first file kept in a blob store that the public may be
+    served (an anonymous report's JPEG or PNG only; decision 0194), or ``None``."""
+    servable = ("image/jpeg", "image/png") if complaint.visibility.value == "anonymous" else None
+    return next(
+        (
+            i
+            for i, a in enumerate(complaint.attachments)
+            if a.ref
+            and a.ref.startswith("sha256:")
+            and (servable is None or a.media_type in servable)
+        ),
+        None,
+    )
 
 
 def project(complaint: Complaint, clocks: Sequence[SlaClock]) -> ComplaintRow:

@@ -18,7 +18,7 @@ from sp4n._text import check_clean
 from sp4n._time import parse_date
 from sp4n.errors import InvalidInputError
 from sp4n.lifecycle._events import Actor, EventType, Role
-from sp4n.lifecycle._model import TIER_ORDER, Complaint, Tier, Visibility
+from sp4n.lifecycle._model import TIER_ORDER, Complaint, Tier, Visibility, _attachments
 from sp4n.lifecycle._model import _kind as _model_kind
 from sp4n.lifecycle._model import _region as _model_region
 from sp4n.lifecycle._model import _title as _model_title
@@ -404,6 +404,8 @@ def _followed_up(actor: Actor, p: Mapping[str, Any]) -> dict[str, Any]:
         raise InvalidInputError("payload.approves", approves, "must be true or false")
     if approves:
         out["approves"] = True
+    if p.get("attachments"):  # the officer's evidence (decision 0193)
+        out["attachments"] = [a.to_dict() for a in _attachments(p["attachments"])]
     if p.get("decided_on") is not None:
         out["decided_on"] = parse_date("payload.decided_on", p["decided_on"]).isoformat()
     return out

@@ -40,7 +40,7 @@ import attrs
 
 from sp4n.adapters import ComplaintRow
 from sp4n.adapters.channels import title_from
-from sp4n.desk._rules import expected_deadline
+from sp4n.desk._rules import expected_deadline, media_file
 from sp4n.errors import (
     InvalidInputError,
     NotFoundError,
@@ -61,6 +61,7 @@ from sp4n.lifecycle import (
     publication,
 )
 from sp4n.lifecycle._status import CLOSED_STATUSES
+from sp4n.open311._files import MEDIA_PATH, serve_file
 from sp4n.open311._format import (
     DEFINITION_FIELDS,
     REQUEST_FIELDS,
@@ -78,8 +79,10 @@ from sp4n.open311._params import (
 )
 from sp4n.routing import get_region, province_timezone
 from sp4n.serving._body import BODY_MAX_BYTES, read_body
+from sp4n.serving._multipart import Upload, parse_multipart
 
 if TYPE_CHECKING:  # pragma: no cover
+    from sp4n.adapters.blobs import BlobStore, UploadLimits
     from sp4n.desk import Desk
     from sp4n.routing import Topic
 
@@ -116,6 +119,16 @@ def _key_bytes(key: str) -> bytes:
     return key.encode("utf-8", "surrogatepass")
 
 
+def _public_url(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value):
+        raise InvalidInputError(
+            "public_url", value, "must be the site's http(s):// address, e.g. https://lapor.go.id"
+        )
+    return value.rstrip("/")
+
+
 @attrs.define
 class Open311App:
     """A WSGI application answering GeoReport v2 for one sp4n ``desk``.
@@ -129,6 +142,13 @@ class Open311App:
         by ``media_url``); a longer one is a 413.
     :param contact: the ``contact`` text of the discovery document (who runs the endpoint).
     :param key_service: the ``key_service`` text of the discovery document (how to get a key).
+    :param blobs: where uploaded ``media`` files are stored; without one, a
+        ``multipart/form-data`` POST is refused and media go by ``media_url`` only.
+    :param upload_limits: size and type limits of uploaded files (decision 0192).
+    :param upload_body_max_bytes: largest ``multipart/form-data`` body read (files included).
+    :param public_url: the site's own address as the public reaches it
+        (``https://lapor.bengkayangkab.go.id``); with ``blobs``, an uploaded file is then
+        answered as ``media_url`` ``<public_url><prefix>/media/<id>/1/<n>``.
     """
 
     desk: Desk
@@ -139,6 +159,10 @@ class Open311App:
     body_max_bytes: int = BODY_MAX_BYTES
     contact: str | None = None
     key_service: str | None = None
+    blobs: BlobStore | None = None
+    upload_limits: UploadLimits | None = None
+    upload_body_max_bytes: int = 26 * 1024 * 1024
+    public_url: str | None = attrs.field(default=None, converter=_public_url)
     _started: datetime | None = attrs.field(default=None, init=False, repr=False)
     _names: dict[tuple[str, str], str] = attrs.field(factory=dict, init=False, repr=False)
 
@@ -150,6 +174,12 @@ class Open311App:
         """Answer one request."""
         path = str(environ.get("PATH_INFO") or "/")
         fmt = "xml" if path.endswith(".xml") else "json"
+        media = MEDIA_PATH.match(path[len(self.prefix) :]) if path.startswith(self.prefix) else None
+        if media is not None and self.blobs is not None:
+            found = None
+            if str(environ.get("REQUEST_METHOD", "GET")).upper() in ("GET", "HEAD"):
+                found = self._public_file(**media.groupdict())
+            return serve_file(environ, start_response, found)
         try:
             status, document, payload, fmt = self._dispatch(environ, path)
         except (Open311Error, RequestBodyError) as exc:
@@ -186,10 +216,9 @@ class Open311App:
         collection, key, fmt = match.group("collection", "key", "fmt")
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
         if collection == "requests" and key is None and method == "POST":
-            _check_form(environ)
-            params = parse_params(read_body(environ, limit=self.body_max_bytes))
+            params, files = self._read_form(environ)
             params = _with_header_key(params, environ.get("HTTP_X_API_KEY"))
-            created = self._create(parse_new_request(params))
+            created = self._create(parse_new_request(params), files)
             return 201, "created", created, fmt
         if method not in ("GET", "HEAD"):
             raise Open311Error("method", method, f"not allowed on {path}", status=405)
@@ -206,6 +235,44 @@ class Open311App:
         if key is None:
             return 200, "requests", self.requests(parse_query(params)), fmt
         return 200, "requests", [self.request(key)], fmt
+
+    def _read_form(self, environ: Mapping[str, Any]) -> tuple[dict[str, str], tuple[Upload, ...]]:
+        """The POST form: URL-encoded text, or multipart with ``media`` files (a blob store)."""
+        content_type = str(environ.get("CONTENT_TYPE") or "")
+        if not content_type.lower().startswith("multipart/form-data"):
+            _check_form(environ)
+            return parse_params(read_body(environ, limit=self.body_max_bytes)), ()
+        if self.blobs is None:
+            raise Open311Error(
+                "Content-Type",
+                content_type[:80],
+                "this endpoint stores no files: send media_url in a form-encoded POST",
+            )
+        form = parse_multipart(read_body(environ, limit=self.upload_body_max_bytes), content_type)
+        for upload in form.files:
+            if upload.field != "media":
+                raise Open311Error(upload.field, upload.filename, "files go in the field media")
+        return form.fields, form.files
+
+    def _public_file(self, ref: str, seq: str, index: str) -> tuple[Attachment, bytes] | None:
+        """The file the public may get at ``media/<ref>/<seq>/<index>`` (decision 0194)."""
+        from sp4n.adapters.blobs import public_file
+
+        try:
+            complaint = self.desk.get(ref)
+        except (NotFoundError, InvalidInputError):
+            return None
+        if self.blobs is None or not self._serves(complaint.region):
+            return None
+        return public_file(complaint, int(seq), int(index), self.blobs)
+
+    def _media_url(self, tracking_id: str, url: object, file: object) -> str | None:
+        """A ``media_url`` kept as sent, else the public address of an uploaded file."""
+        if isinstance(url, str):
+            return url
+        if self.public_url is None or self.blobs is None or not isinstance(file, int):
+            return None
+        return f"{self.public_url}{self.prefix}/media/{tracking_id}/1/{file}"
 
     # Resources ------------------------------------------------------------------------------
 
@@ -350,7 +417,9 @@ class Open311App:
             "zipcode": None,
             "lat": data.get("lat"),
             "long": data.get("lon"),
-            "media_url": data.get("media_url"),
+            "media_url": self._media_url(
+                row.tracking_id, data.get("media_url"), data.get("media_file")
+            ),
         }
 
     def request(self, ref: str) -> dict[str, Any]:
@@ -417,7 +486,9 @@ class Open311App:
                 "zipcode": None,
                 "lat": None if location is None else location.lat,
                 "long": None if location is None else location.lon,
-                "media_url": media_url_of(complaint),
+                "media_url": self._media_url(
+                    complaint.tracking_id, media_url_of(complaint), media_file(complaint)
+                ),
             },
             REQUEST_FIELDS,
         )
@@ -475,7 +546,7 @@ class Open311App:
             )
         return region.code
 
-    def _create(self, request: NewRequest) -> list[dict[str, Any]]:
+    def _create(self, request: NewRequest, files: tuple[Upload, ...] = ()) -> list[dict[str, Any]]:
         given = request.api_key.encode("utf-8", "surrogatepass")  # bytes: any key compares
         if not any(hmac.compare_digest(given, _key_bytes(key)) for key in self.api_keys):
             raise Open311Error("api_key", "***", "is not valid for this endpoint", status=403)
@@ -520,6 +591,13 @@ class Open311App:
             location=location,
             attachments=[_media(request.media_url)] if request.media_url else (),
         )
+        if files and self.blobs is not None:  # checked draft first: no blob for a refused one
+            from sp4n.adapters.blobs import accept_uploads
+
+            uploaded = accept_uploads(
+                self.blobs, [(f.filename, f.data) for f in files], limits=self.upload_limits
+            )
+            draft = attrs.evolve(draft, attachments=(*draft.attachments, *uploaded))
         complaint = self.desk.submit(draft)
         notice = (
             "Laporan diterima; verifikasi paling lama 3 hari kerja."

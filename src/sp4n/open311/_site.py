@@ -15,6 +15,7 @@ from sp4n.serving._channels import mount_channels
 from sp4n.serving._wsgi import with_health
 
 if TYPE_CHECKING:  # pragma: no cover
+    from sp4n.adapters.blobs import BlobStore, UploadLimits
     from sp4n.adapters.channels import WebhookChannel
     from sp4n.desk import Desk
 
@@ -88,17 +89,32 @@ def make_site(
     region: str | None = None,
     body_max_bytes: int = BODY_MAX_BYTES,
     channels: Mapping[str, WebhookChannel] | None = None,
+    blobs: BlobStore | None = None,
+    upload_limits: UploadLimits | None = None,
+    upload_body_max_bytes: int = 26 * 1024 * 1024,
+    public_url: str | None = None,
 ) -> Any:
     """Return the WSGI application of ``sp4n serve`` for ``desk``: Open311 under
     ``/open311/v2/`` (discovery at ``/open311/discovery.{json,xml}``), ``/healthz`` over the
     store (:func:`sp4n.serving.with_health`) and the status page at ``/``.
 
-    With ``region``, the status page looks up and counts only that region's complaints.
-    ``channels`` (by mount name, :func:`sp4n.adapters.channels.load_channels`) are the
-    two-way intake channels served at ``/channels/<name>``
-    (:func:`sp4n.serving.mount_channels`).
+    With ``region``, the status page looks up and counts only that region's complaints. With
+    ``blobs``, ``POST requests`` also takes ``media`` files (multipart/form-data), checked by
+    ``upload_limits`` and stored there (decision 0192), and with ``public_url`` answered as
+    ``media_url`` once published. ``channels`` (by mount name,
+    :func:`sp4n.adapters.channels.load_channels`) are the two-way intake channels served at
+    ``/channels/<name>`` (:func:`sp4n.serving.mount_channels`).
     """
-    open311 = Open311App(desk, api_keys=api_keys, region=region, body_max_bytes=body_max_bytes)
+    open311 = Open311App(
+        desk,
+        api_keys=api_keys,
+        region=region,
+        body_max_bytes=body_max_bytes,
+        blobs=blobs,
+        upload_limits=upload_limits,
+        upload_body_max_bytes=upload_body_max_bytes,
+        public_url=public_url,
+    )
 
     def site(environ: Mapping[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = str(environ.get("PATH_INFO") or "/")

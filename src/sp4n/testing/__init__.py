@@ -22,7 +22,13 @@ its fixtures are available in any test suite:
     a temporary PostgreSQL server for the session and a fresh database on it per test.
     Skipped when ``initdb`` is missing, except under ``CI=true``, where it fails.
 
-:class:`StoreContract` is the conformance suite a storage adapter's tests subclass;
+``s3_server`` / ``s3_url``
+    a temporary S3-compatible server (moto's, on 127.0.0.1) for the session and an
+    ``s3://`` blob-store URL of a fresh bucket on it per test. Skipped when ``moto[server]``
+    is missing, except under ``CI=true``, where it fails.
+
+:class:`StoreContract` is the conformance suite a storage adapter's tests subclass,
+:class:`BlobStoreContract` a blob-store adapter's;
 :class:`RecordingNotifier` a notifier that delivers into memory, for asserting on notifications.
 
 For a region's own timing rules (docs/testing.md):
@@ -62,8 +68,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from sp4n.adapters import Store
     from sp4n.sla import WorkingCalendar
     from sp4n.testing import strategies
+    from sp4n.testing._blob_contract import BlobStoreContract
     from sp4n.testing._postgres import TemporaryPostgres, find_postgres_bin
     from sp4n.testing._recording import RecordingNotifier
+    from sp4n.testing._s3 import TemporaryS3
     from sp4n.testing._store_contract import StoreContract
     from sp4n.testing._strategies import (
         complaint_histories,
@@ -82,10 +90,12 @@ if TYPE_CHECKING:  # pragma: no cover
     )
 
 __all__ = [
+    "BlobStoreContract",
     "FrozenClock",
     "RecordingNotifier",
     "StoreContract",
     "TemporaryPostgres",
+    "TemporaryS3",
     "assert_deadline",
     "assert_due",
     "assert_not_working_day",
@@ -108,6 +118,8 @@ __all__ = [
     "recording_notifier",
     "register_plugin",
     "rule_lengths",
+    "s3_server",
+    "s3_url",
     "sqlite_url",
     "store_factory",
     "strategies",
@@ -116,6 +128,8 @@ __all__ = [
 ]
 
 _LAZY = {
+    "BlobStoreContract": "sp4n.testing._blob_contract",
+    "TemporaryS3": "sp4n.testing._s3",
     "RecordingNotifier": "sp4n.testing._recording",
     "StoreContract": "sp4n.testing._store_contract",
     "TemporaryPostgres": "sp4n.testing._postgres",
@@ -307,3 +321,26 @@ def postgres_server() -> Iterator[TemporaryPostgres]:
 def postgres_url(postgres_server: TemporaryPostgres) -> str:
     """The URL of a fresh, empty database on the session's PostgreSQL server."""
     return postgres_server.create_database()
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[TemporaryS3]:
+    """A temporary S3-compatible server for the whole session (see :class:`TemporaryS3`)."""
+    from sp4n.testing._s3 import TemporaryS3, moto_server_available
+
+    if not moto_server_available():
+        message = "moto[server] and boto3 not installed: pip install -e '.[test]' brings them"
+        if _in_ci():
+            pytest.fail(f"{message}; CI must run the S3 blob-store tests")
+        pytest.skip(message)
+    server = TemporaryS3().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def s3_url(s3_server: TemporaryS3) -> str:
+    """An ``s3://`` blob-store URL of a fresh, empty bucket on the session's S3 server."""
+    return s3_server.url(s3_server.create_bucket(), "blobs")

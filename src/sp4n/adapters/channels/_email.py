@@ -1,7 +1,10 @@
 """The e-mail channel: RFC 5322 messages read with the standard library's :mod:`email`.
 
 Subject becomes the title, the plain-text part the body (HTML is reduced to text when
-it is the only part), attachments are kept as metadata (name, type, size, SHA-256).
+it is the only part). Attachments are stored in the channel's blob store when it has one
+(checked, stripped and addressed by :func:`~sp4n.adapters.blobs.accept_uploads`; signature
+parts are not evidence and are skipped); without one they are kept as metadata only (name,
+type, size, SHA-256).
 ``#61.07`` / ``#road`` tags in the subject or body name region and topic, as for SMS.
 """
 
@@ -19,6 +22,7 @@ from typing import Any
 
 import attrs
 
+from sp4n.adapters.blobs import BlobStore, UploadLimits, accept_uploads
 from sp4n.adapters.channels._intake import Intake, known_region, read_tags, title_from
 from sp4n.errors import InvalidInputError, NaiveDatetimeError
 from sp4n.lifecycle import Attachment, ComplaintDraft, Reporter
@@ -45,6 +49,12 @@ def _utf8(field: str, text: str) -> str:
         raise InvalidInputError(
             field, raw[:60], "must be UTF-8 (RFC 6532) or an RFC 2047 encoded-word"
         ) from None
+
+
+_SIGNATURES = frozenset(
+    {"application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature"}
+)
+"""Parts that sign the message (S/MIME, PGP): not evidence, never stored."""
 
 
 class _TextOfHtml(HTMLParser):
@@ -120,10 +130,16 @@ def _parse(raw: bytes) -> EmailMessage:
 
 @attrs.frozen
 class EmailChannel:
-    """Read complaint e-mails for a portal whose own region is ``default_region``."""
+    """Read complaint e-mails for a portal whose own region is ``default_region``.
+
+    :param blobs: where attachment bytes are stored; ``None`` keeps metadata only.
+    :param upload_limits: size and type limits of stored attachments (decision 0192).
+    """
 
     default_region: str = attrs.field(converter=known_region)
     name: str = "email"
+    blobs: BlobStore | None = attrs.field(default=None, kw_only=True)
+    upload_limits: UploadLimits | None = attrs.field(default=None, kw_only=True)
 
     def parse(self, raw: object, *, received_at: datetime) -> Intake:
         """Read one raw RFC 5322 message (bytes); bad messages raise typed errors."""
@@ -158,9 +174,14 @@ class EmailChannel:
         if not body:
             raise InvalidInputError("body", text[:40], "must describe the complaint")
         attachments = []
+        files = []
         for attachment in message.iter_attachments():
             decoded = attachment.get_payload(decode=True)
             payload = decoded if isinstance(decoded, bytes) else b""
+            if self.blobs is not None:
+                if attachment.get_content_type() not in _SIGNATURES:
+                    files.append((attachment.get_filename() or "lampiran", payload))
+                continue
             attachments.append(
                 Attachment(
                     name=_utf8("attachment.name", attachment.get_filename() or "lampiran"),
@@ -185,6 +206,9 @@ class EmailChannel:
             ),
             attachments=tuple(attachments),
         )
+        if files and self.blobs is not None:  # the draft is checked: now store the files
+            stored = accept_uploads(self.blobs, files, limits=self.upload_limits)
+            draft = attrs.evolve(draft, attachments=stored)
         triage = tuple(f for f, v in (("region", region), ("topic", topic)) if v is None)
         message_id = str(_header(message, "Message-ID") or "").strip() or None
         return Intake(

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import attrs
 
 from sp4n._text import check_clean
+from sp4n.adapters.blobs import BlobStore, UploadLimits, accept_uploads
 from sp4n.adapters.channels._intake import Intake, known_region
 from sp4n.errors import InvalidInputError
-from sp4n.lifecycle import ComplaintDraft, Reporter, new_guest
+from sp4n.lifecycle import ComplaintDraft, Reporter, Visibility, new_guest
 
 __all__ = ["WebFormChannel"]
 
@@ -28,8 +29,10 @@ _KNOWN = frozenset(
         "lat",
         "lon",
         "address",
+        "share_location",
     }
 )
+_YES = frozenset({"1", "on", "yes", "ya", "true"})
 
 
 def _field(form: Mapping[str, object], key: str) -> str | None:
@@ -57,6 +60,14 @@ class WebFormChannel:
     ``visibility``, reporter ``name``/``email``/``phone``, optional ``lat``/``lon``/``address``.
 
     :param default_region: the portal's own region, used when the form names none.
+    :param blobs: where uploaded files are stored; ``None`` refuses files.
+    :param upload_limits: size and type limits of uploaded files (decision 0192).
+
+    Files come as ``files=[(file name, bytes), ...]`` (a portal takes them from its
+    multipart form with :func:`sp4n.serving.parse_multipart`); they are checked, stripped of
+    metadata (the photo's location is kept only when the form's ``share_location`` is
+    ``1``/``on``/``ya`` and the report is not anonymous) and stored after the form itself
+    was found valid.
 
     The form never says who the reporter is (an e-mail address is a contact, not an
     identity): a portal that authenticated its user passes ``reporter_id``; otherwise each
@@ -66,13 +77,21 @@ class WebFormChannel:
 
     default_region: str | None = None
     name: str = "web"
+    blobs: BlobStore | None = attrs.field(default=None, kw_only=True)
+    upload_limits: UploadLimits | None = attrs.field(default=None, kw_only=True)
 
     def parse(
-        self, raw: object, *, received_at: datetime, reporter_id: str | None = None
+        self,
+        raw: object,
+        *,
+        received_at: datetime,
+        reporter_id: str | None = None,
+        files: Sequence[tuple[str, bytes]] = (),
     ) -> Intake:
         """Check the form; unknown fields and bad values raise typed errors.
 
         :param reporter_id: the reporter the portal authenticated, if any.
+        :param files: uploaded ``(file name, bytes)``; nothing is stored if anything is bad.
         """
         if not isinstance(raw, Mapping):
             raise InvalidInputError("form", type(raw).__name__, "must be a mapping of fields")
@@ -104,6 +123,20 @@ class WebFormChannel:
             visibility=_field(raw, "visibility") or "public",
             location=location,
         )
+        if files:
+            if self.blobs is None:
+                raise InvalidInputError(
+                    "files", len(files), "this form stores no files (no blob store configured)"
+                )
+            share = (_field(raw, "share_location") or "").lower() in _YES
+            stored = accept_uploads(
+                self.blobs,
+                files,
+                limits=self.upload_limits,
+                anonymous=draft.visibility is Visibility.ANONYMOUS,
+                share_location=share and location is not None,
+            )
+            draft = attrs.evolve(draft, attachments=stored)
         triage = () if _field(raw, "topic") else ("topic",)
         return Intake(
             draft=draft,
