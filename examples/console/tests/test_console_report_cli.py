@@ -130,7 +130,7 @@ def test_the_runner_serves_on_waitress(tmp_path: Path, officers: OfficerBook) ->
                 try:
                     with urllib.request.urlopen(f"http://127.0.0.1:{port}/masuk", timeout=2) as r:
                         assert r.status == 200
-                        assert r.headers["Server"] == "sp4n-console"  # waitress's ident
+                        assert r.headers["Server"] == "sp4n"  # sp4n.serving's waitress
                         break
                 except OSError:
                     assert run.poll() is None, run.stderr.read() if run.stderr else ""
@@ -138,9 +138,11 @@ def test_the_runner_serves_on_waitress(tmp_path: Path, officers: OfficerBook) ->
                     time.sleep(0.2)
             client = Browser(f"http://127.0.0.1:{port}")
             assert client.login("admin61", PASSWORD) == 303
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+                assert json.loads(r.read())["status"] == "ok"  # the same /healthz as sp4n serve
         finally:
             run.terminate()
-            run.wait(timeout=10)
+            assert run.wait(timeout=15) == 0  # SIGTERM drains and exits cleanly
 
 
 def test_the_runner_refuses_bad_input_with_one_line(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m sp4n_console", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    run = sub.add_parser("serve", help="serve the console (waitress when installed)")
+    run = sub.add_parser("serve", help="serve the console on the server of sp4n serve (waitress)")
     run.add_argument("--db", default="sqlite:///sp4n.db", help="store URL (default %(default)s)")
     run.add_argument("--officers", required=True, help="the officers JSON file")
     run.add_argument("--host", default="127.0.0.1")
@@ -51,17 +51,25 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def serve(app: Any, host: str, port: int) -> None:
-    """Serve ``app`` with waitress (the production server), or wsgiref when it is missing."""
-    try:
-        import waitress  # type: ignore[import-untyped,unused-ignore]
-    except ImportError:  # pragma: no cover - waitress is a dependency of the package
-        from wsgiref.simple_server import make_server
+def serve(app: Any, desk: Any, host: str, port: int) -> None:
+    """Serve ``app`` on the production server of ``sp4n serve`` (:class:`sp4n.serving.Server`:
+    waitress with channel timeouts, an access log, ``/healthz`` over the store), until SIGTERM
+    or Ctrl+C, which finish the requests in flight first."""
+    import signal
 
-        with make_server(host, port, app) as server:
-            server.serve_forever()
-        return
-    waitress.serve(app, host=host, port=port, ident="sp4n-console")
+    from sp4n import serving
+
+    site = serving.with_access_log(serving.with_health(app, desk))
+    server = serving.Server(site, serving.ServeSettings(host=host, port=port))
+    previous = {
+        signum: signal.signal(signum, lambda *_: server.stop())
+        for signum in (signal.SIGTERM, signal.SIGINT)
+    }
+    try:
+        server.serve_forever()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -95,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         app = make_app(desk, officers=book, secure_cookie=args.secure_cookie)
         print(f"sp4n console on http://{args.host}:{args.port}/ ({len(book)} officers)")
         try:
-            serve(app, args.host, args.port)
+            serve(app, desk, args.host, args.port)
         finally:
             desk.close()
         return 0
