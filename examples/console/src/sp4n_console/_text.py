@@ -155,6 +155,8 @@ EVENTS: dict[str, tuple[str, str]] = {
     "deadline_moved": ("Tenggat dipindahkan", "Deadline moved"),
     "reminded": ("Pengingat", "Reminder"),
     "amended": ("Klasifikasi diubah", "Reclassified"),
+    "disposed": ("Didisposisikan ke unit kerja", "Disposed to a work unit"),
+    "follow_up_drafted": ("Draf tindak lanjut unit", "Follow-up drafted by the unit"),
 }
 """Each lifecycle event's name in the history (Indonesian, English); unknown types show as is."""
 
