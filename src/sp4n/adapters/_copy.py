@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 import attrs
 
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
-from sp4n.adapters._store import Store
+from sp4n.adapters._store import Store, load_many
 from sp4n.errors import ConcurrencyError, InvalidInputError, StoreNotEmptyError
 
 __all__ = ["CopyReport", "copy_store", "redact_url"]
@@ -64,10 +64,10 @@ def redact_url(url: str) -> str:
 
 def _pages(store: Store, size: int) -> Iterator[list[ComplaintRow]]:
     """Every projection row of ``store`` in ``complaint_id`` order, page by page."""
-    offset = 0
-    while rows := store.query(limit=size, offset=offset):
+    after: ComplaintRow | None = None
+    while rows := store.query(limit=size, after=after):
         yield rows
-        offset += len(rows)
+        after = rows[-1]  # keyset paging (decision 0180)
 
 
 def _check_order(previous: str | None, rows: Sequence[ComplaintRow]) -> str | None:
@@ -137,8 +137,9 @@ def copy_store(
     for rows in _pages(source, batch):
         previous = _check_order(previous, rows)
         requests = []
+        streams = load_many(source, [row.complaint_id for row in rows])
         for row in rows:
-            stream = source.load(row.complaint_id)
+            stream = streams[row.complaint_id]
             if len(stream) != row.version or stream[-1].seq != row.version:
                 raise ConcurrencyError(row.complaint_id, row.version, len(stream))
             mine = tuple(owed.pop(row.complaint_id, ()))

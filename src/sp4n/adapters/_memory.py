@@ -6,6 +6,7 @@ concurrency, outbox in step with events) within one process; nothing survives ``
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -15,7 +16,7 @@ import attrs
 from sp4n._time import Clock, to_utc
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.adapters._spec import hookimpl
-from sp4n.adapters._store import check_batch, check_query
+from sp4n.adapters._store import check_after, check_batch, check_query, query_order
 from sp4n.adapters.hookspecs import RegisterStorage
 from sp4n.errors import ConcurrencyError, InvalidInputError, NotFoundError
 from sp4n.lifecycle import Event
@@ -98,6 +99,11 @@ class MemoryStore:
         with self._lock:
             return self._events.get(complaint_id, ())
 
+    def load_many(self, complaint_ids: Sequence[str]) -> dict[str, tuple[Event, ...]]:
+        """Return several complaints' events; ``()`` for an unknown one."""
+        with self._lock:
+            return {cid: self._events.get(cid, ()) for cid in dict.fromkeys(complaint_ids)}
+
     def version(self, complaint_id: str) -> int:
         """Return the stream version; 0 when unknown."""
         with self._lock:
@@ -130,11 +136,16 @@ class MemoryStore:
         submitted_from: datetime | None = None,
         submitted_until: datetime | None = None,
         newest_first: bool = False,
+        after: ComplaintRow | None = None,
     ) -> list[ComplaintRow]:
         """Filter rows; ordering as documented on :meth:`~sp4n.adapters.Store.query`."""
         low, high = check_query(
             limit, offset, submitted_from=submitted_from, submitted_until=submitted_until
         )
+        order = query_order(
+            overdue_as_of=overdue_as_of, region_prefix=region_prefix, newest_first=newest_first
+        )
+        after = check_after(after, offset, order)
         needle = None if title_contains is None else title_contains.casefold()
         wanted = None if statuses is None else frozenset(statuses)
         seen = None if visibilities is None else frozenset(visibilities)
@@ -156,6 +167,9 @@ class MemoryStore:
                 and (low is None or (row.submitted_at is not None and row.submitted_at >= low))
                 and (high is None or (row.submitted_at is not None and row.submitted_at <= high))
             ]
+        if after is not None:
+            mark = _position(after, order)
+            rows = [row for row in rows if _position(row, order) > mark]
         if newest_first:
             dated = sorted(
                 (row for row in rows if row.submitted_at is not None),
@@ -224,6 +238,39 @@ class MemoryStore:
             self._tracking.clear()
             self._event_ids.clear()
             self._outbox.clear()
+
+
+def _position(row: ComplaintRow, order: str) -> tuple[object, ...]:
+    """Where ``row`` stands in ``order``, as a tuple that grows along it."""
+    if order == "newest":
+        # descending, undated rows last: negate by ranking undated first as "greater"
+        if row.submitted_at is None:
+            return (1, _Reversed(row.complaint_id))
+        return (0, _Reversed(row.submitted_at), _Reversed(row.complaint_id))
+    if order == "due":
+        return (row.next_due or date.min, row.complaint_id)
+    if order == "region":
+        return (row.region, row.complaint_id)
+    return (row.complaint_id,)
+
+
+@functools.total_ordering
+class _Reversed:
+    """Wraps a value so that it compares in the opposite order."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str | datetime) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Reversed) and self.value == other.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __lt__(self, other: _Reversed) -> bool:
+        return bool(other.value < self.value)  # type: ignore[operator]
 
 
 def open_memory(url: str, *, clock: Clock) -> MemoryStore:

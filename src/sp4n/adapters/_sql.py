@@ -18,7 +18,7 @@ from typing import Any
 
 from sp4n._time import Clock, to_utc
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
-from sp4n.adapters._store import check_batch, check_query
+from sp4n.adapters._store import check_after, check_batch, check_query, query_order
 from sp4n.errors import ConcurrencyError, InvalidInputError, NotFoundError
 from sp4n.lifecycle import Actor, Event
 
@@ -432,6 +432,26 @@ class SqlStore(abc.ABC):
             )
             return tuple(Event.from_dict(json.loads(data)) for (data,) in cursor.fetchall())
 
+    def load_many(self, complaint_ids: Sequence[str]) -> dict[str, tuple[Event, ...]]:
+        """Return several complaints' events in one read, ``IN`` lists of 500 ids."""
+        found: dict[str, list[Event]] = {cid: [] for cid in complaint_ids}
+        ids = list(found)
+        if not ids:
+            return {}
+        with self._read() as cursor:
+            for chunk in iter_chunks(ids, 500):
+                cursor.execute(
+                    self._sql(
+                        "SELECT complaint_id, data FROM sp4n_events"
+                        f" WHERE complaint_id IN ({', '.join('?' * len(chunk))})"
+                        " ORDER BY complaint_id, seq"
+                    ),
+                    chunk,
+                )
+                for complaint_id, data in cursor.fetchall():
+                    found[complaint_id].append(Event.from_dict(json.loads(data)))
+        return {cid: tuple(events) for cid, events in found.items()}
+
     def version(self, complaint_id: str) -> int:
         """Return the stream version; 0 when unknown."""
         with self._read() as cursor:
@@ -479,11 +499,16 @@ class SqlStore(abc.ABC):
         submitted_from: datetime | None = None,
         submitted_until: datetime | None = None,
         newest_first: bool = False,
+        after: ComplaintRow | None = None,
     ) -> list[ComplaintRow]:
         """Filter rows with indexed queries; ordering as on :meth:`~sp4n.adapters.Store.query`."""
         low, high = check_query(
             limit, offset, submitted_from=submitted_from, submitted_until=submitted_until
         )
+        sort = query_order(
+            overdue_as_of=overdue_as_of, region_prefix=region_prefix, newest_first=newest_first
+        )
+        after = check_after(after, offset, sort)
         where: list[str] = []
         params: list[Any] = []
         if status is not None:
@@ -527,6 +552,10 @@ class SqlStore(abc.ABC):
             clause, values = self._title_clause(title_contains)
             where.append(clause)
             params += values
+        if after is not None:
+            clause, values = self._after_clause(after, sort)
+            where.append(clause)
+            params += values
         statement = f"SELECT {', '.join(_ROW_COLUMNS)} FROM sp4n_complaints"
         if where:
             statement += " WHERE " + " AND ".join(where)
@@ -535,6 +564,26 @@ class SqlStore(abc.ABC):
         with self._read() as cursor:
             cursor.execute(self._sql(statement), params)
             return [self._row(values) for values in cursor.fetchall()]
+
+    def _after_clause(self, after: ComplaintRow, sort: str) -> tuple[str, list[Any]]:
+        """Keyset condition: rows past ``after`` in the order ``sort`` (row-value
+        comparisons, which both engines answer from the order's composite index)."""
+        if sort == "due":
+            assert after.next_due is not None  # check_after made sure
+            return "(next_due, complaint_id) > (?, ?)", [
+                self._day(after.next_due),
+                after.complaint_id,
+            ]
+        if sort == "region":
+            return "(region, complaint_id) > (?, ?)", [after.region, after.complaint_id]
+        if sort == "newest":
+            if after.submitted_at is None:
+                return "submitted_at IS NULL AND complaint_id < ?", [after.complaint_id]
+            return "(submitted_at IS NULL OR (submitted_at, complaint_id) < (?, ?))", [
+                self._instant(after.submitted_at),
+                after.complaint_id,
+            ]
+        return "complaint_id > ?", [after.complaint_id]
 
     # -- outbox --------------------------------------------------------------------------------
 

@@ -19,10 +19,13 @@ __all__ = [
     "DEFAULT_STORE_URL",
     "Store",
     "StoreFactory",
+    "check_after",
     "check_append",
     "check_batch",
     "check_query",
+    "load_many",
     "open_store",
+    "query_order",
     "store_scheme",
 ]
 
@@ -65,6 +68,16 @@ class Store(Protocol):
         """Return the complaint's events in ``seq`` order; ``()`` for an unknown complaint."""
         ...  # pragma: no cover - protocol
 
+    def load_many(self, complaint_ids: Sequence[str]) -> dict[str, tuple[Event, ...]]:
+        """Return several complaints' events in one read (decision 0180).
+
+        One key per distinct id, in the order first given; an unknown complaint maps to
+        ``()``. Callers that walk many complaints (sweep, report, copy) use this instead of
+        one :meth:`load` round trip each; :func:`~sp4n.adapters.load_many` falls back to
+        :meth:`load` for a store written before it existed.
+        """
+        ...  # pragma: no cover - protocol
+
     def version(self, complaint_id: str) -> int:
         """Return the stream's version (its last ``seq``); 0 for an unknown complaint."""
         ...  # pragma: no cover - protocol
@@ -93,6 +106,7 @@ class Store(Protocol):
         submitted_from: datetime | None = None,
         submitted_until: datetime | None = None,
         newest_first: bool = False,
+        after: ComplaintRow | None = None,
     ) -> list[ComplaintRow]:
         """Return rows matching every given filter.
 
@@ -104,6 +118,8 @@ class Store(Protocol):
         ``submitted_at`` inclusively (rows without it never match them). ``newest_first``
         orders by ``(submitted_at, complaint_id)`` descending, before any other order,
         rows without ``submitted_at`` last (schema 3, decision 0063).
+        ``after`` (keyset pagination, decision 0180): only rows that come after this row in
+        the query's order, typically the last row of the previous page; not with ``offset``.
         """
         ...  # pragma: no cover - protocol
 
@@ -243,6 +259,56 @@ def check_query(
     low = None if submitted_from is None else to_utc("submitted_from", submitted_from)
     high = None if submitted_until is None else to_utc("submitted_until", submitted_until)
     return low, high
+
+
+def query_order(
+    *, overdue_as_of: date | None, region_prefix: str | None, newest_first: bool
+) -> str:
+    """The order a query's rows come in: ``newest``, ``due``, ``region`` or ``id``.
+
+    ``newest``: ``(submitted_at, complaint_id)`` descending, undated rows last; ``due``:
+    ``(next_due, complaint_id)``; ``region``: ``(region, complaint_id)``; ``id``:
+    ``complaint_id`` (decision 0051).
+    """
+    if newest_first:
+        return "newest"
+    if overdue_as_of is not None:
+        return "due"
+    if region_prefix:
+        return "region"
+    return "id"
+
+
+def check_after(after: object, offset: int, order: str) -> ComplaintRow | None:
+    """Reject a keyset ``after`` that is not a row, comes with an ``offset`` or lacks the
+    column its order needs (``next_due`` for the overdue order); return it."""
+    if after is None:
+        return None
+    if not isinstance(after, ComplaintRow):
+        raise InvalidInputError(
+            "after", after, "must be a ComplaintRow (the last row of the previous page)"
+        )
+    if offset:
+        raise InvalidInputError(
+            "after", after.complaint_id, f"cannot be combined with offset ({offset}); use one"
+        )
+    if order == "due" and after.next_due is None:
+        raise InvalidInputError(
+            "after.next_due",
+            None,
+            f"row {after.complaint_id!r} has no next_due, so it is not in the overdue order",
+        )
+    return after
+
+
+def load_many(store: Store, complaint_ids: Sequence[str]) -> dict[str, tuple[Event, ...]]:
+    """``store.load_many(complaint_ids)``, or one :meth:`Store.load` per id for a
+    third-party store that predates :meth:`Store.load_many` (decision 0180)."""
+    batched = getattr(store, "load_many", None)
+    if batched is not None:
+        found: dict[str, tuple[Event, ...]] = batched(complaint_ids)
+        return found
+    return {complaint_id: store.load(complaint_id) for complaint_id in dict.fromkeys(complaint_ids)}
 
 
 def store_scheme(url: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from sp4n._time import parse_date, require_aware
-from sp4n.adapters import OutboxMessage
+from sp4n.adapters import ComplaintRow, OutboxMessage, load_many
 from sp4n.adapters.channels import Intake
 from sp4n.desk._core import DeskCore
 from sp4n.desk._hours import SweepConfig
@@ -30,6 +30,7 @@ from sp4n.lifecycle import (
     Actor,
     Complaint,
     ComplaintDraft,
+    Event,
     EventType,
     Role,
     merge_target_problem,
@@ -606,21 +607,21 @@ class Desk(DeskCore):
         # the easternmost zone (WIT, UTC+9) has the latest local date: a superset of rows
         latest_local = require_aware("now", instant).astimezone(dt.timezone(dt.timedelta(hours=9)))
         ids: list[str] = []
-        offset = 0
+        after: ComplaintRow | None = None
         while True:
             rows = self.store.query(
-                status="followed_up",
-                overdue_as_of=latest_local.date(),
-                limit=1000,
-                offset=offset,
+                status="followed_up", overdue_as_of=latest_local.date(), limit=1000, after=after
             )
             ids.extend(r.complaint_id for r in rows)
             if len(rows) < 1000:
                 break
-            offset += 1000
+            after = rows[-1]  # keyset paging (decision 0180)
         done: list[Complaint] = []
-        for complaint_id in ids:
-            complaint = self.get(complaint_id)
+        streams: dict[str, tuple[Event, ...]] = {}
+        for index, complaint_id in enumerate(ids):
+            if index % 500 == 0:  # one read per 500 complaints, not one each
+                streams = load_many(self.store, ids[index : index + 500])
+            complaint = replay(streams[complaint_id])
             for action in self.rules.due_actions(complaint, now=instant):
                 if action.action is not OnExpiry.COMPLETE:
                     continue

@@ -27,14 +27,15 @@ import csv
 import datetime as dt
 import io
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from sp4n._time import require_aware
+from sp4n.adapters import ComplaintRow, load_many
 from sp4n.errors import InvalidInputError
-from sp4n.lifecycle import Event, EventType
+from sp4n.lifecycle import Event, EventType, replay
 from sp4n.lifecycle._status import CLOSED_STATUSES
 from sp4n.sla import Rule, WorkingCalendar, kept_date
 
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["FIELDS", "ComplianceReport", "ComplianceRow", "compliance_report"]
 
+_PAGE = 1000
 _CLOSED = frozenset(status.value for status in CLOSED_STATUSES)
 
 FIELDS = (
@@ -311,18 +313,14 @@ def compliance_report(
         region = normalize_code(region)
     groups: dict[str, _Acc] = {}
     total = _Acc()
-    for row in _rows(desk, region):
+    for row, all_events in _streams(desk, region, start):
         calendar = desk.rules.calendar_for_region(row.region)
-        if calendar.local_date(row.updated_at) < start:
-            continue  # nothing of it happened in the period, so it was not submitted then
-        events = desk.store.load(row.complaint_id)
-        if not events or not start <= calendar.local_date(events[0].occurred_at) <= end:
+        if not all_events or not start <= calendar.local_date(all_events[0].occurred_at) <= end:
             continue
-        events = tuple(e for e in events if e.occurred_at <= now)
+        events = tuple(e for e in all_events if e.occurred_at <= now)
         if not events:
             continue  # submitted after ``now``: not yet received as of the report
-        complaint = desk.get(row.complaint_id)
-        policy = desk.rules.policy_for(complaint)
+        policy = desk.rules.policy_for(replay(all_events))
         t1, t2 = policy.rule("T1"), policy.rule("T2")
         closed = row.status in _CLOSED
         overdue = (
@@ -346,11 +344,25 @@ def compliance_report(
     return ComplianceReport(start=start, end=end, as_of=now, by=by, rows=tuple(rows))
 
 
-def _rows(desk: Desk, region: str | None) -> Iterable[Any]:
-    offset = 0
+def _streams(
+    desk: Desk, region: str | None, start: dt.date
+) -> Iterator[tuple[ComplaintRow, tuple[Event, ...]]]:
+    """Projection rows (region order, keyset pages) with their events, loaded one page per
+    read (decision 0180); a row last updated before ``start`` (local) is not loaded, as
+    nothing of it happened in the period."""
+    after: ComplaintRow | None = None
     while True:
-        page = desk.store.query(region_prefix=region, limit=1000, offset=offset)
-        yield from page
-        if len(page) < 1000:
+        page = desk.store.query(region_prefix=region, limit=_PAGE, after=after)
+        if not page:
             return
-        offset += 1000
+        after = page[-1]
+        wanted = [
+            row
+            for row in page
+            if desk.rules.calendar_for_region(row.region).local_date(row.updated_at) >= start
+        ]
+        streams = load_many(desk.store, [row.complaint_id for row in wanted])
+        for row in wanted:
+            yield row, streams.get(row.complaint_id, ())
+        if len(page) < _PAGE:
+            return

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from sp4n.adapters import AppendRequest, ComplaintRow, OutboxMessage
+from sp4n.adapters import AppendRequest, ComplaintRow, OutboxMessage, load_many
 from sp4n.desk._hours import SweepConfig, delivery_time
 from sp4n.desk._notify import _coordinator, _via
 from sp4n.desk._rules import next_due, project
@@ -158,9 +158,9 @@ def candidates(desk: Desk, now: dt.datetime, config: SweepConfig) -> list[Compla
     bound = national.add_working_days(latest, config.warn_working_days) + _MARGIN
     thresholds: dict[str, dt.date] = {}
     out: list[ComplaintRow] = []
-    offset = 0
+    after: ComplaintRow | None = None
     while True:
-        rows = desk.store.query(overdue_as_of=bound, limit=_PAGE, offset=offset)
+        rows = desk.store.query(overdue_as_of=bound, limit=_PAGE, after=after)
         for row in rows:
             if row.next_due is None:
                 continue
@@ -174,7 +174,7 @@ def candidates(desk: Desk, now: dt.datetime, config: SweepConfig) -> list[Compla
                 out.append(row)
         if len(rows) < _PAGE:
             return out
-        offset += _PAGE
+        after = rows[-1]  # keyset paging (decision 0180): no OFFSET rescans
 
 
 def _done(
@@ -401,9 +401,13 @@ def _touched(policy: Policy) -> frozenset[str]:
 
 
 def _sweep_one(
-    desk: Desk, row: ComplaintRow, now: dt.datetime, config: SweepConfig, tally: _Tally
+    desk: Desk,
+    row: ComplaintRow,
+    events: Sequence[Event],
+    now: dt.datetime,
+    config: SweepConfig,
+    tally: _Tally,
 ) -> _Pending | None:
-    events = desk.store.load(row.complaint_id)
     if not events:
         return None
     last = events[-1]
@@ -522,13 +526,18 @@ def run_sweep(
     rows = candidates(desk, now, config)
     total = len(rows)
     pending: list[_Pending] = []
-    for done, row in enumerate(rows, start=1):
-        item = _sweep_one(desk, row, now, config, tally)
-        if item is not None:
-            pending.append(item)
-        if len(pending) >= _BATCH:
-            _flush(desk, pending, tally)
-        if progress is not None:
-            progress(done, total)
+    done = 0
+    for start in range(0, total, _BATCH):
+        chunk = rows[start : start + _BATCH]
+        streams = load_many(desk.store, [row.complaint_id for row in chunk])
+        for row in chunk:
+            item = _sweep_one(desk, row, streams.get(row.complaint_id, ()), now, config, tally)
+            if item is not None:
+                pending.append(item)
+            if len(pending) >= _BATCH:
+                _flush(desk, pending, tally)
+            done += 1
+            if progress is not None:
+                progress(done, total)
     _flush(desk, pending, tally)
     return SweepReport(now=now, candidates=total, **attrs.asdict(tally))

@@ -306,6 +306,46 @@ class StoreContract:
         with pytest.raises(InvalidInputError, match="offset"):
             populated.query(offset=-1)
 
+    def test_load_many_returns_every_stream_in_one_call(self, store: Store) -> None:
+        store.append_many(
+            [make_request("c1", 0, 2), make_request("c2", 0, 1), make_request("c3", 0, 3)]
+        )
+        found = store.load_many(["c3", "nope", "c1", "c3"])
+        assert list(found) == ["c3", "nope", "c1"]
+        assert found["c1"] == store.load("c1")
+        assert found["c3"] == store.load("c3")
+        assert [event.seq for event in found["c3"]] == [1, 2, 3]
+        assert found["nope"] == ()
+        assert store.load_many([]) == {}
+
+    def test_keyset_pages_follow_each_order(self, populated: Store) -> None:
+        def walk(**filters: Any) -> list[str]:
+            seen: list[str] = []
+            page = populated.query(limit=2, **filters)
+            while page:
+                seen += self._ids(page)
+                page = populated.query(limit=2, after=page[-1], **filters)
+            return seen
+
+        for filters in (
+            {},
+            {"region_prefix": "61"},
+            {"overdue_as_of": date(2026, 3, 11)},
+            {"status": "forwarded"},
+            {"newest_first": True},
+        ):
+            assert walk(**filters) == self._ids(populated.query(**filters)), filters
+
+    def test_keyset_after_rejects_an_offset_and_a_foreign_value(self, populated: Store) -> None:
+        (first,) = populated.query(limit=1)
+        with pytest.raises(InvalidInputError, match="after"):
+            populated.query(after=first, offset=1)
+        with pytest.raises(InvalidInputError, match="after"):
+            populated.query(after="a1")  # type: ignore[arg-type]
+        undated = populated.get("a4")
+        with pytest.raises(InvalidInputError, match="next_due"):
+            populated.query(overdue_as_of=date(2026, 3, 11), after=undated)
+
     def test_projection_follows_the_latest_append(self, populated: Store) -> None:
         populated.append(
             "a1",
@@ -364,6 +404,10 @@ class StoreContract:
     def test_newest_first_orders_by_submission_undated_last(self, listed: Store) -> None:
         assert self._ids(listed.query(newest_first=True)) == ["b4", "b3", "b2", "b1", "b5"]
         assert self._ids(listed.query(newest_first=True, limit=2, offset=1)) == ["b3", "b2"]
+        pages = [listed.query(newest_first=True, limit=2)]
+        while pages[-1]:
+            pages.append(listed.query(newest_first=True, limit=2, after=pages[-1][-1]))
+        assert [self._ids(page) for page in pages] == [["b4", "b3"], ["b2", "b1"], ["b5"], []]
 
     def test_public_list_filters(self, listed: Store) -> None:
         day = timedelta(days=1)

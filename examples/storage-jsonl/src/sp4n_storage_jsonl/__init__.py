@@ -155,6 +155,11 @@ class JsonlStore:
         with self._locked(fcntl.LOCK_SH):
             return self._index.load(complaint_id)
 
+    def load_many(self, complaint_ids: Sequence[str]) -> dict[str, tuple[Event, ...]]:
+        """Several complaints' events under one shared lock."""
+        with self._locked(fcntl.LOCK_SH):
+            return self._index.load_many(complaint_ids)
+
     def version(self, complaint_id: str) -> int:
         """The stream version (0 when unknown)."""
         with self._locked(fcntl.LOCK_SH):
