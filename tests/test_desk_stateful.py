@@ -16,6 +16,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invar
 
 from sp4n import Desk
 from sp4n.adapters.notifiers import LogNotifier
+from sp4n.desk._attention import next_action
 from sp4n.desk._rules import project
 from sp4n.errors import Sp4nError
 from sp4n.lifecycle import (
@@ -201,7 +202,10 @@ class DeskMachine(RuleBasedStateMachine):
             events = store.load(row.complaint_id)
             complaint = replay(events)
             clocks = self.desk.rules.clocks(complaint, now=events[-1].occurred_at)
-            assert row == project(complaint, clocks)
+            day = next_action(
+                complaint, clocks, self.desk.rules.calendar_for(complaint), self.desk.sweep_config
+            )
+            assert row == project(complaint, clocks, next_action=day)
 
     def no_view_for_a_non_privileged_role_shows_a_hidden_reporter(self) -> None:
         officials = [*ADMINS[::2], Actor(id="sup", role=Role.SUPERVISOR)]

@@ -15,7 +15,7 @@ from sp4n.adapters._manager import (
     plugin_manager,
 )
 from sp4n.adapters._memory import MemoryStore
-from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
+from sp4n.adapters._records import NEXT_ACTION_UNKNOWN, AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.adapters._spec import NAME, hookimpl
 from sp4n.adapters._sql import SCHEMA_VERSION
 from sp4n.adapters._store import (
@@ -26,6 +26,7 @@ from sp4n.adapters._store import (
     check_append,
     check_batch,
     check_query,
+    check_reschedule,
     load_many,
     open_store,
     query_order,
@@ -36,6 +37,7 @@ __all__ = [
     "BUILTIN_ADAPTERS",
     "DEFAULT_STORE_URL",
     "NAME",
+    "NEXT_ACTION_UNKNOWN",
     "SCHEMA_VERSION",
     "Adapters",
     "AppendRequest",
@@ -50,6 +52,7 @@ __all__ = [
     "check_append",
     "check_batch",
     "check_query",
+    "check_reschedule",
     "copy_store",
     "describe_plugins",
     "hookimpl",

@@ -16,7 +16,13 @@ import attrs
 from sp4n._time import Clock, to_utc
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.adapters._spec import hookimpl
-from sp4n.adapters._store import check_after, check_batch, check_query, query_order
+from sp4n.adapters._store import (
+    check_after,
+    check_batch,
+    check_query,
+    check_reschedule,
+    query_order,
+)
 from sp4n.adapters.hookspecs import RegisterStorage
 from sp4n.errors import ConcurrencyError, InvalidInputError, NotFoundError
 from sp4n.lifecycle import Event
@@ -137,13 +143,17 @@ class MemoryStore:
         submitted_until: datetime | None = None,
         newest_first: bool = False,
         after: ComplaintRow | None = None,
+        action_due_by: date | None = None,
     ) -> list[ComplaintRow]:
         """Filter rows; ordering as documented on :meth:`~sp4n.adapters.Store.query`."""
         low, high = check_query(
             limit, offset, submitted_from=submitted_from, submitted_until=submitted_until
         )
         order = query_order(
-            overdue_as_of=overdue_as_of, region_prefix=region_prefix, newest_first=newest_first
+            overdue_as_of=overdue_as_of,
+            region_prefix=region_prefix,
+            newest_first=newest_first,
+            action_due_by=action_due_by,
         )
         after = check_after(after, offset, order)
         needle = None if title_contains is None else title_contains.casefold()
@@ -159,6 +169,10 @@ class MemoryStore:
                 and (
                     overdue_as_of is None
                     or (row.next_due is not None and row.next_due < overdue_as_of)
+                )
+                and (
+                    action_due_by is None
+                    or (row.next_action is not None and row.next_action <= action_due_by)
                 )
                 and (needle is None or needle in row.title.casefold())
                 and (topic is None or row.topic == topic)
@@ -182,13 +196,21 @@ class MemoryStore:
                 reverse=True,
             )
             rows = dated + undated
-        elif overdue_as_of is not None:
-            rows.sort(key=lambda row: (row.next_due or date.min, row.complaint_id))
-        elif region_prefix is not None:
-            rows.sort(key=lambda row: (row.region, row.complaint_id))
         else:
-            rows.sort(key=lambda row: row.complaint_id)
+            rows.sort(key=lambda row: _position(row, order))
         return rows[offset : offset + limit]
+
+    def reschedule(self, changes: Sequence[tuple[str, int, date | None]]) -> int:
+        """Set ``next_action`` of rows still at the given version; return how many moved."""
+        checked = check_reschedule(changes)
+        moved = 0
+        with self._lock:
+            for complaint_id, version, day in checked:
+                row = self._rows.get(complaint_id)
+                if row is not None and row.version == version:
+                    self._rows[complaint_id] = attrs.evolve(row, next_action=day)
+                    moved += 1
+        return moved
 
     # -- outbox --------------------------------------------------------------------------------
 
@@ -249,6 +271,8 @@ def _position(row: ComplaintRow, order: str) -> tuple[object, ...]:
         return (0, _Reversed(row.submitted_at), _Reversed(row.complaint_id))
     if order == "due":
         return (row.next_due or date.min, row.complaint_id)
+    if order == "action":
+        return (row.next_action or date.min, row.complaint_id)
     if order == "region":
         return (row.region, row.complaint_id)
     return (row.complaint_id,)

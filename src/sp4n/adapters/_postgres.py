@@ -82,6 +82,14 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         " (region, submitted_at DESC NULLS LAST, complaint_id DESC)",
     ),
     5: (),  # title search index: see _title_index (needs the pg_trgm extension)
+    6: (
+        # Schema 6 (decision 0181): the day the sweep next has something to do. Rows with a
+        # due date get a day long past, so the first sweep reads each once and sets its day.
+        "ALTER TABLE sp4n_complaints ADD COLUMN next_action DATE",
+        "UPDATE sp4n_complaints SET next_action = '1970-01-01' WHERE next_due IS NOT NULL",
+        "CREATE INDEX sp4n_complaints_next_action ON sp4n_complaints (next_action, complaint_id)"
+        " WHERE next_action IS NOT NULL",
+    ),
 }
 """Forward migrations, the PostgreSQL spelling of the SQLite ones."""
 

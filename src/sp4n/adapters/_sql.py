@@ -18,13 +18,19 @@ from typing import Any
 
 from sp4n._time import Clock, to_utc
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
-from sp4n.adapters._store import check_after, check_batch, check_query, query_order
+from sp4n.adapters._store import (
+    check_after,
+    check_batch,
+    check_query,
+    check_reschedule,
+    query_order,
+)
 from sp4n.errors import ConcurrencyError, InvalidInputError, NotFoundError
 from sp4n.lifecycle import Actor, Event
 
 __all__ = ["SCHEMA_VERSION", "SqlStore", "event_json"]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """The newest schema this release writes; databases are migrated forward to it."""
 
 _ROW_COLUMNS = (
@@ -42,6 +48,7 @@ _ROW_COLUMNS = (
     "version",
     "submitted_at",
     "listing",
+    "next_action",
 )
 _RARE = ("tracking_id", "agency", "region", "topic", "submitted_at", "title")
 """Indexed row columns that seldom change: written only when they do."""
@@ -244,6 +251,7 @@ class SqlStore(abc.ABC):
     def _row(self, values: Sequence[Any]) -> ComplaintRow:
         data = dict(zip(_ROW_COLUMNS, values, strict=True))
         data["next_due"] = self._as_day(data["next_due"])
+        data["next_action"] = self._as_day(data["next_action"])
         data["updated_at"] = self._as_instant(data["updated_at"])
         data["submitted_at"] = self._as_instant(data["submitted_at"])
         data["listing"] = json.loads(data["listing"]) if data["listing"] else {}
@@ -404,6 +412,7 @@ class SqlStore(abc.ABC):
             row.version,
             None if row.submitted_at is None else self._instant(row.submitted_at),
             _json(dict(row.listing)) if row.listing else None,
+            None if row.next_action is None else self._day(row.next_action),
         )
 
     def _message_values(self, message: OutboxMessage) -> tuple[Any, ...]:
@@ -500,13 +509,17 @@ class SqlStore(abc.ABC):
         submitted_until: datetime | None = None,
         newest_first: bool = False,
         after: ComplaintRow | None = None,
+        action_due_by: date | None = None,
     ) -> list[ComplaintRow]:
         """Filter rows with indexed queries; ordering as on :meth:`~sp4n.adapters.Store.query`."""
         low, high = check_query(
             limit, offset, submitted_from=submitted_from, submitted_until=submitted_until
         )
         sort = query_order(
-            overdue_as_of=overdue_as_of, region_prefix=region_prefix, newest_first=newest_first
+            overdue_as_of=overdue_as_of,
+            region_prefix=region_prefix,
+            newest_first=newest_first,
+            action_due_by=action_due_by,
         )
         after = check_after(after, offset, sort)
         where: list[str] = []
@@ -537,14 +550,10 @@ class SqlStore(abc.ABC):
         if high is not None:
             where.append("submitted_at <= ?")
             params.append(self._instant(high))
-        if newest_first:
-            order = "submitted_at DESC NULLS LAST, complaint_id DESC"
-        elif overdue_as_of is not None:
-            order = "next_due, complaint_id"
-        elif region_prefix:
-            order = "region, complaint_id"
-        else:
-            order = "complaint_id"
+        order = _ORDERS[sort]
+        if action_due_by is not None:
+            where.append("next_action IS NOT NULL AND next_action <= ?")
+            params.append(self._day(action_due_by))
         if overdue_as_of is not None:
             where.append("next_due IS NOT NULL AND next_due < ?")
             params.append(self._day(overdue_as_of))
@@ -574,6 +583,12 @@ class SqlStore(abc.ABC):
                 self._day(after.next_due),
                 after.complaint_id,
             ]
+        if sort == "action":
+            assert after.next_action is not None  # check_after made sure
+            return "(next_action, complaint_id) > (?, ?)", [
+                self._day(after.next_action),
+                after.complaint_id,
+            ]
         if sort == "region":
             return "(region, complaint_id) > (?, ?)", [after.region, after.complaint_id]
         if sort == "newest":
@@ -584,6 +599,24 @@ class SqlStore(abc.ABC):
                 after.complaint_id,
             ]
         return "complaint_id > ?", [after.complaint_id]
+
+    def reschedule(self, changes: Sequence[tuple[str, int, date | None]]) -> int:
+        """Set ``next_action`` of rows still at the given version; return how many moved."""
+        checked = check_reschedule(changes)
+        if not checked:
+            return 0
+        with self._write() as cursor:
+            moved = 0
+            for complaint_id, version, day in checked:
+                cursor.execute(
+                    self._sql(
+                        "UPDATE sp4n_complaints SET next_action = ?"
+                        " WHERE complaint_id = ? AND version = ?"
+                    ),
+                    (None if day is None else self._day(day), complaint_id, version),
+                )
+                moved += cursor.rowcount
+        return moved
 
     # -- outbox --------------------------------------------------------------------------------
 
@@ -627,6 +660,16 @@ class SqlStore(abc.ABC):
             "WHERE id = ? AND delivered_at IS NULL",
             (self._instant(instant), str(error)),
         )
+
+
+_ORDERS = {
+    "newest": "submitted_at DESC NULLS LAST, complaint_id DESC",
+    "due": "next_due, complaint_id",
+    "action": "next_action, complaint_id",
+    "region": "region, complaint_id",
+    "id": "complaint_id",
+}
+"""``ORDER BY`` of each :func:`~sp4n.adapters.query_order`, each an index's order."""
 
 
 def _prefix_end(prefix: str) -> str:

@@ -95,6 +95,14 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         " VALUES ('delete', old.rowid, old.title); END",
         "INSERT INTO sp4n_complaints_title (sp4n_complaints_title) VALUES ('rebuild')",
     ),
+    6: (
+        # Schema 6 (decision 0181): the day the sweep next has something to do. Rows with a
+        # due date get a day long past, so the first sweep reads each once and sets its day.
+        "ALTER TABLE sp4n_complaints ADD COLUMN next_action TEXT",
+        "UPDATE sp4n_complaints SET next_action = '1970-01-01' WHERE next_due IS NOT NULL",
+        "CREATE INDEX sp4n_complaints_next_action ON sp4n_complaints (next_action, complaint_id)"
+        " WHERE next_action IS NOT NULL",
+    ),
 }
 """Forward migrations: ``{version: statements}``; a database at version ``n`` runs ``n+1..``."""
 

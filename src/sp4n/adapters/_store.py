@@ -23,6 +23,7 @@ __all__ = [
     "check_append",
     "check_batch",
     "check_query",
+    "check_reschedule",
     "load_many",
     "open_store",
     "query_order",
@@ -107,6 +108,7 @@ class Store(Protocol):
         submitted_until: datetime | None = None,
         newest_first: bool = False,
         after: ComplaintRow | None = None,
+        action_due_by: date | None = None,
     ) -> list[ComplaintRow]:
         """Return rows matching every given filter.
 
@@ -120,6 +122,17 @@ class Store(Protocol):
         rows without ``submitted_at`` last (schema 3, decision 0063).
         ``after`` (keyset pagination, decision 0180): only rows that come after this row in
         the query's order, typically the last row of the previous page; not with ``offset``.
+        ``action_due_by``: rows whose ``next_action`` is on or before that date, ordered by
+        ``(next_action, complaint_id)`` (schema 6, decision 0181: the sweep's candidates).
+        """
+        ...  # pragma: no cover - protocol
+
+    def reschedule(self, changes: Sequence[tuple[str, int, date | None]]) -> int:
+        """Set the ``next_action`` of rows, each only if still at the given version.
+
+        ``changes`` holds ``(complaint_id, version, next_action)``; returns how many rows
+        changed. No event is written: the day is derived from the events already stored
+        (the sweep uses it for a row whose stored day has nothing to do, decision 0181).
         """
         ...  # pragma: no cover - protocol
 
@@ -262,18 +275,24 @@ def check_query(
 
 
 def query_order(
-    *, overdue_as_of: date | None, region_prefix: str | None, newest_first: bool
+    *,
+    overdue_as_of: date | None,
+    region_prefix: str | None,
+    newest_first: bool,
+    action_due_by: date | None = None,
 ) -> str:
-    """The order a query's rows come in: ``newest``, ``due``, ``region`` or ``id``.
+    """The order a query's rows come in: ``newest``, ``due``, ``action``, ``region`` or ``id``.
 
     ``newest``: ``(submitted_at, complaint_id)`` descending, undated rows last; ``due``:
-    ``(next_due, complaint_id)``; ``region``: ``(region, complaint_id)``; ``id``:
-    ``complaint_id`` (decision 0051).
+    ``(next_due, complaint_id)``; ``action``: ``(next_action, complaint_id)``; ``region``:
+    ``(region, complaint_id)``; ``id``: ``complaint_id`` (decisions 0051, 0181).
     """
     if newest_first:
         return "newest"
     if overdue_as_of is not None:
         return "due"
+    if action_due_by is not None:
+        return "action"
     if region_prefix:
         return "region"
     return "id"
@@ -298,7 +317,40 @@ def check_after(after: object, offset: int, order: str) -> ComplaintRow | None:
             None,
             f"row {after.complaint_id!r} has no next_due, so it is not in the overdue order",
         )
+    if order == "action" and after.next_action is None:
+        raise InvalidInputError(
+            "after.next_action",
+            None,
+            f"row {after.complaint_id!r} has no next_action, so it is not in the action order",
+        )
     return after
+
+
+def check_reschedule(
+    changes: Sequence[tuple[str, int, date | None]],
+) -> list[tuple[str, int, date | None]]:
+    """Check ``(complaint_id, version, next_action)`` triples for :meth:`Store.reschedule`."""
+    out = []
+    for index, change in enumerate(changes):
+        if not isinstance(change, tuple) or len(change) != 3:
+            raise InvalidInputError(
+                f"changes[{index}]", change, "must be (complaint_id, version, next_action)"
+            )
+        complaint_id, version, day = change
+        if not isinstance(complaint_id, str) or not complaint_id:
+            raise InvalidInputError(
+                f"changes[{index}].complaint_id", complaint_id, "must be a non-empty string"
+            )
+        if not _is_count(version) or version < 1:
+            raise InvalidInputError(
+                f"changes[{index}].version", version, "must be a whole number >= 1"
+            )
+        if day is not None and (not isinstance(day, date) or isinstance(day, datetime)):
+            raise InvalidInputError(
+                f"changes[{index}].next_action", day, "must be a datetime.date or None"
+            )
+        out.append((complaint_id, version, day))
+    return out
 
 
 def load_many(store: Store, complaint_ids: Sequence[str]) -> dict[str, tuple[Event, ...]]:

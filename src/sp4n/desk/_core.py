@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from sp4n._time import Clock, require_aware
 from sp4n.adapters import Adapters, ComplaintRow, OutboxMessage, Store, open_store, plugin_manager
+from sp4n.desk._attention import next_action
 from sp4n.desk._hours import SweepConfig
 from sp4n.desk._notify import Recipients, messages_for, sealed_contact
 from sp4n.desk._rules import ClockRules, project
@@ -319,7 +320,8 @@ class DeskCore:
         if expected_version is not None and expected_version != base:
             raise ConcurrencyError(complaint.complaint_id, expected_version, base)
         clocks = self.rules.clocks(complaint, now=events[-1].occurred_at)
-        row = project(complaint, clocks)
+        day = next_action(complaint, clocks, self.rules.calendar_for(complaint), self.sweep_config)
+        row = project(complaint, clocks, next_action=day)
         if outbox is None:
             outbox = messages_for(
                 complaint,

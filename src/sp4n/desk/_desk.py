@@ -647,6 +647,7 @@ class Desk(DeskCore):
         *,
         progress: Progress | None = None,
         config: SweepConfig | None = None,
+        full: bool = False,
     ) -> SweepReport:
         """Apply due completions, warn before and escalate after breaches, record moved
         deadlines; idempotent, safe to run from cron every minute (see docs/desk.md).
@@ -654,11 +655,19 @@ class Desk(DeskCore):
         :param now: the sweep instant (default: the Desk's clock).
         :param progress: ``progress(done, total)`` after each candidate complaint.
         :param config: overrides the Desk's :class:`SweepConfig` for this run.
+        :param full: select every complaint within the warning lead of its due date or past
+            it (decision 0080) instead of those whose stored next action day has come, and
+            store each one's day anew: once after changing the Desk's ``SweepConfig`` or
+            deploying a calendar revision (decision 0181).
         """
         from sp4n.desk._sweep import run_sweep
 
         return run_sweep(
-            self, self._now(now), config=config or self.sweep_config, progress=progress
+            self,
+            self._now(now),
+            config=config or self.sweep_config,
+            progress=progress,
+            full=full,
         )
 
     def report(

@@ -203,8 +203,11 @@ def listing(complaint: Complaint, clocks: Sequence[SlaClock]) -> dict[str, Any]:
     }
 
 
-def project(complaint: Complaint, clocks: Sequence[SlaClock]) -> ComplaintRow:
-    """The projection row the store keeps for ``complaint`` (``clocks`` at its last event)."""
+def project(
+    complaint: Complaint, clocks: Sequence[SlaClock], *, next_action: dt.date | None = None
+) -> ComplaintRow:
+    """The projection row the store keeps for ``complaint`` (``clocks`` at its last event);
+    ``next_action``: the sweep's next day for it (:func:`sp4n.desk._attention.next_action`)."""
     first = next_due(clocks)
     return ComplaintRow(
         complaint_id=complaint.complaint_id,
@@ -221,4 +224,5 @@ def project(complaint: Complaint, clocks: Sequence[SlaClock]) -> ComplaintRow:
         version=complaint.version,
         submitted_at=complaint.submitted_at,
         listing=listing(complaint, clocks),
+        next_action=next_action,
     )

@@ -346,6 +346,41 @@ class StoreContract:
         with pytest.raises(InvalidInputError, match="next_due"):
             populated.query(overdue_as_of=date(2026, 3, 11), after=undated)
 
+    def test_next_action_is_stored_and_selects_rows_by_action_day(self, store: Store) -> None:
+        days = {"n1": date(2026, 3, 5), "n2": date(2026, 3, 3), "n3": None, "n4": date(2026, 3, 3)}
+        store.append_many(
+            [
+                AppendRequest(cid, 0, (make_event(cid, 1),), make_row(cid, 1, next_action=day))
+                for cid, day in days.items()
+            ]
+        )
+        assert store.get("n1") == make_row("n1", 1, next_action=date(2026, 3, 5))
+        assert self._ids(store.query(action_due_by=date(2026, 3, 4))) == ["n2", "n4"]
+        assert self._ids(store.query(action_due_by=date(2026, 3, 5))) == ["n2", "n4", "n1"]
+        assert store.query(action_due_by=date(2026, 3, 2)) == []
+        (first,) = store.query(action_due_by=date(2026, 3, 5), limit=1)
+        assert self._ids(store.query(action_due_by=date(2026, 3, 5), after=first)) == [
+            "n4",
+            "n1",
+        ]
+        with pytest.raises(InvalidInputError, match="next_action"):
+            store.query(action_due_by=date(2026, 3, 5), after=store.get("n3"))
+
+    def test_reschedule_moves_only_rows_still_at_their_version(self, store: Store) -> None:
+        store.append_many([make_request("r1", 0, 1), make_request("r2", 0, 2)])
+        changed = store.reschedule(
+            [("r1", 1, date(2026, 4, 1)), ("r2", 1, date(2026, 4, 1)), ("nope", 1, None)]
+        )
+        assert changed == 1
+        assert store.get("r1") == make_row("r1", 1, next_action=date(2026, 4, 1))
+        assert store.get("r2") == make_row("r2", 2)
+        assert store.version("r1") == 1
+        assert store.reschedule([("r1", 1, None)]) == 1
+        assert store.get("r1") == make_row("r1", 1)
+        assert store.reschedule([]) == 0
+        with pytest.raises(InvalidInputError, match="next_action"):
+            store.reschedule([("r1", 1, "2026-04-01")])  # type: ignore[list-item]
+
     def test_projection_follows_the_latest_append(self, populated: Store) -> None:
         populated.append(
             "a1",
