@@ -16,7 +16,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sp4n import Desk
-from sp4n.adapters import ComplaintRow, MemoryStore, load_many, plugin_manager
+from sp4n.adapters import (
+    ComplaintRow,
+    MemoryStore,
+    RowQuery,
+    as_row_query,
+    load_many,
+    plugin_manager,
+)
 from sp4n.lifecycle import ComplaintDraft, Event, Reporter
 from sp4n.testing import FrozenClock
 
@@ -42,9 +49,10 @@ class CountingStore(MemoryStore):
         self.batches.append(len(complaint_ids))
         return super().load_many(complaint_ids)
 
-    def query(self, **filters: Any) -> list[ComplaintRow]:
-        self.offsets.append(filters.get("offset", 0))
-        return super().query(**filters)
+    def query(self, query: RowQuery | None = None, /, **filters: Any) -> list[ComplaintRow]:
+        value = as_row_query(query, filters)
+        self.offsets.append(value.offset)
+        return super().query(value)
 
     def reset(self) -> None:
         self.loads = 0

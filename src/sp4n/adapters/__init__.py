@@ -15,6 +15,7 @@ from sp4n.adapters._manager import (
     plugin_manager,
 )
 from sp4n.adapters._memory import MemoryStore
+from sp4n.adapters._query import RowQuery, as_row_query, query_rows
 from sp4n.adapters._records import NEXT_ACTION_UNKNOWN, AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.adapters._spec import NAME, hookimpl
 from sp4n.adapters._sql import SCHEMA_VERSION
@@ -46,8 +47,10 @@ __all__ = [
     "MemoryStore",
     "OutboxMessage",
     "PluginInfo",
+    "RowQuery",
     "Store",
     "StoreFactory",
+    "as_row_query",
     "check_after",
     "check_append",
     "check_batch",
@@ -60,6 +63,7 @@ __all__ = [
     "open_store",
     "plugin_manager",
     "query_order",
+    "query_rows",
     "redact_url",
     "store_scheme",
 ]

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import attrs
 
+from sp4n.adapters._query import RowQuery, query_rows
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.adapters._store import Store, load_many
 from sp4n.errors import ConcurrencyError, InvalidInputError, StoreNotEmptyError
@@ -65,7 +66,7 @@ def redact_url(url: str) -> str:
 def _pages(store: Store, size: int) -> Iterator[list[ComplaintRow]]:
     """Every projection row of ``store`` in ``complaint_id`` order, page by page."""
     after: ComplaintRow | None = None
-    while rows := store.query(limit=size, after=after):
+    while rows := query_rows(store, RowQuery(limit=size, after=after)):
         yield rows
         after = rows[-1]  # keyset paging (decision 0180)
 
@@ -112,7 +113,7 @@ def copy_store(
         raise InvalidInputError(
             "to", redact_url(target.url), "must be another store than the source"
         )
-    found = target.query(limit=1)
+    found = query_rows(target, RowQuery(limit=1))
     if found:
         raise StoreNotEmptyError(
             redact_url(target.url), f"complaint {found[0].complaint_id!r} and maybe more"

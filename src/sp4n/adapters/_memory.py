@@ -10,10 +10,12 @@ import functools
 import threading
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 import attrs
 
 from sp4n._time import Clock, to_utc
+from sp4n.adapters._query import RowQuery, as_row_query
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.adapters._spec import hookimpl
 from sp4n.adapters._store import (
@@ -126,36 +128,28 @@ class MemoryStore:
             complaint_id = self._tracking.get(tracking_id)
             return None if complaint_id is None else self._rows[complaint_id]
 
-    def query(
-        self,
-        *,
-        status: str | None = None,
-        agency: str | None = None,
-        region_prefix: str | None = None,
-        overdue_as_of: date | None = None,
-        title_contains: str | None = None,
-        limit: int = 100,
-        offset: int = 0,
-        topic: str | None = None,
-        statuses: Sequence[str] | None = None,
-        visibilities: Sequence[str] | None = None,
-        submitted_from: datetime | None = None,
-        submitted_until: datetime | None = None,
-        newest_first: bool = False,
-        after: ComplaintRow | None = None,
-        action_due_by: date | None = None,
-    ) -> list[ComplaintRow]:
+    accepts_row_query = True
+    """``query`` takes a :class:`~sp4n.adapters.RowQuery` (decision 0183)."""
+
+    def query(self, query: RowQuery | None = None, /, **filters: Any) -> list[ComplaintRow]:
         """Filter rows; ordering as documented on :meth:`~sp4n.adapters.Store.query`."""
-        low, high = check_query(
-            limit, offset, submitted_from=submitted_from, submitted_until=submitted_until
+        q = as_row_query(query, filters)
+        status, agency, region_prefix, topic = q.status, q.agency, q.region_prefix, q.topic
+        overdue_as_of, action_due_by, title_contains = (
+            q.overdue_as_of,
+            q.action_due_by,
+            q.title_contains,
         )
+        statuses, visibilities = q.statuses, q.visibilities
+        low, high = q.submitted_from, q.submitted_until
+        limit, offset, newest_first = q.limit, q.offset, q.newest_first
         order = query_order(
             overdue_as_of=overdue_as_of,
             region_prefix=region_prefix,
             newest_first=newest_first,
             action_due_by=action_due_by,
         )
-        after = check_after(after, offset, order)
+        after = check_after(q.after, offset, order)
         needle = None if title_contains is None else title_contains.casefold()
         wanted = None if statuses is None else frozenset(statuses)
         seen = None if visibilities is None else frozenset(visibilities)

@@ -17,6 +17,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from sp4n._time import Clock, to_utc
+from sp4n.adapters._query import RowQuery, as_row_query
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.adapters._store import (
     check_after,
@@ -492,36 +493,58 @@ class SqlStore(abc.ABC):
         """The WHERE clause and parameters for a case-insensitive title substring."""
         return "instr(lower(title), lower(?)) > 0", [needle]
 
-    def query(
-        self,
-        *,
-        status: str | None = None,
-        agency: str | None = None,
-        region_prefix: str | None = None,
-        overdue_as_of: date | None = None,
-        title_contains: str | None = None,
-        limit: int = 100,
-        offset: int = 0,
-        topic: str | None = None,
-        statuses: Sequence[str] | None = None,
-        visibilities: Sequence[str] | None = None,
-        submitted_from: datetime | None = None,
-        submitted_until: datetime | None = None,
-        newest_first: bool = False,
-        after: ComplaintRow | None = None,
-        action_due_by: date | None = None,
-    ) -> list[ComplaintRow]:
+    accepts_row_query = True
+    """``query`` takes a :class:`~sp4n.adapters.RowQuery` (decision 0183)."""
+
+    def query(self, query: RowQuery | None = None, /, **filters: Any) -> list[ComplaintRow]:
         """Filter rows with indexed queries; ordering as on :meth:`~sp4n.adapters.Store.query`."""
-        low, high = check_query(
-            limit, offset, submitted_from=submitted_from, submitted_until=submitted_until
+        built = self._statement(as_row_query(query, filters))
+        if built is None:
+            return []
+        statement, params = built
+        with self._read() as cursor:
+            cursor.execute(self._sql(statement), params)
+            return [self._row(values) for values in cursor.fetchall()]
+
+    _explain = "EXPLAIN QUERY PLAN "
+    """What the engine prefixes a statement with to show its plan."""
+    _by_status = "sp4n_complaints INDEXED BY sp4n_complaints_status_submitted"
+    """The table of a per-status branch of a newest-first list (decision 0182): SQLite's
+    planner, without statistics, would read the ``(status, complaint_id)`` index and sort."""
+
+    def explain(self, query: RowQuery | None = None, /, **filters: Any) -> list[str]:
+        """The engine's plan for :meth:`query` with these filters, one line per step
+        (tests hold each list query to its index: decision 0182)."""
+        built = self._statement(as_row_query(query, filters))
+        if built is None:
+            return []
+        statement, params = built
+        with self._read() as cursor:
+            self._before_explain(cursor)
+            cursor.execute(self._sql(self._explain + statement), params)
+            return [str(line[-1]) for line in cursor.fetchall()]
+
+    def _before_explain(self, cursor: Cursor) -> None:  # noqa: B027 - an optional hook
+        """Engine settings for :meth:`explain` (none for SQLite)."""
+
+    def _statement(self, q: RowQuery) -> tuple[str, list[Any]] | None:
+        """The SELECT and parameters of ``q``; ``None`` when it cannot match anything."""
+        status, agency, region_prefix, topic = q.status, q.agency, q.region_prefix, q.topic
+        overdue_as_of, action_due_by, title_contains = (
+            q.overdue_as_of,
+            q.action_due_by,
+            q.title_contains,
         )
+        statuses, visibilities = q.statuses, q.visibilities
+        low, high = q.submitted_from, q.submitted_until
+        limit, offset, newest_first = q.limit, q.offset, q.newest_first
         sort = query_order(
             overdue_as_of=overdue_as_of,
             region_prefix=region_prefix,
             newest_first=newest_first,
             action_due_by=action_due_by,
         )
-        after = check_after(after, offset, sort)
+        after = check_after(q.after, offset, sort)
         where: list[str] = []
         params: list[Any] = []
         if status is not None:
@@ -537,13 +560,17 @@ class SqlStore(abc.ABC):
         if topic is not None:
             where.append("topic = ?")
             params.append(topic)
-        for column, values in (("status", statuses), ("visibility", visibilities)):
-            if values is not None:
-                values = list(values)
-                if not values:
-                    return []
-                where.append(f"{column} IN ({', '.join('?' * len(values))})")
-                params += values
+        branches: list[str] = []
+        for column, given in (("status", statuses), ("visibility", visibilities)):
+            if given is not None:
+                chosen = list(dict.fromkeys(given))
+                if not chosen:
+                    return None
+                if column == "status" and sort == "newest" and len(chosen) > 1:
+                    branches = chosen  # one index range per status, merged (decision 0182)
+                    continue
+                where.append(f"{column} IN ({', '.join('?' * len(chosen))})")
+                params += chosen
         if low is not None:
             where.append("submitted_at >= ?")
             params.append(self._instant(low))
@@ -565,14 +592,7 @@ class SqlStore(abc.ABC):
             clause, values = self._after_clause(after, sort)
             where.append(clause)
             params += values
-        statement = f"SELECT {', '.join(_ROW_COLUMNS)} FROM sp4n_complaints"
-        if where:
-            statement += " WHERE " + " AND ".join(where)
-        statement += f" ORDER BY {order} LIMIT ? OFFSET ?"
-        params += [limit, offset]
-        with self._read() as cursor:
-            cursor.execute(self._sql(statement), params)
-            return [self._row(values) for values in cursor.fetchall()]
+        return _select(where, params, order, limit, offset, branches, self._by_status)
 
     def _after_clause(self, after: ComplaintRow, sort: str) -> tuple[str, list[Any]]:
         """Keyset condition: rows past ``after`` in the order ``sort`` (row-value
@@ -670,6 +690,40 @@ _ORDERS = {
     "id": "complaint_id",
 }
 """``ORDER BY`` of each :func:`~sp4n.adapters.query_order`, each an index's order."""
+
+
+def _select(
+    where: Sequence[str],
+    params: Sequence[Any],
+    order: str,
+    limit: int,
+    offset: int,
+    branches: Sequence[str] = (),
+    table: str = "sp4n_complaints",
+) -> tuple[str, list[Any]]:
+    """The SELECT of a query, and its parameters.
+
+    With ``branches`` (statuses of a newest-first list), one sub-select per status reads
+    the first ``limit + offset`` rows of the ``(status, submitted_at, complaint_id)`` index
+    range, and the union is ordered and cut: no sort of every matching row (decision 0182).
+    """
+    columns = ", ".join(_ROW_COLUMNS)
+    if not branches:
+        statement = f"SELECT {columns} FROM sp4n_complaints"
+        if where:
+            statement += " WHERE " + " AND ".join(where)
+        return f"{statement} ORDER BY {order} LIMIT ? OFFSET ?", [*params, limit, offset]
+    condition = " AND ".join(["status = ?", *where])
+    parts = [
+        f"SELECT * FROM (SELECT {columns} FROM {table} WHERE {condition}"
+        f" ORDER BY {order} LIMIT ?) AS branch{index}"
+        for index in range(len(branches))
+    ]
+    values: list[Any] = []
+    for status in branches:
+        values += [status, *params, limit + offset]
+    statement = " UNION ALL ".join(parts) + f" ORDER BY {order} LIMIT ? OFFSET ?"
+    return statement, [*values, limit, offset]
 
 
 def _prefix_end(prefix: str) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 from sp4n._time import Clock, to_utc
+from sp4n.adapters._query import RowQuery
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.errors import InvalidInputError, MalformedStoreUrlError, UnknownStoreSchemeError
 from sp4n.lifecycle import Event
@@ -91,26 +92,9 @@ class Store(Protocol):
         """Return the row with this public tracking id, ``None`` when unknown."""
         ...  # pragma: no cover - protocol
 
-    def query(
-        self,
-        *,
-        status: str | None = None,
-        agency: str | None = None,
-        region_prefix: str | None = None,
-        overdue_as_of: date | None = None,
-        title_contains: str | None = None,
-        limit: int = 100,
-        offset: int = 0,
-        topic: str | None = None,
-        statuses: Sequence[str] | None = None,
-        visibilities: Sequence[str] | None = None,
-        submitted_from: datetime | None = None,
-        submitted_until: datetime | None = None,
-        newest_first: bool = False,
-        after: ComplaintRow | None = None,
-        action_due_by: date | None = None,
-    ) -> list[ComplaintRow]:
-        """Return rows matching every given filter.
+    def query(self, query: RowQuery | None = None, /, **filters: Any) -> list[ComplaintRow]:
+        """Return rows matching every filter of ``query`` (:class:`~sp4n.adapters.RowQuery`,
+        decision 0183), or of the same filters given as keywords (``status="forwarded"``).
 
         ``overdue_as_of``: rows whose ``next_due`` is before that date, ordered by
         ``(next_due, complaint_id)``. Otherwise ``region_prefix`` orders by

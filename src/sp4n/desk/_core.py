@@ -17,7 +17,16 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from sp4n._time import Clock, require_aware
-from sp4n.adapters import Adapters, ComplaintRow, OutboxMessage, Store, open_store, plugin_manager
+from sp4n.adapters import (
+    Adapters,
+    ComplaintRow,
+    OutboxMessage,
+    RowQuery,
+    Store,
+    open_store,
+    plugin_manager,
+    query_rows,
+)
 from sp4n.desk._attention import next_action
 from sp4n.desk._hours import SweepConfig
 from sp4n.desk._notify import Recipients, messages_for, sealed_contact
@@ -250,14 +259,17 @@ class DeskCore:
             except ValueError:
                 allowed = ", ".join(s.value for s in Status)
                 raise InvalidInputError("status", status, f"must be one of {allowed}") from None
-        return self.store.query(
-            status=status,
-            agency=agency,
-            region_prefix=region_prefix,
-            overdue_as_of=overdue_as_of,
-            title_contains=title_contains,
-            limit=limit,
-            offset=offset,
+        return query_rows(
+            self.store,
+            RowQuery(
+                status=status,
+                agency=agency,
+                region_prefix=region_prefix,
+                overdue_as_of=overdue_as_of,
+                title_contains=title_contains,
+                limit=limit,
+                offset=offset,
+            ),
         )
 
     def public_feed(
@@ -284,12 +296,15 @@ class DeskCore:
         statuses = sorted(s.value for s in PUBLISHED_STATUSES if status in (None, s.value))
         if not statuses:
             return []
-        rows = self.store.query(
-            statuses=statuses,
-            visibilities=sorted(v.value for v in PUBLISHED_VISIBILITIES),
-            region_prefix=region_prefix,
-            limit=limit,
-            offset=offset,
+        rows = query_rows(
+            self.store,
+            RowQuery(
+                statuses=statuses,
+                visibilities=sorted(v.value for v in PUBLISHED_VISIBILITIES),
+                region_prefix=region_prefix,
+                limit=limit,
+                offset=offset,
+            ),
         )
         items: builtins.list[Mapping[str, Any]] = []
         for row in rows:

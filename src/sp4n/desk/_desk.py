@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from sp4n._time import parse_date, require_aware
-from sp4n.adapters import ComplaintRow, OutboxMessage, load_many
+from sp4n.adapters import ComplaintRow, OutboxMessage, RowQuery, load_many, query_rows
 from sp4n.adapters.channels import Intake
 from sp4n.desk._core import DeskCore
 from sp4n.desk._hours import SweepConfig
@@ -609,8 +609,14 @@ class Desk(DeskCore):
         ids: list[str] = []
         after: ComplaintRow | None = None
         while True:
-            rows = self.store.query(
-                status="followed_up", overdue_as_of=latest_local.date(), limit=1000, after=after
+            rows = query_rows(
+                self.store,
+                RowQuery(
+                    status="followed_up",
+                    overdue_as_of=latest_local.date(),
+                    limit=1000,
+                    after=after,
+                ),
             )
             ids.extend(r.complaint_id for r in rows)
             if len(rows) < 1000:

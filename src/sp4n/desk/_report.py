@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from sp4n._time import require_aware
-from sp4n.adapters import ComplaintRow, load_many
+from sp4n.adapters import ComplaintRow, RowQuery, load_many, query_rows
 from sp4n.errors import InvalidInputError
 from sp4n.lifecycle import Event, EventType, replay
 from sp4n.lifecycle._status import CLOSED_STATUSES
@@ -352,7 +352,7 @@ def _streams(
     nothing of it happened in the period."""
     after: ComplaintRow | None = None
     while True:
-        page = desk.store.query(region_prefix=region, limit=_PAGE, after=after)
+        page = query_rows(desk.store, RowQuery(region_prefix=region, limit=_PAGE, after=after))
         if not page:
             return
         after = page[-1]

@@ -30,7 +30,14 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from sp4n.adapters import AppendRequest, ComplaintRow, OutboxMessage, load_many
+from sp4n.adapters import (
+    AppendRequest,
+    ComplaintRow,
+    OutboxMessage,
+    RowQuery,
+    load_many,
+    query_rows,
+)
 from sp4n.desk._attention import next_action, notice_recorded, owed_clocks
 from sp4n.desk._hours import SweepConfig, delivery_time
 from sp4n.desk._notify import _coordinator, _via
@@ -163,7 +170,7 @@ def candidates(desk: Desk, now: dt.datetime, config: SweepConfig) -> list[Compla
     out: list[ComplaintRow] = []
     after: ComplaintRow | None = None
     while True:
-        rows = desk.store.query(action_due_by=latest, limit=_PAGE, after=after)
+        rows = query_rows(desk.store, RowQuery(action_due_by=latest, limit=_PAGE, after=after))
         for row in rows:
             today = todays.get(row.region)
             if today is None:
@@ -195,7 +202,7 @@ def due_candidates(
     out: list[ComplaintRow] = []
     after: ComplaintRow | None = None
     while True:
-        rows = desk.store.query(overdue_as_of=bound, limit=_PAGE, after=after)
+        rows = query_rows(desk.store, RowQuery(overdue_as_of=bound, limit=_PAGE, after=after))
         for row in rows:
             if row.next_due is None:
                 continue

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from sp4n.adapters import AppendRequest, ComplaintRow, Store
+from sp4n.adapters import AppendRequest, ComplaintRow, RowQuery, Store
 from sp4n.errors import ConcurrencyError, InvalidInputError, NaiveDatetimeError, NotFoundError
 from sp4n.testing._builders import BASE_TIME, make_event, make_message, make_request, make_row
 
@@ -341,7 +341,7 @@ class StoreContract:
         with pytest.raises(InvalidInputError, match="after"):
             populated.query(after=first, offset=1)
         with pytest.raises(InvalidInputError, match="after"):
-            populated.query(after="a1")  # type: ignore[arg-type]
+            populated.query(after="a1")
         undated = populated.get("a4")
         with pytest.raises(InvalidInputError, match="next_due"):
             populated.query(overdue_as_of=date(2026, 3, 11), after=undated)
@@ -380,6 +380,21 @@ class StoreContract:
         assert store.reschedule([]) == 0
         with pytest.raises(InvalidInputError, match="next_action"):
             store.reschedule([("r1", 1, "2026-04-01")])  # type: ignore[list-item]
+
+    def test_query_takes_one_query_value(self, populated: Store) -> None:
+        assert getattr(populated, "accepts_row_query", False) is True
+        for filters in (
+            {},
+            {"status": "forwarded", "agency": "dpu-bky"},
+            {"region_prefix": "61", "limit": 2},
+            {"overdue_as_of": date(2026, 3, 5), "offset": 1},
+            {"title_contains": "jalan", "statuses": ("forwarded", "completed")},
+        ):
+            assert populated.query(RowQuery(**filters)) == populated.query(**filters), filters
+        with pytest.raises(InvalidInputError, match="query"):
+            populated.query(RowQuery(), status="forwarded")
+        with pytest.raises(InvalidInputError, match="colour"):
+            populated.query(colour="red")
 
     def test_projection_follows_the_latest_append(self, populated: Store) -> None:
         populated.append(

@@ -22,6 +22,7 @@ from sp4n.adapters import (
     ComplaintRow,
     MemoryStore,
     OutboxMessage,
+    RowQuery,
     check_batch,
     check_reschedule,
 )
@@ -191,10 +192,13 @@ class JsonlStore:
         with self._locked(fcntl.LOCK_SH):
             return self._index.by_tracking_id(tracking_id)
 
-    def query(self, **filters: Any) -> list[ComplaintRow]:
+    accepts_row_query = True
+    """``query`` takes a :class:`sp4n.adapters.RowQuery`."""
+
+    def query(self, query: RowQuery | None = None, /, **filters: Any) -> list[ComplaintRow]:
         """Filtered rows, as :meth:`sp4n.adapters.Store.query`."""
         with self._locked(fcntl.LOCK_SH):
-            return self._index.query(**filters)
+            return self._index.query(query, **filters)
 
     def reschedule(self, changes: Sequence[tuple[str, int, date | None]]) -> int:
         """Set rows' ``next_action`` (one journal line); returns how many rows moved."""
