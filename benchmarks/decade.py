@@ -42,8 +42,6 @@ import attrs
 
 from sp4n.adapters import AppendRequest, ComplaintRow, Store
 from sp4n.desk import ADMIN, Desk
-from sp4n.desk._attention import next_action
-from sp4n.desk._rules import project
 from sp4n.desk._sweep import candidates, due_candidates
 from sp4n.lifecycle import Actor, Complaint, ComplaintDraft, Reporter, Role, apply, submit
 from sp4n.testing import FrozenClock
@@ -101,8 +99,7 @@ class Rows:
         if row is None:
             desk = self._desk
             clocks = desk.rules.clocks(c, now=c.history[-1].occurred_at)
-            when = next_action(c, clocks, desk.rules.calendar_for(c), desk.sweep_config)
-            row = self._templates[key] = project(c, clocks, next_action=when)
+            row = self._templates[key] = desk._project(c, clocks)  # next_action, facts
         return attrs.evolve(
             row,
             complaint_id=c.complaint_id,

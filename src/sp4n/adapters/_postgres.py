@@ -89,6 +89,8 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "UPDATE sp4n_complaints SET next_action = '1970-01-01' WHERE next_due IS NOT NULL",
         "CREATE INDEX sp4n_complaints_next_action ON sp4n_complaints (next_action, complaint_id)"
         " WHERE next_action IS NOT NULL",
+        # decision 0184: what the compliance report counts, kept with the row
+        "ALTER TABLE sp4n_complaints ADD COLUMN facts TEXT",
         # decision 0182: Open311 lists by status, newest first, one index range per status
         "CREATE INDEX sp4n_complaints_status_submitted ON sp4n_complaints"
         " (status, submitted_at DESC NULLS LAST, complaint_id DESC)",

@@ -94,6 +94,9 @@ class ComplaintRow:
         the complaint (a warning, breach notice or escalation not yet recorded), ``None``
         when nothing is scheduled; the sweep reads only rows whose day has come (schema 6,
         decision 0181).
+    :param facts: JSON-compatible figures the compliance report counts (decision 0184),
+        computed by the Desk from the events with the row; empty when unknown (rows
+        written before schema 6), and the report then reads the events instead.
     """
 
     complaint_id: str = attrs.field(validator=_non_empty)
@@ -111,6 +114,7 @@ class ComplaintRow:
     submitted_at: datetime | None = attrs.field(default=None, converter=_optional_utc)
     listing: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze)
     next_action: date | None = attrs.field(default=None, converter=_action_date)
+    facts: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping (dates and instants as ISO 8601 strings)."""
@@ -119,6 +123,7 @@ class ComplaintRow:
         data["updated_at"] = self.updated_at.isoformat()
         data["submitted_at"] = _iso(self.submitted_at)
         data["listing"] = dict(self.listing)
+        data["facts"] = dict(self.facts)
         data["next_action"] = None if self.next_action is None else self.next_action.isoformat()
         return data
 
@@ -130,6 +135,7 @@ class ComplaintRow:
             if isinstance(values.get(key), str):
                 values[key] = datetime.fromisoformat(values[key])
         values["listing"] = dict(values.get("listing") or {})
+        values["facts"] = dict(values.get("facts") or {})
         return cls(**values)
 
 

@@ -50,6 +50,7 @@ _ROW_COLUMNS = (
     "submitted_at",
     "listing",
     "next_action",
+    "facts",
 )
 _RARE = ("tracking_id", "agency", "region", "topic", "submitted_at", "title")
 """Indexed row columns that seldom change: written only when they do."""
@@ -256,6 +257,7 @@ class SqlStore(abc.ABC):
         data["updated_at"] = self._as_instant(data["updated_at"])
         data["submitted_at"] = self._as_instant(data["submitted_at"])
         data["listing"] = json.loads(data["listing"]) if data["listing"] else {}
+        data["facts"] = json.loads(data["facts"]) if data["facts"] else {}
         return ComplaintRow(**data)
 
     def _message(self, values: Sequence[Any]) -> OutboxMessage:
@@ -414,6 +416,7 @@ class SqlStore(abc.ABC):
             None if row.submitted_at is None else self._instant(row.submitted_at),
             _json(dict(row.listing)) if row.listing else None,
             None if row.next_action is None else self._day(row.next_action),
+            _json(dict(row.facts)) if row.facts else None,
         )
 
     def _message_values(self, message: OutboxMessage) -> tuple[Any, ...]:

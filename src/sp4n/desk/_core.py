@@ -30,6 +30,7 @@ from sp4n.adapters import (
 from sp4n.desk._attention import next_action
 from sp4n.desk._hours import SweepConfig
 from sp4n.desk._notify import Recipients, messages_for, sealed_contact
+from sp4n.desk._report import report_facts
 from sp4n.desk._rules import ClockRules, project
 from sp4n.errors import ConcurrencyError, InvalidInputError, UnknownComplaintError
 from sp4n.lifecycle import (
@@ -315,6 +316,19 @@ class DeskCore:
 
     # -- writing ------------------------------------------------------------------------------
 
+    def _project(self, complaint: Complaint, clocks: Sequence[SlaClock]) -> ComplaintRow:
+        """The projection row of ``complaint`` with its next sweep day (decision 0181) and
+        its compliance report facts (decision 0184); ``clocks`` at its last event."""
+        day = next_action(complaint, clocks, self.rules.calendar_for(complaint), self.sweep_config)
+        policy = self.rules.policy_for(complaint)
+        facts = report_facts(
+            complaint.history,
+            self.rules.calendar_for_region(complaint.region),
+            policy.rule("T1"),
+            policy.rule("T2"),
+        )
+        return project(complaint, clocks, next_action=day, facts=facts)
+
     def _commit(
         self,
         complaint: Complaint,
@@ -335,8 +349,7 @@ class DeskCore:
         if expected_version is not None and expected_version != base:
             raise ConcurrencyError(complaint.complaint_id, expected_version, base)
         clocks = self.rules.clocks(complaint, now=events[-1].occurred_at)
-        day = next_action(complaint, clocks, self.rules.calendar_for(complaint), self.sweep_config)
-        row = project(complaint, clocks, next_action=day)
+        row = self._project(complaint, clocks)
         if outbox is None:
             outbox = messages_for(
                 complaint,

@@ -11,7 +11,7 @@ they are answered.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -204,10 +204,15 @@ def listing(complaint: Complaint, clocks: Sequence[SlaClock]) -> dict[str, Any]:
 
 
 def project(
-    complaint: Complaint, clocks: Sequence[SlaClock], *, next_action: dt.date | None = None
+    complaint: Complaint,
+    clocks: Sequence[SlaClock],
+    *,
+    next_action: dt.date | None = None,
+    facts: Mapping[str, Any] | None = None,
 ) -> ComplaintRow:
     """The projection row the store keeps for ``complaint`` (``clocks`` at its last event);
-    ``next_action``: the sweep's next day for it (:func:`sp4n.desk._attention.next_action`)."""
+    ``next_action``: the sweep's next day for it (:func:`sp4n.desk._attention.next_action`);
+    ``facts``: what the compliance report counts (:func:`sp4n.desk._report.report_facts`)."""
     first = next_due(clocks)
     return ComplaintRow(
         complaint_id=complaint.complaint_id,
@@ -225,4 +230,5 @@ def project(
         submitted_at=complaint.submitted_at,
         listing=listing(complaint, clocks),
         next_action=next_action,
+        facts=facts or {},
     )

@@ -41,7 +41,7 @@ from sp4n.adapters import (
 from sp4n.desk._attention import next_action, notice_recorded, owed_clocks
 from sp4n.desk._hours import SweepConfig, delivery_time
 from sp4n.desk._notify import _coordinator, _via
-from sp4n.desk._rules import next_due, project
+from sp4n.desk._rules import next_due
 from sp4n.errors import ConcurrencyError, Sp4nError
 from sp4n.lifecycle import (
     LAPOR_TABLE,
@@ -499,8 +499,7 @@ def _sweep_one(
         clocks = desk.rules.clocks(complaint, now=new[-1].occurred_at)
     counts["messages"] = len(outbox)
     counts["deferred"] = len(outbox) if retry_at is not None else 0
-    day = next_action(complaint, clocks, calendar, desk.sweep_config)
-    row = project(complaint, clocks, next_action=day)
+    row = desk._project(complaint, clocks)
     return _Pending(complaint, base.version, new, row, tuple(outbox), counts)
 
 

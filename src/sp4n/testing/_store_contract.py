@@ -366,6 +366,14 @@ class StoreContract:
         with pytest.raises(InvalidInputError, match="next_action"):
             store.query(action_due_by=date(2026, 3, 5), after=store.get("n3"))
 
+    def test_report_facts_round_trip_with_the_row(self, store: Store) -> None:
+        facts = {"submitted": "2026-03-02", "t1": True, "episodes": [["dpu", None, False, None]],
+                 "escalations": [None, "dpu"]}  # fmt: skip
+        row = make_row("f1", 1, facts=facts)
+        store.append("f1", 0, [make_event("f1", 1)], row=row)
+        assert store.get("f1") == row
+        assert dict(store.query()[0].facts) == facts
+
     def test_reschedule_moves_only_rows_still_at_their_version(self, store: Store) -> None:
         store.append_many([make_request("r1", 0, 1), make_request("r2", 0, 2)])
         changed = store.reschedule(
