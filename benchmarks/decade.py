@@ -233,7 +233,8 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365, help="days of the simulated year")
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL instead of SQLite")
     args = parser.parse_args()
-    print(f"sp4n decade benchmark, scale {args.scale:g}, {args.days} days", flush=True)
+    engine = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"sp4n decade benchmark, {engine}, scale {args.scale:g}, {args.days} days", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         if args.postgres:
