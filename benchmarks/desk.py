@@ -42,7 +42,6 @@ import attrs
 
 from sp4n.adapters import AppendRequest, ComplaintRow, plugin_manager
 from sp4n.desk import ADMIN, Desk
-from sp4n.desk._rules import project
 from sp4n.lifecycle import Actor, ComplaintDraft, Reporter, Role, apply, submit
 from sp4n.sla import WorkingCalendar
 from sp4n.testing import FrozenClock
@@ -162,7 +161,7 @@ def load(desk: Desk) -> None:
         c = apply(c, "forwarded", actor=ADMIN, at=at, payload={"agency": AGENCY, "reasons": []})
         row = templates.get(day)
         if row is None:
-            row = project(c, desk.rules.clocks(c, now=at))
+            row = desk._project(c, desk.rules.clocks(c, now=at))  # with next_action and facts
             templates[day] = row
         mine = attrs.evolve(
             row,

@@ -50,3 +50,21 @@ def test_the_lifecycle_benchmark_runs_as_its_docstring_says() -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "apply vs transitions" in done.stdout
+
+
+def test_the_decade_benchmark_runs_at_a_small_scale() -> None:
+    """``python benchmarks/decade.py --scale ...``: every phase printed, in a few seconds."""
+    env = {**os.environ, "PYTHONPATH": "src"}
+    done = subprocess.run(
+        [sys.executable, "benchmarks/decade.py", "--scale", "0.0002", "--days", "20"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for phase in ("1. history import", "2. the year", "3. idle repeat sweep", "4. compliance"):
+        assert phase in done.stdout
+    assert "all phases" in done.stdout

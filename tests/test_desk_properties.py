@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 
 from sp4n import Desk
 from sp4n.adapters import plugin_manager
-from sp4n.desk._rules import project
 from sp4n.errors import InvalidInputError, PermissionDenied, TransitionError, UnknownAgencyError
 from sp4n.lifecycle import Actor, ComplaintDraft, Reporter, Role, allowed_events
 from sp4n.testing import FrozenClock
@@ -137,7 +136,7 @@ def test_any_sequence_of_actions_keeps_the_store_consistent(
             complaint = desk.get(c.complaint_id)
             row = desk.store.get(c.complaint_id)
             clocks = desk.rules.clocks(complaint, now=complaint.history[-1].occurred_at)
-            assert row == project(complaint, clocks)
+            assert row == desk._project(complaint, clocks)
         event(f"final status {complaint.status.value}")
         messages = desk.store.pending_outbox(now=FAR, limit=10_000)
         assert {m.event_seq for m in messages} <= set(range(1, complaint.version + 1))

@@ -16,7 +16,6 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invar
 
 from sp4n import Desk
 from sp4n.adapters.notifiers import LogNotifier
-from sp4n.desk._rules import project
 from sp4n.errors import Sp4nError
 from sp4n.lifecycle import (
     Actor,
@@ -201,7 +200,7 @@ class DeskMachine(RuleBasedStateMachine):
             events = store.load(row.complaint_id)
             complaint = replay(events)
             clocks = self.desk.rules.clocks(complaint, now=events[-1].occurred_at)
-            assert row == project(complaint, clocks)
+            assert row == self.desk._project(complaint, clocks)
 
     def no_view_for_a_non_privileged_role_shows_a_hidden_reporter(self) -> None:
         officials = [*ADMINS[::2], Actor(id="sup", role=Role.SUPERVISOR)]

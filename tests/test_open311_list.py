@@ -129,6 +129,10 @@ def test_rows_from_before_schema_3_are_migrated_and_still_listed(tmp_path: Path)
         desk.forward(ref)  # published (decision 0151)
         submitted = desk.get(ref).submitted_at
     with sqlite3.connect(path) as connection:  # turn the file back into schema 2
+        connection.execute("DROP INDEX sp4n_complaints_next_action")  # schema 6
+        connection.execute("DROP INDEX sp4n_complaints_status_submitted")
+        connection.execute("ALTER TABLE sp4n_complaints DROP COLUMN next_action")
+        connection.execute("ALTER TABLE sp4n_complaints DROP COLUMN facts")
         for trigger in ("insert", "update", "delete"):  # schema 5: the title search index
             connection.execute(f"DROP TRIGGER sp4n_complaints_title_{trigger}")
         connection.execute("DROP TABLE sp4n_complaints_title")

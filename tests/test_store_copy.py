@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -154,6 +154,9 @@ def test_a_source_written_during_the_copy_is_detected(
 
         def load(self, complaint_id: str) -> tuple[object, ...]:
             return self._store.load(complaint_id)[:-1]
+
+        def load_many(self, complaint_ids: Sequence[str]) -> dict[str, tuple[object, ...]]:
+            return {cid: self.load(cid) for cid in complaint_ids}
 
     with pytest.raises(ConcurrencyError):
         copy_store(Moving(source), store_factory("memory://"))  # type: ignore[arg-type]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from sp4n.adapters import SCHEMA_VERSION, Store
+from sp4n.adapters import NEXT_ACTION_UNKNOWN, SCHEMA_VERSION, Store
 from sp4n.adapters._sqlite import MIGRATIONS, sqlite_path
 from sp4n.errors import (
     InvalidInputError,
@@ -124,6 +125,34 @@ def test_sqlite_migrates_an_older_schema_forward(store_factory: Factory, tmp_pat
         assert check.execute("SELECT version FROM sp4n_schema").fetchone() == (SCHEMA_VERSION,)
 
 
+def test_sqlite_schema_5_gains_next_action_and_its_rows_are_swept_once(
+    store_factory: Factory, tmp_path: Path
+) -> None:
+    path = tmp_path / "five.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE sp4n_schema (version INTEGER)")
+        connection.execute("INSERT INTO sp4n_schema VALUES (5)")
+        for version in range(1, 6):
+            for statement in MIGRATIONS[version]:
+                connection.execute(statement)
+        for cid, due in (("due", "'2026-03-04'"), ("idle", "NULL")):
+            connection.execute(
+                f"INSERT INTO sp4n_complaints VALUES ('{cid}', 'LAP-{cid}', 'forwarded', 'aduan',"
+                f" 't', '61.07', NULL, 'Lama', 'public', {due},"
+                " '2025-01-01T00:00:00.000000+00:00', 1, NULL, NULL)"
+            )
+    connection.close()
+    store = store_factory(f"sqlite:///{path}")
+    due, idle = store.get("due"), store.get("idle")
+    assert due is not None
+    assert due.next_action == NEXT_ACTION_UNKNOWN
+    assert idle is not None
+    assert idle.next_action is None
+    assert [row.complaint_id for row in store.query(action_due_by=date(2000, 1, 1))] == ["due"]
+    with sqlite3.connect(path) as check:
+        assert check.execute("SELECT version FROM sp4n_schema").fetchone() == (SCHEMA_VERSION,)
+
+
 def test_mark_delivered_uses_the_store_clock(
     store_factory: Factory, sqlite_url: str, frozen_clock: FrozenClock
 ) -> None:
@@ -225,3 +254,31 @@ def test_postgres_title_search_has_a_trigram_index(
         ).fetchone()
     assert found is not None
     assert "gin_trgm_ops" in found[0]
+
+
+@pytest.mark.postgres
+def test_postgres_schema_5_gains_next_action(store_factory: Factory, postgres_url: str) -> None:
+    import psycopg
+
+    from sp4n.adapters._postgres import MIGRATIONS as PG_MIGRATIONS
+
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute("CREATE TABLE sp4n_schema (version INTEGER)")
+        connection.execute("INSERT INTO sp4n_schema VALUES (5)")
+        for version in range(1, 6):
+            for statement in PG_MIGRATIONS[version]:
+                connection.execute(statement)
+        connection.execute(
+            "INSERT INTO sp4n_complaints VALUES ('due', 'LAP-due', 'forwarded', 'aduan', 't',"
+            " '61.07', NULL, 'Lama', 'public', '2026-03-04', '2025-01-01T00:00:00+00:00', 1,"
+            " NULL, NULL)"
+        )
+    store = store_factory(postgres_url)
+    row = store.get("due")
+    assert row is not None
+    assert row.next_action == NEXT_ACTION_UNKNOWN
+    assert store.reschedule([("due", 1, date(2026, 3, 3))]) == 1
+    assert [r.complaint_id for r in store.query(action_due_by=date(2026, 3, 3))] == ["due"]
+    with psycopg.connect(postgres_url) as connection:
+        found = connection.execute("SELECT version FROM sp4n_schema").fetchone()
+    assert found == (SCHEMA_VERSION,)

@@ -15,7 +15,8 @@ from sp4n.adapters._manager import (
     plugin_manager,
 )
 from sp4n.adapters._memory import MemoryStore
-from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
+from sp4n.adapters._query import RowQuery, as_row_query, query_rows
+from sp4n.adapters._records import NEXT_ACTION_UNKNOWN, AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.adapters._spec import NAME, hookimpl
 from sp4n.adapters._sql import SCHEMA_VERSION
 from sp4n.adapters._store import (
@@ -23,10 +24,14 @@ from sp4n.adapters._store import (
     DEFAULT_STORE_URL,
     Store,
     StoreFactory,
+    check_after,
     check_append,
     check_batch,
     check_query,
+    check_reschedule,
+    load_many,
     open_store,
+    query_order,
     store_scheme,
 )
 
@@ -35,6 +40,7 @@ __all__ = [
     "COUNT_MAX",
     "DEFAULT_STORE_URL",
     "NAME",
+    "NEXT_ACTION_UNKNOWN",
     "SCHEMA_VERSION",
     "Adapters",
     "AppendRequest",
@@ -43,16 +49,23 @@ __all__ = [
     "MemoryStore",
     "OutboxMessage",
     "PluginInfo",
+    "RowQuery",
     "Store",
     "StoreFactory",
+    "as_row_query",
+    "check_after",
     "check_append",
     "check_batch",
     "check_query",
+    "check_reschedule",
     "copy_store",
     "describe_plugins",
     "hookimpl",
+    "load_many",
     "open_store",
     "plugin_manager",
+    "query_order",
+    "query_rows",
     "redact_url",
     "store_scheme",
 ]

@@ -17,8 +17,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import attrs
 
+from sp4n.adapters._query import RowQuery, query_rows
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
-from sp4n.adapters._store import Store
+from sp4n.adapters._store import Store, load_many
 from sp4n.errors import ConcurrencyError, InvalidInputError, StoreNotEmptyError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -70,10 +71,10 @@ def redact_url(url: str) -> str:
 
 def _pages(store: Store, size: int) -> Iterator[list[ComplaintRow]]:
     """Every projection row of ``store`` in ``complaint_id`` order, page by page."""
-    offset = 0
-    while rows := store.query(limit=size, offset=offset):
+    after: ComplaintRow | None = None
+    while rows := query_rows(store, RowQuery(limit=size, after=after)):
         yield rows
-        offset += len(rows)
+        after = rows[-1]  # keyset paging (decision 0180)
 
 
 def _check_order(previous: str | None, rows: Sequence[ComplaintRow]) -> str | None:
@@ -122,7 +123,7 @@ def copy_store(
         raise InvalidInputError(
             "to", redact_url(target.url), "must be another store than the source"
         )
-    found = target.query(limit=1)
+    found = query_rows(target, RowQuery(limit=1))
     if found:
         raise StoreNotEmptyError(
             redact_url(target.url), f"complaint {found[0].complaint_id!r} and maybe more"
@@ -153,8 +154,9 @@ def copy_store(
     for rows in _pages(source, batch):
         previous = _check_order(previous, rows)
         requests = []
+        streams = load_many(source, [row.complaint_id for row in rows])
         for row in rows:
-            stream = source.load(row.complaint_id)
+            stream = streams[row.complaint_id]
             if len(stream) != row.version or stream[-1].seq != row.version:
                 raise ConcurrencyError(row.complaint_id, row.version, len(stream))
             mine = tuple(owed.pop(row.complaint_id, ()))

@@ -6,17 +6,26 @@ concurrency, outbox in step with events) within one process; nothing survives ``
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 import attrs
 
 from sp4n._text import fold
 from sp4n._time import Clock, to_utc
+from sp4n.adapters._query import RowQuery, as_row_query
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.adapters._spec import hookimpl
-from sp4n.adapters._store import check_batch, check_query
+from sp4n.adapters._store import (
+    check_after,
+    check_batch,
+    check_query,
+    check_reschedule,
+    query_order,
+)
 from sp4n.adapters.hookspecs import RegisterStorage
 from sp4n.errors import ConcurrencyError, InvalidInputError, NotFoundError
 from sp4n.lifecycle import Event
@@ -99,6 +108,11 @@ class MemoryStore:
         with self._lock:
             return self._events.get(complaint_id, ())
 
+    def load_many(self, complaint_ids: Sequence[str]) -> dict[str, tuple[Event, ...]]:
+        """Return several complaints' events; ``()`` for an unknown one."""
+        with self._lock:
+            return {cid: self._events.get(cid, ()) for cid in dict.fromkeys(complaint_ids)}
+
     def version(self, complaint_id: str) -> int:
         """Return the stream version; 0 when unknown."""
         with self._lock:
@@ -115,39 +129,28 @@ class MemoryStore:
             complaint_id = self._tracking.get(tracking_id)
             return None if complaint_id is None else self._rows[complaint_id]
 
-    def query(
-        self,
-        *,
-        status: str | None = None,
-        agency: str | None = None,
-        region_prefix: str | None = None,
-        overdue_as_of: date | None = None,
-        title_contains: str | None = None,
-        limit: int = 100,
-        offset: int = 0,
-        topic: str | None = None,
-        statuses: Sequence[str] | None = None,
-        visibilities: Sequence[str] | None = None,
-        submitted_from: datetime | None = None,
-        submitted_until: datetime | None = None,
-        newest_first: bool = False,
-    ) -> list[ComplaintRow]:
+    accepts_row_query = True
+    """``query`` takes a :class:`~sp4n.adapters.RowQuery` (decision 0183)."""
+
+    def query(self, query: RowQuery | None = None, /, **filters: Any) -> list[ComplaintRow]:
         """Filter rows; ordering as documented on :meth:`~sp4n.adapters.Store.query`."""
-        low, high = check_query(
-            limit,
-            offset,
-            submitted_from=submitted_from,
-            submitted_until=submitted_until,
-            filters={
-                "status": status,
-                "agency": agency,
-                "region_prefix": region_prefix,
-                "title_contains": title_contains,
-                "topic": topic,
-                "statuses": statuses,
-                "visibilities": visibilities,
-            },
+        q = as_row_query(query, filters)
+        status, agency, region_prefix, topic = q.status, q.agency, q.region_prefix, q.topic
+        overdue_as_of, action_due_by, title_contains = (
+            q.overdue_as_of,
+            q.action_due_by,
+            q.title_contains,
         )
+        statuses, visibilities = q.statuses, q.visibilities
+        low, high = q.submitted_from, q.submitted_until
+        limit, offset, newest_first = q.limit, q.offset, q.newest_first
+        order = query_order(
+            overdue_as_of=overdue_as_of,
+            region_prefix=region_prefix,
+            newest_first=newest_first,
+            action_due_by=action_due_by,
+        )
+        after = check_after(q.after, offset, order)
         needle = None if title_contains is None else fold(title_contains)
         wanted = None if statuses is None else frozenset(statuses)
         seen = None if visibilities is None else frozenset(visibilities)
@@ -162,6 +165,10 @@ class MemoryStore:
                     overdue_as_of is None
                     or (row.next_due is not None and row.next_due < overdue_as_of)
                 )
+                and (
+                    action_due_by is None
+                    or (row.next_action is not None and row.next_action <= action_due_by)
+                )
                 and (needle is None or needle in fold(row.title))
                 and (topic is None or row.topic == topic)
                 and (wanted is None or row.status in wanted)
@@ -169,6 +176,9 @@ class MemoryStore:
                 and (low is None or (row.submitted_at is not None and row.submitted_at >= low))
                 and (high is None or (row.submitted_at is not None and row.submitted_at <= high))
             ]
+        if after is not None:
+            mark = _position(after, order)
+            rows = [row for row in rows if _position(row, order) > mark]
         if newest_first:
             dated = sorted(
                 (row for row in rows if row.submitted_at is not None),
@@ -181,13 +191,21 @@ class MemoryStore:
                 reverse=True,
             )
             rows = dated + undated
-        elif overdue_as_of is not None:
-            rows.sort(key=lambda row: (row.next_due or date.min, row.complaint_id))
-        elif region_prefix is not None:
-            rows.sort(key=lambda row: (row.region, row.complaint_id))
         else:
-            rows.sort(key=lambda row: row.complaint_id)
+            rows.sort(key=lambda row: _position(row, order))
         return rows[offset : offset + limit]
+
+    def reschedule(self, changes: Sequence[tuple[str, int, date | None]]) -> int:
+        """Set ``next_action`` of rows still at the given version; return how many moved."""
+        checked = check_reschedule(changes)
+        moved = 0
+        with self._lock:
+            for complaint_id, version, day in checked:
+                row = self._rows.get(complaint_id)
+                if row is not None and row.version == version:
+                    self._rows[complaint_id] = attrs.evolve(row, next_action=day)
+                    moved += 1
+        return moved
 
     # -- outbox --------------------------------------------------------------------------------
 
@@ -237,6 +255,41 @@ class MemoryStore:
             self._tracking.clear()
             self._event_ids.clear()
             self._outbox.clear()
+
+
+def _position(row: ComplaintRow, order: str) -> tuple[object, ...]:
+    """Where ``row`` stands in ``order``, as a tuple that grows along it."""
+    if order == "newest":
+        # descending, undated rows last: negate by ranking undated first as "greater"
+        if row.submitted_at is None:
+            return (1, _Reversed(row.complaint_id))
+        return (0, _Reversed(row.submitted_at), _Reversed(row.complaint_id))
+    if order == "due":
+        return (row.next_due or date.min, row.complaint_id)
+    if order == "action":
+        return (row.next_action or date.min, row.complaint_id)
+    if order == "region":
+        return (row.region, row.complaint_id)
+    return (row.complaint_id,)
+
+
+@functools.total_ordering
+class _Reversed:
+    """Wraps a value so that it compares in the opposite order."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str | datetime) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Reversed) and self.value == other.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __lt__(self, other: _Reversed) -> bool:
+        return bool(other.value < self.value)  # type: ignore[operator]
 
 
 def open_memory(url: str, *, clock: Clock) -> MemoryStore:

@@ -94,6 +94,19 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE sp4n_complaints ADD COLUMN title_folded TEXT",
         "DROP INDEX IF EXISTS sp4n_complaints_title",
     ),
+    7: (
+        # Schema 7 (decision 0181): the day the sweep next has something to do. Rows with a
+        # due date get a day long past, so the first sweep reads each once and sets its day.
+        "ALTER TABLE sp4n_complaints ADD COLUMN next_action DATE",
+        "UPDATE sp4n_complaints SET next_action = '1970-01-01' WHERE next_due IS NOT NULL",
+        "CREATE INDEX sp4n_complaints_next_action ON sp4n_complaints (next_action, complaint_id)"
+        " WHERE next_action IS NOT NULL",
+        # decision 0184: what the compliance report counts, kept with the row
+        "ALTER TABLE sp4n_complaints ADD COLUMN facts TEXT",
+        # decision 0182: Open311 lists by status, newest first, one index range per status
+        "CREATE INDEX sp4n_complaints_status_submitted ON sp4n_complaints"
+        " (status, submitted_at DESC NULLS LAST, complaint_id DESC)",
+    ),
 }
 """Forward migrations, the PostgreSQL spelling of the SQLite ones."""
 
@@ -249,6 +262,14 @@ class PostgresStore(SqlStore):
     def _read(self) -> Iterator[Cursor]:
         with self._pool.connection() as connection, connection.cursor() as cursor:
             yield cursor
+
+    _explain = "EXPLAIN "
+    _by_status = "sp4n_complaints"
+
+    def _before_explain(self, cursor: Cursor) -> None:
+        """Plan as for a national table: a test's small table would always be read
+        sequentially, whatever the indexes (only for this transaction)."""
+        cursor.execute("SET LOCAL enable_seqscan = off")
 
     def _instant(self, value: datetime) -> datetime:
         return value

@@ -13,7 +13,11 @@ from sp4n._time import parse_date, to_utc
 from sp4n.errors import InvalidInputError
 from sp4n.lifecycle import Event
 
-__all__ = ["AppendRequest", "ComplaintRow", "OutboxMessage"]
+__all__ = ["NEXT_ACTION_UNKNOWN", "AppendRequest", "ComplaintRow", "OutboxMessage"]
+
+NEXT_ACTION_UNKNOWN = date(1970, 1, 1)
+"""The ``next_action`` of a row written before schema 6 that has a ``next_due``: so early that
+the next sweep reads it once and stores its real next action day (decision 0181)."""
 
 
 def _non_empty(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -36,6 +40,10 @@ def _optional_utc(value: object) -> datetime | None:
 
 def _optional_date(value: object) -> date | None:
     return None if value is None else parse_date("next_due", value)
+
+
+def _action_date(value: object) -> date | None:
+    return None if value is None else parse_date("next_action", value)
 
 
 def _freeze(value: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -82,6 +90,13 @@ class ComplaintRow:
     :param listing: read-only, JSON-compatible values a public listing shows without
         replaying events (e.g. ``description``, ``lat``, ``lon``, ``address``,
         ``expected_at``, ``status_notes``; see decision 0063); empty when unknown.
+    :param next_action: the first local date on which the sweep has something to do for
+        the complaint (a warning, breach notice or escalation not yet recorded), ``None``
+        when nothing is scheduled; the sweep reads only rows whose day has come (schema 6,
+        decision 0181).
+    :param facts: JSON-compatible figures the compliance report counts (decision 0184),
+        computed by the Desk from the events with the row; empty when unknown (rows
+        written before schema 6), and the report then reads the events instead.
     """
 
     complaint_id: str = attrs.field(validator=_non_empty)
@@ -98,6 +113,8 @@ class ComplaintRow:
     version: int = attrs.field(validator=_version)
     submitted_at: datetime | None = attrs.field(default=None, converter=_optional_utc)
     listing: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze)
+    next_action: date | None = attrs.field(default=None, converter=_action_date)
+    facts: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping (dates and instants as ISO 8601 strings)."""
@@ -106,6 +123,8 @@ class ComplaintRow:
         data["updated_at"] = self.updated_at.isoformat()
         data["submitted_at"] = _iso(self.submitted_at)
         data["listing"] = dict(self.listing)
+        data["facts"] = dict(self.facts)
+        data["next_action"] = None if self.next_action is None else self.next_action.isoformat()
         return data
 
     @classmethod
@@ -116,6 +135,7 @@ class ComplaintRow:
             if isinstance(values.get(key), str):
                 values[key] = datetime.fromisoformat(values[key])
         values["listing"] = dict(values.get("listing") or {})
+        values["facts"] = dict(values.get("facts") or {})
         return cls(**values)
 
 

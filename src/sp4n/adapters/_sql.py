@@ -18,14 +18,21 @@ from typing import Any
 
 from sp4n._text import fold
 from sp4n._time import Clock, to_utc
+from sp4n.adapters._query import RowQuery, as_row_query
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
-from sp4n.adapters._store import check_batch, check_query
+from sp4n.adapters._store import (
+    check_after,
+    check_batch,
+    check_query,
+    check_reschedule,
+    query_order,
+)
 from sp4n.errors import ConcurrencyError, InvalidInputError, NotFoundError
 from sp4n.lifecycle import Actor, Event
 
 __all__ = ["SCHEMA_VERSION", "SqlStore", "event_json"]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """The newest schema this release writes; databases are migrated forward to it."""
 
 _ROW_COLUMNS = (
@@ -43,6 +50,8 @@ _ROW_COLUMNS = (
     "version",
     "submitted_at",
     "listing",
+    "next_action",
+    "facts",
 )
 _RARE = ("tracking_id", "agency", "region", "topic", "submitted_at", "title")
 """Indexed row columns that seldom change: written only when they do."""
@@ -246,9 +255,11 @@ class SqlStore(abc.ABC):
     def _row(self, values: Sequence[Any]) -> ComplaintRow:
         data = dict(zip(_ROW_COLUMNS, values, strict=True))
         data["next_due"] = self._as_day(data["next_due"])
+        data["next_action"] = self._as_day(data["next_action"])
         data["updated_at"] = self._as_instant(data["updated_at"])
         data["submitted_at"] = self._as_instant(data["submitted_at"])
         data["listing"] = json.loads(data["listing"]) if data["listing"] else {}
+        data["facts"] = json.loads(data["facts"]) if data["facts"] else {}
         return ComplaintRow(**data)
 
     def _message(self, values: Sequence[Any]) -> OutboxMessage:
@@ -411,6 +422,8 @@ class SqlStore(abc.ABC):
             row.version,
             None if row.submitted_at is None else self._instant(row.submitted_at),
             _json(dict(row.listing)) if row.listing else None,
+            None if row.next_action is None else self._day(row.next_action),
+            _json(dict(row.facts)) if row.facts else None,
         )
 
     def _message_values(self, message: OutboxMessage) -> tuple[Any, ...]:
@@ -438,6 +451,26 @@ class SqlStore(abc.ABC):
                 (complaint_id,),
             )
             return tuple(Event.from_dict(json.loads(data)) for (data,) in cursor.fetchall())
+
+    def load_many(self, complaint_ids: Sequence[str]) -> dict[str, tuple[Event, ...]]:
+        """Return several complaints' events in one read, ``IN`` lists of 500 ids."""
+        found: dict[str, list[Event]] = {cid: [] for cid in complaint_ids}
+        ids = list(found)
+        if not ids:
+            return {}
+        with self._read() as cursor:
+            for chunk in iter_chunks(ids, 500):
+                cursor.execute(
+                    self._sql(
+                        "SELECT complaint_id, data FROM sp4n_events"
+                        f" WHERE complaint_id IN ({', '.join('?' * len(chunk))})"
+                        " ORDER BY complaint_id, seq"
+                    ),
+                    chunk,
+                )
+                for complaint_id, data in cursor.fetchall():
+                    found[complaint_id].append(Event.from_dict(json.loads(data)))
+        return {cid: tuple(events) for cid, events in found.items()}
 
     def version(self, complaint_id: str) -> int:
         """Return the stream version; 0 when unknown."""
@@ -474,39 +507,58 @@ class SqlStore(abc.ABC):
         """
         return "instr(title_folded, ?) > 0", [fold(needle)]
 
-    def query(
-        self,
-        *,
-        status: str | None = None,
-        agency: str | None = None,
-        region_prefix: str | None = None,
-        overdue_as_of: date | None = None,
-        title_contains: str | None = None,
-        limit: int = 100,
-        offset: int = 0,
-        topic: str | None = None,
-        statuses: Sequence[str] | None = None,
-        visibilities: Sequence[str] | None = None,
-        submitted_from: datetime | None = None,
-        submitted_until: datetime | None = None,
-        newest_first: bool = False,
-    ) -> list[ComplaintRow]:
+    accepts_row_query = True
+    """``query`` takes a :class:`~sp4n.adapters.RowQuery` (decision 0183)."""
+
+    def query(self, query: RowQuery | None = None, /, **filters: Any) -> list[ComplaintRow]:
         """Filter rows with indexed queries; ordering as on :meth:`~sp4n.adapters.Store.query`."""
-        low, high = check_query(
-            limit,
-            offset,
-            submitted_from=submitted_from,
-            submitted_until=submitted_until,
-            filters={
-                "status": status,
-                "agency": agency,
-                "region_prefix": region_prefix,
-                "title_contains": title_contains,
-                "topic": topic,
-                "statuses": statuses,
-                "visibilities": visibilities,
-            },
+        built = self._statement(as_row_query(query, filters))
+        if built is None:
+            return []
+        statement, params = built
+        with self._read() as cursor:
+            cursor.execute(self._sql(statement), params)
+            return [self._row(values) for values in cursor.fetchall()]
+
+    _explain = "EXPLAIN QUERY PLAN "
+    """What the engine prefixes a statement with to show its plan."""
+    _by_status = "sp4n_complaints INDEXED BY sp4n_complaints_status_submitted"
+    """The table of a per-status branch of a newest-first list (decision 0182): SQLite's
+    planner, without statistics, would read the ``(status, complaint_id)`` index and sort."""
+
+    def explain(self, query: RowQuery | None = None, /, **filters: Any) -> list[str]:
+        """The engine's plan for :meth:`query` with these filters, one line per step
+        (tests hold each list query to its index: decision 0182)."""
+        built = self._statement(as_row_query(query, filters))
+        if built is None:
+            return []
+        statement, params = built
+        with self._read() as cursor:
+            self._before_explain(cursor)
+            cursor.execute(self._sql(self._explain + statement), params)
+            return [str(line[-1]) for line in cursor.fetchall()]
+
+    def _before_explain(self, cursor: Cursor) -> None:  # noqa: B027 - an optional hook
+        """Engine settings for :meth:`explain` (none for SQLite)."""
+
+    def _statement(self, q: RowQuery) -> tuple[str, list[Any]] | None:
+        """The SELECT and parameters of ``q``; ``None`` when it cannot match anything."""
+        status, agency, region_prefix, topic = q.status, q.agency, q.region_prefix, q.topic
+        overdue_as_of, action_due_by, title_contains = (
+            q.overdue_as_of,
+            q.action_due_by,
+            q.title_contains,
         )
+        statuses, visibilities = q.statuses, q.visibilities
+        low, high = q.submitted_from, q.submitted_until
+        limit, offset, newest_first = q.limit, q.offset, q.newest_first
+        sort = query_order(
+            overdue_as_of=overdue_as_of,
+            region_prefix=region_prefix,
+            newest_first=newest_first,
+            action_due_by=action_due_by,
+        )
+        after = check_after(q.after, offset, sort)
         where: list[str] = []
         params: list[Any] = []
         if status is not None:
@@ -523,27 +575,27 @@ class SqlStore(abc.ABC):
         if topic is not None:
             where.append("topic = ?")
             params.append(topic)
-        for column, values in (("status", statuses), ("visibility", visibilities)):
-            if values is not None:
-                values = list(values)
-                if not values:
-                    return []
-                where.append(f"{column} IN ({', '.join('?' * len(values))})")
-                params += values
+        branches: list[str] = []
+        for column, given in (("status", statuses), ("visibility", visibilities)):
+            if given is not None:
+                chosen = list(dict.fromkeys(given))
+                if not chosen:
+                    return None
+                if column == "status" and sort == "newest" and len(chosen) > 1:
+                    branches = chosen  # one index range per status, merged (decision 0182)
+                    continue
+                where.append(f"{column} IN ({', '.join('?' * len(chosen))})")
+                params += chosen
         if low is not None:
             where.append("submitted_at >= ?")
             params.append(self._instant(low))
         if high is not None:
             where.append("submitted_at <= ?")
             params.append(self._instant(high))
-        if newest_first:
-            order = "submitted_at DESC NULLS LAST, complaint_id DESC"
-        elif overdue_as_of is not None:
-            order = "next_due, complaint_id"
-        elif region_prefix:
-            order = "region, complaint_id"
-        else:
-            order = "complaint_id"
+        order = _ORDERS[sort]
+        if action_due_by is not None:
+            where.append("next_action IS NOT NULL AND next_action <= ?")
+            params.append(self._day(action_due_by))
         if overdue_as_of is not None:
             where.append("next_due IS NOT NULL AND next_due < ?")
             params.append(self._day(overdue_as_of))
@@ -551,14 +603,55 @@ class SqlStore(abc.ABC):
             clause, values = self._title_clause(title_contains)
             where.append(clause)
             params += values
-        statement = f"SELECT {', '.join(_ROW_COLUMNS)} FROM sp4n_complaints"
-        if where:
-            statement += " WHERE " + " AND ".join(where)
-        statement += f" ORDER BY {order} LIMIT ? OFFSET ?"
-        params += [limit, offset]
-        with self._read() as cursor:
-            cursor.execute(self._sql(statement), params)
-            return [self._row(values) for values in cursor.fetchall()]
+        if after is not None:
+            clause, values = self._after_clause(after, sort)
+            where.append(clause)
+            params += values
+        return _select(where, params, order, limit, offset, branches, self._by_status)
+
+    def _after_clause(self, after: ComplaintRow, sort: str) -> tuple[str, list[Any]]:
+        """Keyset condition: rows past ``after`` in the order ``sort`` (row-value
+        comparisons, which both engines answer from the order's composite index)."""
+        if sort == "due":
+            assert after.next_due is not None  # check_after made sure
+            return "(next_due, complaint_id) > (?, ?)", [
+                self._day(after.next_due),
+                after.complaint_id,
+            ]
+        if sort == "action":
+            assert after.next_action is not None  # check_after made sure
+            return "(next_action, complaint_id) > (?, ?)", [
+                self._day(after.next_action),
+                after.complaint_id,
+            ]
+        if sort == "region":
+            return "(region, complaint_id) > (?, ?)", [after.region, after.complaint_id]
+        if sort == "newest":
+            if after.submitted_at is None:
+                return "submitted_at IS NULL AND complaint_id < ?", [after.complaint_id]
+            return "(submitted_at IS NULL OR (submitted_at, complaint_id) < (?, ?))", [
+                self._instant(after.submitted_at),
+                after.complaint_id,
+            ]
+        return "complaint_id > ?", [after.complaint_id]
+
+    def reschedule(self, changes: Sequence[tuple[str, int, date | None]]) -> int:
+        """Set ``next_action`` of rows still at the given version; return how many moved."""
+        checked = check_reschedule(changes)
+        if not checked:
+            return 0
+        with self._write() as cursor:
+            moved = 0
+            for complaint_id, version, day in checked:
+                cursor.execute(
+                    self._sql(
+                        "UPDATE sp4n_complaints SET next_action = ?"
+                        " WHERE complaint_id = ? AND version = ?"
+                    ),
+                    (None if day is None else self._day(day), complaint_id, version),
+                )
+                moved += cursor.rowcount
+        return moved
 
     # -- outbox --------------------------------------------------------------------------------
 
@@ -602,6 +695,50 @@ class SqlStore(abc.ABC):
             "WHERE id = ? AND delivered_at IS NULL",
             (self._instant(instant), str(error)),
         )
+
+
+_ORDERS = {
+    "newest": "submitted_at DESC NULLS LAST, complaint_id DESC",
+    "due": "next_due, complaint_id",
+    "action": "next_action, complaint_id",
+    "region": "region, complaint_id",
+    "id": "complaint_id",
+}
+"""``ORDER BY`` of each :func:`~sp4n.adapters.query_order`, each an index's order."""
+
+
+def _select(
+    where: Sequence[str],
+    params: Sequence[Any],
+    order: str,
+    limit: int,
+    offset: int,
+    branches: Sequence[str] = (),
+    table: str = "sp4n_complaints",
+) -> tuple[str, list[Any]]:
+    """The SELECT of a query, and its parameters.
+
+    With ``branches`` (statuses of a newest-first list), one sub-select per status reads
+    the first ``limit + offset`` rows of the ``(status, submitted_at, complaint_id)`` index
+    range, and the union is ordered and cut: no sort of every matching row (decision 0182).
+    """
+    columns = ", ".join(_ROW_COLUMNS)
+    if not branches:
+        statement = f"SELECT {columns} FROM sp4n_complaints"
+        if where:
+            statement += " WHERE " + " AND ".join(where)
+        return f"{statement} ORDER BY {order} LIMIT ? OFFSET ?", [*params, limit, offset]
+    condition = " AND ".join(["status = ?", *where])
+    parts = [
+        f"SELECT * FROM (SELECT {columns} FROM {table} WHERE {condition}"
+        f" ORDER BY {order} LIMIT ?) AS branch{index}"
+        for index in range(len(branches))
+    ]
+    values: list[Any] = []
+    for status in branches:
+        values += [status, *params, limit + offset]
+    statement = " UNION ALL ".join(parts) + f" ORDER BY {order} LIMIT ? OFFSET ?"
+    return statement, [*values, limit, offset]
 
 
 def _prefix_end(prefix: str) -> str | None:

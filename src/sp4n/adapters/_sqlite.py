@@ -133,6 +133,19 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         " VALUES ('delete', old.rowid, old.title_folded); END",
         "INSERT INTO sp4n_complaints_title (sp4n_complaints_title) VALUES ('rebuild')",
     ),
+    7: (
+        # Schema 7 (decision 0181): the day the sweep next has something to do. Rows with a
+        # due date get a day long past, so the first sweep reads each once and sets its day.
+        "ALTER TABLE sp4n_complaints ADD COLUMN next_action TEXT",
+        "UPDATE sp4n_complaints SET next_action = '1970-01-01' WHERE next_due IS NOT NULL",
+        "CREATE INDEX sp4n_complaints_next_action ON sp4n_complaints (next_action, complaint_id)"
+        " WHERE next_action IS NOT NULL",
+        # decision 0184: what the compliance report counts, kept with the row
+        "ALTER TABLE sp4n_complaints ADD COLUMN facts TEXT",
+        # decision 0182: Open311 lists by status, newest first, one index range per status
+        "CREATE INDEX sp4n_complaints_status_submitted ON sp4n_complaints"
+        " (status, submitted_at, complaint_id)",
+    ),
 }
 """Forward migrations: ``{version: statements}``; a database at version ``n`` runs ``n+1..``."""
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from urllib.parse import unquote, urlsplit
 
 from sp4n._text import check_clean
 from sp4n._time import Clock, to_utc
+from sp4n.adapters._query import COUNT_MAX, RowQuery
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.errors import InvalidInputError, MalformedStoreUrlError, UnknownStoreSchemeError
 from sp4n.lifecycle import Event
@@ -21,14 +22,17 @@ __all__ = [
     "DEFAULT_STORE_URL",
     "Store",
     "StoreFactory",
+    "check_after",
     "check_append",
     "check_batch",
     "check_query",
+    "check_reschedule",
+    "load_many",
     "open_store",
+    "query_order",
     "store_scheme",
 ]
 
-COUNT_MAX = 2**63 - 1
 """Largest ``limit`` or ``offset`` a query takes: a signed 64-bit integer, as SQLite and
 PostgreSQL store it."""
 
@@ -71,6 +75,16 @@ class Store(Protocol):
         """Return the complaint's events in ``seq`` order; ``()`` for an unknown complaint."""
         ...  # pragma: no cover - protocol
 
+    def load_many(self, complaint_ids: Sequence[str]) -> dict[str, tuple[Event, ...]]:
+        """Return several complaints' events in one read (decision 0180).
+
+        One key per distinct id, in the order first given; an unknown complaint maps to
+        ``()``. Callers that walk many complaints (sweep, report, copy) use this instead of
+        one :meth:`load` round trip each; :func:`~sp4n.adapters.load_many` falls back to
+        :meth:`load` for a store written before it existed.
+        """
+        ...  # pragma: no cover - protocol
+
     def version(self, complaint_id: str) -> int:
         """Return the stream's version (its last ``seq``); 0 for an unknown complaint."""
         ...  # pragma: no cover - protocol
@@ -83,24 +97,9 @@ class Store(Protocol):
         """Return the row with this public tracking id, ``None`` when unknown."""
         ...  # pragma: no cover - protocol
 
-    def query(
-        self,
-        *,
-        status: str | None = None,
-        agency: str | None = None,
-        region_prefix: str | None = None,
-        overdue_as_of: date | None = None,
-        title_contains: str | None = None,
-        limit: int = 100,
-        offset: int = 0,
-        topic: str | None = None,
-        statuses: Sequence[str] | None = None,
-        visibilities: Sequence[str] | None = None,
-        submitted_from: datetime | None = None,
-        submitted_until: datetime | None = None,
-        newest_first: bool = False,
-    ) -> list[ComplaintRow]:
-        """Return rows matching every given filter.
+    def query(self, query: RowQuery | None = None, /, **filters: Any) -> list[ComplaintRow]:
+        """Return rows matching every filter of ``query`` (:class:`~sp4n.adapters.RowQuery`,
+        decision 0183), or of the same filters given as keywords (``status="forwarded"``).
 
         ``overdue_as_of``: rows whose ``next_due`` is before that date, ordered by
         ``(next_due, complaint_id)``. Otherwise ``region_prefix`` orders by
@@ -110,6 +109,19 @@ class Store(Protocol):
         ``submitted_at`` inclusively (rows without it never match them). ``newest_first``
         orders by ``(submitted_at, complaint_id)`` descending, before any other order,
         rows without ``submitted_at`` last (schema 3, decision 0063).
+        ``after`` (keyset pagination, decision 0180): only rows that come after this row in
+        the query's order, typically the last row of the previous page; not with ``offset``.
+        ``action_due_by``: rows whose ``next_action`` is on or before that date, ordered by
+        ``(next_action, complaint_id)`` (schema 6, decision 0181: the sweep's candidates).
+        """
+        ...  # pragma: no cover - protocol
+
+    def reschedule(self, changes: Sequence[tuple[str, int, date | None]]) -> int:
+        """Set the ``next_action`` of rows, each only if still at the given version.
+
+        ``changes`` holds ``(complaint_id, version, next_action)``; returns how many rows
+        changed. No event is written: the day is derived from the events already stored
+        (the sweep uses it for a row whose stored day has nothing to do, decision 0181).
         """
         ...  # pragma: no cover - protocol
 
@@ -262,6 +274,95 @@ def check_query(
     low = None if submitted_from is None else to_utc("submitted_from", submitted_from)
     high = None if submitted_until is None else to_utc("submitted_until", submitted_until)
     return low, high
+
+
+def query_order(
+    *,
+    overdue_as_of: date | None,
+    region_prefix: str | None,
+    newest_first: bool,
+    action_due_by: date | None = None,
+) -> str:
+    """The order a query's rows come in: ``newest``, ``due``, ``action``, ``region`` or ``id``.
+
+    ``newest``: ``(submitted_at, complaint_id)`` descending, undated rows last; ``due``:
+    ``(next_due, complaint_id)``; ``action``: ``(next_action, complaint_id)``; ``region``:
+    ``(region, complaint_id)``; ``id``: ``complaint_id`` (decisions 0051, 0181).
+    """
+    if newest_first:
+        return "newest"
+    if overdue_as_of is not None:
+        return "due"
+    if action_due_by is not None:
+        return "action"
+    if region_prefix:
+        return "region"
+    return "id"
+
+
+def check_after(after: object, offset: int, order: str) -> ComplaintRow | None:
+    """Reject a keyset ``after`` that is not a row, comes with an ``offset`` or lacks the
+    column its order needs (``next_due`` for the overdue order); return it."""
+    if after is None:
+        return None
+    if not isinstance(after, ComplaintRow):
+        raise InvalidInputError(
+            "after", after, "must be a ComplaintRow (the last row of the previous page)"
+        )
+    if offset:
+        raise InvalidInputError(
+            "after", after.complaint_id, f"cannot be combined with offset ({offset}); use one"
+        )
+    if order == "due" and after.next_due is None:
+        raise InvalidInputError(
+            "after.next_due",
+            None,
+            f"row {after.complaint_id!r} has no next_due, so it is not in the overdue order",
+        )
+    if order == "action" and after.next_action is None:
+        raise InvalidInputError(
+            "after.next_action",
+            None,
+            f"row {after.complaint_id!r} has no next_action, so it is not in the action order",
+        )
+    return after
+
+
+def check_reschedule(
+    changes: Sequence[tuple[str, int, date | None]],
+) -> list[tuple[str, int, date | None]]:
+    """Check ``(complaint_id, version, next_action)`` triples for :meth:`Store.reschedule`."""
+    out = []
+    for index, change in enumerate(changes):
+        if not isinstance(change, tuple) or len(change) != 3:
+            raise InvalidInputError(
+                f"changes[{index}]", change, "must be (complaint_id, version, next_action)"
+            )
+        complaint_id, version, day = change
+        if not isinstance(complaint_id, str) or not complaint_id:
+            raise InvalidInputError(
+                f"changes[{index}].complaint_id", complaint_id, "must be a non-empty string"
+            )
+        if not _is_count(version) or version < 1:
+            raise InvalidInputError(
+                f"changes[{index}].version", version, "must be a whole number >= 1"
+            )
+        if day is not None and (not isinstance(day, date) or isinstance(day, datetime)):
+            raise InvalidInputError(
+                f"changes[{index}].next_action", day, "must be a datetime.date or None"
+            )
+        out.append((complaint_id, version, day))
+    return out
+
+
+def load_many(store: Store, complaint_ids: Sequence[str]) -> dict[str, tuple[Event, ...]]:
+    """``store.load_many(complaint_ids)``, or one :meth:`Store.load` per id for a
+    third-party store that predates :meth:`Store.load_many` (decision 0180)."""
+    batched = getattr(store, "load_many", None)
+    if batched is not None:
+        found: dict[str, tuple[Event, ...]] = batched(complaint_ids)
+        return found
+    return {complaint_id: store.load(complaint_id) for complaint_id in dict.fromkeys(complaint_ids)}
 
 
 def store_scheme(url: str) -> str:

@@ -18,9 +18,20 @@ from typing import TYPE_CHECKING, Any, Self
 
 from sp4n._text import check_clean
 from sp4n._time import Clock, require_aware
-from sp4n.adapters import Adapters, ComplaintRow, OutboxMessage, Store, open_store, plugin_manager
+from sp4n.adapters import (
+    Adapters,
+    ComplaintRow,
+    OutboxMessage,
+    RowQuery,
+    Store,
+    open_store,
+    plugin_manager,
+    query_rows,
+)
+from sp4n.desk._attention import next_action
 from sp4n.desk._hours import SweepConfig
 from sp4n.desk._notify import Recipients, messages_for, sealed_contact
+from sp4n.desk._report import report_facts
 from sp4n.desk._rules import ClockRules, project
 from sp4n.errors import ConcurrencyError, InvalidInputError, UnknownComplaintError
 from sp4n.lifecycle import (
@@ -250,14 +261,17 @@ class DeskCore:
             except ValueError:
                 allowed = ", ".join(s.value for s in Status)
                 raise InvalidInputError("status", status, f"must be one of {allowed}") from None
-        return self.store.query(
-            status=status,
-            agency=agency,
-            region_prefix=region_prefix,
-            overdue_as_of=overdue_as_of,
-            title_contains=title_contains,
-            limit=limit,
-            offset=offset,
+        return query_rows(
+            self.store,
+            RowQuery(
+                status=status,
+                agency=agency,
+                region_prefix=region_prefix,
+                overdue_as_of=overdue_as_of,
+                title_contains=title_contains,
+                limit=limit,
+                offset=offset,
+            ),
         )
 
     def public_feed(
@@ -284,12 +298,15 @@ class DeskCore:
         statuses = sorted(s.value for s in PUBLISHED_STATUSES if status in (None, s.value))
         if not statuses:
             return []
-        rows = self.store.query(
-            statuses=statuses,
-            visibilities=sorted(v.value for v in PUBLISHED_VISIBILITIES),
-            region_prefix=region_prefix,
-            limit=limit,
-            offset=offset,
+        rows = query_rows(
+            self.store,
+            RowQuery(
+                statuses=statuses,
+                visibilities=sorted(v.value for v in PUBLISHED_VISIBILITIES),
+                region_prefix=region_prefix,
+                limit=limit,
+                offset=offset,
+            ),
         )
         items: builtins.list[Mapping[str, Any]] = []
         for row in rows:
@@ -299,6 +316,19 @@ class DeskCore:
         return items
 
     # -- writing ------------------------------------------------------------------------------
+
+    def _project(self, complaint: Complaint, clocks: Sequence[SlaClock]) -> ComplaintRow:
+        """The projection row of ``complaint`` with its next sweep day (decision 0181) and
+        its compliance report facts (decision 0184); ``clocks`` at its last event."""
+        day = next_action(complaint, clocks, self.rules.calendar_for(complaint), self.sweep_config)
+        policy = self.rules.policy_for(complaint)
+        facts = report_facts(
+            complaint.history,
+            self.rules.calendar_for_region(complaint.region),
+            policy.rule("T1"),
+            policy.rule("T2"),
+        )
+        return project(complaint, clocks, next_action=day, facts=facts)
 
     def _commit(
         self,
@@ -320,7 +350,7 @@ class DeskCore:
         if expected_version is not None and expected_version != base:
             raise ConcurrencyError(complaint.complaint_id, expected_version, base)
         clocks = self.rules.clocks(complaint, now=events[-1].occurred_at)
-        row = project(complaint, clocks)
+        row = self._project(complaint, clocks)
         if outbox is None:
             outbox = messages_for(
                 complaint,

@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from sp4n._time import parse_date, require_aware
-from sp4n.adapters import OutboxMessage
+from sp4n.adapters import ComplaintRow, OutboxMessage, RowQuery, load_many, query_rows
 from sp4n.adapters.channels import InboundMessage, Intake
 from sp4n.desk._dispose import Disposition
 from sp4n.desk._hours import SweepConfig
@@ -32,6 +32,7 @@ from sp4n.lifecycle import (
     Attachment,
     Complaint,
     ComplaintDraft,
+    Event,
     EventType,
     Role,
     merge_target_problem,
@@ -625,21 +626,27 @@ class Desk(Disposition):
         # the easternmost zone (WIT, UTC+9) has the latest local date: a superset of rows
         latest_local = require_aware("now", instant).astimezone(dt.timezone(dt.timedelta(hours=9)))
         ids: list[str] = []
-        offset = 0
+        after: ComplaintRow | None = None
         while True:
-            rows = self.store.query(
-                status="followed_up",
-                overdue_as_of=latest_local.date(),
-                limit=1000,
-                offset=offset,
+            rows = query_rows(
+                self.store,
+                RowQuery(
+                    status="followed_up",
+                    overdue_as_of=latest_local.date(),
+                    limit=1000,
+                    after=after,
+                ),
             )
             ids.extend(r.complaint_id for r in rows)
             if len(rows) < 1000:
                 break
-            offset += 1000
+            after = rows[-1]  # keyset paging (decision 0180)
         done: list[Complaint] = []
-        for complaint_id in ids:
-            complaint = self.get(complaint_id)
+        streams: dict[str, tuple[Event, ...]] = {}
+        for index, complaint_id in enumerate(ids):
+            if index % 500 == 0:  # one read per 500 complaints, not one each
+                streams = load_many(self.store, ids[index : index + 500])
+            complaint = replay(streams[complaint_id])
             for action in self.rules.due_actions(complaint, now=instant):
                 if action.action is not OnExpiry.COMPLETE:
                     continue
@@ -665,6 +672,7 @@ class Desk(Disposition):
         *,
         progress: Progress | None = None,
         config: SweepConfig | None = None,
+        full: bool = False,
     ) -> SweepReport:
         """Apply due completions, warn before and escalate after breaches, record moved
         deadlines; idempotent, safe to run from cron every minute (see docs/desk.md).
@@ -672,11 +680,19 @@ class Desk(Disposition):
         :param now: the sweep instant (default: the Desk's clock).
         :param progress: ``progress(done, total)`` after each candidate complaint.
         :param config: overrides the Desk's :class:`SweepConfig` for this run.
+        :param full: select every complaint within the warning lead of its due date or past
+            it (decision 0080) instead of those whose stored next action day has come, and
+            store each one's day anew: once after changing the Desk's ``SweepConfig`` or
+            deploying a calendar revision (decision 0181).
         """
         from sp4n.desk._sweep import run_sweep
 
         return run_sweep(
-            self, self._now(now), config=config or self.sweep_config, progress=progress
+            self,
+            self._now(now),
+            config=config or self.sweep_config,
+            progress=progress,
+            full=full,
         )
 
     def report(

@@ -1,6 +1,7 @@
 """Compliance reports: the figures supervisors (KemenPANRB, KSP, Ombudsman) watch.
 
-Computed from the event log (decision 0084), per agency or per region, for complaints
+Counted from the event log (decision 0084), through the facts the Desk keeps in each
+projection row (:func:`report_facts`, decision 0184), per agency or per region, for complaints
 *submitted* in a period (the local date of the ``submitted`` event in the complaint
 region's calendar, both ends included):
 
@@ -31,22 +32,31 @@ import csv
 import datetime as dt
 import io
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from sp4n._time import require_aware
+from sp4n.adapters import ComplaintRow, RowQuery, load_many, query_rows
 from sp4n.errors import InvalidInputError
-from sp4n.lifecycle import Complaint, Event, EventType
+from sp4n.lifecycle import Event, EventType, replay
 from sp4n.lifecycle._status import CLOSED_STATUSES
 from sp4n.sla import Rule, WorkingCalendar, kept_date
 
 if TYPE_CHECKING:  # pragma: no cover
     from sp4n.desk._desk import Desk
 
-__all__ = ["FIELDS", "GROUPINGS", "ComplianceReport", "ComplianceRow", "compliance_report"]
+__all__ = [
+    "FIELDS",
+    "GROUPINGS",
+    "ComplianceReport",
+    "ComplianceRow",
+    "compliance_report",
+    "report_facts",
+]
 
+_PAGE = 1000
 _CLOSED = frozenset(status.value for status in CLOSED_STATUSES)
 
 FIELDS = (
@@ -191,9 +201,19 @@ class _Acc:
         )
 
 
-def group_key(complaint: Complaint, by: str) -> str:
-    """The group of ``complaint`` in a report ``by`` topic or channel."""
-    return str(complaint.topic if by == "topic" else complaint.channel)
+def group_key(facts: Mapping[str, Any], by: str) -> str:
+    """The group of a complaint (its report ``facts``) in a report ``by`` topic (as amended)
+    or channel."""
+    return str(facts[by])
+
+
+def _topic_and_channel(events: Sequence[Event]) -> tuple[str, str]:
+    """The complaint's topic as it is after its amendments, and its intake channel."""
+    topic, channel = str(events[0].payload["topic"]), str(events[0].payload["channel"])
+    for event in events:
+        if event.type == EventType.AMENDED and "topic" in event.payload["changes"]:
+            topic = str(event.payload["changes"]["topic"]["new"])
+    return topic, channel
 
 
 def _paused(events: Sequence[Event], rule: Rule, calendar: WorkingCalendar, until: dt.date) -> int:
@@ -242,61 +262,88 @@ def _episodes(events: Sequence[Event]) -> list[tuple[int, int | None]]:
     return out
 
 
-def _add(
-    acc: _Acc,
-    cid: str,
-    events: Sequence[Event],
-    calendar: WorkingCalendar,
-    t1: Rule,
-    t2: Rule,
-    agency: str | None,
-    status: str,
-    overdue: bool,
-) -> None:
-    episodes = [
-        (i, end)
-        for i, end in _episodes(events)
-        if agency is None or events[i].payload.get("agency") == agency
-    ]
-    if agency is not None and not episodes:
-        return
-    acc.complaints.add(cid)
+def report_facts(
+    events: Sequence[Event], calendar: WorkingCalendar, t1: Rule, t2: Rule
+) -> dict[str, Any]:
+    """What the report counts of one complaint, from its events (decision 0184).
+
+    ``submitted`` (local date), ``topic`` (as amended), ``channel``, ``t1`` (the first
+    forwarding met T1; ``None`` before one),
+    ``episodes`` (per forwarding: agency, the event type that ended it or ``None``, whether
+    a follow-up met T2, working days to that follow-up) and ``escalations`` (per
+    ``escalated`` event: the agency holding the complaint then, or ``None``). JSON values,
+    kept in the projection row by the Desk (``ComplaintRow.facts``).
+    """
     submitted = calendar.local_date(events[0].occurred_at)
+    topic, channel = _topic_and_channel(events)
+    met_t1: bool | None = None
     first = next((e for e in events if e.type == EventType.FORWARDED), None)
     if first is not None:
         day = calendar.local_date(first.occurred_at)
         before = [e for e in events if e.seq < first.seq]
-        due = _due(calendar, submitted, t1, _paused(before, t1, calendar, day), before)
-        acc.t1 += day <= due
-    acc.completed += status == "completed"
-    acc.overdue += overdue
-    for i, end in episodes:
+        met_t1 = day <= _due(calendar, submitted, t1, _paused(before, t1, calendar, day), before)
+    episodes: list[list[Any]] = []
+    for i, end in _episodes(events):
+        agency = events[i].payload.get("agency")
         if end is None:
+            episodes.append([agency, None, False, None])
             continue
         stop = events[end]
-        if stop.type == EventType.RETURNED:
-            acc.returns += 1
         if stop.type != EventType.FOLLOWED_UP:
+            episodes.append([agency, str(stop.type), False, None])
             continue
         start = calendar.local_date(events[i].occurred_at)
         day = calendar.local_date(stop.occurred_at)
         paused = _paused(events[i + 1 : end], t2, calendar, day)
-        if day <= _due(calendar, start, t2, paused, events[i + 1 : end]):
-            acc.t2.add(cid)
-        acc.days.append(calendar.working_days_between(start, day))
+        met = day <= _due(calendar, start, t2, paused, events[i + 1 : end])
+        days = calendar.working_days_between(start, day)
+        episodes.append([agency, str(stop.type), met, days])
+    escalations: list[Any] = []
+    holder = None
     for event in events:
-        if event.type != EventType.ESCALATED:
+        if event.type == EventType.FORWARDED:
+            holder = event.payload.get("agency")
+        elif event.type == EventType.RETURNED:
+            holder = None
+        elif event.type == EventType.ESCALATED:
+            escalations.append(holder)
+    return {
+        "submitted": submitted.isoformat(),
+        "topic": topic,
+        "channel": channel,
+        "t1": met_t1,
+        "episodes": episodes,
+        "escalations": escalations,
+    }
+
+
+def _add(
+    acc: _Acc,
+    cid: str,
+    facts: Mapping[str, Any],
+    agency: str | None,
+    status: str,
+    overdue: bool,
+) -> None:
+    episodes = [e for e in facts["episodes"] if agency is None or e[0] == agency]
+    if agency is not None and not episodes:
+        return
+    acc.complaints.add(cid)
+    if facts["t1"] is not None:
+        acc.t1 += bool(facts["t1"])
+    acc.completed += status == "completed"
+    acc.overdue += overdue
+    for _agency, end, met, days in episodes:
+        if end == EventType.RETURNED:
+            acc.returns += 1
+        if end != EventType.FOLLOWED_UP:
             continue
-        if agency is None:
-            acc.escalations += 1
-            continue
-        holder = None
-        for earlier in events[: event.seq - 1]:
-            if earlier.type == EventType.FORWARDED:
-                holder = earlier.payload.get("agency")
-            elif earlier.type == EventType.RETURNED:
-                holder = None
-        acc.escalations += holder == agency
+        if met:
+            acc.t2.add(cid)
+        acc.days.append(days)
+    acc.escalations += sum(
+        1 for holder in facts["escalations"] if agency is None or holder == agency
+    )
 
 
 def compliance_report(
@@ -331,36 +378,32 @@ def compliance_report(
         region = normalize_code(region)
     groups: dict[str, _Acc] = {}
     total = _Acc()
-    for row in _rows(desk, region):
+    for row, facts in _facts(desk, region, start, now):
         calendar = desk.rules.calendar_for_region(row.region)
-        if calendar.local_date(row.updated_at) < start:
-            continue  # nothing of it happened in the period, so it was not submitted then
-        events = desk.store.load(row.complaint_id)
-        if not events or not start <= calendar.local_date(events[0].occurred_at) <= end:
+        if not start <= dt.date.fromisoformat(facts["submitted"]) <= end:
             continue
-        events = tuple(e for e in events if e.occurred_at <= now)
-        if not events:
-            continue  # submitted after ``now``: not yet received as of the report
-        complaint = desk.get(row.complaint_id)
-        policy = desk.rules.policy_for(complaint)
-        t1, t2 = policy.rule("T1"), policy.rule("T2")
         closed = row.status in _CLOSED
         overdue = (
             not closed and row.next_due is not None and row.next_due < calendar.local_date(now)
         )
-        args = (row.complaint_id, events, calendar, t1, t2)
         if by is not None:
-            key = group_key(complaint, by)
-            _add(groups.setdefault(key, _Acc()), *args, agency, row.status, overdue)
-            _add(total, *args, agency, row.status, overdue)
+            key = group_key(facts, by)
+            _add(
+                groups.setdefault(key, _Acc()), row.complaint_id, facts, agency, row.status, overdue
+            )
+            _add(total, row.complaint_id, facts, agency, row.status, overdue)
             continue
         if agency is not None or region is not None:
             key = agency or region or ""
-            _add(groups.setdefault(key, _Acc()), *args, agency, row.status, overdue)
+            _add(
+                groups.setdefault(key, _Acc()), row.complaint_id, facts, agency, row.status, overdue
+            )
             continue
-        _add(total, *args, None, row.status, overdue)
-        for name in sorted({str(e.payload["agency"]) for e in events if e.type == "forwarded"}):
-            _add(groups.setdefault(name, _Acc()), *args, name, row.status, overdue)
+        _add(total, row.complaint_id, facts, None, row.status, overdue)
+        for name in sorted({str(e[0]) for e in facts["episodes"]}):
+            _add(
+                groups.setdefault(name, _Acc()), row.complaint_id, facts, name, row.status, overdue
+            )
     if by is not None:
         named = [groups[key].row(key) for key in sorted(groups) if groups[key].complaints]
         rows = [*named, total.row("*")]
@@ -373,11 +416,39 @@ def compliance_report(
     return ComplianceReport(start=start, end=end, as_of=now, by=grouping, rows=tuple(rows))
 
 
-def _rows(desk: Desk, region: str | None) -> Iterable[Any]:
-    offset = 0
+def _facts(
+    desk: Desk, region: str | None, start: dt.date, now: dt.datetime
+) -> Iterator[tuple[ComplaintRow, Mapping[str, Any]]]:
+    """Projection rows (region order, keyset pages) with their report facts (decision 0184).
+
+    A row's stored facts when it has them and nothing of it happened after ``now``;
+    otherwise computed from its events up to ``now``, loaded one page per read (decision
+    0180). A row last updated before ``start`` (local) is left out: nothing of it happened
+    in the period, so it was not submitted then.
+    """
+    after: ComplaintRow | None = None
     while True:
-        page = desk.store.query(region_prefix=region, limit=1000, offset=offset)
-        yield from page
-        if len(page) < 1000:
+        page = query_rows(desk.store, RowQuery(region_prefix=region, limit=_PAGE, after=after))
+        if not page:
             return
-        offset += 1000
+        after = page[-1]
+        wanted = [
+            row
+            for row in page
+            if desk.rules.calendar_for_region(row.region).local_date(row.updated_at) >= start
+        ]
+        stale = [row.complaint_id for row in wanted if not row.facts or row.updated_at > now]
+        streams = load_many(desk.store, stale) if stale else {}
+        for row in wanted:
+            if row.complaint_id not in streams:
+                yield row, row.facts
+                continue
+            events = streams[row.complaint_id]
+            seen = tuple(e for e in events if e.occurred_at <= now)
+            if not seen:
+                continue  # submitted after ``now``: not yet received as of the report
+            policy = desk.rules.policy_for(replay(events))
+            calendar = desk.rules.calendar_for_region(row.region)
+            yield row, report_facts(seen, calendar, policy.rule("T1"), policy.rule("T2"))
+        if len(page) < _PAGE:
+            return

@@ -11,7 +11,7 @@ they are answered.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -220,8 +220,16 @@ def media_file(complaint: Complaint) -> int | None:
     )
 
 
-def project(complaint: Complaint, clocks: Sequence[SlaClock]) -> ComplaintRow:
-    """The projection row the store keeps for ``complaint`` (``clocks`` at its last event)."""
+def project(
+    complaint: Complaint,
+    clocks: Sequence[SlaClock],
+    *,
+    next_action: dt.date | None = None,
+    facts: Mapping[str, Any] | None = None,
+) -> ComplaintRow:
+    """The projection row the store keeps for ``complaint`` (``clocks`` at its last event);
+    ``next_action``: the sweep's next day for it (:func:`sp4n.desk._attention.next_action`);
+    ``facts``: what the compliance report counts (:func:`sp4n.desk._report.report_facts`)."""
     first = next_due(clocks)
     return ComplaintRow(
         complaint_id=complaint.complaint_id,
@@ -238,4 +246,6 @@ def project(complaint: Complaint, clocks: Sequence[SlaClock]) -> ComplaintRow:
         version=complaint.version,
         submitted_at=complaint.submitted_at,
         listing=listing(complaint, clocks),
+        next_action=next_action,
+        facts=facts or {},
     )

@@ -30,10 +30,18 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from sp4n.adapters import AppendRequest, ComplaintRow, OutboxMessage
+from sp4n.adapters import (
+    AppendRequest,
+    ComplaintRow,
+    OutboxMessage,
+    RowQuery,
+    load_many,
+    query_rows,
+)
+from sp4n.desk._attention import next_action, notice_recorded, owed_clocks
 from sp4n.desk._hours import SweepConfig, delivery_time
 from sp4n.desk._notify import _coordinator, _via
-from sp4n.desk._rules import next_due, project
+from sp4n.desk._rules import next_due
 from sp4n.errors import ConcurrencyError, Sp4nError
 from sp4n.lifecycle import (
     LAPOR_TABLE,
@@ -46,7 +54,7 @@ from sp4n.lifecycle import (
     replay,
 )
 from sp4n.routing import AuthorityLevel
-from sp4n.sla import ClockStatus, OnExpiry, Policy, SlaClock, WorkingCalendar
+from sp4n.sla import Policy, SlaClock, WorkingCalendar
 
 if TYPE_CHECKING:  # pragma: no cover
     from sp4n.desk._desk import Desk
@@ -148,19 +156,53 @@ def _local_today(now: dt.datetime, calendar: WorkingCalendar) -> dt.date:
 
 
 def candidates(desk: Desk, now: dt.datetime, config: SweepConfig) -> list[ComplaintRow]:
+    """Rows whose next action day (decision 0181) has come in their region's calendar.
+
+    Reads the ``next_action`` index up to the latest local date in Indonesia (WIT), each
+    row then checked against its own region's local date. A run with another
+    :class:`SweepConfig` than the Desk's (whose days are the stored ones), or a store
+    without ``reschedule`` (written before schema 6), falls back to :func:`due_candidates`.
+    """
+    if config != desk.sweep_config or not hasattr(desk.store, "reschedule"):
+        return due_candidates(desk, now, config)
+    latest = now.astimezone(_EAST).date()
+    todays: dict[str, dt.date] = {}
+    out: list[ComplaintRow] = []
+    after: ComplaintRow | None = None
+    while True:
+        rows = query_rows(desk.store, RowQuery(action_due_by=latest, limit=_PAGE, after=after))
+        for row in rows:
+            today = todays.get(row.region)
+            if today is None:
+                today = _local_today(now, desk.rules.calendar_for_region(row.region))
+                todays[row.region] = today
+            if row.next_action is not None and row.next_action <= today:
+                out.append(row)
+        if len(rows) < _PAGE:
+            return out
+        after = rows[-1]  # keyset paging (decision 0180): no OFFSET rescans
+
+
+def due_candidates(
+    desk: Desk, now: dt.datetime, config: SweepConfig, *, every: bool = False
+) -> list[ComplaintRow]:
     """Rows whose earliest deadline is within the warning lead of (or past) the local date.
 
     Reads the ``next_due`` index in due-date order and stops at the first row beyond the
-    widest possible threshold; each row is then checked against its own region's calendar.
+    widest possible threshold; each row is then checked against its own region's calendar
+    (decision 0080: every overdue complaint, every run). ``every``: all rows with a
+    ``next_due`` (a full sweep, which stores each one's next action day anew).
     """
     latest = now.astimezone(_EAST).date()
     national = WorkingCalendar.indonesia()
     bound = national.add_working_days(latest, config.warn_working_days) + _MARGIN
+    if every:
+        bound = dt.date.max
     thresholds: dict[str, dt.date] = {}
     out: list[ComplaintRow] = []
-    offset = 0
+    after: ComplaintRow | None = None
     while True:
-        rows = desk.store.query(overdue_as_of=bound, limit=_PAGE, offset=offset)
+        rows = query_rows(desk.store, RowQuery(overdue_as_of=bound, limit=_PAGE, after=after))
         for row in rows:
             if row.next_due is None:
                 continue
@@ -170,32 +212,11 @@ def candidates(desk: Desk, now: dt.datetime, config: SweepConfig) -> list[Compla
                 today = _local_today(now, calendar)
                 limit = calendar.add_working_days(today, config.warn_working_days)
                 thresholds[row.region] = limit
-            if row.next_due <= limit:
+            if every or row.next_due <= limit:
                 out.append(row)
         if len(rows) < _PAGE:
             return out
-        offset += _PAGE
-
-
-def _done(
-    history: Sequence[Event], rule_id: str, stage: str, due: dt.date, calendar: WorkingCalendar
-) -> bool:
-    """Whether a notice of ``stage`` for ``rule_id`` due ``due`` is in the history already."""
-    iso = due.isoformat()
-    for event in history:
-        payload = event.payload
-        if payload.get("rule_id") != rule_id:
-            continue
-        if event.type == EventType.REMINDED:
-            if payload.get("due") == iso and payload.get("stage") == stage:
-                return True
-        elif (
-            stage == "escalation"
-            and event.type == EventType.ESCALATED
-            and event.occurred_at.astimezone(calendar.timezone).date() > due
-        ):
-            return True
-    return False
+        after = rows[-1]  # keyset paging (decision 0180): no OFFSET rescans
 
 
 @attrs.frozen
@@ -211,10 +232,6 @@ class _Notice:
     provisional: bool = False  # the due date rests on an estimate (decision 0154)
 
 
-_OWERS = ("liaison", "admin", "unit")
-"""Roles whose running-out clocks the sweep warns about (a unit's: warning and breach only)."""
-
-
 def _notices(
     complaint: Complaint,
     clocks: Sequence[SlaClock],
@@ -223,19 +240,9 @@ def _notices(
     config: SweepConfig,
 ) -> list[_Notice]:
     out: list[_Notice] = []
-    for clock in clocks:
+    for clock in owed_clocks(complaint, clocks):
         rule = clock.rule
-        if rule.on_expiry is not OnExpiry.ESCALATE or rule.role not in _OWERS:
-            continue
-        if clock.deadline is None or clock.status not in (
-            ClockStatus.RUNNING,
-            ClockStatus.BREACHED,
-        ):
-            continue
-        if rule.role == "liaison" and complaint.agency is None:
-            continue
-        if rule.role == "unit" and complaint.unit is None:
-            continue
+        assert clock.deadline is not None  # owed_clocks made sure
         due = clock.deadline.due_date  # a kept deadline already (decision 0150)
         provisional = clock.deadline.provisional
 
@@ -411,9 +418,16 @@ def _touched(policy: Policy) -> frozenset[str]:
 
 
 def _sweep_one(
-    desk: Desk, row: ComplaintRow, now: dt.datetime, config: SweepConfig, tally: _Tally
+    desk: Desk,
+    row: ComplaintRow,
+    events: Sequence[Event],
+    now: dt.datetime,
+    config: SweepConfig,
+    tally: _Tally,
+    later: list[tuple[str, int, dt.date | None]],
 ) -> _Pending | None:
-    events = desk.store.load(row.complaint_id)
+    """The sweep's events for one candidate, or ``None``; a candidate with nothing to do
+    whose stored next action day is stale goes to ``later`` (``Store.reschedule``)."""
     if not events:
         return None
     last = events[-1]
@@ -426,6 +440,8 @@ def _sweep_one(
             return None
     complaint = replay(events)
     if complaint.status.is_closed:
+        if row.next_action is not None:
+            later.append((row.complaint_id, row.version, None))
         return None
     base = complaint
     at = max(now, complaint.history[-1].occurred_at)
@@ -440,7 +456,7 @@ def _sweep_one(
     retry_at = delivery_time(now, calendar, config)
     outbox: list[OutboxMessage] = []
     for notice in _notices(complaint, clocks, today, calendar, config):
-        if _done(complaint.history, notice.rule, notice.stage, notice.due, calendar):
+        if notice_recorded(complaint.history, notice.rule, notice.stage, notice.due, calendar):
             continue
         escalation = notice.stage == "escalation"
         target = "superior" if notice.role == "liaison" else "supervisor"
@@ -477,6 +493,9 @@ def _sweep_one(
         if message is not None:
             outbox.append(message)
     if complaint.version == base.version:
+        day = next_action(complaint, clocks, calendar, desk.sweep_config)
+        if day != row.next_action:
+            later.append((row.complaint_id, row.version, day))
         return None
     new = complaint.history[base.version :]
     policy = desk.rules.policy_for(complaint)
@@ -484,7 +503,8 @@ def _sweep_one(
         clocks = desk.rules.clocks(complaint, now=new[-1].occurred_at)
     counts["messages"] = len(outbox)
     counts["deferred"] = len(outbox) if retry_at is not None else 0
-    return _Pending(complaint, base.version, new, project(complaint, clocks), tuple(outbox), counts)
+    row = desk._project(complaint, clocks)
+    return _Pending(complaint, base.version, new, row, tuple(outbox), counts)
 
 
 def _flush(desk: Desk, pending: list[_Pending], tally: _Tally) -> None:
@@ -525,20 +545,30 @@ def run_sweep(
     *,
     config: SweepConfig,
     progress: Progress | None = None,
+    full: bool = False,
 ) -> SweepReport:
-    """One sweep at ``now`` (see the module docstring)."""
+    """One sweep at ``now`` (see the module docstring); ``full``: decision 0080's selection."""
     tally = _Tally()
     tally.completed = len(desk.apply_due_actions(now))
-    rows = candidates(desk, now, config)
+    rows = due_candidates(desk, now, config, every=True) if full else candidates(desk, now, config)
     total = len(rows)
     pending: list[_Pending] = []
-    for done, row in enumerate(rows, start=1):
-        item = _sweep_one(desk, row, now, config, tally)
-        if item is not None:
-            pending.append(item)
-        if len(pending) >= _BATCH:
-            _flush(desk, pending, tally)
-        if progress is not None:
-            progress(done, total)
+    done = 0
+    for start in range(0, total, _BATCH):
+        chunk = rows[start : start + _BATCH]
+        streams = load_many(desk.store, [row.complaint_id for row in chunk])
+        later: list[tuple[str, int, dt.date | None]] = []
+        for row in chunk:
+            events = streams.get(row.complaint_id, ())
+            item = _sweep_one(desk, row, events, now, config, tally, later)
+            if item is not None:
+                pending.append(item)
+            if len(pending) >= _BATCH:
+                _flush(desk, pending, tally)
+            done += 1
+            if progress is not None:
+                progress(done, total)
+        if later and hasattr(desk.store, "reschedule"):
+            desk.store.reschedule(later)  # a row that moved since keeps its new day
     _flush(desk, pending, tally)
     return SweepReport(now=now, candidates=total, **attrs.asdict(tally))

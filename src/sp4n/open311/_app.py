@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from sp4n.adapters import ComplaintRow
+from sp4n.adapters import ComplaintRow, RowQuery, query_rows
 from sp4n.adapters.channels import title_from
 from sp4n.desk._rules import expected_deadline, media_file
 from sp4n.errors import (
@@ -372,15 +372,18 @@ class Open311App:
             # an alias (e.g. the Indonesian word) lists the topic it names; unknown: nothing
             with contextlib.suppress(NotFoundError):
                 topic = self.desk.router.affairs.topic(topic).id
-        rows = self.desk.store.query(
-            region_prefix=self.region,
-            topic=topic,
-            statuses=_PUBLISHED if query.status is None else _LISTED_STATUSES[query.status],
-            visibilities=_LISTED,
-            submitted_from=start,
-            submitted_until=query.end_date,
-            newest_first=True,
-            limit=LIST_MAX,
+        rows = query_rows(
+            self.desk.store,
+            RowQuery(
+                region_prefix=self.region,
+                topic=topic,
+                statuses=_PUBLISHED if query.status is None else _LISTED_STATUSES[query.status],
+                visibilities=_LISTED,
+                submitted_from=start,
+                submitted_until=query.end_date,
+                newest_first=True,
+                limit=LIST_MAX,
+            ),
         )
         return [self.listed(row) for row in rows]
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from sp4n.adapters import AppendRequest, ComplaintRow, Store
+from sp4n.adapters import AppendRequest, ComplaintRow, RowQuery, Store
 from sp4n.errors import ConcurrencyError, InvalidInputError, NaiveDatetimeError, NotFoundError
 from sp4n.testing._builders import BASE_TIME, make_event, make_message, make_request, make_row
 
@@ -323,7 +323,7 @@ class StoreContract:
         self, populated: Store, name: str, value: object
     ) -> None:
         with pytest.raises(InvalidInputError) as caught:
-            populated.query(**{name: value})  # type: ignore[arg-type]
+            populated.query(**{name: value})
         assert caught.value.field == name
         assert "must not contain U+" in caught.value.rule
 
@@ -386,6 +386,104 @@ class StoreContract:
         assert populated.query(region_prefix="6\U0010ffff") == []
         assert self._ids(populated.query(region_prefix="5")) == ["a5"]
 
+    def test_load_many_returns_every_stream_in_one_call(self, store: Store) -> None:
+        store.append_many(
+            [make_request("c1", 0, 2), make_request("c2", 0, 1), make_request("c3", 0, 3)]
+        )
+        found = store.load_many(["c3", "nope", "c1", "c3"])
+        assert list(found) == ["c3", "nope", "c1"]
+        assert found["c1"] == store.load("c1")
+        assert found["c3"] == store.load("c3")
+        assert [event.seq for event in found["c3"]] == [1, 2, 3]
+        assert found["nope"] == ()
+        assert store.load_many([]) == {}
+
+    def test_keyset_pages_follow_each_order(self, populated: Store) -> None:
+        def walk(**filters: Any) -> list[str]:
+            seen: list[str] = []
+            page = populated.query(limit=2, **filters)
+            while page:
+                seen += self._ids(page)
+                page = populated.query(limit=2, after=page[-1], **filters)
+            return seen
+
+        for filters in (
+            {},
+            {"region_prefix": "61"},
+            {"overdue_as_of": date(2026, 3, 11)},
+            {"status": "forwarded"},
+            {"newest_first": True},
+        ):
+            assert walk(**filters) == self._ids(populated.query(**filters)), filters
+
+    def test_keyset_after_rejects_an_offset_and_a_foreign_value(self, populated: Store) -> None:
+        (first,) = populated.query(limit=1)
+        with pytest.raises(InvalidInputError, match="after"):
+            populated.query(after=first, offset=1)
+        with pytest.raises(InvalidInputError, match="after"):
+            populated.query(after="a1")
+        undated = populated.get("a4")
+        with pytest.raises(InvalidInputError, match="next_due"):
+            populated.query(overdue_as_of=date(2026, 3, 11), after=undated)
+
+    def test_next_action_is_stored_and_selects_rows_by_action_day(self, store: Store) -> None:
+        days = {"n1": date(2026, 3, 5), "n2": date(2026, 3, 3), "n3": None, "n4": date(2026, 3, 3)}
+        store.append_many(
+            [
+                AppendRequest(cid, 0, (make_event(cid, 1),), make_row(cid, 1, next_action=day))
+                for cid, day in days.items()
+            ]
+        )
+        assert store.get("n1") == make_row("n1", 1, next_action=date(2026, 3, 5))
+        assert self._ids(store.query(action_due_by=date(2026, 3, 4))) == ["n2", "n4"]
+        assert self._ids(store.query(action_due_by=date(2026, 3, 5))) == ["n2", "n4", "n1"]
+        assert store.query(action_due_by=date(2026, 3, 2)) == []
+        (first,) = store.query(action_due_by=date(2026, 3, 5), limit=1)
+        assert self._ids(store.query(action_due_by=date(2026, 3, 5), after=first)) == [
+            "n4",
+            "n1",
+        ]
+        with pytest.raises(InvalidInputError, match="next_action"):
+            store.query(action_due_by=date(2026, 3, 5), after=store.get("n3"))
+
+    def test_report_facts_round_trip_with_the_row(self, store: Store) -> None:
+        facts = {"submitted": "2026-03-02", "t1": True, "episodes": [["dpu", None, False, None]],
+                 "escalations": [None, "dpu"]}  # fmt: skip
+        row = make_row("f1", 1, facts=facts)
+        store.append("f1", 0, [make_event("f1", 1)], row=row)
+        assert store.get("f1") == row
+        assert dict(store.query()[0].facts) == facts
+
+    def test_reschedule_moves_only_rows_still_at_their_version(self, store: Store) -> None:
+        store.append_many([make_request("r1", 0, 1), make_request("r2", 0, 2)])
+        changed = store.reschedule(
+            [("r1", 1, date(2026, 4, 1)), ("r2", 1, date(2026, 4, 1)), ("nope", 1, None)]
+        )
+        assert changed == 1
+        assert store.get("r1") == make_row("r1", 1, next_action=date(2026, 4, 1))
+        assert store.get("r2") == make_row("r2", 2)
+        assert store.version("r1") == 1
+        assert store.reschedule([("r1", 1, None)]) == 1
+        assert store.get("r1") == make_row("r1", 1)
+        assert store.reschedule([]) == 0
+        with pytest.raises(InvalidInputError, match="next_action"):
+            store.reschedule([("r1", 1, "2026-04-01")])  # type: ignore[list-item]
+
+    def test_query_takes_one_query_value(self, populated: Store) -> None:
+        assert getattr(populated, "accepts_row_query", False) is True
+        for filters in (
+            {},
+            {"status": "forwarded", "agency": "dpu-bky"},
+            {"region_prefix": "61", "limit": 2},
+            {"overdue_as_of": date(2026, 3, 5), "offset": 1},
+            {"title_contains": "jalan", "statuses": ("forwarded", "completed")},
+        ):
+            assert populated.query(RowQuery(**filters)) == populated.query(**filters), filters
+        with pytest.raises(InvalidInputError, match="query"):
+            populated.query(RowQuery(), status="forwarded")
+        with pytest.raises(InvalidInputError, match="colour"):
+            populated.query(colour="red")
+
     def test_projection_follows_the_latest_append(self, populated: Store) -> None:
         populated.append(
             "a1",
@@ -444,6 +542,10 @@ class StoreContract:
     def test_newest_first_orders_by_submission_undated_last(self, listed: Store) -> None:
         assert self._ids(listed.query(newest_first=True)) == ["b4", "b3", "b2", "b1", "b5"]
         assert self._ids(listed.query(newest_first=True, limit=2, offset=1)) == ["b3", "b2"]
+        pages = [listed.query(newest_first=True, limit=2)]
+        while pages[-1]:
+            pages.append(listed.query(newest_first=True, limit=2, after=pages[-1][-1]))
+        assert [self._ids(page) for page in pages] == [["b4", "b3"], ["b2", "b1"], ["b5"], []]
 
     def test_public_list_filters(self, listed: Store) -> None:
         day = timedelta(days=1)

@@ -11,13 +11,21 @@ import json
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import sp4n
-from sp4n.adapters import AppendRequest, ComplaintRow, MemoryStore, OutboxMessage, check_batch
+from sp4n.adapters import (
+    AppendRequest,
+    ComplaintRow,
+    MemoryStore,
+    OutboxMessage,
+    RowQuery,
+    check_batch,
+    check_reschedule,
+)
 from sp4n.errors import MalformedStoreUrlError, StoreUnavailableError
 from sp4n.lifecycle import Event
 
@@ -73,8 +81,15 @@ class JsonlStore:
             self._apply(json.loads(line))
             self._offset += len(line)
 
-    def _apply(self, record: dict[str, Any]) -> None:
+    def _apply(self, record: dict[str, Any]) -> int:
         op = record["op"]
+        if op == "reschedule":
+            return self._index.reschedule(
+                [
+                    (cid, version, None if day is None else date.fromisoformat(day))
+                    for cid, version, day in record["changes"]
+                ]
+            )
         if op == "append":
             self._index.append_many(
                 [
@@ -96,10 +111,11 @@ class JsonlStore:
                 error=record["error"],
                 retry_at=datetime.fromisoformat(record["retry_at"]),
             )
+        return 0
 
-    def _commit(self, record: dict[str, Any]) -> None:
+    def _commit(self, record: dict[str, Any]) -> int:
         """Apply to the index, then make it durable as one line (under the exclusive lock)."""
-        self._apply(record)  # raises (ConcurrencyError, ...) before anything is written
+        result = self._apply(record)  # raises (ConcurrencyError, ...) before anything is written
         line = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
         try:
             self._journal.truncate(self._offset)  # cut a crashed writer's unfinished line
@@ -112,6 +128,7 @@ class JsonlStore:
             self._offset = 0
             raise StoreUnavailableError(self.url, f"cannot write the journal: {exc}") from exc
         self._offset += len(line)
+        return result
 
     # -- the Store protocol --------------------------------------------------------------------
 
@@ -155,6 +172,11 @@ class JsonlStore:
         with self._locked(fcntl.LOCK_SH):
             return self._index.load(complaint_id)
 
+    def load_many(self, complaint_ids: Sequence[str]) -> dict[str, tuple[Event, ...]]:
+        """Several complaints' events under one shared lock."""
+        with self._locked(fcntl.LOCK_SH):
+            return self._index.load_many(complaint_ids)
+
     def version(self, complaint_id: str) -> int:
         """The stream version (0 when unknown)."""
         with self._locked(fcntl.LOCK_SH):
@@ -170,10 +192,28 @@ class JsonlStore:
         with self._locked(fcntl.LOCK_SH):
             return self._index.by_tracking_id(tracking_id)
 
-    def query(self, **filters: Any) -> list[ComplaintRow]:
+    accepts_row_query = True
+    """``query`` takes a :class:`sp4n.adapters.RowQuery`."""
+
+    def query(self, query: RowQuery | None = None, /, **filters: Any) -> list[ComplaintRow]:
         """Filtered rows, as :meth:`sp4n.adapters.Store.query`."""
         with self._locked(fcntl.LOCK_SH):
-            return self._index.query(**filters)
+            return self._index.query(query, **filters)
+
+    def reschedule(self, changes: Sequence[tuple[str, int, date | None]]) -> int:
+        """Set rows' ``next_action`` (one journal line); returns how many rows moved."""
+        checked = check_reschedule(changes)
+        if not checked:
+            return 0
+        record = {
+            "op": "reschedule",
+            "changes": [
+                [cid, version, None if day is None else day.isoformat()]
+                for cid, version, day in checked
+            ],
+        }
+        with self._locked(fcntl.LOCK_EX):
+            return self._commit(record)
 
     def pending_outbox(self, *, limit: int = 100, now: datetime) -> list[OutboxMessage]:
         """Undelivered messages due at ``now``."""
