@@ -26,7 +26,7 @@ from sp4n.routing.refresh import build
 
 SOURCE = Path("/work/shared/data/kode_wilayah_2025.csv")
 ALL_CODES = tuple(iter_codes())
-BUNDLE = files("sp4n.routing").joinpath("data/kode_wilayah.tsv.gz")
+BUNDLE = files("sp4n.regions").joinpath("data/kode_wilayah.tsv.gz")
 
 
 def test_dataset_is_stamped_and_complete() -> None:

@@ -97,7 +97,7 @@ def level_of(code: str) -> RegionLevel:
 
 @cache
 def _province_zones() -> dict[str, tuple[str, str, str]]:
-    text = files("sp4n.routing").joinpath("data/provinsi_zona_waktu.csv").read_text("utf-8")
+    text = files("sp4n.regions").joinpath("data/provinsi_zona_waktu.csv").read_text("utf-8")
     return {
         row["kode"]: (row["nama"], row["zona"], row["iana_tz"])
         for row in csv.DictReader(text.splitlines())

@@ -12,7 +12,7 @@ import difflib
 import re
 import unicodedata
 
-from sp4n.routing._codes import RegionLevel
+from sp4n.regions._codes import RegionLevel
 
 __all__ = ["Interpretation", "index_key", "interpretations", "normalize_name"]
 

@@ -2,7 +2,7 @@
 
 The list (Kepmendagri 300.2.2-2138/2025, 91,599 regions) ships gzip-compressed as
 ``data/kode_wilayah.tsv.gz`` and is read on first use, never at ``import sp4n``.
-Rebuild it with ``python -m sp4n.routing.refresh`` (see docs/routing.md).
+Rebuild it with ``python -m sp4n.regions.refresh`` (see docs/routing.md).
 
 References:
     - Kepmendagri 300.2.2-2138/2025 (the code list) [reported], regulation.md §9.
@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from sp4n.errors import InvalidInputError, UnknownRegionError
-from sp4n.routing._codes import RegionLevel, level_of, normalize_code, province_timezone
-from sp4n.routing._names import index_key, interpretations, normalize_name
+from sp4n.regions._codes import RegionLevel, level_of, normalize_code, province_timezone
+from sp4n.regions._names import index_key, interpretations, normalize_name
 
 __all__ = [
     "NAME_MAX",
@@ -178,7 +178,7 @@ class _NameIndex:
 
 @cache
 def _dataset() -> _Dataset:
-    raw = files("sp4n.routing").joinpath(_DATA_FILE).read_bytes()
+    raw = files("sp4n.regions").joinpath(_DATA_FILE).read_bytes()
     meta: dict[str, str] = {}
     names: dict[str, str] = {}
     shared: dict[str, str] = {}  # one string object per distinct name (many villages repeat)

@@ -2,14 +2,14 @@
 
 Usage (from a checkout, when a new Kepmendagri list appears)::
 
-    python -m sp4n.routing.refresh kode_wilayah_2025.csv \\
+    python -m sp4n.regions.refresh kode_wilayah_2025.csv \\
         --version "Kepmendagri 300.2.2-2138/2025"
 
 The input is a CSV with the columns ``kode,nama,level`` (level 1 province, 2 regency or
 city, 3 district, 4 village), the shape of ``shared/data/kode_wilayah_2025.csv``. Every
 row is checked: the code must have the Kemendagri shape, the level column must agree
 with the code's structure, every code's parent must be in the list and no code may
-repeat. The output is ``src/sp4n/routing/data/kode_wilayah.tsv.gz``: a header stamped
+repeat. The output is ``src/sp4n/regions/data/kode_wilayah.tsv.gz``: a header stamped
 with the dataset name, version, row counts and the source's SHA-256, then one
 ``code<TAB>name`` line per region in code order, gzip-compressed reproducibly (no
 timestamp), so the same input always gives the same bytes. See docs/routing.md.
@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sp4n.errors import InvalidInputError, MalformedRegionCodeError
-from sp4n.routing._codes import level_of, normalize_code
+from sp4n.regions._codes import level_of, normalize_code
 
 __all__ = ["DATASET_NAME", "build", "main"]
 
@@ -93,8 +93,8 @@ def build(source: bytes, *, version: str) -> bytes:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point: ``python -m sp4n.routing.refresh CSV --version V``."""
-    parser = argparse.ArgumentParser(prog="python -m sp4n.routing.refresh", description=__doc__)
+    """Command-line entry point: ``python -m sp4n.regions.refresh CSV --version V``."""
+    parser = argparse.ArgumentParser(prog="python -m sp4n.regions.refresh", description=__doc__)
     parser.add_argument("csv", type=Path, help="Kemendagri list as CSV with kode,nama,level")
     parser.add_argument(
         "--version",

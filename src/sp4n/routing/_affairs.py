@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from sp4n.errors import InvalidInputError, UnknownTopicError
-from sp4n.routing._codes import normalize_code
+from sp4n.regions._codes import normalize_code
 
 __all__ = [
     "AffairKind",

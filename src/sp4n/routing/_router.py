@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from sp4n.errors import InvalidInputError
+from sp4n.regions._regions import Region, _dataset, get_region
 from sp4n.routing._affairs import Affairs, AuthorityLevel, load_affairs
 from sp4n.routing._decision import (
     Reason,
@@ -19,7 +20,6 @@ from sp4n.routing._decision import (
     Rule,
 )
 from sp4n.routing._directory import Agency, Directory, load_directory
-from sp4n.routing._regions import Region, _dataset, get_region
 from sp4n.routing._rules import BUILTIN_RULES
 
 __all__ = ["Router", "route"]

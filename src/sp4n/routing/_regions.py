@@ -1,0 +1,12 @@
+"""Moved to :mod:`sp4n.regions._regions` (decision 0210); this alias keeps the old path working.
+
+``import sp4n.routing._regions`` gives the very module ``sp4n.regions._regions``, so private names
+and patches reach the same objects.
+"""
+
+import sys
+
+from sp4n.regions import _regions as _moved
+from sp4n.regions._regions import *  # noqa: F403
+
+sys.modules[__name__] = _moved
