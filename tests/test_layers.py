@@ -22,6 +22,7 @@ RANKS = {
     "errors": 0,
     "_time": 0,
     "_text": 0,
+    "_certainty": 0,
     "_wallclock": 0,
     "regions": 1,
     "sla": 2,

@@ -24,6 +24,7 @@ from typing import Any
 
 import attrs
 
+from sp4n._certainty import Certainty
 from sp4n.errors import InvalidInputError, UnknownTopicError
 from sp4n.regions._codes import normalize_code
 
@@ -84,14 +85,6 @@ class AffairKind(enum.StrEnum):
     STATUTORY_BODY = "statutory_body"  # a national body set up by its own law (BPJS)
     SOE = "soe"  # a state-owned enterprise (BUMN), e.g. PLN
     CONCURRENT = "concurrent"  # urusan konkuren, split per the Lampiran
-
-
-class Certainty(enum.StrEnum):
-    """How sure a fact is: read in the text, reported second-hand, or inferred."""
-
-    READ = "read"
-    REPORTED = "reported"
-    INFERRED = "inferred"
 
 
 def _text(field: str) -> Any:

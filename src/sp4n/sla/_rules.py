@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from sp4n._certainty import Certainty
 from sp4n.errors import InvalidPolicyError
 
 __all__ = [
@@ -39,17 +40,6 @@ class Unit(enum.StrEnum):
     """Hari kerja: day 1 is the first working day strictly after the start date."""
     DAYS = "days"
     """Plain "hari": the due date is the start date plus n calendar days."""
-
-
-class Certainty(enum.StrEnum):
-    """How sure sp4n is of a rule (the [C]/[R]/[I] tags of regulation.md)."""
-
-    READ = "read"
-    """[C] read in a regulation text or an official government page."""
-    REPORTED = "reported"
-    """[R] second-hand: news, summaries, local SOP pages."""
-    INFERRED = "inferred"
-    """[I] an inference or a recollection not checked against a text."""
 
 
 class OnExpiry(enum.StrEnum):
