@@ -42,7 +42,7 @@ import attrs
 
 from sp4n.adapters import AppendRequest, ComplaintRow, plugin_manager
 from sp4n.desk import ADMIN, Desk
-from sp4n.desk._rules import project
+from sp4n.desk._projection import project
 from sp4n.lifecycle import Actor, ComplaintDraft, Reporter, Role, apply, submit
 from sp4n.sla import WorkingCalendar
 from sp4n.testing import FrozenClock

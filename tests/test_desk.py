@@ -130,15 +130,16 @@ def test_the_whole_story_ends_selesai_after_ten_silent_working_days(
     assert dt.date(2026, 8, 25) in reasons
 
     _at(clock, 1, 23, month=9)
-    assert desk.apply_due_actions() == []  # the silence has not run out yet
+    assert desk.apply_due_completions() == []  # the silence has not run out yet
     _at(clock, 2, 8, month=9)
-    done = desk.apply_due_actions()
+    done = desk.apply_due_completions()
     assert [d.complaint_id for d in done] == [c2.complaint_id]
     final = desk.get(c2.tracking_id)
     assert final.status is Status.COMPLETED
     assert final.history[-1].actor.role is Role.SYSTEM
     assert final.history[-1].occurred_at == dt.datetime(2026, 9, 2, tzinfo=PNK)
-    assert desk.apply_due_actions() == []  # idempotent
+    assert desk.apply_due_completions() == []  # idempotent
+    assert desk.apply_due_actions() == []  # the old name (decision 0212)
     assert desk.store.get(c2.complaint_id).next_due is None  # type: ignore[union-attr]
 
 
@@ -544,11 +545,11 @@ def test_automatic_completion_follows_each_regions_time_zone(
         due[region] = t3.deadline.due_at
     assert due[jayapura] < due[bengkayang]  # same due date, midnight comes first in WIT
     clock.set(due[jayapura] - dt.timedelta(seconds=1))
-    assert desk.apply_due_actions() == []
+    assert desk.apply_due_completions() == []
     clock.set(due[jayapura])
-    assert [c.region for c in desk.apply_due_actions()] == [jayapura]
+    assert [c.region for c in desk.apply_due_completions()] == [jayapura]
     clock.set(due[bengkayang])
-    assert [c.region for c in desk.apply_due_actions()] == [bengkayang]
+    assert [c.region for c in desk.apply_due_completions()] == [bengkayang]
     assert {desk.get(r).status for r in refs.values()} == {Status.COMPLETED}
 
 

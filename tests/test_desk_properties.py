@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from sp4n import Desk
 from sp4n.adapters import plugin_manager
-from sp4n.desk._rules import project
+from sp4n.desk._projection import project
 from sp4n.errors import InvalidInputError, PermissionDenied, TransitionError, UnknownAgencyError
 from sp4n.lifecycle import Actor, ComplaintDraft, Reporter, Role, allowed_events
 from sp4n.testing import FrozenClock

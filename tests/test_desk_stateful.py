@@ -16,7 +16,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invar
 
 from sp4n import Desk
 from sp4n.adapters.notifiers import LogNotifier
-from sp4n.desk._rules import project
+from sp4n.desk._projection import project
 from sp4n.errors import Sp4nError
 from sp4n.lifecycle import (
     Actor,

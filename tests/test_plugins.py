@@ -277,19 +277,76 @@ def test_hook_sp4n_register_channels(pm: pluggy.PluginManager, register_plugin: 
         Adapters(pm).channel_factories()
 
 
-def test_hook_sp4n_routing_rules(pm: pluggy.PluginManager, register_plugin: Register) -> None:
+def test_hook_sp4n_affairs_rows(pm: pluggy.PluginManager, register_plugin: Register) -> None:
     def plugin(level: str) -> object:
-        class Rules:
+        class Rows:
             @hookimpl
-            def sp4n_routing_rules(self) -> list[Mapping[str, Any]]:
+            def sp4n_affairs_rows(self) -> list[Mapping[str, Any]]:
                 return [{"topic": "pendidikan.sma", "level": level, "certainty": "read"}]
 
-        return Rules()
+        return Rows()
 
-    assert Adapters(pm).routing_rules() == ()
+    assert Adapters(pm).affairs_rows() == ()
     register_plugin(plugin("province"), name="first")
     register_plugin(plugin("regency"), name="second")
-    assert [row["level"] for row in Adapters(pm).routing_rules()] == ["province", "regency"]
+    assert [row["level"] for row in Adapters(pm).affairs_rows()] == ["province", "regency"]
+
+
+def test_hook_sp4n_routing_rules(pm: pluggy.PluginManager, register_plugin: Register) -> None:
+    """The old name of ``sp4n_affairs_rows`` still works, with a DeprecationWarning."""
+
+    class Old:
+        @hookimpl
+        def sp4n_routing_rules(self) -> list[Mapping[str, Any]]:
+            return [{"topic": "pendidikan.sma", "level": "province", "certainty": "read"}]
+
+    class New:
+        @hookimpl
+        def sp4n_affairs_rows(self) -> list[Mapping[str, Any]]:
+            return [{"topic": "pendidikan.sma", "level": "regency", "certainty": "read"}]
+
+    with pytest.warns(DeprecationWarning, match="sp4n_routing_rules.*sp4n_affairs_rows"):
+        register_plugin(Old(), name="old")
+    register_plugin(New(), name="new")
+    assert [row["level"] for row in Adapters(pm).affairs_rows()] == ["province", "regency"]
+    assert Adapters(pm).routing_rules() == Adapters(pm).affairs_rows()
+
+
+def test_cli_db_default_is_a_plugins_store_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without ``--db`` the CLI opens the store a deployment plugin names (issue 16)."""
+    from sp4n.cli import main
+
+    store = tmp_path / "deployment.db"
+    _install_dist(
+        tmp_path,
+        "sp4n_deployment_store",
+        f"""
+        import sp4n
+
+        @sp4n.hookimpl
+        def sp4n_default_store_url():
+            return {f"sqlite:///{store}"!r}
+        """,
+        "deployment_store",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    assert main(["list", "--json"]) == 2
+    assert str(store) in capsys.readouterr().err  # read-only: names the plugin's file
+    submit = ["submit", "--title", "Lampu mati", "--body", "Gelap.", "--region", "61.07"]
+    assert main([*submit, "--email", "warga@example.org", "--json"]) == 0
+    capsys.readouterr()
+    assert store.exists()
+    assert not (workdir / "sp4n.db").exists()
+    assert main(["list", "--json"]) == 0
+    assert '"Lampu mati"' in capsys.readouterr().out
+    assert main(["outbox", "--json"]) == 0
+    capsys.readouterr()
+    assert not (workdir / "sp4n.db").exists()
 
 
 def test_hook_sp4n_directory_entries(pm: pluggy.PluginManager, register_plugin: Register) -> None:

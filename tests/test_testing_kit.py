@@ -39,7 +39,7 @@ def test_register_plugin_unregisters_after_the_test(
 ) -> None:
     class Extra:
         @hookimpl
-        def sp4n_routing_rules(self) -> list[dict[str, str]]:
+        def sp4n_affairs_rows(self) -> list[dict[str, str]]:
             return [{"topic": "x"}]
 
     plugin = register_plugin(Extra(), name="extra")

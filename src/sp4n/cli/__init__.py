@@ -120,6 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         _check_argv(parser, args)
+        if getattr(args, "db", "") is None:  # --db not given: a deployment plugin's store
+            from sp4n.adapters import Adapters
+
+            args.db = Adapters.default().default_store_url()
         status: int = args.func(args)
     except Sp4nError as exc:
         message = _one_line(f"sp4n {args.command}: {exc}")

@@ -31,7 +31,7 @@ def calendar_for(region: str | None) -> WorkingCalendar:
     """The calendar of ``region`` (national when ``None``), with installed plugins' overlays,
     as a Desk counts it."""
     from sp4n.adapters import Adapters, plugin_manager
-    from sp4n.desk._rules import plugin_calendar
+    from sp4n.desk._projection import plugin_calendar
 
     calendar = WorkingCalendar.indonesia(region)
     return plugin_calendar(calendar, region=calendar.region, adapters=Adapters(plugin_manager()))

@@ -21,7 +21,7 @@ from sp4n._time import Clock, require_aware
 from sp4n.adapters import Adapters, ComplaintRow, OutboxMessage, Store, open_store, plugin_manager
 from sp4n.desk._hours import SweepConfig
 from sp4n.desk._notify import Recipients, messages_for, sealed_contact
-from sp4n.desk._rules import ClockRules, project
+from sp4n.desk._projection import ClockRules, project
 from sp4n.errors import ConcurrencyError, InvalidInputError, UnknownComplaintError
 from sp4n.lifecycle import (
     DEFAULT_RULES,
@@ -53,12 +53,12 @@ _log = logging.getLogger("sp4n.desk")
 
 
 def _plugin_router(adapters: Adapters) -> Router:
-    """The default router with the plugins' routing rules and directory entries."""
+    """The default router with the plugins' affairs rows and directory entries."""
     router = Router.default()
-    rules = adapters.routing_rules()
+    rows = adapters.affairs_rows()
     entries = adapters.directory_entries(region=None)
-    if rules or entries:
-        router = router.with_plugin_rows(affair_rows=rules, agency_entries=entries)
+    if rows or entries:
+        router = router.with_plugin_rows(affair_rows=rows, agency_entries=entries)
     return router
 
 

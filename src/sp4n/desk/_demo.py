@@ -21,7 +21,7 @@ import attrs
 
 from sp4n.adapters.channels import SmsChannel, SmsMessage
 from sp4n.desk._desk import Desk
-from sp4n.desk._rules import next_due
+from sp4n.desk._projection import next_due
 from sp4n.lifecycle import Actor, Complaint, Role
 from sp4n.sla import ClockStatus, SlaClock, Unit
 
@@ -245,7 +245,7 @@ def run_demo(
         record("Instansi menindaklanjuti laporan", c, desk)
 
         at(2, 8, month=9)
-        done = desk.apply_due_actions()
+        done = desk.apply_due_completions()
         c = done[0] if done else desk.get(ref)
         last = c.history[-1]
         when = last.occurred_at.astimezone(_PONTIANAK)

@@ -2,7 +2,7 @@
 
 One sweep (decision 0080):
 
-1. applies the due automatic completions (:meth:`sp4n.Desk.apply_due_actions`);
+1. applies the due automatic completions (:meth:`sp4n.Desk.apply_due_completions`);
 2. selects candidates from the store's ``next_due`` index (``query(overdue_as_of=...)``,
    ordered by due date): only complaints whose earliest deadline is within the warning
    lead of the local date, or past it, are replayed; the rest are not read at all;
@@ -33,7 +33,7 @@ import attrs
 from sp4n.adapters import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.desk._hours import SweepConfig, delivery_time
 from sp4n.desk._notify import _coordinator, _via
-from sp4n.desk._rules import next_due, project
+from sp4n.desk._projection import next_due, project
 from sp4n.errors import ConcurrencyError, Sp4nError
 from sp4n.lifecycle import (
     LAPOR_TABLE,
@@ -518,7 +518,7 @@ def run_sweep(
 ) -> SweepReport:
     """One sweep at ``now`` (see the module docstring)."""
     tally = _Tally()
-    tally.completed = len(desk.apply_due_actions(now))
+    tally.completed = len(desk.apply_due_completions(now))
     rows = candidates(desk, now, config)
     total = len(rows)
     pending: list[_Pending] = []

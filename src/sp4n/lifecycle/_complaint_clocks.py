@@ -24,9 +24,14 @@ from typing import Any
 
 from sp4n._time import require_aware
 from sp4n.lifecycle._events import SYSTEM_ACTOR, EventType
+from sp4n.lifecycle._lifecycle_rules import (
+    DEFAULT_RULES,
+    EscalationTarget,
+    LifecycleRules,
+    ReferralPolicy,
+)
 from sp4n.lifecycle._machine import apply
 from sp4n.lifecycle._model import Complaint
-from sp4n.lifecycle._rules import DEFAULT_RULES, EscalationTarget, LifecycleRules, ReferralPolicy
 from sp4n.lifecycle._status import CLOSED_STATUSES
 from sp4n.lifecycle._table import LAPOR_TABLE, TransitionTable
 from sp4n.lifecycle._timing import (

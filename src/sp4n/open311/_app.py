@@ -40,7 +40,7 @@ import attrs
 
 from sp4n.adapters import ComplaintRow
 from sp4n.adapters.channels import title_from
-from sp4n.desk._rules import expected_deadline
+from sp4n.desk._projection import expected_deadline
 from sp4n.errors import (
     InvalidInputError,
     NotFoundError,

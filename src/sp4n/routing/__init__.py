@@ -43,7 +43,7 @@ from sp4n.routing._decision import (
 )
 from sp4n.routing._directory import Agency, AgencyKind, Contact, Directory, load_directory
 from sp4n.routing._router import Router, route
-from sp4n.routing._rules import (
+from sp4n.routing._routing_rules import (
     BUILTIN_RULES,
     AffairRule,
     LocalAgencyRule,

@@ -346,7 +346,7 @@ def load_affairs(
 ) -> Affairs:
     """Load the default affairs table, then apply each ``extra`` TOML (a path or text),
     then ``rows`` (mappings shaped like an ``[[affairs]]`` table, e.g. the rows plugins
-    return from the ``sp4n_routing_rules`` hook; ``kind`` defaults to "concurrent" and a
+    return from the ``sp4n_affairs_rows`` hook; ``kind`` defaults to "concurrent" and a
     level may be written "province", "regency", "central" ...).
 
     In an extra file a ``[[topics]]`` entry with a known id replaces that topic and a

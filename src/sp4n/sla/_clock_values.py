@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import attrs
 
 from sp4n.sla._explain import Explanation
-from sp4n.sla._rules import OnExpiry, Rule, Unit
+from sp4n.sla._sla_rules import OnExpiry, Rule, Unit
 
 __all__ = ["ClockStatus", "Deadline", "Extension", "SlaClock", "TimedEvent"]
 
