@@ -128,6 +128,7 @@ API_MODULES = (
     "sp4n.serving",
     "sp4n.testing",
     "sp4n.errors",
+    "sp4n.texts",
 )
 
 

@@ -13,9 +13,8 @@ import pytest
 
 from lifecycle_kit import complaint_in, step
 from sp4n.desk._notify import RECIPIENTS
-from sp4n.desk._sweep import _SUBJECT as SWEEP_SUBJECT
-from sp4n.desk._sweep import _TEXT as SWEEP_TEXT
 from sp4n.lifecycle import LAPOR_TABLE, Complaint, EventType, Role, Status, render_notification
+from sp4n.texts import catalogue
 
 ENGLISH = re.compile(r"\b(the|report|was|has|is|and|reporter|agency|deadline)\b", re.IGNORECASE)
 
@@ -74,9 +73,9 @@ def test_the_directory_name_replaces_the_agency_id() -> None:
 
 
 def test_deadline_notices_and_status_labels_are_indonesian() -> None:
-    for stage, texts in SWEEP_TEXT.items():
-        assert not ENGLISH.search(texts["id"].replace("{rule_en}", "")), stage
-        assert SWEEP_SUBJECT[stage]["id"] != SWEEP_SUBJECT[stage]["en"]
+    for key, texts in catalogue().items():  # deadline notices (sweep.*) and every other text
+        assert not ENGLISH.search(re.sub(r"\{\w+\}", "", texts["id"])), key
+        assert texts["id"] != texts["en"], key
     for status in Status:
         assert status.label != status.label_en
         assert not ENGLISH.search(status.label)

@@ -23,6 +23,7 @@ RANKS = {
     "_time": 0,
     "_text": 0,
     "_certainty": 0,
+    "texts": 0,
     "_wallclock": 0,
     "regions": 1,
     "sla": 2,

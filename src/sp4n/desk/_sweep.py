@@ -47,6 +47,7 @@ from sp4n.lifecycle import (
 )
 from sp4n.routing import AuthorityLevel
 from sp4n.sla import ClockStatus, OnExpiry, Policy, SlaClock, WorkingCalendar
+from sp4n.texts import text
 
 if TYPE_CHECKING:  # pragma: no cover
     from sp4n.desk._desk import Desk
@@ -100,47 +101,6 @@ class _Tally:
     deferred: int = 0
     conflicts: int = 0
     skipped: int = 0
-
-
-_TEXT = {
-    "warning": {
-        "id": (
-            "Pengingat: batas waktu {rule} untuk laporan {tracking} ({title}) jatuh pada "
-            "{due}. Mohon ditindaklanjuti sebelum tanggal tersebut."
-        ),
-        "en": (
-            "Reminder: the deadline for {rule_en} on report {tracking} ({title}) is {due}. "
-            "Please act before it passes."
-        ),
-    },
-    "breach": {
-        "id": (
-            "Batas waktu {rule} untuk laporan {tracking} ({title}), yaitu {due}, telah "
-            "terlampaui. Mohon segera ditindaklanjuti."
-        ),
-        "en": (
-            "The deadline for {rule_en} on report {tracking} ({title}), {due}, has passed. "
-            "Please act now."
-        ),
-    },
-    "escalation": {
-        "id": (
-            "Eskalasi: laporan {tracking} ({title}) melewati batas waktu {rule} ({due}) "
-            "dan belum ditindaklanjuti setelah {days} hari kerja. Mohon arahan atasan."
-        ),
-        "en": (
-            "Escalation: report {tracking} ({title}) passed the deadline for {rule_en} "
-            "({due}) and is still open {days} working days later. Please intervene."
-        ),
-    },
-}
-_ESTIMATED = {"id": " (perkiraan)", "en": " (estimated)"}
-"""Appended to a due date that rests on an estimate (decision 0154)."""
-_SUBJECT = {
-    "warning": {"id": "Pengingat batas waktu", "en": "Deadline reminder"},
-    "breach": {"id": "Batas waktu terlampaui", "en": "Deadline passed"},
-    "escalation": {"id": "Eskalasi", "en": "Escalation"},
-}
 
 
 def _local_today(now: dt.datetime, calendar: WorkingCalendar) -> dt.date:
@@ -298,19 +258,21 @@ def _message(
     if not address:
         return None
     lang = desk.lang
+    estimated = text("sweep.estimated", lang) if notice.provisional else ""
     values = {
-        "rule": notice.title,
-        "rule_en": notice.title_en,
+        "rule": notice.title_en if lang == "en" else notice.title,
         "tracking": complaint.tracking_id,
         "title": complaint.title,
-        "due": notice.due.isoformat() + (_ESTIMATED[lang] if notice.provisional else ""),
+        "due": notice.due.isoformat() + estimated,
         "days": notice.days,
     }
     stage_key = {"warning": "warn", "breach": "breach", "escalation": "escalate"}[notice.stage]
     payload: dict[str, Any] = {
         "address": address,
-        "subject": f"[SP4N-LAPOR!] {_SUBJECT[notice.stage][lang]}: {complaint.tracking_id}",
-        "body": _TEXT[notice.stage][lang].format(**values),
+        "subject": (
+            f"[SP4N-LAPOR!] {text(f'sweep.{notice.stage}_subject', lang)}: {complaint.tracking_id}"
+        ),
+        "body": text(f"sweep.{notice.stage}", lang, **values),
         "lang": lang,
         "data": {
             "tracking_id": complaint.tracking_id,
