@@ -113,3 +113,11 @@ def test_the_open311_receipt_reads_the_verification_length_from_the_policy(
     assert _receipt(lapor, "id") == "Laporan diterima; verifikasi paling lama 3 hari kerja."
     assert _receipt(lapor, "en") == "Report received; verification within 3 working days."
     assert _receipt(five, "id") == "Laporan diterima; verifikasi paling lama 5 hari kerja."
+
+
+def test_the_modules_examples_run() -> None:
+    import doctest
+
+    import sp4n.texts
+
+    assert doctest.testmod(sp4n.texts).failed == 0
