@@ -121,3 +121,29 @@ def test_the_modules_examples_run() -> None:
     import sp4n.texts
 
     assert doctest.testmod(sp4n.texts).failed == 0
+
+
+def test_no_text_in_the_code_states_a_rules_length() -> None:
+    """ "10 hari kerja" in a literal goes stale when a policy changes it: read the rule."""
+    import ast
+    import re
+    from pathlib import Path
+
+    import sp4n
+
+    length = re.compile(r"\b\d+\s+(hari kerja|hari|working days|days)\b")
+    found = []
+    for path in sorted(Path(sp4n.__file__).parent.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        notes = {  # docstrings and other bare strings explain; they are not shown to anyone
+            id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)
+        }
+        found += [
+            f"{path.name}:{node.lineno}: {node.value!r}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in notes
+            and length.search(node.value)
+        ]
+    assert found == []

@@ -17,6 +17,7 @@ import attrs
 
 from sp4n.sla._explain import Explanation
 from sp4n.sla._sla_rules import OnExpiry, Rule, Unit
+from sp4n.texts import text as text_of
 
 __all__ = ["ClockStatus", "Deadline", "Extension", "SlaClock", "TimedEvent"]
 
@@ -55,17 +56,7 @@ class ClockStatus(enum.StrEnum):
 
     def label(self, language: str = "id") -> str:
         """A short label for officers and citizens, in Indonesian (``"id"``) or English."""
-        return _LABELS[self][1 if language == "en" else 0]
-
-
-_LABELS = {
-    ClockStatus.NOT_STARTED: ("belum dimulai", "not started"),
-    ClockStatus.RUNNING: ("berjalan", "running"),
-    ClockStatus.PAUSED: ("ditunda, menunggu pelapor", "paused, waiting for the reporter"),
-    ClockStatus.STOPPED: ("berhenti", "stopped"),
-    ClockStatus.BREACHED: ("melewati tenggat", "overdue"),
-    ClockStatus.EXPIRED: ("waktu habis", "time is up"),
-}
+        return text_of(f"clock.{self.value}", language)
 
 
 @attrs.frozen
@@ -207,24 +198,17 @@ class SlaClock:
         """
         en = language == "en"
         title = self.rule.title_en if en else self.rule.title
+        lang = "en" if en else "id"
         text = f"{self.rule.id} {title}: {self.status.label(language)}"
         deadline = self.deadline
         if deadline is not None:
-            unit = (
-                ("working days" if en else "hari kerja")
-                if deadline.unit is Unit.WORKING_DAYS
-                else ("days" if en else "hari")
-            )
-            text += f"; {'due' if en else 'tenggat'} {deadline.due_date.isoformat()}"
+            unit = text_of(f"unit.{deadline.unit.value}", lang)
+            text += f"; {text_of('clock.due', lang)} {deadline.due_date.isoformat()}"
             text += f" ({deadline.n} {unit})"
             if deadline.provisional:
-                text += ", provisional" if en else ", sementara"
+                text += f", {text_of('clock.provisional', lang)}"
         if self.met is not None:
-            met = (
-                ("on time" if en else "tepat waktu")
-                if self.met
-                else ("late" if en else "terlambat")
-            )
+            met = text_of("clock.on_time" if self.met else "clock.late", lang)
             text += f"; {met}"
         return text
 
