@@ -32,7 +32,7 @@ from sp4n.adapters import hookspecs as specs
 from sp4n.errors import PluginError, UnknownStoreSchemeError
 from sp4n.testing import FrozenClock, make_event, make_row
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 Register = Callable[..., object]
 
 

@@ -18,7 +18,7 @@ import pytest
 import sp4n
 from sp4n.adapters import Store, open_store
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # tests/, where store_worker.py is
 sys.path.insert(0, str(HERE))
 from store_worker import fold  # noqa: E402
 

@@ -117,7 +117,7 @@ def test_bad_input_exits_2_with_one_line(
     assert main(["show", "LAPOR-2026-0000-00000", *db]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert "does not exist" in err  # a read creates no store (tests/test_cli_newcomer.py)
+    assert "does not exist" in err  # a read creates no store (tests/cli/test_cli_newcomer.py)
     assert main(["submit", "--title", "x", "--body", "y", "--region", "61.07", *db]) == 2
     assert "--email" in capsys.readouterr().err
     assert main(["submit", "--title", "x", "--body", "y", "--region", "9", "--email",

@@ -254,7 +254,7 @@ def test_citations_point_at_the_docs_page_not_the_research_notes(
     out = capsys.readouterr().out
     assert "regulation.md" not in out
     assert "docs/sources.md §" in out
-    page = Path(__file__).parents[1] / "docs" / "sources.md"
+    page = Path(__file__).parents[2] / "docs" / "sources.md"
     headings = page.read_text(encoding="utf-8")
     for section in set(re.findall(r"docs/sources\.md §(\d+)", out)):
         assert f"\n## §{section} " in headings  # every cited section is on the page

@@ -308,7 +308,7 @@ def test_a_revision_never_silently_shortens_a_communicated_deadline(
 def test_the_calendar_revision_example_in_the_docs_runs(sqlite_url: str) -> None:
     from pathlib import Path
 
-    text = (Path(__file__).parents[1] / "docs" / "desk.md").read_text(encoding="utf-8")
+    text = (Path(__file__).parents[2] / "docs" / "desk.md").read_text(encoding="utf-8")
     (block,) = [b.split("```", 1)[0] for b in text.split("```python\n")[1:] if "skb" in b]
     namespace: dict[str, Any] = {"Desk": Desk, "url": sqlite_url}
     exec(compile(block, "docs/desk.md", "exec"), namespace)

@@ -20,7 +20,7 @@ from sp4n.lifecycle import (
     to_mermaid,
 )
 
-DOC = Path(__file__).parents[1] / "docs" / "lifecycle.md"
+DOC = Path(__file__).parents[2] / "docs" / "lifecycle.md"
 S, E, R = Status, EventType, Role
 
 

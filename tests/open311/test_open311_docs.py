@@ -11,12 +11,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from test_open311_relay import HUB_KEY, Portal
 
 from sp4n.open311 import remote_link
 from sp4n.testing import FrozenClock
-from test_open311_relay import HUB_KEY, Portal
 
-DOC = Path(__file__).parents[1] / "docs" / "open311.md"
+DOC = Path(__file__).parents[2] / "docs" / "open311.md"
 
 
 def test_the_code_in_the_docs_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

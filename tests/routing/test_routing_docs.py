@@ -7,7 +7,7 @@ from pathlib import Path
 from sp4n.routing import load_affairs
 from sp4n.routing._doctable import BLOCKS, main, render
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "routing.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "routing.md"
 
 
 def test_generated_tables_are_current() -> None:

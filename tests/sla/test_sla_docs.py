@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sp4n.sla import Policy, load_policy
 
-DOC = Path(__file__).parents[1] / "docs" / "sla.md"
+DOC = Path(__file__).parents[2] / "docs" / "sla.md"
 
 
 def _cell(text: str) -> str:
@@ -51,7 +51,7 @@ def _block(text: str, name: str) -> str:
 def test_docs_table_matches_the_lapor_policy() -> None:
     text = DOC.read_text(encoding="utf-8")
     expected = rule_table(load_policy())
-    assert _block(text, "lapor-rules") == expected, "regenerate: python tests/test_sla_docs.py"
+    assert _block(text, "lapor-rules") == expected, "regenerate: python tests/sla/test_sla_docs.py"
 
 
 def test_docs_table_matches_the_sample_overrides() -> None:

@@ -311,7 +311,7 @@ def test_bad_policy_file_names_file_and_key(tmp_path: Path) -> None:
 
 
 def test_deployment_policy_file_by_name_in_a_search_path(tmp_path: Path) -> None:
-    text = (Path(__file__).parents[1] / "src/sp4n/sla/policies/lapor.toml").read_text()
+    text = (Path(__file__).parents[2] / "src/sp4n/sla/policies/lapor.toml").read_text()
     (tmp_path / "pemda.toml").write_text(text.replace('name = "lapor"', 'name = "pemda"'))
     policy = load_policy("pemda", search_paths=[tmp_path])
     assert policy.name == "pemda"
