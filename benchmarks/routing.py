@@ -38,7 +38,7 @@ def memory() -> tuple[float, float, float]:
     """MB traced for the code table, then with the name index; and the load time (s)."""
     tracemalloc.start()
     started = time.perf_counter()
-    from sp4n.routing import _regions
+    from sp4n.regions import _regions
 
     _regions._dataset()
     codes_mb = tracemalloc.get_traced_memory()[0] / 2**20

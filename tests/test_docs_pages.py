@@ -117,6 +117,7 @@ def test_every_howto_is_in_the_index_and_the_nav() -> None:
 
 API_MODULES = (
     "sp4n",
+    "sp4n.regions",
     "sp4n.sla",
     "sp4n.routing",
     "sp4n.lifecycle",
@@ -127,6 +128,7 @@ API_MODULES = (
     "sp4n.serving",
     "sp4n.testing",
     "sp4n.errors",
+    "sp4n.texts",
 )
 
 

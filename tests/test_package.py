@@ -28,7 +28,7 @@ def test_py_typed_marker_ships() -> None:
 
 def test_import_is_lazy() -> None:
     code = (
-        "import sys, sp4n; print('holidays' in sys.modules, 'sp4n.routing._regions' in sys.modules)"
+        "import sys, sp4n; print('holidays' in sys.modules, 'sp4n.regions._regions' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

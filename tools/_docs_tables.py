@@ -6,14 +6,31 @@ from collections.abc import Iterable
 
 from _docs_run import Session, generated_notice
 
-from sp4n.desk._notify import _SUBJECT as SUBJECT
 from sp4n.desk._notify import RECIPIENTS
-from sp4n.desk._sweep import _SUBJECT as SWEEP_SUBJECT
-from sp4n.desk._sweep import _TEXT as SWEEP_TEXT
 from sp4n.lifecycle import LAPOR_TABLE, Status
-from sp4n.lifecycle._privacy import _ANONYMOUS_NAME, _EVENT_NAMES, _GENERIC, _NO_NAME, _TEMPLATES
 from sp4n.routing import load_affairs, route
 from sp4n.sla import Policy, Rule, load_overrides, load_policy
+from sp4n.texts import catalogue
+
+_TEXTS = catalogue()
+SUBJECT = _TEXTS["notification.subject"]
+_GENERIC = (_TEXTS["notification.generic"]["id"], _TEXTS["notification.generic"]["en"])
+_ANONYMOUS_NAME = _TEXTS["reporter.anonymous"]
+_NO_NAME = _TEXTS["reporter.no_name"]
+_TEMPLATES = {
+    key.removeprefix("notification."): (texts["id"], texts["en"])
+    for key, texts in _TEXTS.items()
+    if key.startswith("notification.")
+    and key not in ("notification.subject", "notification.generic")
+}
+_EVENT_NAMES = {
+    key.removeprefix("event_name."): (texts["id"], texts["en"])
+    for key, texts in _TEXTS.items()
+    if key.startswith("event_name.")
+}
+_STAGES = ("warning", "breach", "escalation")
+SWEEP_SUBJECT = {stage: _TEXTS[f"sweep.{stage}_subject"] for stage in _STAGES}
+SWEEP_TEXT = {stage: _TEXTS[f"sweep.{stage}"] for stage in _STAGES}
 
 __all__ = ["labels_page", "lifecycle_page", "routing_page", "sla_page"]
 
@@ -363,8 +380,8 @@ def labels_page() -> str:
     return "\n".join(
         [
             generated_notice(
-                "`sp4n.lifecycle` (statuses, notification texts) and `sp4n.desk` "
-                "(subjects, deadline notices)"
+                "`sp4n.texts` (`src/sp4n/texts/texts.toml`: statuses, notification texts, "
+                "subjects, deadline notices)"
             ),
             "",
             "# Labels and notifications",

@@ -179,9 +179,18 @@ class Adapters:
         )
         return {name: plugin for name, (plugin, _) in found.items()}
 
+    def affairs_rows(self) -> tuple[Mapping[str, Any], ...]:
+        """Return every plugin's affairs rows, in registration order.
+
+        Rows of the deprecated hook ``sp4n_routing_rules`` come first, then those of
+        ``sp4n_affairs_rows``.
+        """
+        old = _rows(self.pm.hook.sp4n_routing_rules())
+        return old + _rows(self.pm.hook.sp4n_affairs_rows())
+
     def routing_rules(self) -> tuple[Mapping[str, Any], ...]:
-        """Return every plugin's routing rule rows, in registration order."""
-        return _rows(self.pm.hook.sp4n_routing_rules())
+        """Deprecated name of :meth:`affairs_rows` (decision 0212)."""
+        return self.affairs_rows()
 
     def directory_entries(self, *, region: str | None = None) -> tuple[Mapping[str, Any], ...]:
         """Return every plugin's agency directory rows for ``region``, in registration order."""

@@ -26,6 +26,7 @@ __all__ = [
     "RegisterChannel",
     "RegisterNotifier",
     "RegisterStorage",
+    "sp4n_affairs_rows",
     "sp4n_calendar_overlays",
     "sp4n_complaint_transitioned",
     "sp4n_default_store_url",
@@ -168,19 +169,42 @@ def sp4n_register_channels(register: RegisterChannel) -> None:
 
 
 @_spec
-def sp4n_routing_rules() -> Sequence[Mapping[str, Any]]:
-    """Contribute routing rules: which level of government handles a topic.
+def sp4n_affairs_rows() -> Sequence[Mapping[str, Any]]:
+    """Contribute rows of the division of affairs: which level of government handles a topic.
 
-    :returns: rule rows shaped like the affairs matrix shipped in ``sp4n.routing`` (keys
+    :returns: rows shaped like the affairs matrix shipped in ``sp4n.routing`` (keys
         ``topic``, ``level``, ``when``, ``citation``, ``certainty``); an empty sequence for
         none.
 
     Called for every plugin (broadcast); the router reads the rows of all plugins, built-ins
     first, so a plugin's row for the same topic and condition overrides the shipped one.
+    Rows of plugins still on the old name ``sp4n_routing_rules`` come first.
 
     Use in adapters: a region that assigns an affair differently (e.g. by Perda).
 
     .. versionadded:: 0.1
+       Named ``sp4n_routing_rules`` before (decision 0212).
+    """
+    return ()
+
+
+@_spec(
+    warn_on_impl=DeprecationWarning(
+        "the hook sp4n_routing_rules is deprecated: rename it to sp4n_affairs_rows "
+        "(same rows; decision 0212)"
+    )
+)
+def sp4n_routing_rules() -> Sequence[Mapping[str, Any]]:
+    """Deprecated name of :func:`sp4n_affairs_rows` (same rows; it warns when implemented).
+
+    :returns: affairs rows, as :func:`sp4n_affairs_rows`.
+
+    Use in adapters: none new; rename an implementation to ``sp4n_affairs_rows``.
+
+    .. versionadded:: 0.1
+    .. deprecated:: 0.1
+       Renamed ``sp4n_affairs_rows``: the rows are rows of the division of affairs, not the
+       router's rules (decision 0212).
     """
     return ()
 

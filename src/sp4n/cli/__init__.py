@@ -1,7 +1,9 @@
 """The ``sp4n`` command line.
 
 Each subcommand lives in its own module ``sp4n.cli._<name>`` with a
-``register(subparsers)`` function; :data:`COMMANDS` lists them in help order.
+``register(subparsers)`` function, except the officer actions (``verify``, ``hold``, ...,
+``merge``), which are the rows of :data:`sp4n.cli._actions.ACTIONS`; :data:`COMMANDS`
+lists them all in help order.
 Every command takes ``--json`` and then prints exactly one JSON object to stdout.
 Bad input exits with status 2 and a one-line message on stderr.
 """
@@ -79,7 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sp4n {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
+    from sp4n.cli import _actions
+
+    officer_actions = {action.name for action in _actions.ACTIONS}
     for name in COMMANDS:
+        if name in officer_actions:
+            _actions.register(sub, name)
+            continue
         module = import_module(f"sp4n.cli._{name.replace('-', '_')}")
         module.register(sub)
     return parser
@@ -123,6 +131,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         _check_argv(parser, args)
+        if getattr(args, "db", "") is None:  # --db not given: a deployment plugin's store
+            from sp4n.adapters import Adapters
+
+            args.db = Adapters.default().default_store_url()
         status: int = args.func(args)
     except Sp4nError as exc:
         message = _one_line(f"sp4n {args.command}: {exc}")

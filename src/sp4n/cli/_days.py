@@ -9,6 +9,7 @@ from sp4n._time import bad_date_error
 from sp4n.errors import NaiveDatetimeError
 from sp4n.routing import get_region
 from sp4n.sla import DayKind, WorkingCalendar
+from sp4n.texts import text
 
 __all__ = ["KIND_LABELS", "WEEKDAYS", "calendar_for", "read_start", "region_label"]
 
@@ -16,12 +17,10 @@ WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 """Indonesian weekday names, Monday first."""
 
 KIND_LABELS = {
-    DayKind.WEEKEND: "akhir pekan / weekend",
-    DayKind.HOLIDAY: "libur nasional / holiday",
-    DayKind.JOINT_LEAVE: "cuti bersama / joint leave",
-    DayKind.REGIONAL: "libur daerah / regional",
-    DayKind.CLOSURE: "kantor tutup / closure",
+    kind: f"{text(f'day_kind.{kind.value}')} / {text(f'day_kind.{kind.value}', 'en')}"
+    for kind in DayKind
 }
+"""``"cuti bersama / joint leave"``: each kind of non-working day in both languages."""
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _START_RULE = "must be YYYY-MM-DD or an ISO datetime with a time zone, e.g. 2026-03-02T09:00+07:00"
@@ -31,7 +30,7 @@ def calendar_for(region: str | None) -> WorkingCalendar:
     """The calendar of ``region`` (national when ``None``), with installed plugins' overlays,
     as a Desk counts it."""
     from sp4n.adapters import Adapters, plugin_manager
-    from sp4n.desk._rules import plugin_calendar
+    from sp4n.desk._projection import plugin_calendar
 
     calendar = WorkingCalendar.indonesia(region)
     return plugin_calendar(calendar, region=calendar.region, adapters=Adapters(plugin_manager()))

@@ -7,6 +7,7 @@ from typing import Any
 
 from sp4n.cli._days import KIND_LABELS, WEEKDAYS, calendar_for, read_start, region_label
 from sp4n.cli._output import add_json_flag, emit
+from sp4n.texts import text
 
 __all__ = ["register"]
 
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         "provisional_reason": explanation.provisional_reason,
         "skipped": [{"date": s.date.isoformat(), "reason": s.reason} for s in explanation.skipped],
     }
-    unit_text = "hari kerja / working days" if unit == "working_days" else "hari / days"
+    unit_text = f"{text(f'unit.{unit}')} / {text(f'unit.{unit}', 'en')}"
     due = explanation.due
     lines = [
         f"Tenggat / due date: {due.isoformat()} ({WEEKDAYS[due.weekday()]})"

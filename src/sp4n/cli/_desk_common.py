@@ -31,8 +31,16 @@ __all__ = [
 
 
 def add_db(parser: argparse.ArgumentParser) -> None:
-    """Add ``--db URL`` (default ``sqlite:///sp4n.db``), ``--notifiers FILE`` and ``--json``."""
-    parser.add_argument("--db", default="sqlite:///sp4n.db", help="store URL (default %(default)s)")
+    """Add ``--db URL``, ``--notifiers FILE`` and ``--json``.
+
+    ``--db`` defaults to ``None``; :func:`sp4n.cli.main` puts the store URL a deployment
+    plugin names (``sp4n_default_store_url``) in its place, else ``sqlite:///sp4n.db``.
+    """
+    parser.add_argument(
+        "--db",
+        default=None,
+        help="store URL (default: a plugin's sp4n_default_store_url, else sqlite:///sp4n.db)",
+    )
     parser.add_argument(
         "--notifiers",
         metavar="FILE",

@@ -12,12 +12,14 @@ __all__ = ["register"]
 
 def register(sub: Any) -> None:
     """Add the ``outbox`` subcommand."""
-    from sp4n.adapters import DEFAULT_STORE_URL
-
     parser: argparse.ArgumentParser = sub.add_parser(
         "outbox", help="list notifications that are not delivered yet"
     )
-    parser.add_argument("--db", default=DEFAULT_STORE_URL, help="store URL (default %(default)s)")
+    parser.add_argument(
+        "--db",
+        default=None,
+        help="store URL (default: a plugin's sp4n_default_store_url, else sqlite:///sp4n.db)",
+    )
     parser.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
     add_json_flag(parser)
     parser.set_defaults(func=run)

@@ -116,7 +116,7 @@ def render_text(policy: Any, *, region: str | None, agency: str | None) -> str:
 def run(args: argparse.Namespace) -> int:
     """Print the policy."""
     from sp4n.adapters import Adapters, plugin_manager
-    from sp4n.desk._rules import plugin_policy
+    from sp4n.desk._projection import plugin_policy
     from sp4n.routing import normalize_code
 
     region = normalize_code(args.region) if args.region is not None else None

@@ -21,7 +21,11 @@ def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "serve", help="serve Open311 GeoReport v2 and a status page over HTTP (waitress)"
     )
-    parser.add_argument("--db", default="sqlite:///sp4n.db", help="store URL (default %(default)s)")
+    parser.add_argument(
+        "--db",
+        default=None,
+        help="store URL (default: a plugin's sp4n_default_store_url, else sqlite:///sp4n.db)",
+    )
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default %(default)s)"
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from sp4n.cli._desk_common import actor_from, add_actor_options, add_db, open_desk
 from sp4n.cli._output import emit
+from sp4n.texts import text
 
 __all__ = ["register"]
 
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
             notes += f"  [perkiraan: {d.provisional_reason}]"
         lines.append(
             f"  {clock.rule.id:<14} {clock.status.value:<8} batas {d.due_date.isoformat()}"
-            f"  ({d.n} {'hari kerja' if d.unit.value == 'working_days' else 'hari'} sejak "
+            f"  ({d.n} {text(f'unit.{d.unit.value}')} sejak "
             f"{d.start_date.isoformat()}){notes}"
         )
         lines.extend(

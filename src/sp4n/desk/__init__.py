@@ -11,9 +11,9 @@ from sp4n.desk._desk import ADMIN, SUPERVISOR, Desk
 from sp4n.desk._hours import SweepConfig
 from sp4n.desk._inbound import Received
 from sp4n.desk._notify import RECIPIENTS
+from sp4n.desk._projection import DUE_STATUSES, next_due
 from sp4n.desk._report import ComplianceReport, ComplianceRow
 from sp4n.desk._retry import retry_on_conflict
-from sp4n.desk._rules import DUE_STATUSES, next_due
 from sp4n.desk._sweep import SweepReport
 
 __all__ = [

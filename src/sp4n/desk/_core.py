@@ -31,8 +31,8 @@ from sp4n.adapters import (
 from sp4n.desk._attention import next_action
 from sp4n.desk._hours import SweepConfig
 from sp4n.desk._notify import Recipients, messages_for, sealed_contact
+from sp4n.desk._projection import ClockRules, project
 from sp4n.desk._report import report_facts
-from sp4n.desk._rules import ClockRules, project
 from sp4n.errors import ConcurrencyError, InvalidInputError, UnknownComplaintError
 from sp4n.lifecycle import (
     DEFAULT_RULES,
@@ -64,12 +64,12 @@ _log = logging.getLogger("sp4n.desk")
 
 
 def _plugin_router(adapters: Adapters) -> Router:
-    """The default router with the plugins' routing rules and directory entries."""
+    """The default router with the plugins' affairs rows and directory entries."""
     router = Router.default()
-    rules = adapters.routing_rules()
+    rows = adapters.affairs_rows()
     entries = adapters.directory_entries(region=None)
-    if rules or entries:
-        router = router.with_plugin_rows(affair_rows=rules, agency_entries=entries)
+    if rows or entries:
+        router = router.with_plugin_rows(affair_rows=rows, agency_entries=entries)
     return router
 
 

@@ -21,9 +21,10 @@ import attrs
 
 from sp4n.adapters.channels import SmsChannel, SmsMessage
 from sp4n.desk._desk import Desk
-from sp4n.desk._rules import next_due
+from sp4n.desk._projection import next_due
 from sp4n.lifecycle import Actor, Complaint, Role
-from sp4n.sla import ClockStatus, SlaClock, Unit
+from sp4n.sla import ClockStatus, SlaClock
+from sp4n.texts import text
 
 __all__ = ["DEMO_START", "DEMO_URL", "DemoStep", "run_demo"]
 
@@ -110,7 +111,7 @@ class DemoStep:
         clock = self.deadline
         if clock is not None and clock.deadline is not None:
             d = clock.deadline
-            unit = "hari kerja" if d.unit is Unit.WORKING_DAYS else "hari"
+            unit = text(f"unit.{d.unit.value}")
             extra = f" + {d.paused} {unit} jeda" if d.paused else ""
             lines.append(
                 f"    Tenggat {clock.rule.id} ({clock.rule.title}): {d.n} {unit}{extra} "
@@ -245,12 +246,15 @@ def run_demo(
         record("Instansi menindaklanjuti laporan", c, desk)
 
         at(2, 8, month=9)
-        done = desk.apply_due_actions()
+        done = desk.apply_due_completions()
         c = done[0] if done else desk.get(ref)
         last = c.history[-1]
         when = last.occurred_at.astimezone(_PONTIANAK)
+        silence = next(r for r in desk.rules.policy_for(c).rules if r.id == "T3")
         record(
-            "Selesai otomatis: 10 hari kerja tanpa tanggapan pelapor",
+            text(
+                "demo.auto_completed", days=silence.length, unit=text(f"unit.{silence.unit.value}")
+            ),
             c,
             desk,
             show="T3",

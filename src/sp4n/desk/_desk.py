@@ -615,12 +615,14 @@ class Desk(Disposition):
 
     # -- automatic actions --------------------------------------------------------------------
 
-    def apply_due_actions(self, now: dt.datetime | None = None) -> list[Complaint]:
+    def apply_due_completions(self, now: dt.datetime | None = None) -> list[Complaint]:
         """Complete every followed-up complaint whose 10-working-day silence ran out by ``now``.
 
-        Only automatic completions are applied (escalations of breached clocks belong to the
-        sweep). The ``completed`` event is recorded at the instant the silence ran out, by
-        ``sp4n`` (role ``system``). Idempotent: a completed complaint yields no action.
+        Only automatic completions are applied, across the store (escalations of breached
+        clocks belong to the sweep; :func:`sp4n.lifecycle.apply_due_actions` applies every due
+        action to one complaint). The ``completed`` event is recorded at the instant the
+        silence ran out, by ``sp4n`` (role ``system``). Idempotent: a completed complaint
+        yields no action. Named ``apply_due_actions`` before (decision 0212).
         """
         instant = self._now(now)
         # the easternmost zone (WIT, UTC+9) has the latest local date: a superset of rows
@@ -663,6 +665,14 @@ class Desk(Disposition):
                 )
                 break
         return done
+
+    def apply_due_actions(self, now: dt.datetime | None = None) -> list[Complaint]:
+        """The former name of :meth:`apply_due_completions`, kept (decision 0212).
+
+        It only completes: unlike :func:`sp4n.lifecycle.apply_due_actions` it escalates
+        nothing.
+        """
+        return self.apply_due_completions(now)
 
     # -- the sweep ----------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ import attrs
 from sp4n.adapters import OutboxMessage
 from sp4n.lifecycle import Complaint, Event, EventType, Role, Visibility, render_notification
 from sp4n.routing import Agency, AuthorityLevel, Directory
+from sp4n.texts import text
 
 __all__ = ["RECIPIENTS", "Recipients", "messages_for", "sealed_contact"]
 
@@ -53,11 +54,6 @@ RECIPIENTS: Mapping[str, tuple[Role, ...]] = {
     EventType.FOLLOW_UP_DRAFTED: (_L,),
 }
 """Roles notified of each event type (decision 0072). Others notify nobody."""
-
-_SUBJECT = {
-    "id": "[SP4N-LAPOR!] Laporan {tracking}: {status}",
-    "en": "[SP4N-LAPOR!] Report {tracking}: {status}",
-}
 
 
 @attrs.frozen
@@ -199,8 +195,11 @@ def messages_for(
             )
             payload: dict[str, Any] = {
                 "address": target.address,
-                "subject": _SUBJECT.get(lang, _SUBJECT["id"]).format(
-                    tracking=complaint.tracking_id, status=complaint.status.label_in(lang)
+                "subject": text(
+                    "notification.subject",
+                    lang,
+                    tracking=complaint.tracking_id,
+                    status=complaint.status.label_in(lang),
                 ),
                 "body": body,
                 "lang": lang,

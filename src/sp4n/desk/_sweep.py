@@ -2,7 +2,7 @@
 
 One sweep (decision 0080):
 
-1. applies the due automatic completions (:meth:`sp4n.Desk.apply_due_actions`);
+1. applies the due automatic completions (:meth:`sp4n.Desk.apply_due_completions`);
 2. selects candidates from the store's ``next_due`` index (``query(overdue_as_of=...)``,
    ordered by due date): only complaints whose earliest deadline is within the warning
    lead of the local date, or past it, are replayed; the rest are not read at all;
@@ -41,7 +41,7 @@ from sp4n.adapters import (
 from sp4n.desk._attention import next_action, notice_recorded, owed_clocks
 from sp4n.desk._hours import SweepConfig, delivery_time
 from sp4n.desk._notify import _coordinator, _via
-from sp4n.desk._rules import next_due
+from sp4n.desk._projection import next_due
 from sp4n.errors import ConcurrencyError, Sp4nError
 from sp4n.lifecycle import (
     LAPOR_TABLE,
@@ -55,6 +55,7 @@ from sp4n.lifecycle import (
 )
 from sp4n.routing import AuthorityLevel
 from sp4n.sla import Policy, SlaClock, WorkingCalendar
+from sp4n.texts import text
 
 if TYPE_CHECKING:  # pragma: no cover
     from sp4n.desk._desk import Desk
@@ -108,47 +109,6 @@ class _Tally:
     deferred: int = 0
     conflicts: int = 0
     skipped: int = 0
-
-
-_TEXT = {
-    "warning": {
-        "id": (
-            "Pengingat: batas waktu {rule} untuk laporan {tracking} ({title}) jatuh pada "
-            "{due}. Mohon ditindaklanjuti sebelum tanggal tersebut."
-        ),
-        "en": (
-            "Reminder: the deadline for {rule_en} on report {tracking} ({title}) is {due}. "
-            "Please act before it passes."
-        ),
-    },
-    "breach": {
-        "id": (
-            "Batas waktu {rule} untuk laporan {tracking} ({title}), yaitu {due}, telah "
-            "terlampaui. Mohon segera ditindaklanjuti."
-        ),
-        "en": (
-            "The deadline for {rule_en} on report {tracking} ({title}), {due}, has passed. "
-            "Please act now."
-        ),
-    },
-    "escalation": {
-        "id": (
-            "Eskalasi: laporan {tracking} ({title}) melewati batas waktu {rule} ({due}) "
-            "dan belum ditindaklanjuti setelah {days} hari kerja. Mohon arahan atasan."
-        ),
-        "en": (
-            "Escalation: report {tracking} ({title}) passed the deadline for {rule_en} "
-            "({due}) and is still open {days} working days later. Please intervene."
-        ),
-    },
-}
-_ESTIMATED = {"id": " (perkiraan)", "en": " (estimated)"}
-"""Appended to a due date that rests on an estimate (decision 0154)."""
-_SUBJECT = {
-    "warning": {"id": "Pengingat batas waktu", "en": "Deadline reminder"},
-    "breach": {"id": "Batas waktu terlampaui", "en": "Deadline passed"},
-    "escalation": {"id": "Eskalasi", "en": "Escalation"},
-}
 
 
 def _local_today(now: dt.datetime, calendar: WorkingCalendar) -> dt.date:
@@ -315,19 +275,21 @@ def _message(
     if not address:
         return None
     lang = desk.lang
+    estimated = text("sweep.estimated", lang) if notice.provisional else ""
     values = {
-        "rule": notice.title,
-        "rule_en": notice.title_en,
+        "rule": notice.title_en if lang == "en" else notice.title,
         "tracking": complaint.tracking_id,
         "title": complaint.title,
-        "due": notice.due.isoformat() + (_ESTIMATED[lang] if notice.provisional else ""),
+        "due": notice.due.isoformat() + estimated,
         "days": notice.days,
     }
     stage_key = {"warning": "warn", "breach": "breach", "escalation": "escalate"}[notice.stage]
     payload: dict[str, Any] = {
         "address": address,
-        "subject": f"[SP4N-LAPOR!] {_SUBJECT[notice.stage][lang]}: {complaint.tracking_id}",
-        "body": _TEXT[notice.stage][lang].format(**values),
+        "subject": (
+            f"[SP4N-LAPOR!] {text(f'sweep.{notice.stage}_subject', lang)}: {complaint.tracking_id}"
+        ),
+        "body": text(f"sweep.{notice.stage}", lang, **values),
         "lang": lang,
         "data": {
             "tracking_id": complaint.tracking_id,
@@ -549,7 +511,7 @@ def run_sweep(
 ) -> SweepReport:
     """One sweep at ``now`` (see the module docstring); ``full``: decision 0080's selection."""
     tally = _Tally()
-    tally.completed = len(desk.apply_due_actions(now))
+    tally.completed = len(desk.apply_due_completions(now))
     rows = due_candidates(desk, now, config, every=True) if full else candidates(desk, now, config)
     total = len(rows)
     pending: list[_Pending] = []

@@ -1,6 +1,6 @@
 """The complaint lifecycle: events, the transition table, roles and privacy."""
 
-from sp4n.lifecycle._clocks import (
+from sp4n.lifecycle._complaint_clocks import (
     OVERALL_RULE_ID,
     apply_due_actions,
     clocks,
@@ -11,6 +11,16 @@ from sp4n.lifecycle._clocks import (
 from sp4n.lifecycle._events import SCHEMA_VERSION, SYSTEM_ACTOR, Actor, Event, EventType, Role
 from sp4n.lifecycle._guests import GuestPass, guest_actor, guest_reporter_id, new_guest
 from sp4n.lifecycle._ids import complaint_uuid, event_id, tracking_id_for, tracking_id_is_valid
+from sp4n.lifecycle._lifecycle_rules import (
+    DEFAULT_RULES,
+    GUARDS,
+    ArchiveReason,
+    EscalationTarget,
+    LifecycleRules,
+    ReferralPolicy,
+    merge_target_problem,
+    visibility_change_problem,
+)
 from sp4n.lifecycle._machine import allowed_events, apply, replay, submit
 from sp4n.lifecycle._model import (
     Attachment,
@@ -32,16 +42,6 @@ from sp4n.lifecycle._publication import (
     row_publication,
 )
 from sp4n.lifecycle._roles import can_read, in_region
-from sp4n.lifecycle._rules import (
-    DEFAULT_RULES,
-    GUARDS,
-    ArchiveReason,
-    EscalationTarget,
-    LifecycleRules,
-    ReferralPolicy,
-    merge_target_problem,
-    visibility_change_problem,
-)
 from sp4n.lifecycle._status import Status
 from sp4n.lifecycle._table import LAPOR_TABLE, Transition, TransitionTable
 from sp4n.lifecycle._timing import (

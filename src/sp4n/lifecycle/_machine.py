@@ -17,9 +17,9 @@ from sp4n._time import to_utc
 from sp4n.errors import InvalidInputError, PermissionDenied, TransitionError
 from sp4n.lifecycle._events import Actor, Event, EventType, Role
 from sp4n.lifecycle._ids import complaint_uuid, event_id, tracking_id_for
+from sp4n.lifecycle._lifecycle_rules import DEFAULT_RULES, GUARDS, LifecycleRules, check_payload
 from sp4n.lifecycle._model import Complaint, ComplaintDraft, Kind, Tier, Visibility
 from sp4n.lifecycle._roles import check_scope, scope_problem
-from sp4n.lifecycle._rules import DEFAULT_RULES, GUARDS, LifecycleRules, check_payload
 from sp4n.lifecycle._table import LAPOR_TABLE, TransitionTable
 
 __all__ = ["allowed_events", "apply", "replay", "submit"]

@@ -22,7 +22,7 @@ from sp4n.errors import InvalidInputError
 from sp4n.lifecycle._events import Actor, Event
 from sp4n.lifecycle._ids import tracking_id_is_valid
 from sp4n.lifecycle._status import Status
-from sp4n.routing import normalize_code
+from sp4n.regions import normalize_code
 
 __all__ = [
     "BODY_MAX",

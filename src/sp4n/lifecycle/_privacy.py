@@ -22,14 +22,13 @@ from sp4n.errors import InvalidInputError, PermissionDenied
 from sp4n.lifecycle._events import Actor, Event, EventType, Role
 from sp4n.lifecycle._model import Complaint, Visibility
 from sp4n.lifecycle._roles import can_read
+from sp4n.texts import catalogue, text
 
 __all__ = ["INTERNAL_EVENTS", "public_view", "render_notification", "view_for"]
 
 INTERNAL_EVENTS = frozenset({EventType.DISPOSED, EventType.FOLLOW_UP_DRAFTED})
 """Events inside the agency (disposition, a unit's draft): officers see them, the reporter
 and the public do not; the reporter sees the follow-up once approved (decision 0201)."""
-
-_ANONYMOUS_NAME = {"id": "Anonim", "en": "Anonymous"}
 
 
 def _reporter_for(complaint: Complaint, *, full: bool, public: bool) -> dict[str, Any]:
@@ -139,104 +138,6 @@ def public_view(complaint: Complaint) -> Mapping[str, Any] | None:
 
 # -- notifications ------------------------------------------------------------------------------
 
-_TEMPLATES: dict[str, tuple[str, str]] = {
-    EventType.SUBMITTED: (
-        "Laporan {tracking} \u201c{title}\u201d telah diterima dan menunggu verifikasi.",
-        "Report {tracking} \u201c{title}\u201d was received and awaits verification.",
-    ),
-    EventType.VERIFIED: (
-        "Laporan {tracking} \u201c{title}\u201d telah diverifikasi.",
-        "Report {tracking} \u201c{title}\u201d has been verified.",
-    ),
-    EventType.HELD: (
-        "Laporan {tracking} ditunda: {detail}. Mohon lengkapi laporan Anda.",
-        "Report {tracking} is on hold: {detail}. Please complete your report.",
-    ),
-    EventType.ARCHIVED: (
-        "Laporan {tracking} diarsipkan (alasan: {detail}).",
-        "Report {tracking} was archived (reason: {detail}).",
-    ),
-    EventType.FORWARDED: (
-        "Laporan {tracking} \u201c{title}\u201d diteruskan ke {agency}. Pelapor: {reporter}.",
-        "Report {tracking} \u201c{title}\u201d was forwarded to {agency}. Reporter: {reporter}.",
-    ),
-    EventType.RETURNED: (
-        "Laporan {tracking} dikembalikan oleh instansi (bukan wewenang): {detail}.",
-        "Report {tracking} was returned by the agency (not its authority): {detail}.",
-    ),
-    EventType.INFO_REQUESTED: (
-        "Instansi meminta informasi tambahan untuk laporan {tracking}: {detail}",
-        "The agency asks for more information on report {tracking}: {detail}",
-    ),
-    EventType.FOLLOWED_UP: (
-        "Laporan {tracking} telah ditindaklanjuti oleh {agency}: {detail}",
-        "Report {tracking} was followed up by {agency}: {detail}",
-    ),
-    EventType.DISPOSED: (
-        "Laporan {tracking} \u201c{title}\u201d didisposisikan kepada unit kerja Anda untuk "
-        "ditindaklanjuti; kirim rancangan tindak lanjut kepada pejabat penghubung.",
-        "Report {tracking} \u201c{title}\u201d was disposed to your work unit; send the draft "
-        "follow-up to the liaison for approval.",
-    ),
-    EventType.FOLLOW_UP_DRAFTED: (
-        "Unit kerja mengirim rancangan tindak lanjut laporan {tracking} untuk disetujui: {detail}",
-        "The work unit sent a draft follow-up on report {tracking} for approval: {detail}",
-    ),
-    EventType.COMPLETED: (
-        "Laporan {tracking} \u201c{title}\u201d dinyatakan selesai.",
-        "Report {tracking} \u201c{title}\u201d is now completed.",
-    ),
-    EventType.ACKNOWLEDGED: (
-        "Laporan {tracking} \u201c{title}\u201d sedang diproses oleh {agency}.",
-        "Report {tracking} \u201c{title}\u201d is being processed by {agency}.",
-    ),
-    EventType.INFO_PROVIDED: (
-        "Pelapor telah memberikan informasi tambahan untuk laporan {tracking}: {detail}",
-        "The reporter provided more information on report {tracking}: {detail}",
-    ),
-    EventType.REPORTER_REPLIED: (
-        "Pelapor menanggapi tindak lanjut laporan {tracking}: {detail}",
-        "The reporter replied to the follow-up on report {tracking}: {detail}",
-    ),
-    EventType.ADMIN_REPLIED: (
-        "Admin SP4N-LAPOR! menanggapi laporan {tracking}: {detail}",
-        "The SP4N-LAPOR! admin replied on report {tracking}: {detail}",
-    ),
-    EventType.RATED: (
-        "Pelapor memberikan penilaian atas penanganan laporan {tracking} \u201c{title}\u201d.",
-        "The reporter rated the handling of report {tracking} \u201c{title}\u201d.",
-    ),
-    EventType.REOPENED: (
-        "Laporan {tracking} \u201c{title}\u201d dibuka kembali: {detail}",
-        "Report {tracking} \u201c{title}\u201d was reopened: {detail}",
-    ),
-    EventType.EXTENDED: (
-        "Batas waktu penanganan laporan {tracking} diperpanjang: {detail}",
-        "The deadline for handling report {tracking} was extended: {detail}",
-    ),
-    EventType.ESCALATED: (
-        "Laporan {tracking} \u201c{title}\u201d dieskalasi kepada atasan: {detail}",
-        "Report {tracking} \u201c{title}\u201d was escalated to a superior: {detail}",
-    ),
-    EventType.MERGED: (
-        "Laporan {tracking} \u201c{title}\u201d digabungkan dengan laporan lain tentang hal "
-        "yang sama; penanganannya dilanjutkan di laporan tersebut.",
-        "Report {tracking} \u201c{title}\u201d was merged into another report on the same "
-        "matter, which continues its handling.",
-    ),
-}
-_GENERIC = (
-    "Laporan {tracking} \u201c{title}\u201d: {event}. Status: {status}. Pelapor: {reporter}.",
-    "Report {tracking} \u201c{title}\u201d: {event}. Status: {status}. Reporter: {reporter}.",
-)
-_EVENT_NAMES: dict[str, tuple[str, str]] = {
-    EventType.VISIBILITY_CHANGED: ("visibilitas laporan diubah", "visibility changed"),
-    EventType.DEADLINE_MOVED: ("batas waktu bergeser", "deadline moved"),
-    EventType.REMINDED: ("pengingat batas waktu", "deadline reminder"),
-}
-"""Event names in the generic text (events without a text of their own; others keep their id)."""
-_NO_NAME = {"id": "(tanpa nama)", "en": "(no name given)"}
-"""How a reporter who gave no name appears in texts for officials."""
 _DETAIL_KEYS = ("text", "question", "reason", "comment")
 
 
@@ -259,18 +160,23 @@ def render_notification(
     if lang not in ("id", "en"):
         raise InvalidInputError("lang", lang, "must be 'id' (Indonesian) or 'en' (English)")
     role = Role(role)
-    template = _TEMPLATES.get(event.type, _GENERIC)[0 if lang == "id" else 1]
+    texts = catalogue()  # notification.<type>, else the generic text naming the event
+    key = f"notification.{event.type}"
+    key = key if key in texts else "notification.generic"
     if complaint.visibility is Visibility.ANONYMOUS and role is not Role.REPORTER:
-        reporter = f"{_ANONYMOUS_NAME[lang]} ({complaint.relay_handle})"
+        reporter = f"{text('reporter.anonymous', lang)} ({complaint.relay_handle})"
     else:
-        reporter = complaint.reporter.name or _NO_NAME[lang]
+        reporter = complaint.reporter.name or text("reporter.no_name", lang)
     detail = next((str(event.payload[k]) for k in _DETAIL_KEYS if k in event.payload), "-")
-    return template.format(
-        tracking=complaint.tracking_id,
-        title=complaint.title,
-        agency=agency_name or complaint.agency or event.payload.get("agency") or "-",
-        reporter=reporter,
-        detail=detail,
-        event=_EVENT_NAMES.get(event.type, (event.type, event.type))[0 if lang == "id" else 1],
-        status=complaint.status.label_in(lang),
-    )
+    named = f"event_name.{event.type}"  # events without a text of their own; others keep their id
+    event_name = text(named, lang) if named in texts else event.type
+    values = {
+        "tracking": complaint.tracking_id,
+        "title": complaint.title,
+        "agency": agency_name or complaint.agency or event.payload.get("agency") or "-",
+        "reporter": reporter,
+        "detail": detail,
+        "event": event_name,
+        "status": complaint.status.label_in(lang),
+    }
+    return text(key, lang, **values)

@@ -1,12 +1,15 @@
 """Complaint statuses with their Indonesian and English labels.
 
-The Indonesian labels follow the public LAPOR! vocabulary where it is known
-(regulation.md §6.2; the exact public strings are [I], not verified).
+The labels are the ``status.<value>`` texts of the catalogue (:mod:`sp4n.texts`); the
+Indonesian ones follow the public LAPOR! vocabulary where it is known (regulation.md §6.2;
+the exact public strings are [I], not verified).
 """
 
 from __future__ import annotations
 
 import enum
+
+from sp4n.texts import text
 
 __all__ = ["CLOSED_STATUSES", "FINAL_STATUSES", "Status"]
 
@@ -29,12 +32,12 @@ class Status(enum.StrEnum):
     @property
     def label(self) -> str:
         """Indonesian label shown to citizens and officers."""
-        return _LABELS[self][0]
+        return text(f"status.{self.value}")
 
     @property
     def label_en(self) -> str:
         """English label."""
-        return _LABELS[self][1]
+        return text(f"status.{self.value}", "en")
 
     def label_in(self, lang: str = "id") -> str:
         """The label in ``lang`` ("id" or "en")."""
@@ -50,23 +53,6 @@ class Status(enum.StrEnum):
         """No agency action is accepted and no clock runs (final statuses and completed)."""
         return self in CLOSED_STATUSES
 
-
-_LABELS = {
-    Status.SUBMITTED: ("Belum Terverifikasi", "Not yet verified"),
-    Status.ON_HOLD: ("Ditunda", "On hold"),
-    Status.VERIFIED: ("Terverifikasi", "Verified"),
-    Status.FORWARDED: ("Diteruskan", "Forwarded"),
-    Status.IN_PROGRESS: ("Diproses Instansi", "Being processed by the agency"),
-    Status.AWAITING_REPORTER: (
-        "Menunggu Informasi Pelapor",
-        "Awaiting information from the reporter",
-    ),
-    Status.RETURNED: ("Dikembalikan (Bukan Wewenang)", "Returned (not the agency's authority)"),
-    Status.FOLLOWED_UP: ("Ditindaklanjuti", "Followed up"),
-    Status.COMPLETED: ("Selesai", "Completed"),
-    Status.ARCHIVED: ("Diarsipkan", "Archived"),
-    Status.MERGED: ("Digabungkan", "Merged into another report"),
-}
 
 FINAL_STATUSES = frozenset({Status.ARCHIVED, Status.MERGED})
 CLOSED_STATUSES = frozenset({*FINAL_STATUSES, Status.COMPLETED})

@@ -40,7 +40,7 @@ import attrs
 
 from sp4n.adapters import ComplaintRow, RowQuery, query_rows
 from sp4n.adapters.channels import title_from
-from sp4n.desk._rules import expected_deadline, media_file
+from sp4n.desk._projection import expected_deadline, media_file
 from sp4n.errors import (
     InvalidInputError,
     NotFoundError,
@@ -80,6 +80,8 @@ from sp4n.open311._params import (
 from sp4n.routing import get_region, province_timezone
 from sp4n.serving._body import BODY_MAX_BYTES, read_body
 from sp4n.serving._multipart import Upload, parse_multipart
+from sp4n.sla import Policy
+from sp4n.texts import text
 
 if TYPE_CHECKING:  # pragma: no cover
     from sp4n.adapters.blobs import BlobStore, UploadLimits
@@ -602,11 +604,7 @@ class Open311App:
             )
             draft = attrs.evolve(draft, attachments=(*draft.attachments, *uploaded))
         complaint = self.desk.submit(draft)
-        notice = (
-            "Laporan diterima; verifikasi paling lama 3 hari kerja."
-            if self.lang == "id"
-            else "Report received; verification within 3 working days."
-        )
+        notice = _receipt(self.desk.rules.policy_for(complaint), self.lang)
         return [
             {
                 "service_request_id": complaint.tracking_id,
@@ -631,10 +629,17 @@ _LISTED_STATUSES = {
 """Statuses GeoReport lists show, per ``status`` filter: published ones only (decision 0151)."""
 
 
-_ESTIMATE = {
-    "id": "batas waktu perkiraan: cuti bersama atau hari libur belum pasti",
-    "en": "estimated deadline: joint leave or a holiday is not final yet",
-}
+VERIFICATION_RULE = "T1"
+"""The rule whose length the receipt of a new report states (T1, verification, in ``lapor``)."""
+
+
+def _receipt(policy: Policy, lang: str) -> str:
+    """The receipt of a new report: the verification length is read from ``policy``."""
+    rule = next((r for r in policy.rules if r.id == VERIFICATION_RULE), None)
+    if rule is None:
+        return text("open311.receipt_plain", lang)
+    unit = text(f"unit.{rule.unit.value}", lang)
+    return text("open311.receipt", lang, days=rule.length, unit=unit)
 
 
 def _with_estimate(label: str, provisional: bool, lang: str) -> str:
@@ -642,7 +647,7 @@ def _with_estimate(label: str, provisional: bool, lang: str) -> str:
     (decision 0154)."""
     if not provisional:
         return label
-    return f"{label} ({_ESTIMATE.get(lang, _ESTIMATE['id'])})"
+    return f"{label} ({text('open311.estimate', lang)})"
 
 
 def _open_or_closed(status: str) -> str:

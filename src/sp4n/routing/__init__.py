@@ -4,6 +4,24 @@ The region list is read on first use (``get_region``, ``find_regions``, ``route`
 never on import.
 """
 
+from sp4n.regions._codes import (
+    CODE_PATTERN,
+    RegionLevel,
+    level_of,
+    normalize_code,
+    province_timezone,
+)
+from sp4n.regions._regions import (
+    NAME_MAX,
+    DatasetInfo,
+    Region,
+    RegionMatch,
+    dataset_info,
+    find_regions,
+    get_region,
+    iter_codes,
+    parents,
+)
 from sp4n.routing._affairs import (
     AffairKind,
     AffairRow,
@@ -13,13 +31,6 @@ from sp4n.routing._affairs import (
     Certainty,
     Topic,
     load_affairs,
-)
-from sp4n.routing._codes import (
-    CODE_PATTERN,
-    RegionLevel,
-    level_of,
-    normalize_code,
-    province_timezone,
 )
 from sp4n.routing._decision import (
     Competence,
@@ -38,19 +49,8 @@ from sp4n.routing._directory import (
     WorkUnit,
     load_directory,
 )
-from sp4n.routing._regions import (
-    NAME_MAX,
-    DatasetInfo,
-    Region,
-    RegionMatch,
-    dataset_info,
-    find_regions,
-    get_region,
-    iter_codes,
-    parents,
-)
 from sp4n.routing._router import Router, route
-from sp4n.routing._rules import (
+from sp4n.routing._routing_rules import (
     BUILTIN_RULES,
     AffairRule,
     LocalAgencyRule,

@@ -24,8 +24,9 @@ from typing import Any
 
 import attrs
 
+from sp4n._certainty import Certainty
 from sp4n.errors import InvalidInputError, UnknownTopicError
-from sp4n.routing._codes import normalize_code
+from sp4n.regions._codes import normalize_code
 
 __all__ = [
     "AffairKind",
@@ -84,14 +85,6 @@ class AffairKind(enum.StrEnum):
     STATUTORY_BODY = "statutory_body"  # a national body set up by its own law (BPJS)
     SOE = "soe"  # a state-owned enterprise (BUMN), e.g. PLN
     CONCURRENT = "concurrent"  # urusan konkuren, split per the Lampiran
-
-
-class Certainty(enum.StrEnum):
-    """How sure a fact is: read in the text, reported second-hand, or inferred."""
-
-    READ = "read"
-    REPORTED = "reported"
-    INFERRED = "inferred"
 
 
 def _text(field: str) -> Any:
@@ -353,7 +346,7 @@ def load_affairs(
 ) -> Affairs:
     """Load the default affairs table, then apply each ``extra`` TOML (a path or text),
     then ``rows`` (mappings shaped like an ``[[affairs]]`` table, e.g. the rows plugins
-    return from the ``sp4n_routing_rules`` hook; ``kind`` defaults to "concurrent" and a
+    return from the ``sp4n_affairs_rows`` hook; ``kind`` defaults to "concurrent" and a
     level may be written "province", "regency", "central" ...).
 
     In an extra file a ``[[topics]]`` entry with a known id replaces that topic and a

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
+from sp4n.regions._regions import Region
 from sp4n.routing._affairs import AffairRow, AuthorityLevel, Certainty, Topic
 from sp4n.routing._directory import Agency
-from sp4n.routing._regions import Region
 
 if TYPE_CHECKING:  # pragma: no cover
     from sp4n.routing._router import Router

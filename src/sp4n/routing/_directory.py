@@ -20,8 +20,8 @@ from typing import Any
 import attrs
 
 from sp4n.errors import InvalidInputError, UnknownAgencyError
+from sp4n.regions._codes import normalize_code
 from sp4n.routing._affairs import AuthorityLevel, to_level
-from sp4n.routing._codes import normalize_code
 
 __all__ = ["Agency", "AgencyKind", "Contact", "Directory", "WorkUnit", "load_directory"]
 
@@ -196,7 +196,7 @@ class Directory:
     def with_entries(self, entries: Iterable[Mapping[str, Any]]) -> Directory:
         """A directory with ``entries`` (``[[agencies]]``-shaped mappings, e.g. from the
         ``sp4n_directory_entries`` hook) added; same id: replaced."""
-        from sp4n.routing._regions import get_region
+        from sp4n.regions._regions import get_region
 
         agencies = []
         for number, entry in enumerate(entries):
@@ -282,7 +282,7 @@ def load_directory(
     (topics separated by spaces or semicolons). A later agency with the same id replaces
     an earlier one. Every agency's region must be a known Kemendagri code.
     """
-    from sp4n.routing._regions import get_region
+    from sp4n.regions._regions import get_region
 
     agencies: list[Agency] = []
     names: list[str] = []

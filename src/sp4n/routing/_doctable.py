@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sp4n.routing._affairs import Affairs, load_affairs
-from sp4n.routing._rules import BUILTIN_RULES
+from sp4n.routing._routing_rules import BUILTIN_RULES
 
 __all__ = ["BLOCKS", "render", "rewrite"]
 

@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from sp4n.errors import InvalidInputError
+from sp4n.regions._regions import Region, _dataset, get_region
 from sp4n.routing._affairs import Affairs, AuthorityLevel, load_affairs
 from sp4n.routing._decision import (
     Reason,
@@ -19,8 +20,7 @@ from sp4n.routing._decision import (
     Rule,
 )
 from sp4n.routing._directory import Agency, Directory, load_directory
-from sp4n.routing._regions import Region, _dataset, get_region
-from sp4n.routing._rules import BUILTIN_RULES
+from sp4n.routing._routing_rules import BUILTIN_RULES
 
 __all__ = ["Router", "route"]
 
@@ -113,7 +113,7 @@ class Router:
         agency_entries: Iterable[Mapping[str, Any]] = (),
     ) -> Router:
         """A router with rows from plugins applied: affairs rows (the
-        ``sp4n_routing_rules`` hook) and agency entries (``sp4n_directory_entries``)."""
+        ``sp4n_affairs_rows`` hook) and agency entries (``sp4n_directory_entries``)."""
         return attrs.evolve(
             self,
             affairs=self.affairs.with_rows(affair_rows),

@@ -56,7 +56,7 @@ def application(environ: dict[str, str] | None = None) -> Any:
     """
     from sp4n.desk import Desk
     from sp4n.open311 import make_site
-    from sp4n.routing import normalize_code
+    from sp4n.regions import normalize_code
 
     env = os.environ if environ is None else environ
     region = env.get("SP4N_REGION") or None

@@ -17,11 +17,11 @@ import attrs
 
 from sp4n._time import require_aware
 from sp4n.sla._calendar import WorkingCalendar
-from sp4n.sla._clocks import ClockStatus, SlaClock, TimedEvent
+from sp4n.sla._clock_values import ClockStatus, SlaClock, TimedEvent
 from sp4n.sla._engine import evaluate_clocks
 from sp4n.sla._explain import DeadlineChange, compare
 from sp4n.sla._policy import Policy
-from sp4n.sla._rules import OnExpiry
+from sp4n.sla._sla_rules import OnExpiry
 
 __all__ = ["DeadlineMove", "DueAction", "deadline_moves", "due_actions"]
 

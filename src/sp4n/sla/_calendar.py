@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sp4n._time import parse_date, require_aware
 from sp4n.errors import InvalidDateError, InvalidInputError, OutOfCalendarRangeError
-from sp4n.routing import get_region
+from sp4n.regions import get_region
 from sp4n.sla._days import (
     CALENDAR_FIRST,
     CALENDAR_LAST,

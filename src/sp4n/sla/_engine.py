@@ -38,9 +38,16 @@ import attrs
 from sp4n._time import parse_date, require_aware
 from sp4n.errors import InvalidDateError
 from sp4n.sla._calendar import WorkingCalendar
-from sp4n.sla._clocks import ClockStatus, Deadline, Extension, SlaClock, TimedEvent, expiry_status
+from sp4n.sla._clock_values import (
+    ClockStatus,
+    Deadline,
+    Extension,
+    SlaClock,
+    TimedEvent,
+    expiry_status,
+)
 from sp4n.sla._policy import Policy
-from sp4n.sla._rules import OnExpiry, Rule, Unit
+from sp4n.sla._sla_rules import OnExpiry, Rule, Unit
 
 __all__ = ["evaluate_clock", "evaluate_clocks", "kept_date"]
 

@@ -14,6 +14,7 @@ import datetime as dt
 import attrs
 
 from sp4n.sla._days import SkippedDay
+from sp4n.texts import text
 
 __all__ = ["DeadlineChange", "Explanation", "compare"]
 
@@ -91,13 +92,9 @@ class DeadlineChange:
     def message(self, language: str = "id") -> str:
         """A one-line description in Indonesian (``"id"``) or English (``"en"``)."""
         old, new = self.old.due.isoformat(), self.new.due.isoformat()
-        if language == "en":
-            if not self.moved:
-                return f"due date unchanged ({old}) under calendar {self.new.version}"
-            return f"due date moved from {old} to {new} by revision {self.revision}"
         if not self.moved:
-            return f"tenggat tidak berubah ({old}) pada kalender {self.new.version}"
-        return f"tenggat bergeser dari {old} ke {new} karena revisi {self.revision}"
+            return text("deadline.unchanged", language, old=old, version=self.new.version)
+        return text("deadline.moved", language, old=old, new=new, revision=self.revision)
 
     def as_payload(self) -> dict[str, str]:
         """The payload keys of a ``deadline_moved`` event (without ``rule_id``)."""

@@ -17,9 +17,9 @@ from typing import Any
 import attrs
 
 from sp4n.errors import InvalidPolicyError, MalformedRegionCodeError, UnknownPolicyError
-from sp4n.routing import get_region, normalize_code
+from sp4n.regions import get_region, normalize_code
 from sp4n.sla._policy import Override, Policy
-from sp4n.sla._rules import Rule
+from sp4n.sla._sla_rules import Rule
 
 __all__ = ["POLICY_DIR", "load_overrides", "load_policy", "read_override", "read_policy"]
 

@@ -22,13 +22,22 @@ from typing import Any
 
 import attrs
 
+from sp4n._certainty import Certainty
 from sp4n._time import parse_date
 from sp4n.errors import InvalidInputError, OutOfCalendarRangeError
 from sp4n.sla._days import CALENDAR_FIRST, CALENDAR_LAST, DayKind
 
 __all__ = ["Overlay", "OverlayKind", "region_overlays"]
 
-CERTAINTIES = ("read", "reported", "inferred")
+CERTAINTIES = tuple(member.value for member in Certainty)
+
+
+def _to_certainty(value: object) -> Certainty:
+    if isinstance(value, Certainty):
+        return value
+    if isinstance(value, str) and value in CERTAINTIES:
+        return Certainty(value)
+    raise InvalidInputError("overlay.certainty", value, f"must be one of {', '.join(CERTAINTIES)}")
 
 
 class OverlayKind(enum.StrEnum):
@@ -96,7 +105,9 @@ class Overlay:
     source: str = attrs.field(validator=_non_empty)
     revision: str = attrs.field(validator=_non_empty)
     end: dt.date | None = attrs.field(default=None, converter=_to_optional_date, kw_only=True)
-    certainty: str = attrs.field(default="reported", kw_only=True)
+    certainty: Certainty = attrs.field(
+        default=Certainty.REPORTED, converter=_to_certainty, kw_only=True
+    )
     provisional: bool = attrs.field(default=False, kw_only=True)
 
     @date.validator
@@ -111,13 +122,6 @@ class Overlay:
         if value < self.date:
             raise InvalidInputError(
                 "overlay.end", value, f"must not be before overlay.date ({self.date})"
-            )
-
-    @certainty.validator
-    def _check_certainty(self, _attribute: object, value: object) -> None:
-        if value not in CERTAINTIES:
-            raise InvalidInputError(
-                "overlay.certainty", value, f"must be one of {', '.join(CERTAINTIES)}"
             )
 
     def days(self) -> Iterator[dt.date]:

@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from sp4n.errors import InvalidPolicyError, UnknownRuleError
-from sp4n.sla._rules import Rule
+from sp4n.sla._sla_rules import Rule
 
 __all__ = ["KNOWN_EVENTS", "Override", "Policy"]
 

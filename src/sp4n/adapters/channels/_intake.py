@@ -11,7 +11,7 @@ import attrs
 from sp4n._time import to_utc
 from sp4n.errors import UnknownRegionError
 from sp4n.lifecycle import ComplaintDraft
-from sp4n.routing import get_region, normalize_code
+from sp4n.regions import get_region, normalize_code
 
 __all__ = [
     "TITLE_WORDS_MAX",

@@ -1,0 +1,149 @@
+"""One catalogue of citizen and officer texts (issue 16, decision 0213)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.request
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sp4n.desk import Desk
+from sp4n.errors import InvalidInputError
+from sp4n.lifecycle import EventType, Status
+from sp4n.open311 import Open311App
+from sp4n.sla import load_policy
+from sp4n.testing import FrozenClock
+from sp4n.texts import LANGUAGES, catalogue, placeholders, text
+
+WIB = ZoneInfo("Asia/Jakarta")
+KEY = "kunci-portal"
+
+
+def test_every_text_has_both_languages_with_the_same_placeholders() -> None:
+    assert len(catalogue()) >= 40
+    for key, texts in catalogue().items():
+        assert set(texts) == set(LANGUAGES), key
+        assert all(texts[lang].strip() for lang in LANGUAGES), key
+        assert placeholders(texts["id"]) == placeholders(texts["en"]), key
+
+
+def test_no_text_states_a_rules_length() -> None:
+    """A length written into a text goes stale when the policy changes: it is a placeholder."""
+    import re
+
+    for key, texts in catalogue().items():
+        for lang in LANGUAGES:
+            assert not re.search(r"\d+\s*(hari|working days|days)", texts[lang]), (key, lang)
+
+
+def test_status_labels_and_notifications_come_from_the_catalogue() -> None:
+    for status in Status:
+        assert status.label == text(f"status.{status.value}")
+        assert status.label_en == text(f"status.{status.value}", "en")
+    assert {f"notification.{t.value}" for t in EventType} - set(catalogue()) == {
+        f"notification.{t}" for t in ("visibility_changed", "deadline_moved", "reminded", "amended")
+    }
+
+
+def test_an_unknown_key_or_a_missing_value_is_a_typed_error() -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        text("status.lost")
+    assert (caught.value.field, caught.value.value) == ("key", "status.lost")
+    with pytest.raises(InvalidInputError, match="needs days, unit"):
+        text("open311.receipt", "en")
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+
+def _receipt(desk: Desk, lang: str) -> str:
+    server = make_server(
+        "127.0.0.1",
+        0,
+        Open311App(desk, api_keys=[KEY], region="61.07", lang=lang),
+        handler_class=_Quiet,
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        params = {
+            "api_key": KEY,
+            "service_code": "road",
+            "lat": "0.8456",
+            "long": "109.4777",
+            "description": "Jalan kabupaten di Sebalo berlubang besar.",
+            "attribute[road_status]": "kabupaten",
+            "email": "warga@example.id",
+        }
+        url = f"http://127.0.0.1:{server.server_address[1]}/open311/v2/requests.json"
+        with urllib.request.urlopen(url, urlencode(params).encode(), timeout=10) as response:
+            [item] = json.loads(response.read())
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    notice: str = item["service_notice"]
+    return notice
+
+
+@pytest.fixture
+def desks() -> Iterator[tuple[Desk, Desk]]:
+    clock = FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=WIB))
+    slower = load_policy("lapor").with_overrides({"T1": {"length": 5}})
+    with (
+        Desk.open("memory://", clock=clock) as lapor,
+        Desk.open("memory://", clock=clock, policy=slower) as five,
+    ):
+        yield lapor, five
+
+
+def test_the_open311_receipt_reads_the_verification_length_from_the_policy(
+    desks: tuple[Desk, Desk],
+) -> None:
+    lapor, five = desks
+    assert _receipt(lapor, "id") == "Laporan diterima; verifikasi paling lama 3 hari kerja."
+    assert _receipt(lapor, "en") == "Report received; verification within 3 working days."
+    assert _receipt(five, "id") == "Laporan diterima; verifikasi paling lama 5 hari kerja."
+
+
+def test_the_modules_examples_run() -> None:
+    import doctest
+
+    import sp4n.texts
+
+    assert doctest.testmod(sp4n.texts).failed == 0
+
+
+def test_no_text_in_the_code_states_a_rules_length() -> None:
+    """ "10 hari kerja" in a literal goes stale when a policy changes it: read the rule."""
+    import ast
+    import re
+    from pathlib import Path
+
+    import sp4n
+
+    length = re.compile(r"\b\d+\s+(hari kerja|hari|working days|days)\b")
+    found = []
+    for path in sorted(Path(sp4n.__file__).parent.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        notes = {  # docstrings and other bare strings explain; they are not shown to anyone
+            id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)
+        }
+        found += [
+            f"{path.name}:{node.lineno}: {node.value!r}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in notes
+            and length.search(node.value)
+        ]
+    assert found == []
