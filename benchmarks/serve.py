@@ -20,21 +20,15 @@ One table; requests per second (and the median latency) per store, thread count 
 
 from __future__ import annotations
 
-import os
-import sys
-
-# Running ``python benchmarks/serve.py`` puts benchmarks/ first on sys.path, where
-# benchmarks/calendar.py would shadow the standard library's ``calendar``.
-if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
-    sys.path.pop(0)
-
 import argparse
 import concurrent.futures
 import http.client
 import importlib.util
 import logging
 import multiprocessing
+import os
 import statistics
+import sys
 import tempfile
 import threading
 import time
