@@ -79,9 +79,11 @@ class ConsoleApp:
         self.trusted_proxy = trusted_proxy
         self.sessions = SessionStore(desk.clock)
         self.throttle = Throttle(desk.clock)
-        for officer in officers:  # a liaison's agency must exist: fail at start, not at use
+        for officer in officers:  # an officer's agency and unit must exist: fail at start
             if officer.agency is not None:
-                desk.router.directory.get(officer.agency)
+                agency = desk.router.directory.get(officer.agency)
+                if officer.unit is not None:
+                    agency.unit(officer.unit)
 
     # -- WSGI -----------------------------------------------------------------------------
 
