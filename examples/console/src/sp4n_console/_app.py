@@ -5,7 +5,7 @@ Routes (all under the mount point, ``SCRIPT_NAME``):
 - ``GET /masuk``, ``POST /masuk``: sign in (CSRF token, throttled); ``POST /keluar``: sign out;
 - ``GET /antrean``: the queues; ``GET /laporan/<tracking id>``: one complaint;
 - ``POST /laporan/<tracking id>/<action>``: verify, amend (reclassify), hold, forward, return,
-  request_info, follow_up;
+  request_info, follow_up, dispose, approve_follow_up, draft_follow_up;
 - ``GET /dasbor`` and ``GET /dasbor.csv``: the compliance dashboard and its CSV.
 
 Authorisation is the Desk's: the signed-in officer's :class:`~sp4n.lifecycle.Actor` is passed
