@@ -177,3 +177,21 @@ def test_an_anonymous_reporter_is_never_identified_to_a_unit(desk: Desk, login: 
             assert secret not in page, secret
     assert "Anonim (identitas disembunyikan)" in pages[1]
     assert "RT 03." in pages[1]  # the reporter's answer, without who they are
+
+
+def test_a_draft_changed_after_the_page_opened_is_not_approved(desk: Desk, login: Any) -> None:
+    tracking = in_progress(desk)
+    desk.dispose(tracking, "bina-marga")
+    unit = Actor("binamarga", Role.UNIT, agency=AGENCY, unit="bina-marga")
+    desk.draft_follow_up(tracking, "Draf pertama.", actor=unit)
+    liaison = login("pupr")
+    _, _, page = liaison.get(f"/laporan/{tracking}")
+    stale = version(page, "approve_follow_up")
+    desk.draft_follow_up(tracking, "Draf kedua, diperbaiki.", actor=unit)  # the unit redrafts
+    status, _, page = liaison.post(
+        f"/laporan/{tracking}/approve_follow_up", {"version": stale, "text": "Draf pertama."}
+    )
+    assert status == 409
+    assert "Laporan sudah diubah sejak formulir dibuka" in page
+    complaint = desk.get(tracking)
+    assert (complaint.status.value, complaint.draft) == ("in_progress", "Draf kedua, diperbaiki.")
