@@ -1,5 +1,6 @@
 """Fixtures: the console served for real by waitress on 127.0.0.1, over a SQLite file, on a
-frozen clock, with four officers (two regional admins, a liaison, a national supervisor)."""
+frozen clock, with six officers (two regional admins, a liaison, a national supervisor and
+an officer of each of the liaison's two work units)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,22 @@ def officers() -> OfficerBook:
             ),
             Officer.build(
                 id="admin64", name="Admin Kaltim", role="admin", region="64", password_hash=digest
+            ),
+            Officer.build(
+                id="binamarga",
+                name="Bidang Bina Marga",
+                role="unit",
+                agency=AGENCY,
+                unit="bina-marga",
+                password_hash=digest,
+            ),
+            Officer.build(
+                id="ciptakarya",
+                name="Bidang Cipta Karya",
+                role="unit",
+                agency=AGENCY,
+                unit="cipta-karya",
+                password_hash=digest,
             ),
         ]
     )

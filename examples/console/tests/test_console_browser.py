@@ -2,7 +2,8 @@
 
 An admin signs in, triages and forwards one complaint to the router's suggestion,
 reclassifies a misread one (the suggestion follows), the
-agency's liaison follows it up from a template, a supervisor opens the dashboard. Screenshots
+agency's liaison follows it up from a template, a supervisor opens the dashboard; a liaison
+disposes another to a work unit, the unit drafts its follow-up, the liaison approves it. Screenshots
 of the queue and the dashboard at a 390 px phone width and a desktop width are kept in
 ``tests/artifacts/``. Under ``CI=true`` this runs, never skips (apt: ``chromium``).
 """
@@ -122,6 +123,50 @@ def test_triage_forward_follow_up_end_to_end(
     row = page.locator(f'#by-agency tr[data-group="{AGENCY}"]').inner_text()
     assert "100%" in row  # forwarded and followed up the same day
     page.screenshot(path=ARTIFACTS / "dashboard-desktop.png", full_page=True)
+    page.close()
+
+
+def test_dispose_draft_approve_in_the_browser(
+    chromium: Browser, server: Server, desk: Desk
+) -> None:
+    tracking = file_complaint(desk, title="Jalan berlubang di Sebalo", topic="road")
+    desk.verify(tracking)
+    desk.forward(tracking, AGENCY)
+    desk.acknowledge(tracking)
+    page = chromium.new_page(viewport=DESKTOP)
+    sign_in(page, server, "pupr")
+    page.goto(f"{server.url}/laporan/{tracking}")
+    page.select_option("#unit", "bina-marga")
+    page.fill("#note", "Cek lokasi sebelum Jumat.")
+    page.screenshot(path=ARTIFACTS / "dispose-desktop.png", full_page=True)
+    page.click("#act-dispose button")
+    assert "Tersimpan: Disposisi ke unit kerja" in page.inner_text(".flash")
+    assert desk.get(tracking).unit == "bina-marga"
+    sign_out(page)
+
+    sign_in(page, server, "binamarga")
+    assert page.locator("#q-disposed .tag").first.inner_text() == "1"
+    page.click(f"#q-disposed >> text={tracking}")
+    assert "Cek lokasi sebelum Jumat." in page.inner_text("body")
+    page.fill("#draft-text", "Lubang ditambal pada 4 Agustus 2026.")
+    page.click("#act-draft_follow_up button")
+    assert "Tersimpan: Susun draf tindak lanjut" in page.inner_text(".flash")
+    sign_out(page)
+
+    sign_in(page, server, "pupr")
+    page.click(f"#q-drafted >> text={tracking}")
+    assert page.inner_text("#draft") == "Lubang ditambal pada 4 Agustus 2026."
+    page.fill("#approve-text", "Lubang telah ditambal pada 4 Agustus 2026.")
+    page.screenshot(path=ARTIFACTS / "approve-desktop.png", full_page=True)
+    page.click("#act-approve_follow_up button")
+    assert "Tersimpan: Setujui tindak lanjut" in page.inner_text(".flash")
+    complaint = desk.get(tracking)
+    assert complaint.status.value == "followed_up"
+    assert complaint.history[-1].payload["text"] == "Lubang telah ditambal pada 4 Agustus 2026."
+    history = page.locator("section:has(h2:has-text('Riwayat'))").inner_text()
+    for label in ("Didisposisikan ke unit kerja", "Draf tindak lanjut unit", "Ditindaklanjuti"):
+        assert label in history
+    page.screenshot(path=ARTIFACTS / "approved-desktop.png", full_page=True)
     page.close()
 
 

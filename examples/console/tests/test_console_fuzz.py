@@ -162,3 +162,34 @@ def test_a_hostile_mount_point_is_quoted(desk: Desk, officers: OfficerBook) -> N
     page = b"".join(app(environ, lambda status, headers: None)).decode()
     assert "<script>" not in page
     assert 'action="/x%22%3E%3Cscript%3E/masuk"' in page
+
+
+@FUZZ
+@given(
+    action=st.sampled_from(["dispose", "approve_follow_up", "draft_follow_up"]),
+    values=st.dictionaries(
+        st.sampled_from(["version", "unit", "note", "text"]),
+        st.one_of(TEXT, st.sampled_from(["1", "6", "bina-marga", "cipta-karya", "Draf."])),
+        max_size=4,
+    ),
+)
+def test_odd_disposition_forms_are_refused_without_writing(
+    desk: Desk, officers: OfficerBook, action: str, values: dict[str, str]
+) -> None:
+    tracking = file_complaint(desk)
+    if desk.get(tracking).status.value == "submitted":  # once: to the unit, in progress
+        desk.verify(tracking)
+        desk.forward(tracking, "61.07-pupr")
+        desk.acknowledge(tracking)
+        desk.dispose(tracking, "bina-marga")
+    before = desk.get(tracking).version
+    client = signed_in(desk, officers, "binamarga" if action == "draft_follow_up" else "pupr")
+    form = urlencode({**values, "csrf": client.csrf()}).encode()
+    status, page = client.call("POST", f"/laporan/{tracking}/{action}", form)
+    assert not status.startswith("5"), (status, page[-300:])
+    assert "Traceback" not in page
+    if not status.startswith("303"):
+        assert desk.get(tracking).version == before
+    else:
+        assert values.get("version") == str(before)
+        assert desk.get(tracking).version == before + 1

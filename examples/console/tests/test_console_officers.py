@@ -34,7 +34,16 @@ def test_password_hash_is_argon2id_and_verifies_only_the_password() -> None:
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"role": "reporter"}, "role = 'reporter': must be one of admin, liaison, supervisor"),
+        (
+            {"role": "reporter"},
+            "role = 'reporter': must be one of admin, liaison, supervisor, unit",
+        ),
+        ({"role": "unit"}, "agency = None: a work unit officer must name their agency"),
+        (
+            {"role": "unit", "agency": "61.07-pupr"},
+            "unit = None: a work unit officer must name their unit",
+        ),
+        ({"unit": "bina-marga"}, "unit = 'bina-marga': only a work unit officer has a unit"),
         ({"role": "liaison"}, "agency = None: a liaison must name their agency"),
         ({"agency": "61-pupr"}, "agency = '61-pupr': an admin has a region scope"),
         ({"id": "a b"}, "id = 'a b': may hold only letters"),
@@ -134,3 +143,56 @@ def test_make_app_refuses_an_officer_of_an_unknown_agency() -> None:
             make_app(desk, officers=OfficerBook([officer]))
         with pytest.raises(InvalidInputError, match=r"officers = .*must be an OfficerBook"):
             make_app(desk, officers=[officer])  # type: ignore[arg-type]
+
+
+def test_a_unit_officer_is_a_unit_actor_and_round_trips_the_file(tmp_path: Path) -> None:
+    officer = Officer.build(
+        id="bm1",
+        name="Bidang Bina Marga",
+        role="unit",
+        agency="61.07-pupr",
+        unit="bina-marga",
+        password_hash=hash_password(PASSWORD),
+    )
+    assert officer.actor.role is Role.UNIT
+    assert (officer.actor.agency, officer.actor.unit) == ("61.07-pupr", "bina-marga")
+    file = tmp_path / "officers.json"
+    OfficerBook([officer]).save(file)
+    assert json.loads(file.read_text())["officers"][0]["unit"] == "bina-marga"
+    assert OfficerBook.load(file).get("bm1") == officer
+
+
+def test_add_officer_adds_a_unit_officer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "officers.json"
+    args = ["add-officer", "--officers", str(file), "--id", "bm1", "--name", "Bina Marga"]
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main([*args, "--role", "unit", "--agency", "61.07-pupr", "--password-stdin"]) == 2
+    err = capsys.readouterr().err
+    assert err == "sp4n-console: unit = None: a work unit officer must name their unit\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    full = [*args, "--role", "unit", "--agency", "61.07-pupr", "--unit", "bina-marga"]
+    assert main([*full, "--password-stdin"]) == 0
+    assert OfficerBook.load(file).get("bm1").actor.unit == "bina-marga"
+
+
+def test_make_app_refuses_a_unit_the_directory_does_not_list() -> None:
+    from sp4n_console import make_app
+
+    from sp4n import Desk
+    from sp4n.errors import UnknownAgencyError
+
+    officer = Officer.build(
+        id="u1",
+        name="U",
+        role="unit",
+        agency="61.07-pupr",
+        unit="tidak-ada",
+        password_hash=hash_password(PASSWORD),
+    )
+    with (
+        Desk.open("memory://") as desk,
+        pytest.raises(UnknownAgencyError, match=r"unit = 'tidak-ada'.*bina-marga"),
+    ):
+        make_app(desk, officers=OfficerBook([officer]))

@@ -2,7 +2,8 @@
 
     python -m sp4n_console serve --db sqlite:///sp4n.db --officers officers.json [--port 8312]
     python -m sp4n_console add-officer --officers officers.json --id ID --name NAME \\
-        --role admin|liaison|supervisor [--agency ID] [--region CODE] [--password-stdin]
+        --role admin|liaison|supervisor|unit [--agency ID] [--unit ID] [--region CODE] \\
+        [--password-stdin]
 
 Bad input exits 2 with one line on stderr.
 """
@@ -44,8 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     add.add_argument("--id", required=True)
     add.add_argument("--name", required=True)
-    add.add_argument("--role", required=True, choices=("admin", "liaison", "supervisor"))
+    add.add_argument("--role", required=True, choices=("admin", "liaison", "supervisor", "unit"))
     add.add_argument("--agency")
+    add.add_argument("--unit", help="the work unit of a unit officer (in the directory)")
     add.add_argument("--region")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     return parser
@@ -87,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 name=args.name,
                 role=args.role,
                 agency=args.agency,
+                unit=args.unit,
                 region=args.region,
                 password_hash=hash_password(password),
             )

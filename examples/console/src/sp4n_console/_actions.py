@@ -17,6 +17,7 @@ from sp4n.errors import (
     PermissionDenied,
     Sp4nError,
     TransitionError,
+    UnknownAgencyError,
 )
 from sp4n.lifecycle import Complaint
 from sp4n_console._officers import Officer
@@ -27,7 +28,7 @@ __all__ = ["http_status", "perform", "refusal"]
 AMENDABLE = ("topic", "region", "kind", "title")
 """The fields the reclassify form may change (``Desk.amend``'s, decision 0152)."""
 
-LIMITS = {"agency": 200, "reason": 2000, "question": 2000, "text": 5000}
+LIMITS = {"agency": 200, "unit": 200, "note": 2000, "reason": 2000, "question": 2000, "text": 5000}
 """Longest accepted value of each text field (characters)."""
 
 
@@ -93,6 +94,19 @@ def perform(
     if action == "follow_up":
         text = text_field(form, "text")
         return desk.follow_up(ref, text, actor=actor, expected_version=version)
+    if action == "dispose":
+        unit = text_field(form, "unit")
+        note = text_field(form, "note") if form.get("note", "").strip() else None
+        return desk.dispose(ref, unit, note=note, actor=actor, expected_version=version)
+    if action == "draft_follow_up":
+        text = text_field(form, "text")
+        return desk.draft_follow_up(ref, text, actor=actor, expected_version=version)
+    if action == "approve_follow_up":  # the draft's own wording unless the liaison changed it
+        text = text_field(form, "text")
+        draft = desk.get(ref).draft
+        return desk.approve_follow_up(
+            ref, text=None if text == draft else text, actor=actor, expected_version=version
+        )
     raise InvalidInputError("action", action, "is not a console action")
 
 
@@ -100,6 +114,8 @@ def http_status(error: Sp4nError) -> str:
     """The HTTP status a refused action answers with."""
     if isinstance(error, PermissionDenied):
         return "403 Forbidden"
+    if isinstance(error, UnknownAgencyError):  # a form's agency or unit the directory lacks
+        return "400 Bad Request"
     if isinstance(error, NotFoundError):
         return "404 Not Found"
     if isinstance(error, (ConcurrencyError, TransitionError)):
@@ -118,7 +134,7 @@ def refusal(error: Sp4nError, lang: str) -> str:
         key = "refused_permission"
     elif isinstance(error, TransitionError):
         key = "refused_status"
-    elif isinstance(error, InvalidInputError):
+    elif isinstance(error, (InvalidInputError, UnknownAgencyError)):
         key = "refused_input"
     else:
         key = "error"

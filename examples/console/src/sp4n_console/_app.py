@@ -5,7 +5,7 @@ Routes (all under the mount point, ``SCRIPT_NAME``):
 - ``GET /masuk``, ``POST /masuk``: sign in (CSRF token, throttled); ``POST /keluar``: sign out;
 - ``GET /antrean``: the queues; ``GET /laporan/<tracking id>``: one complaint;
 - ``POST /laporan/<tracking id>/<action>``: verify, amend (reclassify), hold, forward, return,
-  request_info, follow_up;
+  request_info, follow_up, dispose, approve_follow_up, draft_follow_up;
 - ``GET /dasbor`` and ``GET /dasbor.csv``: the compliance dashboard and its CSV.
 
 Authorisation is the Desk's: the signed-in officer's :class:`~sp4n.lifecycle.Actor` is passed
@@ -79,9 +79,11 @@ class ConsoleApp:
         self.trusted_proxy = trusted_proxy
         self.sessions = SessionStore(desk.clock)
         self.throttle = Throttle(desk.clock)
-        for officer in officers:  # a liaison's agency must exist: fail at start, not at use
+        for officer in officers:  # an officer's agency and unit must exist: fail at start
             if officer.agency is not None:
-                desk.router.directory.get(officer.agency)
+                agency = desk.router.directory.get(officer.agency)
+                if officer.unit is not None:
+                    agency.unit(officer.unit)
 
     # -- WSGI -----------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """Officers: who may sign in to the console, as sp4n actors, kept in a small JSON file.
 
-The file is ``{"officers": [{"id", "name", "role", "agency", "region", "password_hash"}]}``.
+The file is ``{"officers": [{"id", "name", "role", "agency", "unit", "region",
+"password_hash"}]}`` (``unit``: the work unit of a ``unit`` officer, decision 0240).
 Passwords are hashed with Argon2id (argon2-cffi, decision 0170); the file never holds a
 password. Each officer becomes an :class:`sp4n.lifecycle.Actor`, so the Desk's role and
 scope checks are the console's only authorisation.
@@ -25,7 +26,7 @@ from sp4n.routing import normalize_code
 
 __all__ = ["OFFICER_ROLES", "Officer", "OfficerBook", "hash_password"]
 
-OFFICER_ROLES = (Role.ADMIN, Role.LIAISON, Role.SUPERVISOR)
+OFFICER_ROLES = (Role.ADMIN, Role.LIAISON, Role.SUPERVISOR, Role.UNIT)
 """The roles an officer may hold (reporters use the portal; ``system`` is sp4n itself)."""
 
 MIN_PASSWORD = 10
@@ -60,8 +61,10 @@ class Officer:
     """One officer: an id, a display name, a role with its scope, and a password hash.
 
     :param id: sign-in name and the actor id recorded in every event they cause.
-    :param role: ``admin``, ``liaison`` or ``supervisor``.
-    :param agency: the liaison's agency (required for a liaison); a supervisor may carry one.
+    :param role: ``admin``, ``liaison``, ``supervisor`` or ``unit``.
+    :param agency: the liaison's or unit officer's agency (required for them); a supervisor
+        may carry one.
+    :param unit: the work unit (in the directory, under ``agency``) of a ``unit`` officer.
     :param region: region code prefix of a regional admin or supervisor; ``None`` = national.
     """
 
@@ -71,6 +74,7 @@ class Officer:
     agency: str | None
     region: str | None
     password_hash: str = attrs.field(repr=False)
+    unit: str | None = None
 
     @classmethod
     def build(
@@ -82,6 +86,7 @@ class Officer:
         agency: str | None = None,
         region: str | None = None,
         password_hash: str,
+        unit: str | None = None,
     ) -> Officer:
         """A checked officer: every field is validated and the message names the field."""
         officer_id = _text("id", id)
@@ -99,8 +104,15 @@ class Officer:
         agency = _text("agency", agency, optional=True)
         if parsed is Role.LIAISON and agency is None:
             raise InvalidInputError("agency", agency, "a liaison must name their agency")
+        if parsed is Role.UNIT and agency is None:
+            raise InvalidInputError("agency", agency, "a work unit officer must name their agency")
         if parsed is Role.ADMIN and agency is not None:
             raise InvalidInputError("agency", agency, "an admin has a region scope, not an agency")
+        unit = _text("unit", unit, optional=True)
+        if parsed is Role.UNIT and unit is None:
+            raise InvalidInputError("unit", unit, "a work unit officer must name their unit")
+        if parsed is not Role.UNIT and unit is not None:
+            raise InvalidInputError("unit", unit, "only a work unit officer has a unit")
         code = _text("region", region, optional=True)
         if code is not None:
             code = normalize_code(code)
@@ -108,12 +120,14 @@ class Officer:
             raise InvalidInputError("password_hash", "<hidden>", "must be an Argon2 hash")
         display = _text("name", name)
         assert display is not None
-        return cls(officer_id, display, parsed, agency, code, password_hash)
+        return cls(officer_id, display, parsed, agency, code, password_hash, unit)
 
     @property
     def actor(self) -> Actor:
-        """The sp4n actor the Desk checks: role, agency and region scope."""
-        return Actor(id=self.id, role=self.role, agency=self.agency, region=self.region)
+        """The sp4n actor the Desk checks: role, agency (and unit) and region scope."""
+        return Actor(
+            id=self.id, role=self.role, agency=self.agency, region=self.region, unit=self.unit
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The officer as stored in the file."""
@@ -122,6 +136,7 @@ class Officer:
             "name": self.name,
             "role": self.role.value,
             "agency": self.agency,
+            "unit": self.unit,
             "region": self.region,
             "password_hash": self.password_hash,
         }
@@ -152,7 +167,7 @@ class OfficerBook:
         items = data.get("officers") if isinstance(data, Mapping) else None
         if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
             raise InvalidInputError("officers", str(file), 'must hold {"officers": [{...}, ...]}')
-        keys = ("id", "name", "role", "agency", "region", "password_hash")
+        keys = ("id", "name", "role", "agency", "unit", "region", "password_hash")
         return cls(Officer.build(**{k: item.get(k) for k in keys}) for item in items)
 
     def save(self, path: str | os.PathLike[str]) -> None:

@@ -17,10 +17,25 @@ from sp4n.adapters import ComplaintRow
 from sp4n.lifecycle import Actor, Role, Status
 from sp4n.sla import ClockStatus, SlaClock
 
-__all__ = ["QUEUES", "DayLine", "Nearest", "nearest_deadline", "queues", "scoped_rows"]
+__all__ = [
+    "QUEUES",
+    "ROLE_QUEUES",
+    "DayLine",
+    "Nearest",
+    "nearest_deadline",
+    "queues",
+    "scoped_rows",
+]
 
 QUEUES = ("triage", "due", "overdue", "awaiting")
-"""Queue ids in the order the console shows them."""
+"""Queue ids in the order the console shows them (an admin's and a supervisor's)."""
+
+ROLE_QUEUES = {
+    Role.LIAISON: ("triage", "drafted", "due", "overdue", "awaiting"),
+    Role.UNIT: ("disposed", "due", "overdue", "awaiting"),
+}
+"""The queues of a liaison (with the unit drafts awaiting approval) and of a unit officer
+(complaints disposed to the unit and not yet drafted); other roles have :data:`QUEUES`."""
 
 _TRIAGE = frozenset({Status.SUBMITTED, Status.VERIFIED, Status.RETURNED})
 _TO_ANSWER = frozenset({Status.FORWARDED, Status.IN_PROGRESS})  # a liaison's triage
@@ -31,7 +46,7 @@ _LIVE = frozenset({ClockStatus.RUNNING, ClockStatus.PAUSED, ClockStatus.BREACHED
 
 def scoped_rows(desk: Desk, actor: Actor, *, open_only: bool = True) -> Iterator[ComplaintRow]:
     """Projection rows inside ``actor``'s scope (open complaints unless ``open_only=False``)."""
-    agency = actor.agency if actor.role in (Role.LIAISON, Role.SUPERVISOR) else None
+    agency = actor.agency if actor.role in (Role.LIAISON, Role.SUPERVISOR, Role.UNIT) else None
     statuses: list[Status | None] = list(_OPEN) if open_only else [None]
     for status in statuses:
         offset = 0
@@ -50,18 +65,31 @@ def scoped_rows(desk: Desk, actor: Actor, *, open_only: bool = True) -> Iterator
 
 
 def queues(desk: Desk, actor: Actor, now: dt.datetime) -> dict[str, list[ComplaintRow]]:
-    """The rows of each queue in :data:`QUEUES`, nearest due date first.
+    """The rows of each queue of ``actor``'s role (:data:`QUEUES`, :data:`ROLE_QUEUES`),
+    nearest due date first.
 
     ``triage`` holds, for an admin or supervisor, complaints to verify or (re)forward
     (submitted, verified, returned); for a liaison, those forwarded to their agency and not
-    yet answered (forwarded, in progress).
+    yet answered (forwarded, in progress). A liaison's ``drafted`` holds the complaints whose
+    unit drafted a follow-up awaiting approval. A unit officer sees only the complaints
+    disposed to their unit; ``disposed`` holds those not yet drafted.
     ``due`` holds rows due today or tomorrow and ``overdue`` rows whose due date passed,
     both in the complaint region's local calendar at ``now``.
     """
-    out: dict[str, list[ComplaintRow]] = {name: [] for name in QUEUES}
+    names = ROLE_QUEUES.get(actor.role, QUEUES)
+    out: dict[str, list[ComplaintRow]] = {name: [] for name in names}
     for row in scoped_rows(desk, actor):
         status = Status(row.status)
-        if status in (_TO_ANSWER if actor.role is Role.LIAISON else _TRIAGE):
+        if actor.role is Role.UNIT or (actor.role is Role.LIAISON and status is Status.IN_PROGRESS):
+            complaint = desk.get(row.complaint_id)  # the unit and draft are not in the row
+            if actor.role is Role.UNIT:
+                if complaint.unit != actor.unit:
+                    continue  # another unit's, or not disposed at all
+                if status is Status.IN_PROGRESS and complaint.draft is None:
+                    out["disposed"].append(row)
+            elif complaint.draft is not None:
+                out["drafted"].append(row)
+        if "triage" in out and status in (_TO_ANSWER if actor.role is Role.LIAISON else _TRIAGE):
             out["triage"].append(row)
         if status in _AWAITING:
             out["awaiting"].append(row)

@@ -27,6 +27,27 @@ _TEXT: dict[str, tuple[str, str]] = {
     "q_due": ("Jatuh tempo hari ini/besok", "Due today/tomorrow"),
     "q_overdue": ("Lewat tenggat", "Overdue"),
     "q_awaiting": ("Menunggu pelapor", "Awaiting reporter"),
+    "q_disposed": ("Disposisi untuk unit", "Disposed to my unit"),
+    "q_drafted": ("Draf unit menunggu persetujuan", "Unit drafts awaiting approval"),
+    "dispose": ("Disposisi ke unit kerja", "Dispose to a work unit"),
+    "unit": ("Unit kerja", "Work unit"),
+    "note": ("Catatan untuk unit (opsional)", "Note for the unit (optional)"),
+    "no_units": (
+        "Direktori tidak mencantumkan unit kerja instansi ini.",
+        "The directory lists no work units for this agency.",
+    ),
+    "draft_follow_up": ("Susun draf tindak lanjut", "Draft the follow-up"),
+    "draft_note": (
+        "Draf dikirim ke pejabat penghubung untuk disetujui; pelapor belum melihatnya.",
+        "The draft goes to the liaison for approval; the reporter does not see it yet.",
+    ),
+    "approve_follow_up": ("Setujui tindak lanjut", "Approve the follow-up"),
+    "approve_note": (
+        "Draf dari unit {unit}; ubah kata-katanya bila perlu. Setelah disetujui, pelapor "
+        "menerimanya sebagai tindak lanjut.",
+        "Draft from unit {unit}; change the wording if needed. Once approved, the reporter "
+        "receives it as the follow-up.",
+    ),
     "empty": ("Tidak ada laporan.", "No reports."),
     "tracking": ("Nomor", "Tracking id"),
     "title": ("Judul", "Title"),

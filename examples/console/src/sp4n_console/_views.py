@@ -16,7 +16,7 @@ from sp4n import Desk
 from sp4n.adapters import ComplaintRow
 from sp4n.lifecycle import LAPOR_TABLE, Actor, Kind, Role, Status
 from sp4n_console._dashboard import Dashboard, bar_chart, rate
-from sp4n_console._queues import QUEUES, Nearest, nearest_deadline
+from sp4n_console._queues import Nearest, nearest_deadline
 from sp4n_console._text import FOLLOW_UP_TEMPLATES, event_label, t
 
 __all__ = ["ACTIONS", "case_page", "dashboard_page", "login_form", "queue_page"]
@@ -29,6 +29,9 @@ ACTIONS: Mapping[str, tuple[str, Role]] = {
     "return": ("returned", Role.LIAISON),
     "request_info": ("info_requested", Role.LIAISON),
     "follow_up": ("followed_up", Role.LIAISON),
+    "dispose": ("disposed", Role.LIAISON),
+    "approve_follow_up": ("followed_up", Role.LIAISON),
+    "draft_follow_up": ("follow_up_drafted", Role.UNIT),
 }
 """Console action -> (lifecycle event, the role that performs it)."""
 
@@ -129,14 +132,14 @@ def _row(desk: Desk, row: ComplaintRow, now: dt.datetime, lang: str, base: str) 
 def queue_page(
     desk: Desk, rows: Mapping[str, list[ComplaintRow]], now: dt.datetime, lang: str, base: str
 ) -> str:
-    """The four queues, each a table (a list of cards on a phone)."""
+    """The officer's queues (the keys of ``rows``, in order), each a table (a list of cards
+    on a phone)."""
     heads = "".join(
         f"<th>{escape(t(k, lang))}</th>"
         for k in ("tracking", "title", "status", "region", "agency", "deadline")
     )
     out = []
-    for name in QUEUES:
-        items = rows[name]
+    for name, items in rows.items():
         body = "".join(_row(desk, row, now, lang, base) for row in items[:200])
         table = (
             f'<table class="rows"><thead><tr>{heads}</tr></thead><tbody>{body}</tbody></table>'
@@ -236,10 +239,17 @@ def _action_forms(
     status = Status(view["status"])
     tracking = escape(view["tracking_id"])
     version = int(view["version"])
+    complaint = desk.get(view["complaint_id"])  # its unit and draft (not in the view)
+    directory = desk.router.directory
+    units = directory.get(view["agency"]).units if view["agency"] in directory else ()
     forms = []
     for action, (event, role) in ACTIONS.items():
         if actor.role is not role or LAPOR_TABLE.row(status, event) is None:
             continue
+        if action == "approve_follow_up" and complaint.draft is None:
+            continue  # nothing to approve until the unit has drafted
+        if action == "dispose" and not units:
+            continue  # the directory lists no work unit of this agency
         typed = entered[1] if entered is not None and entered[0] == action else {}
         fields = ""
         if action == "verify":
@@ -320,6 +330,36 @@ def _action_forms(
                 f'<textarea id="text" name="text" rows="4" required maxlength="5000">'
                 f"{chosen_text}</textarea>"
             )
+        elif action == "dispose":
+            chosen_unit = typed.get("unit") or complaint.unit
+            unit_options = "".join(
+                f'<option value="{escape(u.id)}"{" selected" if u.id == chosen_unit else ""}>'
+                f"{escape(u.name)}</option>"
+                for u in units
+            )
+            fields = (
+                f'<label for="unit">{escape(t("unit", lang))}</label>'
+                f'<select id="unit" name="unit">{unit_options}</select>'
+                f'<label for="note">{escape(t("note", lang))}</label>'
+                '<textarea id="note" name="note" rows="2" maxlength="2000">'
+                f"{escape(typed.get('note', ''))}</textarea>"
+            )
+        elif action == "draft_follow_up":
+            fields = (
+                f'<p class="muted">{escape(t("draft_note", lang))}</p>'
+                f'<label for="draft-text">{escape(t("text", lang))}</label>'
+                '<textarea id="draft-text" name="text" rows="4" required maxlength="5000">'
+                f"{escape(typed.get('text') or complaint.draft or '')}</textarea>"
+            )
+        elif action == "approve_follow_up":
+            unit_name = next((u.name for u in units if u.id == complaint.unit), complaint.unit)
+            fields = (
+                f'<p class="muted">{escape(t("approve_note", lang, unit=unit_name))}</p>'
+                f'<blockquote id="draft">{escape(complaint.draft or "")}</blockquote>'
+                f'<label for="approve-text">{escape(t("text", lang))}</label>'
+                '<textarea id="approve-text" name="text" rows="4" required maxlength="5000">'
+                f"{escape(typed.get('text') or complaint.draft or '')}</textarea>"
+            )
         forms.append(
             f'<form class="card" method="post" action="{base}/laporan/{tracking}/{action}" '
             f'id="act-{action}"><h3>{escape(t(action, lang))}</h3>{_hidden(csrf, version)}'
@@ -374,7 +414,7 @@ def case_page(
         when = dt.datetime.fromisoformat(e["occurred_at"]).astimezone(zone)
         notes = "".join(
             f" · {escape(str(e['payload'][k]))}"
-            for k in ("agency", "reason", "question", "text")
+            for k in ("agency", "unit", "note", "reason", "question", "text")
             if e["payload"].get(k)
         ) + _changes(e["payload"])
         items.append(
