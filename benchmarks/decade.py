@@ -224,7 +224,25 @@ def run(url: str, scale: float, year_days: int) -> list[tuple[str, str, str]]:
         total_row = found.rows[-1]
         report("4. compliance report, the decade", seconds,
                f"{total_row.received:,} received, {total_row.overdue_now:,} overdue")  # fmt: skip
+        whole = Desk(_WholeRows(desk.store), pm=desk.pm, clock=clock)  # type: ignore[arg-type]
+        seconds, before = timed(lambda: whole.report(start=HISTORY_START, end=nxt, now=at(nxt, 12)))
+        assert before == found, "the narrow read and whole rows give different reports"
+        report("4. the same report from whole rows (query)", seconds,
+               "a store without Store.report_facts (decision 0230)")  # fmt: skip
     return out
+
+
+class _WholeRows:
+    """The store, minus ``report_facts``: the report reads whole rows as before decision 0230
+    (what a third-party store without the narrow read gets)."""
+
+    def __init__(self, inner: Store) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "report_facts":
+            raise AttributeError(name)
+        return getattr(self._inner, name)
 
 
 def main() -> None:

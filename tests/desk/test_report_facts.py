@@ -16,7 +16,14 @@ import attrs
 import pytest
 
 from sp4n import Desk
-from sp4n.adapters import ComplaintRow, MemoryStore, RowQuery, as_row_query, plugin_manager
+from sp4n.adapters import (
+    ComplaintRow,
+    FactsRow,
+    MemoryStore,
+    RowQuery,
+    as_row_query,
+    plugin_manager,
+)
 from sp4n.desk._report import report_facts
 from sp4n.lifecycle import ComplaintDraft, Event, Reporter, replay
 from sp4n.testing import FrozenClock
@@ -38,9 +45,30 @@ class WithoutFacts(MemoryStore):
         rows = self._inner.query(as_row_query(query, filters))
         return [attrs.evolve(row, facts={}) for row in rows]
 
+    def report_facts(self, **kwargs: Any) -> list[FactsRow]:
+        return [row._replace(facts={}) for row in self._inner.report_facts(**kwargs)]
+
     def load_many(self, complaint_ids: Any) -> dict[str, tuple[Event, ...]]:
         self.loaded.append(len(complaint_ids))
         return self._inner.load_many(complaint_ids)
+
+
+class Older:
+    """A third-party store written before ``Store.report_facts`` (decision 0230): every
+    other method of the real store, so the report reads whole rows through ``query``."""
+
+    def __init__(self, inner: MemoryStore) -> None:
+        self._inner = inner
+        self.queried = 0
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "report_facts":
+            raise AttributeError(name)
+        return getattr(self._inner, name)
+
+    def query(self, query: RowQuery | None = None, /, **filters: Any) -> list[ComplaintRow]:
+        self.queried += 1
+        return self._inner.query(query, **filters)
 
 
 def when(day: int, hour: int = 9) -> dt.datetime:
@@ -138,3 +166,27 @@ def test_a_report_as_of_an_earlier_instant_reads_the_events(
     from_events = Desk(WithoutFacts(desk.store), pm=plugin_manager(), clock=clock)  # type: ignore[arg-type]
     assert _reports(desk, now=earlier) == _reports(from_events, now=earlier)
     assert _reports(desk, now=earlier)[-1]["received"] < 35
+
+
+def test_the_narrow_read_skips_rows_untouched_since_the_period(
+    season: tuple[Desk, FrozenClock],
+) -> None:
+    desk, _ = season
+    rows = desk.store.query(limit=1000)
+    last = max(row.updated_at for row in rows)
+    later = last.astimezone(WITA).date() + dt.timedelta(days=2)
+    assert desk.store.report_facts(updated_from=dt.datetime(2026, 6, 1, tzinfo=WITA))
+    assert desk.store.report_facts(updated_from=last + dt.timedelta(days=1)) == []
+    found = desk.report(start=later.isoformat(), end=later.isoformat())
+    assert found.rows[-1].received == 0
+
+
+def test_a_store_without_the_narrow_read_gives_the_same_report(
+    season: tuple[Desk, FrozenClock],
+) -> None:
+    desk, clock = season
+    older = Older(desk.store)  # type: ignore[arg-type]
+    through_rows = Desk(older, pm=plugin_manager(), clock=clock)  # type: ignore[arg-type]
+    for kwargs in ({}, {"agency": AGENCIES[1]}, {"region": "64.71"}, {"by": "topic"}):
+        assert _reports(desk, **kwargs) == _reports(through_rows, **kwargs), kwargs
+    assert older.queried > 0

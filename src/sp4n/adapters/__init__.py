@@ -7,6 +7,7 @@
 """
 
 from sp4n.adapters._copy import CopyReport, copy_store, redact_url
+from sp4n.adapters._facts import FactsRow, check_facts_page, report_pages
 from sp4n.adapters._manager import (
     BUILTIN_ADAPTERS,
     Adapters,
@@ -46,6 +47,7 @@ __all__ = [
     "AppendRequest",
     "ComplaintRow",
     "CopyReport",
+    "FactsRow",
     "MemoryStore",
     "OutboxMessage",
     "PluginInfo",
@@ -56,6 +58,7 @@ __all__ = [
     "check_after",
     "check_append",
     "check_batch",
+    "check_facts_page",
     "check_query",
     "check_reschedule",
     "copy_store",
@@ -67,5 +70,6 @@ __all__ = [
     "query_order",
     "query_rows",
     "redact_url",
+    "report_pages",
     "store_scheme",
 ]

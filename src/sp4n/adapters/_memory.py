@@ -16,6 +16,7 @@ import attrs
 
 from sp4n._text import fold
 from sp4n._time import Clock, to_utc
+from sp4n.adapters._facts import FactsRow, check_facts_page
 from sp4n.adapters._query import RowQuery, as_row_query
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.adapters._spec import hookimpl
@@ -194,6 +195,27 @@ class MemoryStore:
         else:
             rows.sort(key=lambda row: _position(row, order))
         return rows[offset : offset + limit]
+
+    def report_facts(
+        self,
+        *,
+        region_prefix: str | None = None,
+        after: tuple[str, str] | None = None,
+        updated_from: datetime | None = None,
+        limit: int = 1000,
+    ) -> list[FactsRow]:
+        """What the report reads of rows, by ``(region, complaint_id)`` (decision 0230)."""
+        prefix, mark, since, limit = check_facts_page(region_prefix, after, updated_from, limit)
+        with self._lock:
+            rows = [
+                row
+                for row in self._rows.values()
+                if (prefix is None or row.region.startswith(prefix))
+                and (since is None or row.updated_at >= since)
+                and (mark is None or (row.region, row.complaint_id) > mark)
+            ]
+        rows.sort(key=lambda row: (row.region, row.complaint_id))
+        return [FactsRow.of(row) for row in rows[:limit]]
 
     def reschedule(self, changes: Sequence[tuple[str, int, date | None]]) -> int:
         """Set ``next_action`` of rows still at the given version; return how many moved."""

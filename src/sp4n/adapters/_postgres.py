@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sp4n._text import fold
 from sp4n._time import Clock
+from sp4n.adapters._partition import partition_of, partitioned_rows
 from sp4n.adapters._spec import hookimpl
 from sp4n.adapters._sql import (
     SCHEMA_VERSION,
@@ -127,6 +128,8 @@ def split_url(url: str) -> tuple[str, dict[str, int]]:
     options = dict(_OPTIONS)
     rest = []
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key == "partition":
+            continue  # sp4n's own: partition_of reads it
         if key in options:
             if not value.isdigit() or int(value) < 1:
                 raise MalformedStoreUrlError("db", url, f"{key} must be a whole number >= 1")
@@ -155,6 +158,7 @@ class PostgresStore(SqlStore):
             ) from exc
         self._psycopg = psycopg
         libpq, options = split_url(url)
+        self._partition = partition_of(url)
         try:
             psycopg.conninfo.conninfo_to_dict(libpq)
         except psycopg.ProgrammingError as exc:
@@ -180,6 +184,7 @@ class PostgresStore(SqlStore):
         if found > SCHEMA_VERSION:
             raise SchemaVersionError(self.url, found, SCHEMA_VERSION)
         if found == SCHEMA_VERSION:
+            self._check_partition(connection)
             return
         with connection.transaction():
             # Two processes opening a fresh database at once: one migrates, one waits.
@@ -191,7 +196,10 @@ class PostgresStore(SqlStore):
                 connection.execute("CREATE TABLE IF NOT EXISTS sp4n_schema (version INTEGER)")
                 connection.execute("INSERT INTO sp4n_schema (version) VALUES (0)")
             for version in range(found + 1, SCHEMA_VERSION + 1):
-                for statement in MIGRATIONS[version]:
+                statements = MIGRATIONS[version]
+                if version == 1 and self._partition == "province":
+                    statements = partitioned_rows(statements)
+                for statement in statements:
                     connection.execute(statement)
                 if version == 6:
                     self._fold_titles(connection)
@@ -213,6 +221,23 @@ class PostgresStore(SqlStore):
                 )
         except self._psycopg.Error:
             return
+
+    def _check_partition(self, connection: psycopg.Connection[Any]) -> None:
+        """``partition=province`` on a database whose rows are not partitioned is refused:
+        the option shapes a new schema only (decision 0231)."""
+        if self._partition is None:
+            return
+        with connection.transaction():
+            kind = connection.execute(
+                "SELECT relkind FROM pg_class WHERE oid = to_regclass('sp4n_complaints')"
+            ).fetchone()
+        if kind is None or kind[0] not in ("p", b"p"):
+            raise MalformedStoreUrlError(
+                "db",
+                self.url,
+                "partition=province applies when sp4n creates the schema of a new database;"
+                " this database's sp4n_complaints is not partitioned",
+            )
 
     @staticmethod
     def _fold_titles(connection: psycopg.Connection[Any]) -> None:

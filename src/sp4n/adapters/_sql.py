@@ -18,6 +18,7 @@ from typing import Any
 
 from sp4n._text import fold
 from sp4n._time import Clock, to_utc
+from sp4n.adapters._facts import FactsRow, check_facts_page
 from sp4n.adapters._query import RowQuery, as_row_query
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.adapters._store import (
@@ -634,6 +635,50 @@ class SqlStore(abc.ABC):
                 after.complaint_id,
             ]
         return "complaint_id > ?", [after.complaint_id]
+
+    def report_facts(
+        self,
+        *,
+        region_prefix: str | None = None,
+        after: tuple[str, str] | None = None,
+        updated_from: datetime | None = None,
+        limit: int = 1000,
+    ) -> list[FactsRow]:
+        """Six columns of rows by ``(region, complaint_id)``, the region index's order
+        (decision 0230): no title, listing or other column is read or decoded."""
+        prefix, mark, since, limit = check_facts_page(region_prefix, after, updated_from, limit)
+        where: list[str] = []
+        params: list[Any] = []
+        if prefix:
+            end = _prefix_end(prefix)
+            where.append("region >= ?" if end is None else "region >= ? AND region < ?")
+            params += [prefix] if end is None else [prefix, end]
+        if mark is not None:
+            where.append("(region, complaint_id) > (?, ?)")
+            params += list(mark)
+        if since is not None:
+            where.append("updated_at >= ?")
+            params.append(self._instant(since))
+        statement = (
+            "SELECT complaint_id, region, status, next_due, updated_at, facts FROM sp4n_complaints"
+        )
+        if where:
+            statement += " WHERE " + " AND ".join(where)
+        statement += " ORDER BY region, complaint_id LIMIT ?"
+        with self._read() as cursor:
+            cursor.execute(self._sql(statement), [*params, limit])
+            found = cursor.fetchall()
+        day, loads = self._as_day, json.loads
+
+        def instant(value: Any) -> datetime:
+            return to_utc(
+                "updated_at", datetime.fromisoformat(value) if isinstance(value, str) else value
+            )
+
+        return [
+            FactsRow(cid, region, status, day(due), instant(at), loads(facts) if facts else {})
+            for cid, region, status, due, at, facts in found
+        ]
 
     def reschedule(self, changes: Sequence[tuple[str, int, date | None]]) -> int:
         """Set ``next_action`` of rows still at the given version; return how many moved."""

@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 from sp4n._text import check_clean
 from sp4n._time import Clock, to_utc
+from sp4n.adapters._facts import FactsRow
 from sp4n.adapters._query import COUNT_MAX, RowQuery
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.errors import InvalidInputError, MalformedStoreUrlError, UnknownStoreSchemeError
@@ -113,6 +114,26 @@ class Store(Protocol):
         the query's order, typically the last row of the previous page; not with ``offset``.
         ``action_due_by``: rows whose ``next_action`` is on or before that date, ordered by
         ``(next_action, complaint_id)`` (schema 6, decision 0181: the sweep's candidates).
+        """
+        ...  # pragma: no cover - protocol
+
+    def report_facts(
+        self,
+        *,
+        region_prefix: str | None = None,
+        after: tuple[str, str] | None = None,
+        updated_from: datetime | None = None,
+        limit: int = 1000,
+    ) -> list[FactsRow]:
+        """Return what the compliance report reads of rows (decision 0230): a
+        :class:`~sp4n.adapters.FactsRow` each, ordered by ``(region, complaint_id)``.
+
+        ``region_prefix``: rows whose region starts with it. ``after``: rows past this
+        ``(region, complaint_id)`` (keyset pagination). ``updated_from``: rows whose
+        ``updated_at`` is at or after this aware instant. At most ``limit`` rows (>= 1).
+        Arguments are checked by :func:`~sp4n.adapters.check_facts_page`;
+        :func:`~sp4n.adapters.report_pages` falls back to :meth:`query` for a store
+        written before this method.
         """
         ...  # pragma: no cover - protocol
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from sp4n.adapters import AppendRequest, ComplaintRow, RowQuery, Store
+from sp4n.adapters import AppendRequest, ComplaintRow, FactsRow, RowQuery, Store
 from sp4n.errors import ConcurrencyError, InvalidInputError, NaiveDatetimeError, NotFoundError
 from sp4n.testing._builders import BASE_TIME, make_event, make_message, make_request, make_row
 
@@ -283,6 +283,61 @@ class StoreContract:
         assert self._ids(populated.query(region_prefix="61")) == ["a1", "a4", "a2", "a6", "a3"]
         assert self._ids(populated.query(region_prefix="5")) == ["a5"]
         assert populated.query(region_prefix="62") == []
+
+    def test_report_facts_are_the_rows_report_columns_by_region(self, populated: Store) -> None:
+        # decision 0230: the compliance report's narrow read, in (region, complaint_id) order
+        every = populated.report_facts()
+        assert [r.complaint_id for r in every] == ["a5", "a1", "a4", "a2", "a6", "a3"]
+        by_id = {row.complaint_id: row for row in populated.query(limit=1000)}
+        for found in every:
+            row = by_id[found.complaint_id]
+            assert found == FactsRow.of(row)
+            assert found.updated_at.utcoffset() == timedelta(0)
+        assert [r.complaint_id for r in populated.report_facts(region_prefix="61.07")] == [
+            "a1",
+            "a4",
+            "a2",
+        ]
+        assert populated.report_facts(region_prefix="62") == []
+
+    def test_report_facts_pages_by_keyset_and_filters_by_update(self, populated: Store) -> None:
+        seen: list[str] = []
+        after: tuple[str, str] | None = None
+        while page := populated.report_facts(after=after, limit=4):
+            seen += [r.complaint_id for r in page]
+            after = (page[-1].region, page[-1].complaint_id)
+        assert seen == ["a5", "a1", "a4", "a2", "a6", "a3"]
+        (updated,) = {row.updated_at for row in populated.query(limit=1000)}
+        wita = timezone(timedelta(hours=8))
+        assert len(populated.report_facts(updated_from=updated.astimezone(wita))) == 6
+        assert populated.report_facts(updated_from=updated + timedelta(microseconds=1)) == []
+
+    def test_report_facts_keeps_stored_facts(self, store: Store) -> None:
+        facts = {"submitted": "2026-03-02", "t1": True, "episodes": [["dpu", None, False, None]]}
+        store.append("c1", 0, [make_event("c1", 1)], row=make_row("c1", 1, facts=facts))
+        (found,) = store.report_facts()
+        assert dict(found.facts) == facts
+
+    @pytest.mark.parametrize(
+        ("field", "kwargs"),
+        [
+            ("limit", {"limit": 0}),
+            ("limit", {"limit": True}),
+            ("after", {"after": "61.07"}),
+            ("after", {"after": ("61.07", 3)}),
+            ("region_prefix", {"region_prefix": "61\x00"}),
+        ],
+    )
+    def test_report_facts_rejects_bad_arguments(
+        self, store: Store, field: str, kwargs: dict[str, Any]
+    ) -> None:
+        with pytest.raises(InvalidInputError) as caught:
+            store.report_facts(**kwargs)
+        assert caught.value.field == field
+
+    def test_report_facts_rejects_a_naive_instant(self, store: Store) -> None:
+        with pytest.raises(NaiveDatetimeError):
+            store.report_facts(updated_from=datetime(2026, 3, 1))  # noqa: DTZ001 - on purpose
 
     def test_overdue_is_strictly_before_the_date_and_ordered_by_due(self, populated: Store) -> None:
         assert self._ids(populated.query(overdue_as_of=date(2026, 3, 4))) == ["a3"]

@@ -20,6 +20,7 @@ import sp4n
 from sp4n.adapters import (
     AppendRequest,
     ComplaintRow,
+    FactsRow,
     MemoryStore,
     OutboxMessage,
     RowQuery,
@@ -199,6 +200,20 @@ class JsonlStore:
         """Filtered rows, as :meth:`sp4n.adapters.Store.query`."""
         with self._locked(fcntl.LOCK_SH):
             return self._index.query(query, **filters)
+
+    def report_facts(
+        self,
+        *,
+        region_prefix: str | None = None,
+        after: tuple[str, str] | None = None,
+        updated_from: datetime | None = None,
+        limit: int = 1000,
+    ) -> list[FactsRow]:
+        """What the compliance report reads, as :meth:`sp4n.adapters.Store.report_facts`."""
+        with self._locked(fcntl.LOCK_SH):
+            return self._index.report_facts(
+                region_prefix=region_prefix, after=after, updated_from=updated_from, limit=limit
+            )
 
     def reschedule(self, changes: Sequence[tuple[str, int, date | None]]) -> int:
         """Set rows' ``next_action`` (one journal line); returns how many rows moved."""
