@@ -29,10 +29,10 @@ __all__ = ["FactsRow", "check_facts_page", "report_pages"]
 class FactsRow(NamedTuple):
     """What the compliance report reads of one projection row (decision 0230).
 
-    :param complaint_id: the stream. :param region: its region code.
-    :param status: its status now. :param next_due: the earliest running due date or ``None``.
-    :param updated_at: aware instant of its last event.
-    :param facts: the row's report facts (``ComplaintRow.facts``), ``{}`` when unknown.
+    Its fields: ``complaint_id`` (the stream), ``region`` (its region code), ``status`` (its
+    status now), ``next_due`` (the earliest running due date or ``None``), ``updated_at``
+    (aware instant of its last event) and ``facts`` (the row's report facts,
+    ``ComplaintRow.facts``; ``{}`` when unknown).
     """
 
     complaint_id: str
