@@ -23,7 +23,6 @@ channel uses. A deployment names the channels to mount in a TOML file (``sp4n se
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from typing import Any
 import pluggy
 
 from sp4n.adapters._spec import hookimpl
+from sp4n.adapters._toml import read_settings
 from sp4n.adapters.channels._inbound import WebhookChannel
 from sp4n.adapters.channels._sms_gateway import SmsGatewayChannel
 from sp4n.adapters.channels._whatsapp import WhatsAppChannel
@@ -159,15 +159,4 @@ def load_channels(
 
 
 def _read(source: str | Path | Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
-    if isinstance(source, Mapping):
-        return "channels", source
-    path = Path(source)
-    try:
-        with path.open("rb") as handle:
-            return str(path), tomllib.load(handle)
-    except FileNotFoundError:
-        raise InvalidInputError(
-            "channels", str(path), "no such file", hint="give the path of a channels TOML file"
-        ) from None
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InvalidInputError("channels", str(path), f"cannot be read as TOML: {exc}") from None
+    return read_settings(source, "channels")

@@ -21,7 +21,6 @@ promises.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from typing import Any
 import attrs
 import pluggy
 
+from sp4n.adapters._toml import read_settings
 from sp4n.adapters.notifiers._message import Notifier
 from sp4n.errors import InvalidInputError, PluginError
 
@@ -148,15 +148,4 @@ def _checked(kind: str, built: object) -> Notifier:
 
 
 def _read(source: str | Path | Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
-    if isinstance(source, Mapping):
-        return "notifiers", source
-    path = Path(source)
-    try:
-        with path.open("rb") as handle:
-            return str(path), tomllib.load(handle)
-    except FileNotFoundError:
-        raise InvalidInputError(
-            "notifiers", str(path), "no such file", hint="give the path of a notifiers TOML file"
-        ) from None
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InvalidInputError("notifiers", str(path), f"cannot be read as TOML: {exc}") from None
+    return read_settings(source, "notifiers")
