@@ -7,10 +7,11 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from sp4n.cli._days import KIND_LABELS, WEEKDAYS, calendar_for, region_label
+from sp4n.cli._days import KIND_LABELS, WEEKDAYS, both, calendar_for, region_label
 from sp4n.cli._output import add_json_flag, emit
 from sp4n.errors import OutOfCalendarRangeError
 from sp4n.sla import DayKind
+from sp4n.texts import text
 
 __all__ = ["register"]
 
@@ -49,21 +50,23 @@ def run(args: argparse.Namespace) -> int:
     }
     counts = Counter(s.kind for s in days)
     total = (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
+    working = text("cli.out_of", "en", count=total - len(days), total=total)
     lines = [
-        f"Kalender / calendar {year}: {region_label(calendar)}",
-        f"Versi / version: {calendar.version}",
-        f"Hari kerja / working days: {total - len(days)} of {total}",
+        f"{both('cli.calendar')} {year}: {region_label(calendar)}",
+        f"{both('cli.version')}: {calendar.version}",
+        f"{both('cli.working_days')}: {working}",
     ]
     if not calendar.decreed(year):
         lines.append(
-            f"Cuti bersama {year} belum ditetapkan (perkiraan) / not decreed yet (estimated): "
-            f"the data holds decrees through {calendar.decreed_through}"
+            f"{text('day_kind.joint_leave').capitalize()} {year} {both('cli.not_decreed')}: "
+            + text("cli.decrees_through", "en", year=calendar.decreed_through)
         )
     lines.extend(f"  {KIND_LABELS[kind]}: {counts[kind]}" for kind in DayKind if counts[kind])
     lines.append("")
+    estimated = f" [{both('cli.estimated')}]"
     lines.extend(
         f"{s.date.isoformat()} {WEEKDAYS[s.date.weekday()]:<7} {KIND_LABELS[s.kind]:<27} "
-        f"{s.reason}" + (" [perkiraan / estimated]" if s.provisional else "")
+        f"{s.reason}" + (estimated if s.provisional else "")
         for s in days
         if s.kind is not DayKind.WEEKEND
     )

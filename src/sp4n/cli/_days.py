@@ -11,15 +11,21 @@ from sp4n.routing import get_region
 from sp4n.sla import DayKind, WorkingCalendar
 from sp4n.texts import text
 
-__all__ = ["KIND_LABELS", "WEEKDAYS", "calendar_for", "read_start", "region_label"]
+__all__ = ["KIND_LABELS", "WEEKDAYS", "both", "calendar_for", "read_start", "region_label"]
 
-WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-"""Indonesian weekday names, Monday first."""
+WEEKDAYS = tuple(
+    text(f"weekday.{day}")
+    for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+)
+"""Indonesian weekday names, Monday first (from the text catalogue)."""
 
-KIND_LABELS = {
-    kind: f"{text(f'day_kind.{kind.value}')} / {text(f'day_kind.{kind.value}', 'en')}"
-    for kind in DayKind
-}
+
+def both(key: str, **values: object) -> str:
+    """The catalogue text ``key`` in both languages: ``"Tenggat / due date"``."""
+    return f"{text(key, 'id', **values)} / {text(key, 'en', **values)}"
+
+
+KIND_LABELS = {kind: both(f"day_kind.{kind.value}") for kind in DayKind}
 """``"cuti bersama / joint leave"``: each kind of non-working day in both languages."""
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -39,7 +45,7 @@ def calendar_for(region: str | None) -> WorkingCalendar:
 def region_label(calendar: WorkingCalendar) -> str:
     """``"61.07 Kabupaten Bengkayang (Asia/Pontianak)"``, or the national label."""
     if calendar.region is None:
-        return f"nasional / national ({calendar.timezone.key})"
+        return f"{both('cli.national')} ({calendar.timezone.key})"
     name = get_region(calendar.region).name
     return f"{calendar.region} {name} ({calendar.timezone.key})"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from sp4n.cli._days import KIND_LABELS, WEEKDAYS, calendar_for, read_start, region_label
+from sp4n.cli._days import KIND_LABELS, WEEKDAYS, both, calendar_for, read_start, region_label
 from sp4n.cli._output import add_json_flag, emit
 from sp4n.texts import text
 
@@ -58,23 +58,25 @@ def run(args: argparse.Namespace) -> int:
         "provisional_reason": explanation.provisional_reason,
         "skipped": [{"date": s.date.isoformat(), "reason": s.reason} for s in explanation.skipped],
     }
-    unit_text = f"{text(f'unit.{unit}')} / {text(f'unit.{unit}', 'en')}"
+    unit_text = both(f"unit.{unit}")
     due = explanation.due
     lines = [
-        f"Tenggat / due date: {due.isoformat()} ({WEEKDAYS[due.weekday()]})"
-        + ("  [perkiraan / provisional]" if explanation.provisional else ""),
-        f"Mulai / start: {start.isoformat()} ({WEEKDAYS[start.weekday()]}), {n} {unit_text}",
-        f"Wilayah / region: {region_label(calendar)}",
+        f"{both('cli.due_date')}: {due.isoformat()} ({WEEKDAYS[due.weekday()]})"
+        + (f"  [{both('cli.provisional')}]" if explanation.provisional else ""),
+        f"{both('cli.start')}: {start.isoformat()} ({WEEKDAYS[start.weekday()]}), {n} {unit_text}",
+        f"{both('cli.region')}: {region_label(calendar)}",
     ]
     if explanation.skipped:
-        lines.append("Tidak dihitung / not counted:")
+        lines.append(f"{both('cli.not_counted')}:")
         lines.extend(
             f"  {s.date.isoformat()} {WEEKDAYS[s.date.weekday()]:<7} "
             f"{KIND_LABELS[s.kind]:<27} {s.reason}"
             for s in explanation.skipped
         )
     if explanation.provisional:
-        lines.append(f"Catatan / note (perkiraan): {explanation.provisional_reason}")
+        lines.append(
+            f"{both('cli.note')} ({text('cli.provisional')}): {explanation.provisional_reason}"
+        )
         lines.append(f"  {explanation.provisional_reason_en}")
-    lines.append(f"Kalender / calendar: {explanation.version}")
+    lines.append(f"{both('cli.calendar')}: {explanation.version}")
     return emit(args, payload, "\n".join(lines))
