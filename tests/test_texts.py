@@ -176,3 +176,73 @@ def test_moving_texts_into_the_catalogue_changes_no_output(
     assert main(CLI_CASES[case]) == 0
     expected = (GOLDEN / f"{case}.txt").read_text(encoding="utf-8")
     assert capsys.readouterr().out == expected
+
+
+_SHOWN = {  # module: the functions that build what `sp4n deadline/calendar/demo` print
+    "cli/_deadline.py": {"run"},
+    "cli/_calendar.py": {"run"},
+    "cli/_days.py": {"region_label"},
+    "cli/_demo.py": {"run"},
+    "desk/_demo.py": {"to_text", "_tanggal"},
+}
+
+
+def test_the_deadline_calendar_and_demo_text_is_built_from_catalogue_keys() -> None:
+    """No words written inline where those commands build their text: only catalogue keys,
+    payload names and format glue (punctuation, spaces, strftime codes)."""
+    import ast
+    import re
+    from pathlib import Path
+
+    import sp4n
+
+    root = Path(sp4n.__file__).parent
+    words = re.compile(r"[A-Za-z]{2,}")
+    plain = re.compile(r"^[a-z_][a-z0-9_.]*$")  # a key, a field name or an attribute
+    found = []
+    for module, functions in _SHOWN.items():
+        tree = ast.parse((root / module).read_text(encoding="utf-8"))
+        bodies = [
+            node
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in functions
+        ]
+        assert {b.name for b in bodies} == functions, module
+        for body in bodies:
+            notes = {id(n.value) for n in ast.walk(body) if isinstance(n, ast.Expr)}
+            notes |= {  # an error's rule is for the developer, in English (sp4n.errors)
+                id(c) for r in ast.walk(body) if isinstance(r, ast.Raise) for c in ast.walk(r)
+            }
+            found += [
+                f"{module}:{node.lineno}: {node.value!r}"
+                for node in ast.walk(body)
+                if isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in notes
+                and not plain.match(node.value)
+                and words.search(re.sub(r"%[A-Za-z]", "", node.value))
+            ]
+    assert found == []
+
+
+def test_the_demo_narrates_each_step_from_the_catalogue() -> None:
+    """Every narration line of the story (the first argument of ``record``) is a catalogue text."""
+    import ast
+    from pathlib import Path
+
+    import sp4n
+
+    tree = ast.parse((Path(sp4n.__file__).parent / "desk/_demo.py").read_text(encoding="utf-8"))
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "record"
+    ]
+    assert len(calls) == 9
+    for call in calls:
+        action = call.args[0]
+        assert isinstance(action, ast.Call), call.lineno
+        assert isinstance(action.func, ast.Name), call.lineno
+        assert action.func.id == "text", call.lineno

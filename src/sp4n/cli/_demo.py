@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from sp4n.cli._output import add_json_flag, emit
+from sp4n.texts import text
 
 __all__ = ["register"]
 
@@ -34,10 +35,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(step.to_text() + "\n")
 
     if not args.json:
-        sys.stdout.write(
-            "sp4n demo: laporan SMS 1708 dari Kabupaten Bengkayang (61.07) tentang jalan rusak\n"
-            f"store: {args.db}\n\n"
-        )
+        sys.stdout.write(f"{text('demo.heading')}\n{text('demo.store', url=args.db)}\n\n")
     steps = run_demo(args.db, echo=echo)
     last = steps[-1]
     if args.json:
@@ -46,5 +44,5 @@ def run(args: argparse.Namespace) -> int:
             {"db": args.db, "final_status": last.status, "steps": [s.to_dict() for s in steps]},
             "",
         )
-    sys.stdout.write(f"\nAkhir cerita: {last.status_label} ({last.status}).\n")
+    sys.stdout.write(f"\n{text('demo.end', label=last.status_label, status=last.status)}\n")
     return 0

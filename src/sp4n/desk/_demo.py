@@ -41,12 +41,12 @@ _SMS = (
 )
 
 
-_HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def _tanggal(day: dt.date) -> str:
     """``Senin 03-08-2026``: an Indonesian weekday and the date."""
-    return f"{_HARI[day.weekday()]} {day:%d-%m-%Y}"
+    return f"{text(f'weekday.{_WEEKDAYS[day.weekday()]}')} {day:%d-%m-%Y}"
 
 
 class _StoryClock:
@@ -103,31 +103,41 @@ class DemoStep:
         """The step as printed by ``sp4n demo``."""
         local = self.at.astimezone(_PONTIANAK)
         when = f"{_tanggal(local.date())} {local:%H:%M} {local.tzname()}"
-        lines = [
-            f"[{self.number}] {when}  {self.action}",
-            f"    Status: {self.status_label} ({self.status})"
-            + (f"; instansi: {self.agency}" if self.agency else ""),
-        ]
+        status = text("demo.step.status", label=self.status_label, status=self.status)
+        if self.agency:
+            status += text("demo.step.agency", agency=self.agency)
+        lines = [f"[{self.number}] {when}  {self.action}", f"    {status}"]
         clock = self.deadline
         if clock is not None and clock.deadline is not None:
             d = clock.deadline
             unit = text(f"unit.{d.unit.value}")
-            extra = f" + {d.paused} {unit} jeda" if d.paused else ""
-            lines.append(
-                f"    Tenggat {clock.rule.id} ({clock.rule.title}): {d.n} {unit}{extra} "
-                f"sejak {_tanggal(d.start_date)} -> {_tanggal(d.due_date)}"
-                + (" (perkiraan)" if d.provisional else "")
+            length = (
+                text("demo.step.paused_length", n=d.n, unit=unit, paused=d.paused)
+                if d.paused
+                else text("demo.step.length", n=d.n, unit=unit)
             )
+            deadline = text(
+                "demo.step.deadline",
+                rule=clock.rule.id,
+                title=clock.rule.title,
+                length=length,
+                start=_tanggal(d.start_date),
+                due=_tanggal(d.due_date),
+            )
+            if d.provisional:
+                deadline += f" ({text('cli.provisional')})"
+            lines.append(f"    {deadline}")
             skipped = d.explanation.skipped
             if skipped:
-                lines.append("    Hari yang tidak dihitung:")
+                lines.append(f"    {text('demo.step.not_counted')}")
                 lines.extend(f"      - {_tanggal(s.date)}: {s.reason}" for s in skipped)
             else:
-                lines.append("    Hari yang tidak dihitung: tidak ada")
+                lines.append(f"    {text('demo.step.none_skipped')}")
         else:
-            lines.append("    Tenggat: tidak ada tenggat yang berjalan")
+            lines.append(f"    {text('demo.step.no_deadline')}")
         for paused in self.paused:
-            lines.append(f"    Jeda: {paused.rule.id} ({paused.rule.title}) menunggu pelapor")
+            line = text("demo.step.paused", rule=paused.rule.id, title=paused.rule.title)
+            lines.append(f"    {line}")
         if self.note:
             lines.append(f"    {self.note}")
         return "\n".join(lines)
@@ -197,18 +207,16 @@ def run_demo(
         )
         c = desk.submit(intake, complaint_id=complaint_id)
         ref = c.tracking_id
-        record(f"SMS 1708 diterima dari +62812****7890; nomor pelacakan {ref}", c, desk)
+        record(text("demo.sms_received", sender="+62812****7890", tracking=ref), c, desk)
 
         at(3, 10, 30)
-        c = record(
-            "Admin Kabupaten Bengkayang memverifikasi laporan", desk.verify(ref, actor=admin), desk
-        )
+        c = record(text("demo.verified"), desk.verify(ref, actor=admin), desk)
 
         at(4, 9)
         decision = desk.suggest(ref, attributes={"road_status": "provinsi"})
         assert decision.agency is not None
         c = desk.forward(ref, attributes={"road_status": "provinsi"}, actor=admin)
-        record(f"Dicatat sebagai jalan provinsi dan diteruskan ke {decision.agency.name}", c, desk)
+        record(text("demo.forwarded_province", agency=decision.agency.name), c, desk)
 
         at(5, 14)
         pupr_61 = Actor(id="penghubung.pupr.kalbar", role=Role.LIAISON, agency=c.agency)
@@ -218,24 +226,24 @@ def run_demo(
             suggested_agency="61.07-pupr",
             actor=pupr_61,
         )
-        record("Dikembalikan oleh Dinas PUPR Provinsi: bukan wewenang", c, desk)
+        record(text("demo.returned"), c, desk)
 
         at(6, 9)
         decision = desk.suggest(ref, attributes={"road_status": "kabupaten"})
         assert decision.agency is not None
         c = desk.forward(ref, attributes={"road_status": "kabupaten"}, actor=admin)
-        record(f"Diteruskan ulang ke {decision.agency.name} (tanpa instansi yang menolak)", c, desk)
+        record(text("demo.reforwarded", agency=decision.agency.name), c, desk)
 
         pupr = Actor(id="penghubung.pupr.bengkayang", role=Role.LIAISON, agency=c.agency)
         at(7, 10)
         c = desk.request_info(
             ref, "Mohon kirim titik lokasi (patok km) dan foto kerusakan.", actor=pupr
         )
-        record("Instansi meminta informasi tambahan dari pelapor", c, desk)
+        record(text("demo.info_requested"), c, desk)
 
         at(10, 8, 5)
         c = desk.provide_info(ref, "Km 12 dekat simpang Desa Sebalo; foto dikirim via MMS.")
-        record("Pelapor memberikan informasi tambahan", c, desk)
+        record(text("demo.info_provided"), c, desk)
 
         at(14, 15)
         c = desk.follow_up(
@@ -243,7 +251,7 @@ def run_demo(
             "Penambalan lubang dijadwalkan 20 Agustus; pengaspalan ulang masuk APBD-P 2026.",
             actor=pupr,
         )
-        record("Instansi menindaklanjuti laporan", c, desk)
+        record(text("demo.followed_up"), c, desk)
 
         at(2, 8, month=9)
         done = desk.apply_due_completions()
@@ -258,8 +266,12 @@ def run_demo(
             c,
             desk,
             show="T3",
-            note=f"Dicatat oleh sistem ({last.type}) pada {_tanggal(when.date())} "
-            f"{when:%H:%M} {when.tzname()}, saat tenggat T3 terlewati",
+            note=text(
+                "demo.recorded_by_system",
+                event=last.type,
+                when=f"{_tanggal(when.date())} {when:%H:%M} {when.tzname()}",
+                rule=silence.id,
+            ),
         )
         desk.deliver_notifications(limit=1000)
     return steps
