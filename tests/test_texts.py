@@ -158,6 +158,7 @@ CLI_CASES = {
     "deadline_days_roll": ["deadline", "2026-08-10", "--days", "7", "--roll-forward"],
     "deadline_provisional": ["deadline", "2028-12-20", "--working-days", "10"],
     "deadline_no_skip": ["deadline", "2026-03-02", "--working-days", "1"],
+    "deadline_estimated": ["deadline", "2028-01-20", "--working-days", "10"],
     "calendar_national": ["calendar", "2026"],
     "calendar_bali": ["calendar", "2026", "--region", "51"],
     "calendar_provisional": ["calendar", "2028"],

@@ -32,6 +32,7 @@ from sp4n.sla._days import (
 from sp4n.sla._explain import DeadlineChange, Explanation, compare
 from sp4n.sla._overlays import Overlay, region_overlays
 from sp4n.sla._tables import DayTables, build_tables, weekend_day
+from sp4n.texts import text
 
 __all__ = ["WorkingCalendar"]
 
@@ -218,20 +219,13 @@ class WorkingCalendar:
         estimated = [s for s in self.non_working_days(first, last) if s.provisional]
         if estimated:
             days = ", ".join(s.date.isoformat() for s in estimated)
-            reasons.append(f"hari libur perkiraan: {days}")
-            reasons_en.append(f"estimated holiday(s): {days}")
+            reasons.append(text("calendar.estimated_holidays", days=days))
+            reasons_en.append(text("calendar.estimated_holidays", "en", days=days))
         undecreed = [y for y in range(first.year, last.year + 1) if not self.decreed(y)]
         if undecreed and not self._joint_leave_is_working:
-            years = ", ".join(str(y) for y in undecreed)
-            version = holidays_version()
-            reasons.append(
-                f"cuti bersama {years} belum ditetapkan (SKB 3 Menteri tidak ada dalam data "
-                f"holidays {version}); tanggal dapat berubah"
-            )
-            reasons_en.append(
-                f"cuti bersama for {years} not decreed yet (no SKB 3 Menteri in holidays "
-                f"{version}); the date may change"
-            )
+            values = {"years": ", ".join(str(y) for y in undecreed), "version": holidays_version()}
+            reasons.append(text("calendar.not_decreed", **values))
+            reasons_en.append(text("calendar.not_decreed", "en", **values))
         if not reasons:  # pragma: no cover - a provisional day is one of the two
             return None
         return "; ".join(reasons), "; ".join(reasons_en)
