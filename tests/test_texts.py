@@ -179,12 +179,15 @@ def test_moving_texts_into_the_catalogue_changes_no_output(
     assert capsys.readouterr().out == expected
 
 
-_SHOWN = {  # module: the functions that build what `sp4n deadline/calendar/demo` print
+_SHOWN = {  # module: the functions that build what deadline, calendar, demo, show, list print
     "cli/_deadline.py": {"run"},
     "cli/_calendar.py": {"run"},
     "cli/_days.py": {"region_label"},
     "cli/_demo.py": {"run"},
     "desk/_demo.py": {"to_text", "_tanggal"},
+    "cli/_show.py": {"run"},
+    "cli/_list.py": {"run"},
+    "cli/_desk_common.py": {"summary_text"},
 }
 
 
@@ -199,7 +202,7 @@ def test_the_deadline_calendar_and_demo_text_is_built_from_catalogue_keys() -> N
 
     root = Path(sp4n.__file__).parent
     words = re.compile(r"[A-Za-z]{2,}")
-    plain = re.compile(r"^[a-z_][a-z0-9_.]*$")  # a key, a field name or an attribute
+    plain = re.compile(r"^(--)?[a-z_][a-z0-9_.-]*$")  # a key, a field or an option name
     found = []
     for module, functions in _SHOWN.items():
         tree = ast.parse((root / module).read_text(encoding="utf-8"))
@@ -247,3 +250,33 @@ def test_the_demo_narrates_each_step_from_the_catalogue() -> None:
         assert isinstance(action, ast.Call), call.lineno
         assert isinstance(action.func, ast.Name), call.lineno
         assert action.func.id == "text", call.lineno
+
+
+@pytest.mark.parametrize("command", ["show", "list"])
+def test_show_and_list_print_as_before_the_move(
+    command: str, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``sp4n show`` and ``sp4n list`` on the demo's store, byte for byte as before the move."""
+    from sp4n.cli import main
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert main(["demo", "--db", url]) == 0
+    ref = next(line for line in capsys.readouterr().out.splitlines() if "LAPOR-" in line)
+    tracking = ref[ref.index("LAPOR-") :].split()[0]
+    argv = ["show", tracking] if command == "show" else ["list"]
+    assert main([*argv, "--db", url]) == 0
+    expected = (GOLDEN / f"{command}.txt").read_text(encoding="utf-8")
+    assert capsys.readouterr().out == expected
+
+
+def test_the_one_line_summary_prints_as_before_the_move() -> None:
+    from sp4n.cli._desk_common import summary_text
+
+    summary = {
+        "tracking_id": "LAPOR-2026-ZGV2-ECFDZ",
+        "status": "forwarded",
+        "status_label": text("status.forwarded"),
+        "agency": "61.07-pupr",
+        "next_due": "2026-08-13",
+    }
+    assert summary_text(summary) == (GOLDEN / "summary.txt").read_text(encoding="utf-8")

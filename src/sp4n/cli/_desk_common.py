@@ -187,12 +187,14 @@ def complaint_summary(desk: Desk, complaint: Complaint) -> dict[str, Any]:
 
 def summary_text(summary: Mapping[str, Any]) -> str:
     """One line: tracking id, status label, agency and next due date."""
-    text = f"{summary['tracking_id']}  {summary['status_label']} ({summary['status']})"
+    from sp4n.texts import text
+
+    line = f"{summary['tracking_id']}  {summary['status_label']} ({summary['status']})"
     if summary["agency"]:
-        text += f"  instansi: {summary['agency']}"
+        line += "  " + text("summary.agency", agency=summary["agency"])
     if summary["next_due"]:
-        text += f"  tenggat: {summary['next_due']}"
-    return text
+        line += "  " + text("summary.next_due", due=summary["next_due"])
+    return line
 
 
 Action = Callable[["Desk", str, argparse.Namespace, "Actor | None"], "Complaint"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from sp4n.cli._days import both
 from sp4n.cli._desk_common import add_db, open_desk
 from sp4n.cli._output import emit
 
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         )
     from sp4n.lifecycle import Status
 
-    lines = [f"{len(rows)} laporan / complaint(s)"]
+    lines = [f"{len(rows)} {both('list.complaints')}"]
     for row in rows:
         due = row.next_due.isoformat() if row.next_due else "-"
         label = (

@@ -36,9 +36,14 @@ def run(args: argparse.Namespace) -> int:
     view["clocks"] = [c.to_dict() for c in clocks if c.status.value != "not_started"]
     lines = [
         f"{complaint.tracking_id}  {complaint.title}",
-        f"  status: {complaint.status.label} ({complaint.status.value})",
-        f"  wilayah: {complaint.region}  topik: {complaint.topic}  instansi: "
-        f"{complaint.agency or '-'}",
+        "  " + text("show.status", label=complaint.status.label, status=complaint.status.value),
+        "  "
+        + text(
+            "show.place",
+            region=complaint.region,
+            topic=complaint.topic,
+            agency=complaint.agency or "-",
+        ),
     ]
     for clock in clocks:
         if clock.status.value == "not_started" or clock.deadline is None:
@@ -46,15 +51,19 @@ def run(args: argparse.Namespace) -> int:
         d = clock.deadline
         notes = ""
         if d.kept_from is not None:  # decision 0150
-            notes += f"  [dipertahankan; revisi kalender memberi {d.kept_from.isoformat()}]"
+            notes += f"  [{text('show.kept', date=d.kept_from.isoformat())}]"
         if d.provisional:  # decision 0154
-            notes += f"  [perkiraan: {d.provisional_reason}]"
-        lines.append(
-            f"  {clock.rule.id:<14} {clock.status.value:<8} batas {d.due_date.isoformat()}"
-            f"  ({d.n} {text(f'unit.{d.unit.value}')} sejak "
-            f"{d.start_date.isoformat()}){notes}"
+            notes += f"  [{text('show.provisional', reason=d.provisional_reason)}]"
+        due = text(
+            "show.clock",
+            due=d.due_date.isoformat(),
+            n=d.n,
+            unit=text(f"unit.{d.unit.value}"),
+            start=d.start_date.isoformat(),
         )
+        lines.append(f"  {clock.rule.id:<14} {clock.status.value:<8} {due}{notes}")
         lines.extend(
-            f"      tidak dihitung {s.date.isoformat()}: {s.reason}" for s in d.explanation.skipped
+            "      " + text("show.not_counted", date=s.date.isoformat(), reason=s.reason)
+            for s in d.explanation.skipped
         )
     return emit(args, view, "\n".join(lines))
