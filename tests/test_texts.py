@@ -163,6 +163,16 @@ CLI_CASES = {
     "calendar_bali": ["calendar", "2026", "--region", "51"],
     "calendar_provisional": ["calendar", "2028"],
     "demo": ["demo", "--db", "memory://"],
+    "route_agency": [
+        "route",
+        "--region",
+        "61.07",
+        "--topic",
+        "road",
+        "--attr",
+        "road_status=kabupaten",
+    ],
+    "route_manual": ["route", "--region", "61.07", "--topic", "road"],
 }
 
 
@@ -179,7 +189,7 @@ def test_moving_texts_into_the_catalogue_changes_no_output(
     assert capsys.readouterr().out == expected
 
 
-_SHOWN = {  # module: the functions that build what deadline, calendar, demo, show, list print
+_SHOWN = {  # module: the functions that build the text output of those commands
     "cli/_deadline.py": {"run"},
     "cli/_calendar.py": {"run"},
     "cli/_days.py": {"region_label"},
@@ -188,6 +198,7 @@ _SHOWN = {  # module: the functions that build what deadline, calendar, demo, sh
     "cli/_show.py": {"run"},
     "cli/_list.py": {"run"},
     "cli/_desk_common.py": {"summary_text"},
+    "cli/_route.py": {"run"},
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from sp4n.cli._days import both
 from sp4n.cli._output import add_json_flag, emit
 from sp4n.errors import InvalidInputError
 
@@ -51,21 +52,22 @@ def run(args: argparse.Namespace) -> int:
             raise InvalidInputError(f"attributes.{key}", value, "each attribute is given once")
         attributes[key] = value
     decision = route(args.region, args.topic, attributes, exclude=args.exclude)
-    lines = [f"wilayah / region: {decision.region}", f"topik / topic: {decision.topic}"]
+    lines = [
+        f"{both('route.region')}: {decision.region}",
+        f"{both('route.topic')}: {decision.topic}",
+    ]
     if decision.agency is None:
-        lines.append(
-            "instansi / agency: - (pengelola nasional memutuskan / national admin decides)"
-        )
+        lines.append(f"{both('route.agency')}: - ({both('route.national_admin')})")
     else:
-        lines.append(f"instansi / agency: {decision.agency.name} [{decision.agency.id}]")
-    lines.append(f"tingkat / level: {decision.level}")
+        lines.append(f"{both('route.agency')}: {decision.agency.name} [{decision.agency.id}]")
+    lines.append(f"{both('route.level')}: {decision.level}")
     if decision.manual:
-        lines.append("disposisi manual diperlukan / manual disposition needed")
-    lines.append("alasan / reasons:")
+        lines.append(both("route.manual"))
+    lines.append(f"{both('route.reasons')}:")
     for reason in decision.reasons:
         lines.append(f"  - {reason.text} [{reason.rule}; {reason.certainty}]")
         lines.append(f"    {reason.citation}")
     if decision.alternatives:
-        lines.append("alternatif / alternatives:")
+        lines.append(f"{both('route.alternatives')}:")
         lines.extend(f"  - {agency.name} [{agency.id}]" for agency in decision.alternatives)
     return emit(args, decision.to_dict(), "\n".join(lines))
