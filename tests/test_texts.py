@@ -291,3 +291,26 @@ def test_the_one_line_summary_prints_as_before_the_move() -> None:
         "next_due": "2026-08-13",
     }
     assert summary_text(summary) == (GOLDEN / "summary.txt").read_text(encoding="utf-8")
+
+
+def test_the_status_page_reads_as_before_the_move(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The status page of ``sp4n serve`` (counts, a found and an unknown report), byte for byte
+    as before its texts moved into the catalogue."""
+    from sp4n.cli import main
+    from sp4n.open311._site import _status_page
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert main(["demo", "--db", url]) == 0
+    capsys.readouterr()
+    with Desk.open(url) as desk:
+        tracking = desk.list(limit=1)[0].tracking_id
+        for name, query in (
+            ("site_counts", {}),
+            ("site_found", {"id": [tracking]}),
+            ("site_missing", {"id": ["LAPOR-2026-XXXX-XXXXX"]}),
+        ):
+            code, page = _status_page(desk, query)
+            expected = (GOLDEN / f"{name}.html").read_text(encoding="utf-8")
+            assert f"{code}\n{page}" == expected, name

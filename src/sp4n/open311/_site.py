@@ -13,6 +13,7 @@ from sp4n.open311._app import Open311App, StartResponse
 from sp4n.serving._body import BODY_MAX_BYTES
 from sp4n.serving._channels import mount_channels
 from sp4n.serving._wsgi import with_health
+from sp4n.texts import text
 
 if TYPE_CHECKING:  # pragma: no cover
     from sp4n.adapters.blobs import BlobStore, UploadLimits
@@ -36,9 +37,11 @@ td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}</style>
 def _status_page(
     desk: Desk, query: Mapping[str, list[str]], region: str | None = None
 ) -> tuple[int, str]:
+    label = f"{text('site.tracking_id')} / {text('site.tracking_id', 'en')}"
     parts = [
-        '<form method="get" action="/"><label>Nomor pelacakan / tracking id '
-        '<input name="id" required></label> <button>Lacak</button></form>'
+        f'<form method="get" action="/"><label>{html.escape(label)} '
+        f'<input name="id" required></label> <button>{html.escape(text("site.track"))}'
+        "</button></form>"
     ]
     status = 200
     ref = (query.get("id") or [""])[0].strip()
@@ -54,7 +57,9 @@ def _status_page(
         view = None if complaint is None else published_view(complaint)
         if complaint is None or publication(complaint) is Publication.HIDDEN:
             status = 404
-            parts.append(f"<p>Laporan <b>{html.escape(ref)}</b> tidak ditemukan.</p>")
+            missing = text("site.not_found", ref="\0")  # the ref goes in bold, escaped
+            before, after = (html.escape(part) for part in missing.split("\0"))
+            parts.append(f"<p>{before}<b>{html.escape(ref)}</b>{after}</p>")
         elif view is None:
             parts.append(
                 f"<p>{html.escape(complaint.tracking_id)}: "
@@ -75,9 +80,9 @@ def _status_page(
             counts.append(f"<tr><td>{html.escape(state.label)}</td><td>{shown}</td></tr>")
     if counts:
         parts.append(
-            "<h2>Laporan per status</h2><table><tr><th>Status</th><th>Jumlah</th></tr>"
-            + "".join(counts)
-            + "</table>"
+            f"<h2>{html.escape(text('site.by_status'))}</h2><table>"
+            f"<tr><th>{html.escape(text('site.status'))}</th>"
+            f"<th>{html.escape(text('site.count'))}</th></tr>" + "".join(counts) + "</table>"
         )
     return status, _PAGE.format(title="SP4N-LAPOR! sp4n", content="\n".join(parts))
 
