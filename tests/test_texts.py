@@ -314,3 +314,21 @@ def test_the_status_page_reads_as_before_the_move(
             code, page = _status_page(desk, query)
             expected = (GOLDEN / f"{name}.html").read_text(encoding="utf-8")
             assert f"{code}\n{page}" == expected, name
+
+
+def test_the_report_table_names_rules_never_their_lengths() -> None:
+    """Each complaint is counted under its own policy (an override may give T2 30 days), so a
+    heading of ``sp4n report`` that said "<=5HK" would be wrong for some rows (decision 0260)."""
+    import datetime as dt
+    import re
+
+    from sp4n import Desk
+    from sp4n.texts import text
+
+    now = dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)
+    with Desk.open("memory://", clock=lambda: now) as desk:
+        table = desk.report(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 3), now=now)
+        heading_lines = table.to_text().splitlines()[1:3]
+    for lang, line in zip(("id", "en"), heading_lines, strict=True):
+        assert text("report.forwarded_in_3wd", lang) in line
+        assert not re.search(r"\d\s*(HK|wd)\b|<=\s*\d", line), line

@@ -43,6 +43,7 @@ from sp4n.errors import InvalidInputError
 from sp4n.lifecycle import Event, EventType, replay
 from sp4n.lifecycle._status import CLOSED_STATUSES
 from sp4n.sla import Rule, WorkingCalendar, kept_date
+from sp4n.texts import text
 
 if TYPE_CHECKING:  # pragma: no cover
     from sp4n.desk._desk import Desk
@@ -75,7 +76,6 @@ FIELDS = (
 GROUPINGS = ("topic", "channel")
 """The keys a report may be grouped by besides agency and region (``by=``)."""
 
-_HEADINGS = {"agency": "instansi", "region": "wilayah", "topic": "topik", "channel": "kanal"}
 
 _ENDS = frozenset(
     {
@@ -142,28 +142,18 @@ class ComplianceReport:
 
     def to_text(self) -> str:
         """An aligned table with Indonesian column headings (English underneath)."""
-        heads = (
-            (_HEADINGS[self.by], self.by),
-            ("diterima", "received"),
-            ("T1 <=3HK", "fwd<=3wd"),
-            ("T2 <=5HK", "fu<=5wd"),
-            ("selesai", "completed"),
-            ("lewat", "overdue"),
-            ("median HK", "median wd"),
-            ("dikembalikan", "returns"),
-            ("eskalasi", "escalations"),
-        )
-        cells = [[h[0] for h in heads], [h[1] for h in heads]]
+        # each complaint is counted under its own policy (an override may lengthen T2), so a
+        # heading names the rule, never a length (decision 0260)
+        keys = (f"report.by_{self.by}", *(f"report.{name}" for name in FIELDS[1:]))
+        cells = [[text(key, "id") for key in keys], [text(key, "en") for key in keys]]
         for row in self.rows:
             values = row.to_dict()
             median = values["median_wd_to_follow_up"]
             values["median_wd_to_follow_up"] = "-" if median is None else f"{median:g}"
             cells.append([str(values[name]) for name in FIELDS])
         widths = [max(len(line[i]) for line in cells) for i in range(len(FIELDS))]
-        lines = [
-            f"Laporan kepatuhan / compliance report {self.start} .. {self.end} "
-            f"(per {self.as_of.isoformat()})"
-        ]
+        title = f"{text('report.title', 'id')} / {text('report.title', 'en')}"
+        lines = [f"{title} {self.start} .. {self.end} (per {self.as_of.isoformat()})"]
         for index, line in enumerate(cells):
             lines.append(
                 "  ".join(
