@@ -116,7 +116,7 @@ class Deadline:
         """Why the due date rests on an estimate (Indonesian), ``None`` when it does not."""
         if not self.provisional:
             return None
-        return self.explanation.provisional_reason or "tenggat memuat tanggal perkiraan"
+        return self.explanation.provisional_reason or text_of("calendar.estimated_due", "id")
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping."""
