@@ -332,3 +332,27 @@ def test_the_report_table_names_rules_never_their_lengths() -> None:
     for lang, line in zip(("id", "en"), heading_lines, strict=True):
         assert text("report.forwarded_in_3wd", lang) in line
         assert not re.search(r"\d\s*(HK|wd)\b|<=\s*\d", line), line
+
+
+def test_the_routers_reasons_come_from_the_catalogue() -> None:
+    """A routing step's Indonesian and English reason is a catalogue text, never a literal."""
+    import ast
+    from pathlib import Path
+
+    import sp4n.routing._routing_rules as rules
+
+    tree = ast.parse(Path(rules.__file__).read_text(encoding="utf-8"))
+    steps = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Step"
+    ]
+    assert len(steps) >= 8
+    for call in steps:
+        for keyword in call.keywords:
+            if keyword.arg in ("text", "text_en"):
+                for part in ast.walk(keyword.value):
+                    inline = isinstance(part, ast.JoinedStr) or (
+                        isinstance(part, ast.Constant) and isinstance(part.value, str)
+                    )
+                    assert not inline, ast.unparse(keyword.value)

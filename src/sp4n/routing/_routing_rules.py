@@ -26,9 +26,21 @@ from sp4n.routing._decision import (
     Step,
 )
 from sp4n.routing._directory import Agency
+from sp4n.texts import text
 
 if TYPE_CHECKING:  # pragma: no cover
     from sp4n.routing._router import Router
+
+
+def both(key: str, **values: str | tuple[str, str]) -> tuple[str, str]:
+    """The catalogue's Indonesian and English text of ``key``; a value given as a pair is
+    ``(Indonesian, English)``, e.g. a topic's two names."""
+
+    def pick(index: int) -> dict[str, str]:
+        return {k: v if isinstance(v, str) else v[index] for k, v in values.items()}
+
+    return text(key, "id", **pick(0)), text(key, "en", **pick(1))
+
 
 __all__ = [
     "ABSOLUTE_AFFAIRS",
@@ -109,14 +121,18 @@ class AffairRule:
             return None
         kind_id, kind_en = _KIND_LABELS[row.kind]
         level_id, level_en = LEVEL_LABELS[row.level]
-        scope = "" if row.region is None else f" [aturan wilayah {row.region}]"
-        scope_en = "" if row.region is None else f" [regional rule for {row.region}]"
+        scope = ("", "") if row.region is None else both("routing.regional_rule", region=row.region)
         attributes = _attribute_text(request)
+        said = both(
+            "routing.competence",
+            topic=(request.topic.name, request.topic.name_en),
+            attributes=attributes,
+            kind=(kind_id, kind_en),
+            level=(level_id, level_en),
+        )
         return Step(
-            text=f"{request.topic.name}{attributes} adalah {kind_id}: kewenangan {level_id}"
-            + scope,
-            text_en=f"{request.topic.name_en}{attributes} is {kind_en}: it belongs to {level_en}"
-            + scope_en,
+            text=said[0] + scope[0],
+            text_en=said[1] + scope[1],
             competence=Competence(level=row.level, row=row),
             citation=row.citation,
             certainty=row.certainty,
@@ -155,16 +171,10 @@ class NoCompetentLevelRule:
         )
         if missing:
             names = ", ".join(missing)
-            return Step(
-                text=f"Tingkat kewenangan untuk {topic.name} bergantung pada {names}, "
-                "yang belum diisi",
-                text_en=f"The competent level for {topic.name_en} depends on {names}, "
-                "which was not given",
-            )
-        return Step(
-            text=f"Pembagian urusan tidak menetapkan tingkat kewenangan untuk {topic.name}",
-            text_en=f"The division of affairs names no competent level for {topic.name_en}",
-        )
+            said = both("routing.missing_attribute", topic=(topic.name, topic.name_en), names=names)
+            return Step(text=said[0], text_en=said[1])
+        said = both("routing.no_competence", topic=(topic.name, topic.name_en))
+        return Step(text=said[0], text_en=said[1])
 
 
 @attrs.frozen
@@ -193,19 +203,28 @@ class LocalAgencyRule:
             alternatives.extend(_fitting(router, request, topic, level))
         level_id, level_en = LEVEL_LABELS[competence.level]
         if not found:
+            said = both(
+                "routing.no_agency",
+                level=(level_id, level_en),
+                topic=(request.topic.name, request.topic.name_en),
+                region=request.region.code,
+            )
             return Step(
-                text=f"Direktori tidak memuat instansi {level_id} yang menangani "
-                f"{request.topic.name} untuk wilayah {request.region.code}",
-                text_en=f"The directory lists no agency of {level_en} handling "
-                f"{request.topic.name_en} for region {request.region.code}",
+                text=said[0],
+                text_en=said[1],
                 candidates=(),
                 alternatives=tuple(alternatives),
             )
+        said = both(
+            "routing.agency_found",
+            agency=found[0].name,
+            topic=(request.topic.name, request.topic.name_en),
+            region=request.region.code,
+            region_name=request.region.name,
+        )
         return Step(
-            text=f"{found[0].name} menangani {request.topic.name} untuk wilayah "
-            f"{request.region.code} ({request.region.name})",
-            text_en=f"{found[0].name} handles {request.topic.name_en} for region "
-            f"{request.region.code} ({request.region.name})",
+            text=said[0],
+            text_en=said[1],
             candidates=found,
             alternatives=tuple(alternatives),
             final=True,
@@ -234,11 +253,10 @@ class VillageSupervisorRule:
         found = _fitting(router, state.request, topic, level)
         if not found:
             return None
+        said = both("routing.village_supervisor", agency=found[0].name)
         return Step(
-            text=f"Pemerintah desa tidak ada di direktori; {found[0].name} membina dan "
-            "mengawasi desa",
-            text_en=f"The village government is not in the directory; {found[0].name} "
-            "supervises villages",
+            text=said[0],
+            text_en=said[1],
             candidates=found,
             final=True,
         )
@@ -278,21 +296,19 @@ class NoWrongDoorRule:
             if level is AuthorityLevel.PUSAT or region is not None:
                 for agency in router.directory.coordinators(level, region):
                     if agency.id not in request.exclude:
+                        said = both("routing.coordinator", agency=agency.name)
                         return Step(
-                            text=f"Tidak ada instansi yang pasti; koordinator pengaduan "
-                            f"{agency.name} mendisposisikan secara manual",
-                            text_en=f"No agency fits for certain; the complaint coordinator "
-                            f"{agency.name} must dispose of it by hand",
+                            text=said[0],
+                            text_en=said[1],
                             candidates=(agency,),
                             manual=True,
                             final=True,
                         )
             level = _LEVEL_UP.get(level)
+        said = both("routing.all_returned")
         return Step(
-            text="Semua koordinator telah mengembalikan pengaduan ini; pengelola nasional "
-            "harus memutuskan secara manual",
-            text_en="Every coordinator has returned this complaint; the national "
-            "administrator must decide by hand",
+            text=said[0],
+            text_en=said[1],
             candidates=(),
             manual=True,
             final=True,
