@@ -8,6 +8,7 @@ from typing import Any
 
 from sp4n.cli._desk_common import add_db, attributes, complaint_summary, open_desk, summary_text
 from sp4n.cli._output import emit
+from sp4n.texts import text as said
 
 __all__ = ["register"]
 
@@ -44,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
             if args.ref is not None:
                 events = relay.sync(args.ref)
                 summary = {**complaint_summary(desk, desk.get(args.ref)), "recorded": list(events)}
-                text = summary_text(summary) + (f"  dicatat: {', '.join(events)}" if events else "")
+                text = summary_text(summary) + (
+                    "  " + said("relay.recorded", events=", ".join(events)) if events else ""
+                )
                 return emit(args, summary, text)
             report = relay.sync_all()
             payload = {
@@ -52,9 +55,9 @@ def run(args: argparse.Namespace) -> int:
                 "recorded": [{"tracking_id": t, "event": e} for t, e in report.recorded],
                 "failed": [{"tracking_id": t, "error": e} for t, e in report.failed],
             }
-            lines = [f"{report.checked} laporan diperiksa di {client.base_url}"]
+            lines = [said("relay.checked", count=report.checked, hub=client.base_url)]
             lines += [f"  {t}: {e}" for t, e in report.recorded]
-            lines += [f"  {t}: GAGAL {e}" for t, e in report.failed]
+            lines += [f"  {t}: {said('relay.failed', error=e)}" for t, e in report.failed]
             emit(args, payload, "\n".join(lines))
             return 1 if report.failed else 0
         if args.ref is None:

@@ -25,6 +25,7 @@ from sp4n.lifecycle import Actor, Complaint, EventType, Role, Status, Visibility
 from sp4n.open311._client import GeoReportClient, RemoteReceipt, RemoteRequest
 from sp4n.open311._params import DESCRIPTION_MAX
 from sp4n.routing import AuthorityLevel, get_region
+from sp4n.texts import text
 
 if TYPE_CHECKING:  # pragma: no cover
     from sp4n.desk import Desk
@@ -215,9 +216,12 @@ class Relay:
             and (remote.agency_responsible or response or remote.closed)
             and not any(e.type == EventType.ACKNOWLEDGED for e in since)
         ):
-            note = f"Hub {link.url} menerima laporan {link.remote_id}"
-            if remote.agency_responsible:
-                note += f" dan meneruskannya ke {remote.agency_responsible}"
+            where = {"hub": link.url, "remote_id": link.remote_id}
+            note = (
+                text("relay.received_and_forwarded", agency=remote.agency_responsible, **where)
+                if remote.agency_responsible
+                else text("relay.received", **where)
+            )
             complaint = self.desk.acknowledge(ref, note, actor=liaison)
             recorded.append(EventType.ACKNOWLEDGED.value)
         if response is not None and response not in answers:
@@ -228,7 +232,7 @@ class Relay:
             label = remote.status_notes or remote.status
             self.desk.return_(
                 ref,
-                f"Hub menutup laporan {link.remote_id} tanpa tindak lanjut ({label})",
+                text("relay.closed_without_follow_up", remote_id=link.remote_id, label=label),
                 actor=liaison,
             )
             recorded.append(EventType.RETURNED.value)
