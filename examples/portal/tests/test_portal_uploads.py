@@ -9,19 +9,20 @@ import re
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
 from PIL import Image
 from sp4n_portal import Portal
 
-from conftest import KEY, Fetch
 from sp4n import Desk
 from sp4n.adapters.blobs import BlobStore, open_blob_store
 
 GPS_IFD = 0x8825
+Fetch = Callable[..., tuple[int, Any, str]]  # conftest's fetch fixture
 FORM = {"title": "Jalan berlubang", "body": "Sejak Juli.", "topic": "road"}
 
 
@@ -73,7 +74,7 @@ def blobs(tmp_path: Path) -> BlobStore:
 
 @pytest.fixture
 def site(desk: Desk, blobs: BlobStore) -> Iterator[Portal]:
-    with Portal(desk, region="61.07", api_keys=[KEY], blobs=blobs, sweep_every=60) as served:
+    with Portal(desk, region="61.07", blobs=blobs, sweep_every=60) as served:
         yield served
 
 
