@@ -180,3 +180,15 @@ def test_a_file_sent_to_a_portal_without_a_blob_store_is_refused_in_words(
     assert "Periksa kolom <b>Lampiran</b>" in page
     assert "tidak menerima lampiran" in page
     assert desk.list() == []
+
+
+def test_a_file_over_the_upload_limit_is_a_400_form_naming_the_attachment(
+    site: Portal, desk: Desk
+) -> None:
+    big = b"%PDF-1.7 " + b"x" * (10 * 1024 * 1024)  # just over UploadLimits' 10 MiB default
+    status, _, page = post(site.url, {**FORM, "name": "Budi"}, [("besar.pdf", big)])
+    assert status == 400
+    assert "Periksa kolom <b>Lampiran</b>" in page
+    assert "terlalu besar" in page
+    assert 'name="name" value="Budi"' in page
+    assert desk.list() == []

@@ -19,8 +19,8 @@ from sp4n.routing import get_region
 
 __all__ = ["FORM_MAX_BYTES", "UPLOAD_MAX_BYTES", "Portal", "main", "make_app"]
 
-log = logging.getLogger("sp4n_portal")
-FORM_MAX_BYTES, UPLOAD_MAX_BYTES = 64 * 1024, 26 * 1024 * 1024  # the text; with files
+# the log; the largest body: the form's text, and with files (a blob store)
+log, FORM_MAX_BYTES, UPLOAD_MAX_BYTES = logging.getLogger("sp4n_portal"), 64 * 1024, 26 << 20
 NAV = '<nav><a href="/">Sampaikan atau lacak laporan</a></nav>'
 FORM = """{error}<form method="post" action="/" enctype="multipart/form-data"><label>Judul laporan
 <input name="title" value="{title}" maxlength="200" required></label><label>Isi laporan
@@ -118,8 +118,10 @@ class Portal:
     def __init__(self, desk: Desk, host: str = "127.0.0.1", port: int = 0, **options: Any) -> None:
         self.desk, self.every = desk, float(options.pop("sweep_every", 60.0))
         self.sweeps, self.stopping = 0, threading.Event()
-        app = serving.with_access_log(make_app(desk, **options))  # threads, timeouts, a log
-        self.server = serving.Server(app, serving.ServeSettings(host=host, port=port))
+        limit = UPLOAD_MAX_BYTES if options.get("blobs") is not None else FORM_MAX_BYTES
+        settings = serving.ServeSettings(host=host, port=port, max_request_body=limit)
+        # waitress: threads, timeouts, a log; a body over the limit is a 413 before it is read
+        self.server = serving.Server(serving.with_access_log(make_app(desk, **options)), settings)
         self.url = self.server.url
         self.threads = [threading.Thread(target=self.server.serve_forever, name="sp4n-portal")]
         self.threads.append(threading.Thread(target=self.sweep_forever, name="sp4n-sweep"))
