@@ -192,3 +192,19 @@ def test_a_file_over_the_upload_limit_is_a_400_form_naming_the_attachment(
     assert "terlalu besar" in page
     assert 'name="name" value="Budi"' in page
     assert desk.list() == []
+
+
+def test_an_anonymous_reports_photo_is_listed_and_served_stripped(
+    site: Portal, fetch: Fetch, officer: Desk
+) -> None:
+    status, location, _ = post(site.url, {**FORM, "visibility": "anonymous"}, [("a.jpg", photo())])
+    assert status == 303
+    ref = unquote(location.removeprefix("/lacak?id="))
+    officer.verify(ref)
+    officer.forward(ref, "61.07-pupr")
+    link = f"/open311/v2/media/{ref}/1/0"
+    assert f'<a href="{link}">a.jpg</a>' in fetch(f"{site.url}/lacak?id={ref}")[2]
+    with urllib.request.urlopen(site.url + link, timeout=10) as response:
+        served = response.read()
+    assert b"Siti" not in served
+    assert not has_gps(served)
