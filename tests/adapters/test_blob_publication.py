@@ -16,7 +16,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from sp4n.adapters.blobs import BlobStore, accept_upload, open_blob_store, public_file
+from sp4n.adapters.blobs import (
+    BlobStore,
+    accept_upload,
+    open_blob_store,
+    public_file,
+    public_files,
+)
 from sp4n.desk import Desk
 from sp4n.lifecycle import Attachment, ComplaintDraft, Reporter
 from sp4n.open311 import make_site
@@ -198,3 +204,33 @@ def test_head_answers_the_headers_without_the_bytes(
         urllib.request.urlopen(post, timeout=10)
     assert info.value.code == 404
     info.value.close()
+
+
+def test_public_files_lists_what_public_file_serves_in_history_order(
+    desk: Desk, blobs: BlobStore
+) -> None:
+    ref = submit(desk, [accept_upload(blobs, photo(), name="a.jpg")])
+    assert public_files(desk.get(ref), blobs) == []  # not yet published
+    forward(desk, ref)
+    evidence = accept_upload(blobs, b"%PDF-1.7 berita acara", name="ba.pdf")
+    complaint = desk.follow_up(ref, "Sudah ditambal.", attachments=[evidence])
+    seq = complaint.history[-1].seq
+    listed = [(s, n, a.name) for s, n, a in public_files(complaint, blobs)]
+    assert listed == [(1, 0, "a.jpg"), (seq, 0, "ba.pdf")]
+
+
+def test_public_files_withholds_an_anonymous_complaints_pdf(desk: Desk, blobs: BlobStore) -> None:
+    pdf = Attachment(
+        name="s.pdf", media_type="application/pdf", size_bytes=8, ref=blobs.put(b"%PDF-1.7")
+    )
+    ref = submit(desk, [accept_upload(blobs, photo(), name="a.jpg"), pdf], visibility="anonymous")
+    forward(desk, ref)
+    assert [(s, n, a.name) for s, n, a in public_files(desk.get(ref), blobs)] == [(1, 0, "a.jpg")]
+
+
+def test_public_files_lists_nothing_of_a_confidential_complaint(
+    desk: Desk, blobs: BlobStore
+) -> None:
+    ref = submit(desk, [accept_upload(blobs, photo(), name="a.jpg")], visibility="confidential")
+    forward(desk, ref)
+    assert public_files(desk.get(ref), blobs) == []

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from sp4n.adapters.blobs import UploadLimits, open_blob_store
 from sp4n.adapters.channels import (
     FORM_LABELS,
     FORM_MESSAGES,
@@ -78,3 +79,36 @@ def test_visibility_choices_cover_every_visibility_in_order() -> None:
     assert set(VISIBILITY_LABELS) == {v.value for v in Visibility}
     assert visibility_choices()[1] == ("anonymous", "Anonim (identitas disembunyikan)")
     assert visibility_choices("en")[2][1].startswith("Confidential")
+
+
+def _upload_refusal(data: bytes, **fields: str) -> Sp4nError:
+    channel = WebFormChannel(blobs=open_blob_store("memory://"), upload_limits=UploadLimits(64))
+    with pytest.raises(Sp4nError) as raised:
+        channel.parse({**GOOD, **fields}, received_at=NOW, files=[("foto.jpg", data)])
+    return raised.value
+
+
+@pytest.mark.parametrize(
+    ("data", "fields", "indonesian", "english"),
+    [
+        (b"MZ\x90\x00 program", {}, "Jenis berkas", "kind of file"),
+        (b"%PDF-1.7 surat", {"visibility": "anonymous"}, "hanya menerima foto JPEG", "JPEG"),
+        (b"", {}, "kosong", "empty"),
+        (b"%PDF-1.7" + b"x" * 100, {}, "terlalu besar", "too large"),
+    ],
+)
+def test_a_refused_upload_gets_a_sentence_naming_the_attachment(
+    data: bytes, fields: dict[str, str], indonesian: str, english: str
+) -> None:
+    error = _upload_refusal(data, **fields)
+    label, sentence = form_message(error)
+    assert (label, indonesian in sentence) == ("Lampiran", True), (error, sentence)
+    assert form_message(error, lang="en")[0] == "Attachment"
+    assert english in form_message(error, lang="en")[1]
+
+
+def test_files_sent_to_a_form_without_a_blob_store() -> None:
+    with pytest.raises(Sp4nError) as raised:
+        WebFormChannel().parse(GOOD, received_at=NOW, files=[("a.jpg", b"\xff\xd8\xff")])
+    label, sentence = form_message(raised.value)
+    assert (label, "tidak menerima lampiran" in sentence) == ("Lampiran", True)

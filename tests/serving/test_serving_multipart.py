@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sp4n.errors import RequestBodyError
-from sp4n.serving import MULTIPART_PARTS_MAX, parse_multipart
+from sp4n.serving import MULTIPART_PARTS_MAX, FormData, parse_multipart, read_form
 
 CT = "multipart/form-data; boundary=XyZ"
 
@@ -78,3 +80,41 @@ def test_a_file_input_left_empty_is_no_file() -> None:
     form = parse_multipart(body(part("title", b"Jalan"), empty), CT)
     assert form.fields == {"title": "Jalan"}
     assert form.files == ()
+
+
+def _environ(data: bytes, content_type: str) -> dict[str, object]:
+    return {
+        "CONTENT_TYPE": content_type,
+        "CONTENT_LENGTH": str(len(data)),
+        "wsgi.input": io.BytesIO(data),
+    }
+
+
+def test_read_form_takes_multipart_with_its_files() -> None:
+    raw = body(part("title", b"Jalan rusak"), part("lampiran", b"%PDF-1.7", "surat.pdf"))
+    form = read_form(_environ(raw, CT), limit=1024)
+    assert form.fields == {"title": "Jalan rusak"}
+    assert [(f.field, f.filename, f.data) for f in form.files] == [
+        ("lampiran", "surat.pdf", b"%PDF-1.7")
+    ]
+
+
+def test_read_form_takes_a_url_encoded_form_without_files() -> None:
+    raw = b"title=Jalan+rusak&body=Sejak+Mei%2C+%C3%A9&title=Jembatan"
+    form = read_form(_environ(raw, "application/x-www-form-urlencoded"), limit=1024)
+    assert form == FormData(fields={"title": "Jembatan", "body": "Sejak Mei, é"}, files=())
+
+
+def test_read_form_refuses_a_body_over_the_limit_with_413() -> None:
+    raw = body(part("lampiran", b"\xff" * 2000, "foto.jpg"))
+    with pytest.raises(RequestBodyError) as refused:
+        read_form(_environ(raw, CT), limit=1024)
+    assert refused.value.status == 413
+
+
+def test_file_pairs_are_name_and_bytes_as_the_channels_take_them() -> None:
+    form = parse_multipart(
+        body(part("title", b"x"), part("lampiran", b"%PDF", "b.pdf"), part("f", b"\xff", "a.jpg")),
+        CT,
+    )
+    assert form.file_pairs == [("b.pdf", b"%PDF"), ("a.jpg", b"\xff")]

@@ -78,3 +78,27 @@ def test_a_bad_store_url_exits_2_with_the_typed_message(tmp_path):
     assert stderr.startswith("sp4n_portal: ")
     assert "ftp" in stderr
     assert "Traceback" not in stderr
+
+
+def test_a_bad_blob_store_url_exits_2_with_one_line(tmp_path):
+    db = f"sqlite:///{tmp_path / 'portal.db'}"
+    process = _run("--db", db, "--port", "0", "--blobs", "ftp://nowhere/blobs", cwd=tmp_path)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert stderr.startswith("sp4n_portal: ")
+    assert "ftp" in stderr
+    assert len(stderr.splitlines()) == 1
+
+
+def test_python_m_sp4n_portal_with_blobs_takes_a_file(tmp_path, fetch):
+    db, blobs = f"sqlite:///{tmp_path / 'portal.db'}", f"file://{tmp_path / 'blobs'}"
+    process = _run("--db", db, "--port", "0", "--blobs", blobs, cwd=tmp_path)
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        url = re.search(r"http://127\.0\.0\.1:\d+", line)
+        assert url, line
+        assert 'type="file" name="lampiran"' in fetch(url.group() + "/")[2]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr

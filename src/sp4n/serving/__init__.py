@@ -16,7 +16,13 @@ from typing import Any
 from sp4n.serving._body import BODY_MAX_BYTES, read_body
 from sp4n.serving._channels import CHANNELS_PATH, mount_channels
 from sp4n.serving._html import PAGE_CSS, options, page
-from sp4n.serving._multipart import MULTIPART_PARTS_MAX, FormData, Upload, parse_multipart
+from sp4n.serving._multipart import (
+    MULTIPART_PARTS_MAX,
+    FormData,
+    Upload,
+    parse_multipart,
+    read_form,
+)
 from sp4n.serving._server import Server, ServeSettings, serving
 from sp4n.serving._wsgi import HEALTH_PATH, health, with_access_log, with_health
 
@@ -37,6 +43,7 @@ __all__ = [
     "page",
     "parse_multipart",
     "read_body",
+    "read_form",
     "serving",
     "with_access_log",
     "with_health",

@@ -12,15 +12,19 @@ References:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from typing import Any
+from urllib.parse import parse_qs
 
 import attrs
 
 from sp4n.errors import RequestBodyError
+from sp4n.serving._body import read_body
 
-__all__ = ["MULTIPART_PARTS_MAX", "FormData", "Upload", "parse_multipart"]
+__all__ = ["MULTIPART_PARTS_MAX", "FormData", "Upload", "parse_multipart", "read_form"]
 
 MULTIPART_PARTS_MAX = 64
 """Most parts one form may have (fields and files together)."""
@@ -41,6 +45,11 @@ class FormData:
 
     fields: dict[str, str]
     files: tuple[Upload, ...]
+
+    @property
+    def file_pairs(self) -> list[tuple[str, bytes]]:
+        """``(file name, bytes)`` of each file, as ``WebFormChannel.parse(files=...)`` takes."""
+        return [(upload.filename, upload.data) for upload in self.files]
 
 
 def parse_multipart(body: bytes, content_type: str) -> FormData:
@@ -94,3 +103,20 @@ def parse_multipart(body: bytes, content_type: str) -> FormData:
             raise RequestBodyError(name, text[:40], "is sent twice; a form field has one value")
         fields[name] = text
     return FormData(fields=fields, files=tuple(files))
+
+
+def read_form(environ: Mapping[str, Any], *, limit: int) -> FormData:
+    """Read and split the form POSTed to a WSGI ``environ``, its body at most ``limit`` bytes.
+
+    A ``multipart/form-data`` body goes through :func:`parse_multipart` (fields and files);
+    any other is read as URL-encoded text (no files; a field sent twice keeps its last value,
+    bytes that are not UTF-8 become U+FFFD).
+
+    :raises RequestBodyError: what :func:`~sp4n.serving.read_body` (a 413 over ``limit``)
+        and :func:`parse_multipart` refuse.
+    """
+    raw, content_type = read_body(environ, limit=limit), str(environ.get("CONTENT_TYPE") or "")
+    if content_type.lower().startswith("multipart/"):
+        return parse_multipart(raw, content_type)
+    text = parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True)
+    return FormData(fields={k: v[-1] for k, v in text.items()}, files=())

@@ -11,7 +11,7 @@ from sp4n.adapters.blobs._copy import copy_blobs
 from sp4n.adapters.blobs._fetch import FETCH_REDIRECTS_MAX, fetch_media
 from sp4n.adapters.blobs._local import FileBlobStore, MemoryBlobStore
 from sp4n.adapters.blobs._media import STRIPPABLE_MEDIA_TYPES, sniff_media_type, strip_metadata
-from sp4n.adapters.blobs._public import public_file
+from sp4n.adapters.blobs._public import public_file, public_files
 from sp4n.adapters.blobs._s3 import S3BlobStore
 from sp4n.adapters.blobs._store import (
     DEFAULT_BLOB_DIRECTORY,
@@ -51,6 +51,7 @@ __all__ = [
     "fetch_media",
     "open_blob_store",
     "public_file",
+    "public_files",
     "sniff_media_type",
     "strip_metadata",
 ]

@@ -18,7 +18,7 @@ from sp4n.adapters.blobs._store import BlobStore, check_ref
 from sp4n.errors import InvalidInputError, UnknownBlobError
 from sp4n.lifecycle import Attachment, Complaint, Publication, Visibility, publication
 
-__all__ = ["public_file"]
+__all__ = ["public_file", "public_files"]
 
 
 def public_file(
@@ -47,3 +47,18 @@ def public_file(
     except (InvalidInputError, UnknownBlobError, TypeError):
         return None
     return attachment, data
+
+
+def public_files(complaint: Complaint, blobs: BlobStore) -> list[tuple[int, int, Attachment]]:
+    """``(seq, index, attachment)`` of each file :func:`public_file` serves, in history order.
+
+    For a page that links the files (``<prefix>/media/<id>/<seq>/<index>``); it reads each
+    file from ``blobs``, as :func:`public_file` does, so a listed file is one that is served.
+    """
+    listed = []
+    for event in complaint.history:
+        for index in range(len(event.payload.get("attachments") or ())):
+            served = public_file(complaint, event.seq, index, blobs)
+            if served is not None:
+                listed.append((event.seq, index, served[0]))
+    return listed

@@ -52,10 +52,51 @@ FORM_LABELS: Mapping[str, tuple[str, str]] = {
     "form": ("Formulir", "Form"),
     "ref": ("Nomor pelacakan", "Tracking number"),
     "tracking_id": ("Nomor pelacakan", "Tracking number"),
+    "attachment.media_type": ("Lampiran", "Attachment"),
+    "attachment.size_bytes": ("Lampiran", "Attachment"),
+    "attachment.name": ("Lampiran", "Attachment"),
+    "files": ("Lampiran", "Attachment"),
 }
 """The form's label of each field an intake error may name (Indonesian, English)."""
 
 FORM_MESSAGES: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "attachment.media_type",
+        "anonymous",
+        "Laporan anonim hanya menerima foto JPEG atau PNG: berkas lain dapat memuat identitas "
+        "Anda.",
+        "An anonymous report takes only JPEG or PNG photos: other files may carry your identity.",
+    ),
+    (
+        "attachment.media_type",
+        "",
+        "Jenis berkas lampiran ini tidak diterima; kirim foto (JPEG, PNG) atau dokumen PDF.",
+        "This kind of file is not accepted; send a photo (JPEG, PNG) or a PDF document.",
+    ),
+    (
+        "attachment.size_bytes",
+        "empty",
+        "Berkas lampiran kosong; pilih berkasnya lagi.",
+        "The attached file is empty; choose it again.",
+    ),
+    (
+        "attachment.size_bytes",
+        "at most",
+        "Berkas lampiran terlalu besar; kecilkan fotonya atau kirim berkas yang lebih kecil.",
+        "The attached file is too large; shrink the photo or send a smaller file.",
+    ),
+    (
+        "attachment.name",
+        "",
+        "Nama berkas lampiran tidak dapat dipakai; ganti namanya lalu kirim lagi.",
+        "The attached file's name cannot be used; rename it and send it again.",
+    ),
+    (
+        "files",
+        "",
+        "Portal ini tidak menerima lampiran; kirim laporan tanpa berkas.",
+        "This portal takes no attachments; send the report without files.",
+    ),
     ("title", "empty", "Judul laporan wajib diisi.", "Please give the report a title."),
     (
         "title",
