@@ -184,7 +184,7 @@ def test_demo_default_store_is_a_file_in_the_working_directory(
     assert main(["demo"]) == 0
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
-    assert out.count("store: sqlite:///sp4n-demo.db") == 2
+    assert out.count("penyimpanan: sqlite:///sp4n-demo.db") == 2
     assert (tmp_path / "sp4n-demo.db").exists()
     listing = _json(capsys, "list", "--db", "sqlite:///sp4n-demo.db")
     assert len(listing["complaints"]) == 1
