@@ -21,11 +21,10 @@ from sp4n.adapters._query import RowQuery, as_row_query
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.adapters._spec import hookimpl
 from sp4n.adapters._store import (
-    check_after,
     check_batch,
     check_query,
     check_reschedule,
-    query_order,
+    query_plan,
 )
 from sp4n.adapters.hookspecs import RegisterStorage
 from sp4n.errors import ConcurrencyError, InvalidInputError, NotFoundError
@@ -136,25 +135,13 @@ class MemoryStore:
     def query(self, query: RowQuery | None = None, /, **filters: Any) -> list[ComplaintRow]:
         """Filter rows; ordering as documented on :meth:`~sp4n.adapters.Store.query`."""
         q = as_row_query(query, filters)
+        order, after = query_plan(q)
         status, agency, region_prefix, topic = q.status, q.agency, q.region_prefix, q.topic
-        overdue_as_of, action_due_by, title_contains = (
-            q.overdue_as_of,
-            q.action_due_by,
-            q.title_contains,
-        )
-        statuses, visibilities = q.statuses, q.visibilities
+        overdue_as_of, action_due_by = q.overdue_as_of, q.action_due_by
         low, high = q.submitted_from, q.submitted_until
-        limit, offset, newest_first = q.limit, q.offset, q.newest_first
-        order = query_order(
-            overdue_as_of=overdue_as_of,
-            region_prefix=region_prefix,
-            newest_first=newest_first,
-            action_due_by=action_due_by,
-        )
-        after = check_after(q.after, offset, order)
-        needle = None if title_contains is None else fold(title_contains)
-        wanted = None if statuses is None else frozenset(statuses)
-        seen = None if visibilities is None else frozenset(visibilities)
+        needle = None if q.title_contains is None else fold(q.title_contains)
+        wanted = None if q.statuses is None else frozenset(q.statuses)
+        seen = None if q.visibilities is None else frozenset(q.visibilities)
         with self._lock:
             rows = [
                 row
@@ -180,7 +167,7 @@ class MemoryStore:
         if after is not None:
             mark = _position(after, order)
             rows = [row for row in rows if _position(row, order) > mark]
-        if newest_first:
+        if q.newest_first:
             dated = sorted(
                 (row for row in rows if row.submitted_at is not None),
                 key=lambda row: (row.submitted_at, row.complaint_id),
@@ -194,7 +181,7 @@ class MemoryStore:
             rows = dated + undated
         else:
             rows.sort(key=lambda row: _position(row, order))
-        return rows[offset : offset + limit]
+        return rows[q.offset : q.offset + q.limit]
 
     def report_facts(
         self,

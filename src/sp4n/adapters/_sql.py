@@ -22,11 +22,10 @@ from sp4n.adapters._facts import FactsRow, check_facts_page
 from sp4n.adapters._query import RowQuery, as_row_query
 from sp4n.adapters._records import AppendRequest, ComplaintRow, OutboxMessage
 from sp4n.adapters._store import (
-    check_after,
     check_batch,
     check_query,
     check_reschedule,
-    query_order,
+    query_plan,
 )
 from sp4n.errors import ConcurrencyError, InvalidInputError, NotFoundError
 from sp4n.lifecycle import Actor, Event
@@ -544,22 +543,10 @@ class SqlStore(abc.ABC):
 
     def _statement(self, q: RowQuery) -> tuple[str, list[Any]] | None:
         """The SELECT and parameters of ``q``; ``None`` when it cannot match anything."""
+        sort, after = query_plan(q)
         status, agency, region_prefix, topic = q.status, q.agency, q.region_prefix, q.topic
-        overdue_as_of, action_due_by, title_contains = (
-            q.overdue_as_of,
-            q.action_due_by,
-            q.title_contains,
-        )
-        statuses, visibilities = q.statuses, q.visibilities
+        overdue_as_of, action_due_by = q.overdue_as_of, q.action_due_by
         low, high = q.submitted_from, q.submitted_until
-        limit, offset, newest_first = q.limit, q.offset, q.newest_first
-        sort = query_order(
-            overdue_as_of=overdue_as_of,
-            region_prefix=region_prefix,
-            newest_first=newest_first,
-            action_due_by=action_due_by,
-        )
-        after = check_after(q.after, offset, sort)
         where: list[str] = []
         params: list[Any] = []
         if status is not None:
@@ -577,7 +564,7 @@ class SqlStore(abc.ABC):
             where.append("topic = ?")
             params.append(topic)
         branches: list[str] = []
-        for column, given in (("status", statuses), ("visibility", visibilities)):
+        for column, given in (("status", q.statuses), ("visibility", q.visibilities)):
             if given is not None:
                 chosen = list(dict.fromkeys(given))
                 if not chosen:
@@ -600,15 +587,15 @@ class SqlStore(abc.ABC):
         if overdue_as_of is not None:
             where.append("next_due IS NOT NULL AND next_due < ?")
             params.append(self._day(overdue_as_of))
-        if title_contains:
-            clause, values = self._title_clause(title_contains)
+        if q.title_contains:
+            clause, values = self._title_clause(q.title_contains)
             where.append(clause)
             params += values
         if after is not None:
             clause, values = self._after_clause(after, sort)
             where.append(clause)
             params += values
-        return _select(where, params, order, limit, offset, branches, self._by_status)
+        return _select(where, params, order, q.limit, q.offset, branches, self._by_status)
 
     def _after_clause(self, after: ComplaintRow, sort: str) -> tuple[str, list[Any]]:
         """Keyset condition: rows past ``after`` in the order ``sort`` (row-value

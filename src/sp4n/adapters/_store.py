@@ -31,6 +31,7 @@ __all__ = [
     "load_many",
     "open_store",
     "query_order",
+    "query_plan",
     "store_scheme",
 ]
 
@@ -319,6 +320,18 @@ def query_order(
     if region_prefix:
         return "region"
     return "id"
+
+
+def query_plan(q: RowQuery) -> tuple[str, ComplaintRow | None]:
+    """The order of ``q``'s rows (:func:`query_order`) and its checked keyset ``after`` row
+    (:func:`check_after`): what every store works out first for a query."""
+    order = query_order(
+        overdue_as_of=q.overdue_as_of,
+        region_prefix=q.region_prefix,
+        newest_first=q.newest_first,
+        action_due_by=q.action_due_by,
+    )
+    return order, check_after(q.after, q.offset, order)
 
 
 def check_after(after: object, offset: int, order: str) -> ComplaintRow | None:
