@@ -18,6 +18,7 @@ from sp4n.adapters._manager import (
 from sp4n.adapters._memory import MemoryStore
 from sp4n.adapters._query import RowQuery, as_row_query, query_rows
 from sp4n.adapters._records import NEXT_ACTION_UNKNOWN, AppendRequest, ComplaintRow, OutboxMessage
+from sp4n.adapters._shapes import ReportShape, check_shapes_args, report_shapes
 from sp4n.adapters._spec import NAME, hookimpl
 from sp4n.adapters._sql import SCHEMA_VERSION
 from sp4n.adapters._store import (
@@ -51,6 +52,7 @@ __all__ = [
     "MemoryStore",
     "OutboxMessage",
     "PluginInfo",
+    "ReportShape",
     "RowQuery",
     "Store",
     "StoreFactory",
@@ -61,6 +63,7 @@ __all__ = [
     "check_facts_page",
     "check_query",
     "check_reschedule",
+    "check_shapes_args",
     "copy_store",
     "describe_plugins",
     "hookimpl",
@@ -71,5 +74,6 @@ __all__ = [
     "query_rows",
     "redact_url",
     "report_pages",
+    "report_shapes",
     "store_scheme",
 ]

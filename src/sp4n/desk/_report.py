@@ -31,14 +31,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import statistics
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from sp4n._time import require_aware
-from sp4n.adapters import FactsRow, load_many, report_pages
+from sp4n.adapters import ReportShape, load_many, report_shapes
 from sp4n.errors import InvalidInputError
 from sp4n.lifecycle import Event, EventType, replay
 from sp4n.lifecycle._status import CLOSED_STATUSES
@@ -168,27 +168,46 @@ class ComplianceReport:
 
 @attrs.define
 class _Acc:
-    complaints: set[str] = attrs.field(factory=set)
+    received: int = 0
     t1: int = 0
-    t2: set[str] = attrs.field(factory=set)
+    t2: int = 0
     completed: int = 0
     overdue: int = 0
-    days: list[int] = attrs.field(factory=list)
+    days: Counter[int] = attrs.field(factory=Counter)
     returns: int = 0
     escalations: int = 0
 
     def row(self, group: str) -> ComplianceRow:
         return ComplianceRow(
             group=group,
-            received=len(self.complaints),
+            received=self.received,
             forwarded_in_3wd=self.t1,
-            followed_up_in_5wd=len(self.t2),
+            followed_up_in_5wd=self.t2,
             completed=self.completed,
             overdue_now=self.overdue,
-            median_wd_to_follow_up=float(statistics.median(self.days)) if self.days else None,
+            median_wd_to_follow_up=median_of(self.days),
             returns=self.returns,
             escalations=self.escalations,
         )
+
+
+def median_of(counts: Mapping[int, int]) -> float | None:
+    """The median of the values counted in ``counts`` (value -> how many times), as
+    ``statistics.median`` of the list holding each value that many times; ``None`` when
+    there are none."""
+    total = sum(counts.values())
+    if total <= 0:
+        return None
+    low, high = (total - 1) // 2, total // 2  # positions of the middle value(s), from 0
+    seen = 0
+    found: list[int] = []
+    for value in sorted(counts):
+        seen += counts[value]
+        while len(found) < 2 and seen > (low, high)[len(found)]:
+            found.append(value)
+        if len(found) == 2:
+            break
+    return float(found[0]) if low == high else (found[0] + found[1]) / 2
 
 
 def group_key(facts: Mapping[str, Any], by: str) -> str:
@@ -309,29 +328,34 @@ def report_facts(
 
 def _add(
     acc: _Acc,
-    cid: str,
     facts: Mapping[str, Any],
+    weight: int,
     agency: str | None,
     status: str,
     overdue: bool,
 ) -> None:
+    """Count ``weight`` complaints of the same facts, status and overdue state (each once)."""
     episodes = [e for e in facts["episodes"] if agency is None or e[0] == agency]
     if agency is not None and not episodes:
         return
-    acc.complaints.add(cid)
-    if facts["t1"] is not None:
-        acc.t1 += bool(facts["t1"])
-    acc.completed += status == "completed"
-    acc.overdue += overdue
-    for _agency, end, met, days in episodes:
+    acc.received += weight
+    if facts["t1"]:
+        acc.t1 += weight
+    if status == "completed":
+        acc.completed += weight
+    if overdue:
+        acc.overdue += weight
+    met = False
+    for _agency, end, on_time, days in episodes:
         if end == EventType.RETURNED:
-            acc.returns += 1
+            acc.returns += weight
         if end != EventType.FOLLOWED_UP:
             continue
-        if met:
-            acc.t2.add(cid)
-        acc.days.append(days)
-    acc.escalations += sum(
+        met = met or bool(on_time)
+        acc.days[days] += weight
+    if met:
+        acc.t2 += weight
+    acc.escalations += weight * sum(
         1 for holder in facts["escalations"] if agency is None or holder == agency
     )
 
@@ -370,33 +394,28 @@ def compliance_report(
     total = _Acc()
     first, last = start.isoformat(), end.isoformat()
     today: dict[str, dt.date] = {}
-    for row, facts in _facts(desk, region, start, now):
+    for shape, facts in _facts(desk, region, start, now):
         if not first <= facts["submitted"] <= last:  # ISO dates order as the dates do
             continue
-        if row.region not in today:
-            today[row.region] = desk.rules.calendar_for_region(row.region).local_date(now)
-        closed = row.status in _CLOSED
-        overdue = not closed and row.next_due is not None and row.next_due < today[row.region]
+        if shape.region not in today:
+            today[shape.region] = desk.rules.calendar_for_region(shape.region).local_date(now)
+        status, weight = shape.status, shape.rows
+        closed = status in _CLOSED
+        overdue = not closed and shape.next_due is not None and shape.next_due < today[shape.region]
         if by is not None:
             key = group_key(facts, by)
-            _add(
-                groups.setdefault(key, _Acc()), row.complaint_id, facts, agency, row.status, overdue
-            )
-            _add(total, row.complaint_id, facts, agency, row.status, overdue)
+            _add(groups.setdefault(key, _Acc()), facts, weight, agency, status, overdue)
+            _add(total, facts, weight, agency, status, overdue)
             continue
         if agency is not None or region is not None:
             key = agency or region or ""
-            _add(
-                groups.setdefault(key, _Acc()), row.complaint_id, facts, agency, row.status, overdue
-            )
+            _add(groups.setdefault(key, _Acc()), facts, weight, agency, status, overdue)
             continue
-        _add(total, row.complaint_id, facts, None, row.status, overdue)
+        _add(total, facts, weight, None, status, overdue)
         for name in sorted({str(e[0]) for e in facts["episodes"]}):
-            _add(
-                groups.setdefault(name, _Acc()), row.complaint_id, facts, name, row.status, overdue
-            )
+            _add(groups.setdefault(name, _Acc()), facts, weight, name, status, overdue)
     if by is not None:
-        named = [groups[key].row(key) for key in sorted(groups) if groups[key].complaints]
+        named = [groups[key].row(key) for key in sorted(groups) if groups[key].received]
         rows = [*named, total.row("*")]
     elif agency is not None or region is not None:
         key = agency or region or ""
@@ -409,39 +428,42 @@ def compliance_report(
 
 def _facts(
     desk: Desk, region: str | None, start: dt.date, now: dt.datetime
-) -> Iterator[tuple[FactsRow, Mapping[str, Any]]]:
-    """Rows' report columns (the store's narrow read, keyset pages, decision 0230) with their
-    report facts (decision 0184).
+) -> Iterator[tuple[ReportShape, Mapping[str, Any]]]:
+    """The rows' shapes as of ``now`` (decision 0270: grouped and counted by the store) with
+    their report facts (decision 0184).
 
-    A row's stored facts when it has them and nothing of it happened after ``now``;
-    otherwise computed from its events up to ``now``, loaded one page per read (decision
-    0180). A row last updated before ``start`` (local) is left out: nothing of it happened
-    in the period, so it was not submitted then (the store is asked only for rows updated
-    since a day before ``start`` in UTC, earlier than ``start`` begins in any time zone).
+    A shape's stored facts, decoded once for all its rows; for a stale row (no facts, or
+    updated after ``now``) the facts computed from its events up to ``now``, loaded
+    ``_PAGE`` rows per read (decision 0180). Only rows updated since a day before ``start``
+    in UTC (earlier than ``start`` begins in any time zone) are asked for: a row last
+    updated before the period was not submitted in it.
     """
     since = None  # from the first days of year 1 on, every row (no instant before them)
     if start > dt.date.min + dt.timedelta(days=1):
         since = dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-    begins: dict[str, dt.datetime | None] = {}
-    for page in report_pages(desk.store, region_prefix=region, updated_from=since, page=_PAGE):
-        wanted = []
-        for row in page:
-            if row.region not in begins:
-                zone = desk.rules.calendar_for_region(row.region).timezone
-                begins[row.region] = since and dt.datetime.combine(start, dt.time(), tzinfo=zone)
-            begin = begins[row.region]
-            if begin is None or row.updated_at >= begin:
-                wanted.append(row)
-        stale = [row.complaint_id for row in wanted if not row.facts or row.updated_at > now]
-        streams = load_many(desk.store, stale) if stale else {}
-        for row in wanted:
-            if row.complaint_id not in streams:
-                yield row, row.facts
-                continue
-            events = streams[row.complaint_id]
-            seen = tuple(e for e in events if e.occurred_at <= now)
-            if not seen:
-                continue  # submitted after ``now``: not yet received as of the report
-            policy = desk.rules.policy_for(replay(events))
-            calendar = desk.rules.calendar_for_region(row.region)
-            yield row, report_facts(seen, calendar, policy.rule("T1"), policy.rule("T2"))
+    stale: list[ReportShape] = []
+    for shape in report_shapes(desk.store, region_prefix=region, updated_from=since, as_of=now):
+        if shape.complaint_id is None:
+            yield shape, shape.facts
+            continue
+        stale.append(shape)
+        if len(stale) == _PAGE:
+            yield from _from_events(desk, stale, now)
+            stale = []
+    if stale:
+        yield from _from_events(desk, stale, now)
+
+
+def _from_events(
+    desk: Desk, stale: Sequence[ReportShape], now: dt.datetime
+) -> Iterator[tuple[ReportShape, Mapping[str, Any]]]:
+    """Stale rows with the facts of their events up to ``now`` (one ``load_many``)."""
+    streams = load_many(desk.store, [str(shape.complaint_id) for shape in stale])
+    for shape in stale:
+        events = streams[str(shape.complaint_id)]
+        seen = tuple(e for e in events if e.occurred_at <= now)
+        if not seen:
+            continue  # submitted after ``now``: not yet received as of the report
+        policy = desk.rules.policy_for(replay(events))
+        calendar = desk.rules.calendar_for_region(shape.region)
+        yield shape, report_facts(seen, calendar, policy.rule("T1"), policy.rule("T2"))

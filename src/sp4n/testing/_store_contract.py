@@ -19,17 +19,36 @@ batches, queries and their order, the transactional outbox and its idempotence.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 
-from sp4n.adapters import AppendRequest, ComplaintRow, FactsRow, RowQuery, Store
+from sp4n.adapters import (
+    AppendRequest,
+    ComplaintRow,
+    FactsRow,
+    ReportShape,
+    RowQuery,
+    Store,
+    report_shapes,
+)
 from sp4n.errors import ConcurrencyError, InvalidInputError, NaiveDatetimeError, NotFoundError
 from sp4n.testing._builders import BASE_TIME, make_event, make_message, make_request, make_row
 
 __all__ = ["StoreContract"]
+
+
+def _tally(shapes: Iterable[ReportShape]) -> Counter[tuple[Any, ...]]:
+    """Rows per shape, whether a store groups them or not (the fallback's count is 1 each)."""
+    out: Counter[tuple[Any, ...]] = Counter()
+    for shape in shapes:
+        facts = json.dumps(dict(shape.facts), sort_keys=True)
+        out[shape.region, shape.status, shape.next_due, facts, shape.complaint_id] += shape.rows
+    return out
 
 
 def _state(store: Store, *complaint_ids: str) -> tuple[object, ...]:
@@ -338,6 +357,93 @@ class StoreContract:
     def test_report_facts_rejects_a_naive_instant(self, store: Store) -> None:
         with pytest.raises(NaiveDatetimeError):
             store.report_facts(updated_from=datetime(2026, 3, 1))  # noqa: DTZ001 - on purpose
+
+    # -- the report's grouped read (decision 0270) --------------------------------------------
+
+    @pytest.fixture
+    def shaped(self, store: Store) -> Store:
+        """Nine rows: shapes shared across complaints, a closed status whose ``next_due`` is
+        left out, a row without facts and one updated later than the others."""
+        one = {
+            "submitted": "2026-03-02",
+            "topic": "road",
+            "channel": "web",
+            "t1": True,
+            "episodes": [["dpu", "followed_up", True, 2]],
+            "escalations": [],
+        }
+        two = {**one, "t1": False, "escalations": ["dpu"]}
+        rows: dict[str, dict[str, Any]] = {
+            "s1": {"facts": one, "status": "forwarded", "next_due": date(2026, 3, 5)},
+            "s2": {"facts": one, "status": "forwarded", "next_due": date(2026, 3, 5)},
+            "s3": {"facts": one, "status": "forwarded", "next_due": date(2026, 3, 6)},
+            "s4": {"facts": one, "status": "completed", "next_due": date(2026, 3, 5)},
+            "s5": {"facts": one, "status": "completed", "next_due": None},
+            "s6": {"facts": two, "status": "forwarded", "next_due": date(2026, 3, 5),
+                   "region": "61.71"},
+            "s7": {"facts": {}, "status": "forwarded", "next_due": date(2026, 3, 5)},
+            "s8": {"facts": one, "status": "forwarded", "next_due": date(2026, 3, 5),
+                   "updated_at": BASE_TIME + timedelta(days=2)},
+            "s9": {"facts": two, "status": "forwarded", "next_due": date(2026, 3, 5),
+                   "region": "61.71"},
+        }  # fmt: skip
+        store.append_many(
+            [
+                AppendRequest(cid, 0, (make_event(cid, 1),), make_row(cid, 1, **changes))
+                for cid, changes in rows.items()
+            ]
+        )
+        return store
+
+    def test_report_shapes_count_rows_alike(self, shaped: Store) -> None:
+        as_of = BASE_TIME + timedelta(days=1)
+        found = _tally(report_shapes(shaped, as_of=as_of))
+        row = {row.complaint_id: row for row in shaped.query(limit=1000)}
+        one = json.dumps(dict(row["s1"].facts), sort_keys=True)
+        two = json.dumps(dict(row["s6"].facts), sort_keys=True)
+        assert found == {
+            ("61.07", "forwarded", date(2026, 3, 5), one, None): 2,
+            ("61.07", "forwarded", date(2026, 3, 6), one, None): 1,
+            ("61.07", "completed", None, one, None): 2,  # a closed row's next_due is left out
+            ("61.71", "forwarded", date(2026, 3, 5), two, None): 2,
+            ("61.07", "forwarded", date(2026, 3, 5), "{}", "s7"): 1,  # no facts: stale
+            ("61.07", "forwarded", date(2026, 3, 5), "{}", "s8"): 1,  # updated after as_of
+        }
+        later = _tally(report_shapes(shaped, as_of=BASE_TIME + timedelta(days=3)))
+        assert later[("61.07", "forwarded", date(2026, 3, 5), one, None)] == 3
+        assert sum(later.values()) == 9
+
+    def test_report_shapes_filter_by_region_and_update(self, shaped: Store) -> None:
+        as_of = (BASE_TIME + timedelta(days=3)).astimezone(timezone(timedelta(hours=8)))
+        in_region = _tally(report_shapes(shaped, region_prefix="61.7", as_of=as_of))
+        assert sum(in_region.values()) == 2
+        assert {key[0] for key in in_region} == {"61.71"}
+        assert report_shapes(shaped, region_prefix="62", as_of=as_of) is not None
+        assert list(report_shapes(shaped, region_prefix="62", as_of=as_of)) == []
+        recent = _tally(
+            report_shapes(shaped, updated_from=BASE_TIME + timedelta(days=1), as_of=as_of)
+        )
+        assert sum(recent.values()) >= 1
+        assert all(key[4] == "s8" or key[3] != "{}" for key in recent)
+        if getattr(shaped, "report_shapes", None) is not None:  # the store's own read is exact
+            assert sum(recent.values()) == 1
+
+    def test_report_shapes_reject_bad_arguments(self, store: Store) -> None:
+        as_of = BASE_TIME
+        with pytest.raises(NaiveDatetimeError):
+            list(report_shapes(store, as_of=datetime(2026, 3, 1)))  # noqa: DTZ001 - on purpose
+        with pytest.raises(NaiveDatetimeError):
+            list(report_shapes(store, as_of=as_of, updated_from=datetime(2026, 3, 1)))  # noqa: DTZ001
+        with pytest.raises(InvalidInputError) as caught:
+            list(report_shapes(store, region_prefix="61\x00", as_of=as_of))
+        assert caught.value.field == "region_prefix"
+        with pytest.raises(InvalidInputError) as caught:
+            list(report_shapes(store, as_of=None))  # type: ignore[arg-type]
+        assert caught.value.field == "as_of"
+        grouped = getattr(store, "report_shapes", None)
+        if grouped is not None:
+            with pytest.raises(NaiveDatetimeError):
+                grouped(as_of=datetime(2026, 3, 1))  # noqa: DTZ001 - on purpose
 
     def test_overdue_is_strictly_before_the_date_and_ordered_by_due(self, populated: Store) -> None:
         assert self._ids(populated.query(overdue_as_of=date(2026, 3, 4))) == ["a3"]
