@@ -18,7 +18,8 @@ complaints) is what CI can afford.
    next-action index (decision 0181) and with the previous selection (decision 0080: every
    complaint within the warning lead or overdue), on the same store; the next day, the rows
    each selection reads, then that day's sweep;
-4. **report**: ``Desk.report`` over the decade (decisions 0084, 0180).
+4. **report**: ``Desk.report`` over the decade (decisions 0084, 0180), from the shapes the
+   store groups (decision 0270) and, on the same store, row by row (decision 0230).
 
 Run: ``PYTHONPATH=src python benchmarks/decade.py --scale 0.01 [--postgres]`` (SQLite by
 default, a file in a temporary directory; ``--postgres`` starts a temporary server).
@@ -222,25 +223,29 @@ def run(url: str, scale: float, year_days: int) -> list[tuple[str, str, str]]:
         clock.set(at(nxt, 12))
         seconds, found = timed(lambda: desk.report(start=HISTORY_START, end=nxt, now=at(nxt, 12)))
         total_row = found.rows[-1]
-        report("4. compliance report, the decade", seconds,
-               f"{total_row.received:,} received, {total_row.overdue_now:,} overdue")  # fmt: skip
-        whole = Desk(_WholeRows(desk.store), pm=desk.pm, clock=clock)  # type: ignore[arg-type]
-        seconds, before = timed(lambda: whole.report(start=HISTORY_START, end=nxt, now=at(nxt, 12)))
-        assert before == found, "the narrow read and whole rows give different reports"
-        report("4. the same report from whole rows (query)", seconds,
-               "a store without Store.report_facts (decision 0230)")  # fmt: skip
+        shapes = desk.store.report_shapes(as_of=at(nxt, 12))  # type: ignore[attr-defined]
+        report("4. compliance report, the decade (report_shapes)", seconds,
+               f"{total_row.received:,} received, {total_row.overdue_now:,} overdue; "
+               f"{len(shapes):,} shapes (decision 0270)")  # fmt: skip
+        narrow = Desk(_RowByRow(desk.store), pm=desk.pm, clock=clock)  # type: ignore[arg-type]
+        seconds, before = timed(
+            lambda: narrow.report(start=HISTORY_START, end=nxt, now=at(nxt, 12))
+        )
+        assert before == found, "the shapes and the per-row read give different reports"
+        report("4. the same report row by row (report_facts)", seconds,
+               "the path before decision 0270 (decision 0230)")  # fmt: skip
     return out
 
 
-class _WholeRows:
-    """The store, minus ``report_facts``: the report reads whole rows as before decision 0230
-    (what a third-party store without the narrow read gets)."""
+class _RowByRow:
+    """The store, minus ``report_shapes``: the report reads one row at a time through
+    ``report_facts``, as before decision 0270 (what a store without the method gets)."""
 
     def __init__(self, inner: Store) -> None:
         self._inner = inner
 
     def __getattr__(self, name: str) -> Any:
-        if name == "report_facts":
+        if name == "report_shapes":
             raise AttributeError(name)
         return getattr(self._inner, name)
 

@@ -27,7 +27,7 @@ from sp4n.adapters import (
 )
 from sp4n.lifecycle import ComplaintDraft, Reporter
 from sp4n.open311 import Open311App, RequestQuery
-from sp4n.testing import FrozenClock
+from sp4n.testing import FrozenClock, TemporaryPostgres
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -116,3 +116,40 @@ def test_postgresql_plans_read_the_lists_from_indexes(
         if query.statuses is not None and len(query.statuses) > 1:
             assert "sp4n_complaints_status_submitted" in text, text
             assert text.count("Limit") >= len(query.statuses), text  # each branch is cut
+
+
+# -- the compliance report's grouped read (decision 0270) -------------------------------------
+
+_AS_OF = dt.datetime(2026, 3, 2, 12, 0, tzinfo=WIB)
+
+
+def test_sqlite_reads_a_region_report_from_the_region_index(
+    store_factory: Callable[..., Store], sqlite_url: str
+) -> None:
+    store = store_factory(sqlite_url)
+    plan = store.explain_report_shapes(region_prefix="35", as_of=_AS_OF)  # type: ignore[attr-defined]
+    assert plan[0].startswith("SEARCH sp4n_complaints USING INDEX sp4n_complaints_region"), plan
+    assert "(region>? AND region<?)" in plan[0], plan
+    since = _AS_OF - dt.timedelta(days=30)
+    plan = store.explain_report_shapes(region_prefix="35.78", updated_from=since, as_of=_AS_OF)  # type: ignore[attr-defined]
+    assert plan[0].startswith("SEARCH sp4n_complaints USING INDEX sp4n_complaints_region"), plan
+    # every region: one pass over the table, not a walk of an index with a lookup per row
+    plan = store.explain_report_shapes(updated_from=since, as_of=_AS_OF)  # type: ignore[attr-defined]
+    assert plan == ["SCAN sp4n_complaints", "USE TEMP B-TREE FOR GROUP BY"], plan
+
+
+@pytest.mark.postgres
+def test_postgresql_reads_a_region_report_from_the_region_index(
+    store_factory: Callable[..., Store], postgres_url: str, postgres_server: TemporaryPostgres
+) -> None:
+    partitioned = f"{postgres_server.create_database()}?partition=province"
+    for url in (postgres_url, partitioned):
+        store = store_factory(url)
+        plan = store.explain_report_shapes(region_prefix="35", as_of=_AS_OF)  # type: ignore[attr-defined]
+        text = "\n".join(plan)
+        assert "Seq Scan" not in text, (url, text)
+        assert "Index Scan" in text or "Index Only Scan" in text, text
+        assert "Index Cond: ((region >= '35'::text) AND (region < '36'::text))" in text, text
+        if url == partitioned:  # one province's partition
+            assert "sp4n_complaints_p35" in text, text
+            assert "sp4n_complaints_p36" not in text, text

@@ -290,6 +290,7 @@ class PostgresStore(SqlStore):
 
     _explain = "EXPLAIN "
     _by_status = "sp4n_complaints"
+    _every_row = "sp4n_complaints"
 
     def _before_explain(self, cursor: Cursor) -> None:
         """Plan as for a national table: a test's small table would always be read
