@@ -3,8 +3,8 @@
 A row's report facts (decision 0184) hold nothing that names the complaint: its local
 submission date, topic, channel, T1 outcome, forwardings and escalations. Many complaints
 share the same facts, region, status and (for an open one) ``next_due``: one *shape*.
-:meth:`~sp4n.adapters.SqlStore.report_shapes` lets the database count the rows of each
-shape (``GROUP BY``), so the report decodes and folds each shape once, with its count.
+The SQL stores' ``report_shapes`` lets the database count the rows of each shape
+(``GROUP BY``), so the report decodes and folds each shape once, with its count.
 
 Rows whose stored facts do not hold as of the report's instant (no facts, or updated after
 it) cannot be grouped: each comes back as its own shape, with its ``complaint_id`` and a

@@ -48,6 +48,11 @@ class Store(Protocol):
 
     Every write is one transaction: the events, the complaint's projection row and the outbox
     messages are all written or none is.
+
+    Optional, outside the protocol: ``report_shapes(*, region_prefix=None, updated_from=None,
+    as_of)`` returning :class:`~sp4n.adapters.ReportShape` values, the rows grouped by what
+    the compliance report counts (decision 0270); :func:`~sp4n.adapters.report_shapes`
+    builds them row by row for a store without it.
     """
 
     url: str
