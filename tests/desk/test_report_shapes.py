@@ -6,12 +6,16 @@ of complaints answered in time or late, returned and forwarded again, asked for 
 held, amended to another topic, taken in through two channels, ignored (then warned,
 breached and escalated by the daily sweep) or completed; reports as of the end and as of
 earlier instants, in total, per agency, per region, by topic and by channel, on SQLite and
-PostgreSQL (grouping in SQL) and on the memory store (one shape per row).
+PostgreSQL (grouping in SQL) and on the memory store (one shape per row). A bounded
+hypothesis test adds rows of arbitrary facts, statuses and due dates and compares the report
+grouped by SQLite with the memory store's row by row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import statistics
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +28,7 @@ from hypothesis import strategies as st
 
 from sp4n import Desk
 from sp4n.adapters import (
+    AppendRequest,
     ComplaintRow,
     FactsRow,
     MemoryStore,
@@ -34,9 +39,10 @@ from sp4n.adapters import (
     plugin_manager,
     report_shapes,
 )
+from sp4n.adapters._sqlite import SqliteStore
 from sp4n.desk._report import median_of
 from sp4n.lifecycle import ComplaintDraft, Event, Reporter
-from sp4n.testing import FrozenClock
+from sp4n.testing import FrozenClock, make_event, make_row
 
 WITA = ZoneInfo("Asia/Makassar")
 PLACES = (("64.71", "hospital"), ("35.78", "road"), ("91.71", "hospital"))
@@ -244,8 +250,82 @@ def test_memory_store_shapes_are_one_per_row(months: tuple[MemoryStore, FrozenCl
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=40), max_size=30))
 def test_the_median_of_a_histogram_is_the_median_of_the_list(values: list[int]) -> None:
-    import statistics
-    from collections import Counter
-
     expected = float(statistics.median(values)) if values else None
     assert median_of(Counter(values)) == expected
+
+
+_AGENCY = st.sampled_from(["64-dinkes", "64-pupr"])
+
+
+@st.composite
+def _episode(draw: st.DrawFn) -> list[Any]:
+    end = draw(st.sampled_from([None, "followed_up", "returned", "completed", "forwarded"]))
+    if end != "followed_up":
+        return [draw(_AGENCY), end, False, None]
+    return [draw(_AGENCY), end, draw(st.booleans()), draw(st.integers(0, 12))]
+
+
+_FACTS = st.fixed_dictionaries(
+    {
+        "submitted": st.sampled_from(["2026-05-31", "2026-06-01", "2026-06-15", "2026-07-01"]),
+        "topic": st.sampled_from(["hospital", "road"]),
+        "channel": st.sampled_from(["web", "sms"]),
+        "t1": st.sampled_from([True, False, None]),
+        "episodes": st.lists(_episode(), max_size=3),
+        "escalations": st.lists(st.one_of(st.none(), _AGENCY), max_size=2),
+    }
+)
+_ROW = st.tuples(
+    st.sampled_from(["64.71", "64.72", "35.78"]),
+    st.sampled_from(["forwarded", "completed", "verified", "archived"]),
+    st.one_of(st.none(), st.dates(dt.date(2026, 6, 20), dt.date(2026, 7, 10))),
+    _FACTS,
+)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(_ROW, min_size=1, max_size=25))
+def test_grouped_and_row_by_row_reports_agree_on_any_facts(
+    rows: list[tuple[str, str, dt.date | None, dict[str, Any]]],
+) -> None:
+    clock = FrozenClock(when(35, 12))
+    requests = [
+        AppendRequest(
+            f"h{i}",
+            0,
+            (make_event(f"h{i}", 1),),
+            make_row(
+                f"h{i}",
+                1,
+                region=region,
+                status=status,
+                next_due=due,
+                facts=facts,
+                updated_at=when(30),
+            ),
+        )
+        for i, (region, status, due, facts) in enumerate(rows)
+    ]
+    memory = MemoryStore(clock=clock)
+    memory.append_many(requests)
+    pm = plugin_manager()
+    store = SqliteStore("sqlite:///:memory:", clock=clock)
+    try:
+        store.append_many(requests)
+        grouped = Desk(store, pm=pm, clock=clock)
+        by_row = Desk(memory, pm=pm, clock=clock)
+        for kwargs in (
+            {},
+            {"by": "topic"},
+            {"by": "channel"},
+            {"agency": "64-pupr"},
+            {"region": "64"},
+            {"region": "35.78", "by": "topic"},
+        ):
+            found = _rows(grouped, **kwargs)
+            assert found == _rows(by_row, **kwargs), kwargs
+        assert _rows(grouped)[-1]["received"] == sum(
+            1 for *_, facts in rows if START <= facts["submitted"] <= END
+        )
+    finally:
+        store.close()
