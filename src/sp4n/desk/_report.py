@@ -1,7 +1,8 @@
 """Compliance reports: the figures supervisors (KemenPANRB, KSP, Ombudsman) watch.
 
 Counted from the event log (decision 0084), through the facts the Desk keeps in each
-projection row (:func:`report_facts`, decision 0184), per agency or per region, for complaints
+projection row (:func:`report_facts`, decision 0184), which the store groups into shapes
+counted once each (decision 0270), per agency or per region, for complaints
 *submitted* in a period (the local date of the ``submitted`` event in the complaint
 region's calendar, both ends included):
 
