@@ -17,22 +17,20 @@ from typing import Any
 import attrs
 
 from sp4n._time import parse_date, require_aware
-from sp4n.adapters import ComplaintRow, OutboxMessage, RowQuery, load_many, query_rows
+from sp4n.adapters import OutboxMessage
 from sp4n.adapters.channels import InboundMessage, Intake
 from sp4n.desk._dispose import Disposition
 from sp4n.desk._hours import SweepConfig
 from sp4n.desk._inbound import Received, receive
 from sp4n.desk._notify import messages_for
 from sp4n.desk._report import ComplianceReport
-from sp4n.desk._sweep import Progress, SweepReport
+from sp4n.desk._sweep import Progress, SweepReport, apply_completions
 from sp4n.errors import ConcurrencyError, InvalidInputError, PermissionDenied
 from sp4n.lifecycle import (
-    SYSTEM_ACTOR,
     Actor,
     Attachment,
     Complaint,
     ComplaintDraft,
-    Event,
     EventType,
     Role,
     merge_target_problem,
@@ -40,7 +38,6 @@ from sp4n.lifecycle import (
     submit,
 )
 from sp4n.routing import RoutingDecision
-from sp4n.sla import OnExpiry
 
 __all__ = ["ADMIN", "SUPERVISOR", "Desk"]
 
@@ -624,47 +621,7 @@ class Desk(Disposition):
         silence ran out, by ``sp4n`` (role ``system``). Idempotent: a completed complaint
         yields no action. Named ``apply_due_actions`` before (decision 0212).
         """
-        instant = self._now(now)
-        # the easternmost zone (WIT, UTC+9) has the latest local date: a superset of rows
-        latest_local = require_aware("now", instant).astimezone(dt.timezone(dt.timedelta(hours=9)))
-        ids: list[str] = []
-        after: ComplaintRow | None = None
-        while True:
-            rows = query_rows(
-                self.store,
-                RowQuery(
-                    status="followed_up",
-                    overdue_as_of=latest_local.date(),
-                    limit=1000,
-                    after=after,
-                ),
-            )
-            ids.extend(r.complaint_id for r in rows)
-            if len(rows) < 1000:
-                break
-            after = rows[-1]  # keyset paging (decision 0180)
-        done: list[Complaint] = []
-        streams: dict[str, tuple[Event, ...]] = {}
-        for index, complaint_id in enumerate(ids):
-            if index % 500 == 0:  # one read per 500 complaints, not one each
-                streams = load_many(self.store, ids[index : index + 500])
-            complaint = replay(streams[complaint_id])
-            for action in self.rules.due_actions(complaint, now=instant):
-                if action.action is not OnExpiry.COMPLETE:
-                    continue
-                at = max(action.due_at, complaint.history[-1].occurred_at)
-                done.append(
-                    self._act(
-                        complaint,
-                        EventType.COMPLETED,
-                        SYSTEM_ACTOR,
-                        at,
-                        {"by": "system", "rule_id": action.rule_id, "sla_key": action.key},
-                        expected_version=complaint.version,
-                    )
-                )
-                break
-        return done
+        return apply_completions(self, require_aware("now", self._now(now)))
 
     def apply_due_actions(self, now: dt.datetime | None = None) -> list[Complaint]:
         """The former name of :meth:`apply_due_completions`, kept (decision 0212).

@@ -40,7 +40,7 @@ from sp4n.adapters import (
 )
 from sp4n.desk._attention import next_action, notice_recorded, owed_clocks
 from sp4n.desk._hours import SweepConfig, delivery_time
-from sp4n.desk._notify import _coordinator, _via
+from sp4n.desk._notify import _coordinator, _via, messages_for
 from sp4n.desk._projection import next_due
 from sp4n.errors import ConcurrencyError, Sp4nError
 from sp4n.lifecycle import (
@@ -54,13 +54,13 @@ from sp4n.lifecycle import (
     replay,
 )
 from sp4n.routing import AuthorityLevel
-from sp4n.sla import Policy, SlaClock, WorkingCalendar
+from sp4n.sla import OnExpiry, Policy, SlaClock, WorkingCalendar
 from sp4n.texts import text
 
 if TYPE_CHECKING:  # pragma: no cover
     from sp4n.desk._desk import Desk
 
-__all__ = ["Progress", "SweepReport", "run_sweep"]
+__all__ = ["Progress", "SweepReport", "apply_completions", "run_sweep"]
 
 Progress = Callable[[int, int], object]
 """``progress(done, total)``: called after each candidate complaint is handled."""
@@ -68,6 +68,7 @@ Progress = Callable[[int, int], object]
 _EAST = dt.timezone(dt.timedelta(hours=9))  # WIT: the latest local date in Indonesia
 _PAGE = 2000
 _BATCH = 200  # complaints appended per store transaction
+_COMPLETION_PAGE = 500  # automatic completions read, and appended, per store transaction
 _COUNTER = {"warning": "warnings", "breach": "breaches", "escalation": "escalations"}
 _SWEEP_EVENTS = frozenset({EventType.REMINDED, EventType.ESCALATED, EventType.DEADLINE_MOVED})
 _MARGIN = dt.timedelta(days=7)  # regional days off the national calendar does not know
@@ -469,19 +470,22 @@ def _sweep_one(
     return _Pending(complaint, base.version, new, row, tuple(outbox), counts)
 
 
-def _flush(desk: Desk, pending: list[_Pending], tally: _Tally) -> None:
+def _append(desk: Desk, pending: Sequence[_Pending]) -> tuple[list[_Pending], list[_Pending]]:
     """Append the pending complaints in one transaction (one by one if another writer moved
-    any of them), then tell the observers, as :meth:`DeskCore._commit` does."""
-    if not pending:
-        return
+    any of them), then tell the observers of each one written, as :meth:`DeskCore._commit`
+    does; returns ``(written, moved)`` (``moved``: nothing written, the stream moved)."""
     requests = [
         AppendRequest(p.complaint.complaint_id, p.base, p.events, p.row, p.outbox) for p in pending
     ]
     done: list[_Pending] = []
+    moved: list[_Pending] = []
     try:
-        desk.store.append_many(requests)
-        done = list(pending)
+        if len(requests) != 1:  # a single one goes straight to ``append``
+            desk.store.append_many(requests)
+            done = list(pending)
     except ConcurrencyError:
+        pass
+    if not done:
         for item, request in zip(pending, requests, strict=True):
             try:
                 desk.store.append(
@@ -493,12 +497,85 @@ def _flush(desk: Desk, pending: list[_Pending], tally: _Tally) -> None:
                 )
                 done.append(item)
             except ConcurrencyError:
-                tally.conflicts += 1  # another writer moved it: the next sweep sees it again
+                moved.append(item)
+    for item in done:
+        desk._broadcast(item.complaint, item.events, item.row)
+    return done, moved
+
+
+def _flush(desk: Desk, pending: list[_Pending], tally: _Tally) -> None:
+    """Append the pending complaints (:func:`_append`) and count what they did; a complaint
+    another writer moved counts as a conflict: the next sweep sees it again."""
+    if not pending:
+        return
+    done, moved = _append(desk, pending)
+    tally.conflicts += len(moved)
     for item in done:
         for name, value in item.counts.items():
             setattr(tally, name, getattr(tally, name) + value)
-        desk._broadcast(item.complaint, item.events, item.row)
     pending.clear()
+
+
+def _completion(desk: Desk, complaint: Complaint, now: dt.datetime) -> _Pending | None:
+    """The automatic ``completed`` event of ``complaint`` due by ``now``, with its row and
+    its messages (what :meth:`DeskCore._act` would commit), or ``None``."""
+    for action in desk.rules.due_actions(complaint, now=now):
+        if action.action is not OnExpiry.COMPLETE:
+            continue
+        at = max(action.due_at, complaint.history[-1].occurred_at)
+        updated = apply(
+            complaint,
+            EventType.COMPLETED,
+            actor=SYSTEM_ACTOR,
+            at=desk._now(at),
+            payload={"by": "system", "rule_id": action.rule_id, "sla_key": action.key},
+            rules=desk.lifecycle,
+        )
+        events = updated.history[complaint.version :]
+        row = desk._project(updated, desk.rules.clocks(updated, now=events[-1].occurred_at))
+        outbox = messages_for(
+            updated, events, desk.recipients, notifiers=tuple(desk.notifiers), lang=desk.lang
+        )
+        return _Pending(updated, complaint.version, events, row, tuple(outbox), {})
+    return None
+
+
+def apply_completions(desk: Desk, now: dt.datetime) -> list[Complaint]:
+    """:meth:`sp4n.Desk.apply_due_completions` at ``now``: one read and one transaction per
+    page of followed-up complaints (issue 17); a complaint another writer moved meanwhile
+    is reloaded and completed alone if its completion is still due, else left out."""
+    latest = now.astimezone(_EAST).date()  # the latest local date: a superset of rows
+    ids: list[str] = []
+    after: ComplaintRow | None = None
+    while True:
+        query = RowQuery(status="followed_up", overdue_as_of=latest, limit=_PAGE, after=after)
+        rows = query_rows(desk.store, query)
+        ids.extend(r.complaint_id for r in rows)
+        if len(rows) < _PAGE:
+            break
+        after = rows[-1]  # keyset paging (decision 0180)
+    out: list[Complaint] = []
+    for start in range(0, len(ids), _COMPLETION_PAGE):
+        streams = load_many(desk.store, ids[start : start + _COMPLETION_PAGE])
+        pending = [
+            item
+            for item in (_completion(desk, replay(events), now) for events in streams.values())
+            if item is not None
+        ]
+        if not pending:
+            continue
+        done, moved = _append(desk, pending)
+        finished = {item.complaint.complaint_id: item.complaint for item in done}
+        for item in moved:  # reload it: what the other writer did decides
+            again = _completion(desk, desk.get(item.complaint.complaint_id), now)
+            if again is not None and _append(desk, [again])[0]:
+                finished[again.complaint.complaint_id] = again.complaint
+        out.extend(
+            finished[p.complaint.complaint_id]
+            for p in pending
+            if p.complaint.complaint_id in finished
+        )
+    return out
 
 
 def run_sweep(
