@@ -363,10 +363,21 @@ class DeskCore:
         self._broadcast(complaint, events, row)
         return complaint
 
-    def _broadcast(self, complaint: Complaint, events: Sequence[Event], row: ComplaintRow) -> None:
+    def _broadcast(
+        self,
+        complaint: Complaint,
+        events: Sequence[Event],
+        row: ComplaintRow,
+        *,
+        before: Complaint | None = None,
+    ) -> None:
+        """Tell the observers of ``events`` (committed); ``before``: the complaint before
+        them when the caller holds it (saves replaying its history)."""
         status: str | None = None
         if events[0].seq > 1:
-            status = replay(complaint.history[: events[0].seq - 1]).status.value
+            if before is None:
+                before = replay(complaint.history[: events[0].seq - 1])
+            status = before.status.value
         for event in events:
             try:
                 self._adapters.complaint_transitioned(event=event, row=row, previous_status=status)

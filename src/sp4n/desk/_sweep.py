@@ -55,7 +55,7 @@ from sp4n.lifecycle import (
 )
 from sp4n.routing import AuthorityLevel
 from sp4n.sla import OnExpiry, Policy, SlaClock, WorkingCalendar
-from sp4n.texts import text
+from sp4n.texts import catalogue, text
 
 if TYPE_CHECKING:  # pragma: no cover
     from sp4n.desk._desk import Desk
@@ -114,6 +114,60 @@ class _Tally:
 
 def _local_today(now: dt.datetime, calendar: WorkingCalendar) -> dt.date:
     return now.astimezone(calendar.timezone).date()
+
+
+@attrs.frozen
+class _Day:
+    """A region's calendar, local date and next working-hours start at the sweep instant."""
+
+    calendar: WorkingCalendar
+    today: dt.date
+    retry_at: dt.datetime | None
+
+
+@attrs.define
+class _Context:
+    """What one sweep works out once instead of once per candidate (decision 0300): each
+    region's day, each policy's watched events, each message text's template. Every value
+    depends only on its key and the sweep's instant and config, both fixed for the run."""
+
+    desk: Desk
+    now: dt.datetime
+    config: SweepConfig
+    _days: dict[str, _Day] = attrs.field(factory=dict, init=False)
+    _touched: dict[int, tuple[Policy, frozenset[str]]] = attrs.field(factory=dict, init=False)
+    _templates: dict[str, str] = attrs.field(factory=dict, init=False)
+
+    def day(self, region: str) -> _Day:
+        """The day of ``region`` (its calendar's time zone and working hours)."""
+        found = self._days.get(region)
+        if found is None:
+            calendar = self.desk.rules.calendar_for_region(region)
+            found = _Day(
+                calendar,
+                _local_today(self.now, calendar),
+                delivery_time(self.now, calendar, self.config),
+            )
+            self._days[region] = found
+        return found
+
+    def touched(self, policy: Policy) -> frozenset[str]:
+        """:func:`_touched` of ``policy`` (kept by identity: policies are cached objects)."""
+        found = self._touched.get(id(policy))
+        if found is None or found[0] is not policy:
+            found = (policy, _touched(policy))
+            self._touched[id(policy)] = found
+        return found[1]
+
+    def text(self, key: str, **values: object) -> str:
+        """:func:`sp4n.texts.text` in the Desk's language; the first call checks the
+        placeholders (the same keys every time), later ones only fill them in."""
+        template = self._templates.get(key)
+        if template is None:
+            rendered = text(key, self.desk.lang, **values)
+            self._templates[key] = catalogue()[key]["en" if self.desk.lang == "en" else "id"]
+            return rendered
+        return template.format(**values) if values else template
 
 
 def candidates(desk: Desk, now: dt.datetime, config: SweepConfig) -> list[ComplaintRow]:
@@ -265,18 +319,19 @@ def _recipient(desk: Desk, complaint: Complaint, notice: _Notice) -> tuple[str, 
 
 
 def _message(
-    desk: Desk,
+    context: _Context,
     complaint: Complaint,
     notice: _Notice,
     event: Event,
     now: dt.datetime,
     retry_at: dt.datetime | None,
 ) -> OutboxMessage | None:
+    desk = context.desk
     role, address, name = _recipient(desk, complaint, notice)
     if not address:
         return None
     lang = desk.lang
-    estimated = text("sweep.estimated", lang) if notice.provisional else ""
+    estimated = context.text("sweep.estimated") if notice.provisional else ""
     values = {
         "rule": notice.title_en if lang == "en" else notice.title,
         "tracking": complaint.tracking_id,
@@ -288,9 +343,10 @@ def _message(
     payload: dict[str, Any] = {
         "address": address,
         "subject": (
-            f"[SP4N-LAPOR!] {text(f'sweep.{notice.stage}_subject', lang)}: {complaint.tracking_id}"
+            f"[SP4N-LAPOR!] {context.text(f'sweep.{notice.stage}_subject')}: "
+            f"{complaint.tracking_id}"
         ),
-        "body": text(f"sweep.{notice.stage}", lang, **values),
+        "body": context.text(f"sweep.{notice.stage}", **values),
         "lang": lang,
         "data": {
             "tracking_id": complaint.tracking_id,
@@ -364,7 +420,7 @@ class _Pending:
     """One complaint's sweep events, row and messages, waiting for a batched append."""
 
     complaint: Complaint
-    base: int
+    before: Complaint  # the complaint before ``events`` (what the store holds)
     events: tuple[Event, ...]
     row: ComplaintRow
     outbox: tuple[OutboxMessage, ...]
@@ -381,11 +437,9 @@ def _touched(policy: Policy) -> frozenset[str]:
 
 
 def _sweep_one(
-    desk: Desk,
+    context: _Context,
     row: ComplaintRow,
     events: Sequence[Event],
-    now: dt.datetime,
-    config: SweepConfig,
     tally: _Tally,
     later: list[tuple[str, int, dt.date | None]],
 ) -> _Pending | None:
@@ -393,10 +447,11 @@ def _sweep_one(
     whose stored next action day is stale goes to ``later`` (``Store.reschedule``)."""
     if not events:
         return None
+    desk, now, config = context.desk, context.now, context.config
     last = events[-1]
     if last.actor.role is Role.SYSTEM and last.type in _SWEEP_EVENTS:
-        calendar = desk.rules.calendar_for_region(row.region)
-        if calendar.local_date(last.occurred_at) == _local_today(now, calendar):
+        local = context.day(row.region)
+        if local.calendar.local_date(last.occurred_at) == local.today:
             # a sweep handled it today and nothing happened since: every trigger is a
             # local date, so today's notices are all recorded already
             tally.skipped += 1
@@ -414,9 +469,8 @@ def _sweep_one(
     if moved is not complaint:  # a kept deadline counts from its own event on
         clocks = desk.rules.clocks(moved, now=at)
     complaint = moved
-    calendar = desk.rules.calendar_for(complaint)
-    today = _local_today(now, calendar)
-    retry_at = delivery_time(now, calendar, config)
+    local = context.day(complaint.region)  # the region of desk.rules.calendar_for(complaint)
+    calendar, today, retry_at = local.calendar, local.today, local.retry_at
     outbox: list[OutboxMessage] = []
     for notice in _notices(complaint, clocks, today, calendar, config):
         if notice_recorded(complaint.history, notice.rule, notice.stage, notice.due, calendar):
@@ -452,7 +506,7 @@ def _sweep_one(
                 complaint, EventType.REMINDED, actor=SYSTEM_ACTOR, at=at, payload=payload
             )
         counts[_COUNTER[notice.stage]] += 1
-        message = _message(desk, complaint, notice, complaint.history[-1], at, retry_at)
+        message = _message(context, complaint, notice, complaint.history[-1], at, retry_at)
         if message is not None:
             outbox.append(message)
     if complaint.version == base.version:
@@ -462,12 +516,12 @@ def _sweep_one(
         return None
     new = complaint.history[base.version :]
     policy = desk.rules.policy_for(complaint)
-    if at != now or {e.type for e in new} & _touched(policy):
+    if at != now or not context.touched(policy).isdisjoint(e.type for e in new):
         clocks = desk.rules.clocks(complaint, now=new[-1].occurred_at)
     counts["messages"] = len(outbox)
     counts["deferred"] = len(outbox) if retry_at is not None else 0
     row = desk._project(complaint, clocks)
-    return _Pending(complaint, base.version, new, row, tuple(outbox), counts)
+    return _Pending(complaint, base, new, row, tuple(outbox), counts)
 
 
 def _append(desk: Desk, pending: Sequence[_Pending]) -> tuple[list[_Pending], list[_Pending]]:
@@ -475,7 +529,8 @@ def _append(desk: Desk, pending: Sequence[_Pending]) -> tuple[list[_Pending], li
     any of them), then tell the observers of each one written, as :meth:`DeskCore._commit`
     does; returns ``(written, moved)`` (``moved``: nothing written, the stream moved)."""
     requests = [
-        AppendRequest(p.complaint.complaint_id, p.base, p.events, p.row, p.outbox) for p in pending
+        AppendRequest(p.complaint.complaint_id, p.before.version, p.events, p.row, p.outbox)
+        for p in pending
     ]
     done: list[_Pending] = []
     moved: list[_Pending] = []
@@ -499,7 +554,7 @@ def _append(desk: Desk, pending: Sequence[_Pending]) -> tuple[list[_Pending], li
             except ConcurrencyError:
                 moved.append(item)
     for item in done:
-        desk._broadcast(item.complaint, item.events, item.row)
+        desk._broadcast(item.complaint, item.events, item.row, before=item.before)
     return done, moved
 
 
@@ -536,7 +591,7 @@ def _completion(desk: Desk, complaint: Complaint, now: dt.datetime) -> _Pending 
         outbox = messages_for(
             updated, events, desk.recipients, notifiers=tuple(desk.notifiers), lang=desk.lang
         )
-        return _Pending(updated, complaint.version, events, row, tuple(outbox), {})
+        return _Pending(updated, complaint, events, row, tuple(outbox), {})
     return None
 
 
@@ -588,6 +643,7 @@ def run_sweep(
 ) -> SweepReport:
     """One sweep at ``now`` (see the module docstring); ``full``: decision 0080's selection."""
     tally = _Tally()
+    context = _Context(desk, now, config)
     tally.completed = len(desk.apply_due_completions(now))
     rows = due_candidates(desk, now, config, every=True) if full else candidates(desk, now, config)
     total = len(rows)
@@ -599,7 +655,7 @@ def run_sweep(
         later: list[tuple[str, int, dt.date | None]] = []
         for row in chunk:
             events = streams.get(row.complaint_id, ())
-            item = _sweep_one(desk, row, events, now, config, tally, later)
+            item = _sweep_one(context, row, events, tally, later)
             if item is not None:
                 pending.append(item)
             if len(pending) >= _BATCH:
