@@ -199,6 +199,21 @@ def test_the_lifecycle_policy_records_its_overrides() -> None:
     assert all("merged" in r.stops or "merged" in r.starts for r in policy.rules)
 
 
+def test_the_lifecycle_policy_cache_tells_equal_objects_from_changed_ones() -> None:
+    # decision 0300: the same objects are found by identity, equal ones by value, and a
+    # changed policy or lifecycle never gets an entry made for another one
+    base = load_policy()
+    first = lifecycle_policy(base)
+    assert lifecycle_policy(base) is first
+    assert lifecycle_policy(attrs.evolve(base)) == first  # equal, not the same object
+    shorter = attrs.evolve(base, rules=base.rules[1:])
+    assert lifecycle_policy(shorter) != first
+    assert lifecycle_policy(shorter).rules[0].id == lifecycle_policy(base).rules[1].id
+    per_agency = LifecycleRules(referral="per_agency", referral_overall_working_days=12)
+    assert lifecycle_policy(base, per_agency) != first
+    assert lifecycle_policy(base) is first
+
+
 def test_clock_functions_reject_naive_now() -> None:
     c = new_complaint()
     with pytest.raises(NaiveDatetimeError):
