@@ -68,3 +68,33 @@ def test_the_decade_benchmark_runs_at_a_small_scale() -> None:
     for phase in ("1. history import", "2. the year", "3. idle repeat sweep", "4. compliance"):
         assert phase in done.stdout
     assert "all phases" in done.stdout
+
+
+def test_the_desk_benchmark_sweeps_both_engines_at_a_small_scale() -> None:
+    """``python benchmarks/desk.py --open ... --sweep-only``: the sweep table per engine, with
+    the time per complaint replayed (issue 17); PostgreSQL always under ``CI=true``."""
+    from sp4n.testing._postgres import find_postgres_bin
+
+    in_ci = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+    engines = "sqlite,postgresql" if in_ci or find_postgres_bin() is not None else "sqlite"
+    command = ["benchmarks/desk.py", "--open", "1000", "--sweep-only", "--engines", engines]
+    done = subprocess.run(
+        [sys.executable, *command],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": "src"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    for engine in ("sqlite (file)", "postgresql (durable)")[: engines.count(",") + 1]:
+        mine = [line for line in lines if engine in line]
+        assert re.match(r"sweep 1,000 open .* \d+\.\d\d s ", mine[0])
+        assert re.match(r"  per complaint replayed .* \d+\.\d{3} ms ", mine[1])
+        assert re.match(r"sweep again, a minute later .* \d+ ms ", mine[2])
+    assert done.stdout.count("10 due replayed: 5 warnings, 5 breach notices, 5 escalations") == (
+        engines.count(",") + 1
+    )
+    assert "  0 new messages" in lines  # the repeat sweep found everything done
