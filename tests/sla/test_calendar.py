@@ -480,3 +480,34 @@ def test_n_zero_explanation_lists_the_days_before_the_first_working_day() -> Non
     assert explanation.due == d("2026-03-25")
     assert [s.date.day for s in explanation.skipped] == [21, 22, 23, 24]
     assert NATIONAL.explain(d("2026-03-25"), 0).skipped == ()
+
+
+def test_a_repeated_explanation_is_the_same_answer_and_never_another_calendars() -> None:
+    # decision 0300: a calendar keeps the explanations it gave (complaints forwarded on the
+    # same day share them); the checks still run for arguments it has not seen
+    start = d("2025-03-24")
+    first = NATIONAL.explain(start, 5)
+    assert NATIONAL.explain(start, 5) is first
+    assert NATIONAL.explain(start, 5, unit="days").due == d("2025-03-29")
+    assert NATIONAL.explain(start, 5, unit="days", roll_forward=True).due == d("2025-04-08")
+    with pytest.raises(InvalidInputError, match="n"):
+        NATIONAL.explain(start, True)  # type: ignore[arg-type]  # equal to 1, not a count
+    with pytest.raises(InvalidInputError, match="unit"):
+        NATIONAL.explain(start, 5, unit="hours")
+    revised = NATIONAL.with_overlays(
+        Overlay(
+            date="2025-03-27",
+            kind="joint_leave",
+            reason="Cuti bersama (uji)",
+            reason_en="Joint leave (test)",
+            source="a test revision",
+            revision="test-2025.1",
+        )
+    )
+    assert revised.explain(start, 5).due == d("2025-04-10")  # its own day off counts
+    assert NATIONAL.explain(start, 5).due == d("2025-04-09")
+    # past the bound the calendar starts afresh and still answers right
+    day = d("2025-01-01")
+    for n in range(5000):
+        assert NATIONAL.explain(day, n % 7).due == NATIONAL.add_working_days(day, n % 7)
+        day += dt.timedelta(days=1) if n % 7 == 6 else dt.timedelta(0)

@@ -41,6 +41,7 @@ _RANGE_RULE = f"the calendar covers {CALENDAR_FIRST} to {CALENDAR_LAST}"
 _UNITS = ("working_days", "days")
 _ONE_DAY = dt.timedelta(days=1)
 _DATE = dt.date  # one global lookup instead of two on the hot path
+_EXPLAINED = 4096  # explanations a calendar keeps (decision 0300); then it starts afresh
 
 
 def _check_n(n: object, field: str = "n") -> int:
@@ -62,6 +63,7 @@ class WorkingCalendar:
 
     __slots__ = (
         "_cumulative",
+        "_explained",
         "_first",
         "_joint_leave_is_working",
         "_n_working",
@@ -111,6 +113,9 @@ class WorkingCalendar:
         if joint_leave_is_working:
             parts.append("joint-leave-working")
         self._version = "+".join(parts)
+        # the same start and length again (complaints forwarded on the same day): the
+        # same answer, which is immutable; keyed with the argument types, which it checks
+        self._explained: dict[tuple[object, ...], Explanation] = {}
 
     # Construction ---------------------------------------------------------------------------
 
@@ -383,6 +388,13 @@ class WorkingCalendar:
         ``n = 0``, in ``[start, due)``), so ``n + len(skipped)`` is the number of days from
         start to due. For calendar days, ``skipped`` holds the days a roll-forward stepped over.
         """
+        key = (type(start), start, type(n), n, unit, type(roll_forward), roll_forward)
+        try:
+            found = self._explained.get(key)
+        except TypeError:  # an unhashable argument: the checks below reject it
+            found = None
+        if found is not None:
+            return found
         if unit not in _UNITS:
             raise InvalidInputError("unit", unit, "must be 'working_days' or 'days'")
         day, _index = self._date("start", start)
@@ -400,7 +412,9 @@ class WorkingCalendar:
             counted = (plain, due if roll_forward else plain - _ONE_DAY)
         reason = self.provisional_reason(*counted)
         provisional = reason is not None
-        return Explanation(
+        if len(self._explained) >= _EXPLAINED:
+            self._explained.clear()
+        found = self._explained[key] = Explanation(
             start=day,
             due=due,
             n=n,
@@ -412,6 +426,7 @@ class WorkingCalendar:
             provisional_reason=None if reason is None else reason[0],
             provisional_reason_en=None if reason is None else reason[1],
         )
+        return found
 
     def recompute(self, explanation: Explanation) -> DeadlineChange:
         """Recompute a deadline explained under another calendar version on this calendar.
