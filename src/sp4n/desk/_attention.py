@@ -25,6 +25,7 @@ STAGES = ("warning", "breach", "escalation")
 """The sweep's notices for one clock, in the order they fall due."""
 
 _DAY = dt.timedelta(days=1)
+_NOTICE_EVENTS = frozenset({EventType.REMINDED, EventType.ESCALATED})  # notice_recorded's
 _WALK = 400  # days searched for a stage; a calendar ends before a longer walk would
 
 
@@ -121,6 +122,8 @@ def next_action(
     if complaint.status.is_closed:
         return None
     found: list[dt.date] = []
+    # only these two event types record a notice: the rest of the history is read once
+    notices = [e for e in complaint.history if e.type in _NOTICE_EVENTS]
     for clock in owed_clocks(complaint, clocks):
         assert clock.deadline is not None  # owed_clocks made sure
         due = clock.deadline.due_date
@@ -129,7 +132,7 @@ def next_action(
         recorded = [
             index
             for index, stage in enumerate(stages)
-            if notice_recorded(complaint.history, clock.rule.id, stage, due, calendar)
+            if notices and notice_recorded(notices, clock.rule.id, stage, due, calendar)
         ]
         rest = stages[max(recorded) + 1 :] if recorded else stages
         if rest:
