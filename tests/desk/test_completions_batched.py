@@ -192,3 +192,42 @@ def test_a_complaint_another_writer_moved_is_retried_alone(
     completions = [s for s in heard.seen if s[1] == "completed"]
     assert len(completions) == 5  # each once: four by the system, one by the reporter
     assert desk.apply_due_completions() == []
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def sql_url(request: pytest.FixtureRequest, sqlite_url: str) -> str:
+    if request.param == "sqlite":
+        return sqlite_url
+    return str(request.getfixturevalue("postgres_url"))
+
+
+def test_a_second_desk_on_the_same_database_moves_only_its_complaints(sql_url: str) -> None:
+    clock = FrozenClock(at(3, 9))
+    with Desk.open(sql_url, clock=clock) as desk, Desk.open(sql_url, clock=clock) as other:
+        for n in range(4):
+            c = desk.submit(_draft(n, "64.71"), at=at(3, 9))
+            desk.verify(c.tracking_id, at=at(3, 9))
+            desk.forward(c.tracking_id, "64-dinkes", at=at(3, 9))
+            desk.follow_up(c.tracking_id, "Antrean diurai.", at=at(4 + n, 9))
+        clock.set(SILENT)
+        page = _followed_up(desk)
+        moved, confirmed = page[0], page[2]
+        batched = desk.store.append_many
+        batches: list[int] = []
+
+        def meanwhile(batch: Sequence[AppendRequest]) -> tuple[int, ...]:
+            if not batches:  # another officer's Desk commits first, on its own connection
+                other.set_visibility(moved, "anonymous", at=SILENT)
+                other.complete(confirmed, at=SILENT)
+            batches.append(len(batch))
+            return batched(batch)
+
+        desk.store.append_many = meanwhile  # type: ignore[method-assign]
+        done = desk.apply_due_completions()
+        assert batches[0] == 4  # the page was tried in one transaction, which failed whole
+        assert [c.complaint_id for c in done] == [cid for cid in page if cid != confirmed]
+        assert [e.type for e in desk.history(moved)][-2:] == ["visibility_changed", "completed"]
+        assert desk.history(confirmed)[-1].payload["by"] == "reporter"
+        assert {desk.get(cid).status.value for cid in page} == {"completed"}
+        assert {desk.store.get(cid).status for cid in page} == {"completed"}  # type: ignore[union-attr]
+        assert desk.apply_due_completions() == []
