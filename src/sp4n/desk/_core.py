@@ -12,6 +12,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -61,6 +62,10 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["DeskCore"]
 
 _log = logging.getLogger("sp4n.desk")
+
+RECENT_COMPLAINTS = 1024
+"""How many complaints a Desk keeps after committing them (decision 0280): the next action
+on one of them checks the store's version instead of loading and replaying its events."""
 
 
 def _plugin_router(adapters: Adapters) -> Router:
@@ -115,6 +120,7 @@ class DeskCore:
             notifiers = {"log": LogNotifier()}
         self.notifiers: Mapping[str, Notifier] = dict(notifiers)
         self.recipients = Recipients(self.router.directory)
+        self._recent: OrderedDict[str, Complaint] = OrderedDict()
 
     @classmethod
     def open(
@@ -215,10 +221,25 @@ class DeskCore:
 
         :raises UnknownComplaintError: no complaint has that reference.
         """
-        events = self.store.load(self._complaint_id(ref))
+        complaint_id = self._complaint_id(ref)
+        known = self._recent.get(complaint_id)
+        if known is not None:
+            if self.store.version(complaint_id) == known.version:
+                self._recent.move_to_end(complaint_id)
+                return known
+            del self._recent[complaint_id]  # another writer moved it: read it again
+        events = self.store.load(complaint_id)
         if not events:
             raise UnknownComplaintError(ref)
         return replay(events)
+
+    def _remember(self, complaint: Complaint) -> None:
+        """Keep ``complaint`` as just committed (the newest :data:`RECENT_COMPLAINTS`)."""
+        recent = self._recent
+        recent[complaint.complaint_id] = complaint
+        recent.move_to_end(complaint.complaint_id)
+        if len(recent) > RECENT_COMPLAINTS:
+            recent.popitem(last=False)
 
     def view(self, ref: str, actor: Actor | None = None) -> Mapping[str, Any] | None:
         """The complaint as ``actor`` may see it (:func:`sp4n.lifecycle.view_for`), or its
@@ -337,11 +358,14 @@ class DeskCore:
         outbox: Sequence[OutboxMessage] | None = None,
         *,
         expected_version: int | None = None,
+        before: Complaint | None = None,
     ) -> Complaint:
         """Append ``events`` (the last ones of ``complaint``) with the projection row and the
         outbox in one transaction, then tell the observers.
 
-        ``outbox=None`` renders the default notifications of the events. Raises
+        ``outbox=None`` renders the default notifications of the events. ``before``: the
+        complaint as it was before ``events`` (its status is what observers hear as the
+        previous one; replayed from the history when not given). Raises
         :class:`~sp4n.errors.ConcurrencyError` (nothing written) when the stream moved.
         """
         if not events:
@@ -359,14 +383,28 @@ class DeskCore:
                 notifiers=tuple(self.notifiers),
                 lang=self.lang,
             )
-        self.store.append(complaint.complaint_id, base, events, row=row, outbox=outbox)
-        self._broadcast(complaint, events, row)
+        try:
+            self.store.append(complaint.complaint_id, base, events, row=row, outbox=outbox)
+        except ConcurrencyError:
+            self._recent.pop(complaint.complaint_id, None)
+            raise
+        self._remember(complaint)
+        self._broadcast(complaint, events, row, before=before)
         return complaint
 
-    def _broadcast(self, complaint: Complaint, events: Sequence[Event], row: ComplaintRow) -> None:
+    def _broadcast(
+        self,
+        complaint: Complaint,
+        events: Sequence[Event],
+        row: ComplaintRow,
+        *,
+        before: Complaint | None = None,
+    ) -> None:
         status: str | None = None
         if events[0].seq > 1:
-            status = replay(complaint.history[: events[0].seq - 1]).status.value
+            if before is None or before.version != events[0].seq - 1:
+                before = replay(complaint.history[: events[0].seq - 1])
+            status = before.status.value
         for event in events:
             try:
                 self._adapters.complaint_transitioned(event=event, row=row, previous_status=status)
@@ -401,7 +439,7 @@ class DeskCore:
             payload=payload,
             rules=self.lifecycle,
         )
-        return self._commit(updated, updated.history[current.version :])
+        return self._commit(updated, updated.history[current.version :], before=current)
 
     # -- notifications ------------------------------------------------------------------------
 

@@ -1,0 +1,191 @@
+"""The Desk's write path does no needless work (issue 17, decisions 0280-0281).
+
+Counted on real stores: SQLite's own statement trace, PostgreSQL's statement counters.
+Each test also holds the behaviour the saved work must not change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pluggy
+import pytest
+
+from sp4n import Desk, hookimpl
+from sp4n.adapters import ComplaintRow
+from sp4n.desk import ADMIN, _core
+from sp4n.errors import ConcurrencyError
+from sp4n.lifecycle import ComplaintDraft, Event, Reporter, apply
+from sp4n.testing import FrozenClock
+
+PNK = ZoneInfo("Asia/Pontianak")
+START = dt.datetime(2026, 8, 3, 8, 15, tzinfo=PNK)
+
+
+def _draft(number: int = 1) -> ComplaintDraft:
+    return ComplaintDraft(
+        kind="pengaduan",
+        title=f"Jalan poros Sebalo rusak {number}",
+        body="Berlubang dalam di km 12.",
+        region="61.07",
+        topic="road",
+        channel="web",
+        reporter=Reporter(id=f"warga-{number}", email=f"warga{number}@example.org"),
+    )
+
+
+class _Trace:
+    """The statements a SQLite store's connection runs (sqlite3's own trace callback)."""
+
+    def __init__(self, desk: Desk) -> None:
+        self.statements: list[str] = []
+        connection: sqlite3.Connection = desk.store._connection  # type: ignore[attr-defined]
+        connection.set_trace_callback(self.statements.append)
+
+    def take(self) -> list[str]:
+        taken, self.statements[:] = list(self.statements), []
+        return taken
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(START)
+
+
+@pytest.fixture
+def desk(sqlite_url: str, pm: pluggy.PluginManager, clock: FrozenClock) -> Iterator[Desk]:
+    with Desk.open(sqlite_url, pm=pm, clock=clock) as opened:
+        yield opened
+
+
+def test_an_action_on_a_complaint_the_desk_just_wrote_reads_no_events(desk: Desk) -> None:
+    c = desk.submit(_draft())
+    trace = _Trace(desk)
+    desk.verify(c.complaint_id)
+    desk.forward(c.complaint_id, attributes={"road_status": "kabupaten"})
+    reads = [s for s in trace.take() if "FROM sp4n_events" in s]
+    assert reads == []
+    assert [e.type for e in desk.get(c.complaint_id).history] == [
+        "submitted",
+        "verified",
+        "forwarded",
+    ]
+
+
+def test_a_complaint_another_desk_moved_is_read_again(
+    sqlite_url: str, pm: pluggy.PluginManager, clock: FrozenClock
+) -> None:
+    with (
+        Desk.open(sqlite_url, pm=pm, clock=clock) as one,
+        Desk.open(sqlite_url, pm=pm, clock=clock) as two,
+    ):
+        c = one.submit(_draft())
+        one.verify(c.complaint_id)  # `one` keeps version 2
+        two.forward(c.complaint_id, attributes={"road_status": "kabupaten"})  # version 3
+        seen = one.get(c.complaint_id)
+        assert seen.version == 3
+        assert seen.agency == two.get(c.complaint_id).agency
+        assert one.acknowledge(c.complaint_id).version == 4
+
+
+def test_a_lost_race_forgets_the_complaint_and_writes_nothing(
+    sqlite_url: str, pm: pluggy.PluginManager, clock: FrozenClock
+) -> None:
+    with (
+        Desk.open(sqlite_url, pm=pm, clock=clock) as one,
+        Desk.open(sqlite_url, pm=pm, clock=clock) as two,
+    ):
+        c = one.submit(_draft())
+        stale = two.get(c.complaint_id)
+        one.verify(c.complaint_id)
+        late = apply(stale, "archived", actor=ADMIN, at=START, payload={"reason": "spam"})
+        with pytest.raises(ConcurrencyError):
+            two._commit(late, late.history[stale.version :], before=stale)
+        assert c.complaint_id not in two._recent
+        assert [e.type for e in two.history(c.complaint_id)] == ["submitted", "verified"]
+        assert two.store.get(c.complaint_id).status == "verified"  # type: ignore[union-attr]
+
+
+def test_the_desk_keeps_a_bounded_number_of_complaints(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_core, "RECENT_COMPLAINTS", 3)
+    ids = [desk.submit(_draft(i)).complaint_id for i in range(5)]
+    assert list(desk._recent) == ids[-3:]
+    desk.verify(ids[0])  # read from the store, then kept as the newest
+    assert list(desk._recent) == [*ids[-2:], ids[0]]
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, int, str | None, str]] = []
+
+    @hookimpl
+    def sp4n_complaint_transitioned(
+        self, event: Event, row: ComplaintRow, previous_status: str | None
+    ) -> None:
+        self.seen.append((event.type, event.seq, previous_status, row.status))
+
+
+def test_observers_hear_the_previous_status_without_a_replay(
+    desk: Desk, pm: pluggy.PluginManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder = _Recorder()
+    pm.register(recorder)
+    c = desk.submit(_draft())
+    replays: list[int] = []
+    real = _core.replay
+
+    def counting(events: Any, **kwargs: Any) -> Any:
+        replays.append(len(events))
+        return real(events, **kwargs)
+
+    monkeypatch.setattr(_core, "replay", counting)
+    desk.verify(c.complaint_id)
+    desk.forward(c.complaint_id, attributes={"road_status": "kabupaten"})
+    assert replays == []
+    assert recorder.seen == [
+        ("submitted", 1, None, "submitted"),
+        ("verified", 2, "submitted", "verified"),
+        ("forwarded", 3, "verified", "forwarded"),
+    ]
+
+
+def test_counting_a_complaints_clocks_hashes_no_policy_or_table_twice(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clock cache is keyed by (policy, lifecycle rules, table): their hashes are kept."""
+    from sp4n.lifecycle._table import Transition
+    from sp4n.sla import Rule
+
+    c = desk.forward(desk.verify(desk.submit(_draft()).complaint_id).complaint_id, "61.07-pupr")
+    first = desk.rules.clocks(c, now=START)
+    hashed: list[str] = []
+    for cls in (Transition, Rule):
+        real = cls.__hash__
+
+        def counting(self: Any, real: Any = real, name: str = cls.__name__) -> int:
+            hashed.append(name)
+            return int(real(self))
+
+        monkeypatch.setattr(cls, "__hash__", counting)
+    assert desk.rules.clocks(c, now=START) == first
+    assert hashed == []
+
+
+def test_tracking_ids_and_text_placeholders_are_checked_once_and_remembered_boundedly() -> None:
+    from sp4n.lifecycle import _ids
+    from sp4n.texts import placeholders
+
+    good = _ids.tracking_id_for("0190e9c4-54a2-7cc4-9d6e-1a2b3c4d5e6f", START)
+    _ids._tracking_id_is_valid.cache_clear()
+    assert [_ids.tracking_id_is_valid(good) for _ in range(3)] == [True] * 3
+    assert _ids.tracking_id_is_valid(good[:-1] + "Z") is False
+    info = _ids._tracking_id_is_valid.cache_info()
+    assert (info.hits, info.misses, info.maxsize) == (2, 2, 4096)
+    assert placeholders("{a} dan {b}") == frozenset({"a", "b"})
+    assert placeholders.cache_info().maxsize == 1024
