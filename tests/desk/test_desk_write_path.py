@@ -189,3 +189,133 @@ def test_tracking_ids_and_text_placeholders_are_checked_once_and_remembered_boun
     assert (info.hits, info.misses, info.maxsize) == (2, 2, 4096)
     assert placeholders("{a} dan {b}") == frozenset({"a", "b"})
     assert placeholders.cache_info().maxsize == 1024
+
+
+# -- PostgreSQL: one round trip per append, races still typed (decision 0281) ------------------
+
+
+@pytest.fixture
+def pg_desk(postgres_url: str, pm: pluggy.PluginManager, clock: FrozenClock) -> Iterator[Desk]:
+    sep = "&" if "?" in postgres_url else "?"
+    with Desk.open(f"{postgres_url}{sep}pool_min=1&pool_max=1", pm=pm, clock=clock) as opened:
+        yield opened
+
+
+class _Wire:
+    """The messages libpq sends on the store's one pooled connection (libpq's own trace):
+    each ``Sync`` or simple ``Query`` is one round trip to the server."""
+
+    def __init__(self, desk: Desk, path: Any) -> None:
+        self.path = path
+        self.pool = desk.store._pool  # type: ignore[attr-defined]
+
+    def __enter__(self) -> _Wire:
+        self.file = open(self.path, "w")  # closed in __exit__
+        connection = self.pool.getconn()
+        connection.pgconn.trace(self.file.fileno())
+        self.pool.putconn(connection)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        connection = self.pool.getconn()
+        connection.pgconn.untrace()  # flushes libpq's buffer
+        self.pool.putconn(connection)
+        self.file.close()
+
+    def round_trips(self) -> int:
+        sent = [line.split("\t") for line in self.path.read_text().splitlines()]
+        return sum(1 for f in sent if f[1:2] == ["F"] and f[3].startswith(("Sync", "Query")))
+
+
+def test_postgres_a_verb_on_a_complaint_just_written_is_two_round_trips(
+    pg_desk: Desk, tmp_path: Any
+) -> None:
+    c = pg_desk.submit(_draft())
+    wire = _Wire(pg_desk, tmp_path / "wire.log")
+    with wire:
+        pg_desk.verify(c.complaint_id)  # the version check, then the append
+        pg_desk.forward(c.complaint_id, attributes={"road_status": "kabupaten"})
+    assert wire.round_trips() == 4
+    with wire:
+        pg_desk.submit(_draft(2))  # one statement
+    assert wire.round_trips() == 1
+    row = pg_desk.store.get(c.complaint_id)
+    assert row is not None
+    assert (row.version, row.status, row.agency) == (
+        3,
+        "forwarded",
+        pg_desk.get(c.complaint_id).agency,
+    )
+    assert [e.seq for e in pg_desk.history(c.complaint_id)] == [1, 2, 3]
+    messages = pg_desk.store.pending_outbox(limit=100, now=START + dt.timedelta(days=1))
+    assert {m.event_seq for m in messages if m.complaint_id == c.complaint_id} == {1, 2, 3}
+
+
+def test_postgres_a_stale_append_is_a_conflict_and_writes_nothing(
+    postgres_url: str, pm: pluggy.PluginManager, clock: FrozenClock
+) -> None:
+    with (
+        Desk.open(postgres_url, pm=pm, clock=clock) as one,
+        Desk.open(postgres_url, pm=pm, clock=clock) as two,
+    ):
+        c = one.submit(_draft())
+        stale = two.get(c.complaint_id)
+        one.verify(c.complaint_id)
+        late = apply(stale, "archived", actor=ADMIN, at=START, payload={"reason": "spam"})
+        outbox_before = len(one.store.pending_outbox(limit=100, now=START + dt.timedelta(days=1)))
+        with pytest.raises(ConcurrencyError) as raised:
+            two._commit(late, late.history[stale.version :], before=stale)
+        assert (raised.value.expected, raised.value.actual) == (1, 2)
+        assert [e.type for e in two.history(c.complaint_id)] == ["submitted", "verified"]
+        row = one.store.get(c.complaint_id)
+        assert row is not None
+        assert (row.version, row.status) == (2, "verified")
+        after = one.store.pending_outbox(limit=100, now=START + dt.timedelta(days=1))
+        assert len(after) == outbox_before
+
+
+def test_postgres_two_writers_racing_on_one_complaint_lose_no_update(
+    postgres_url: str, clock: FrozenClock
+) -> None:
+    import threading
+
+    from sp4n.adapters import plugin_manager
+    from sp4n.desk import retry_on_conflict
+
+    with Desk.open(postgres_url, pm=plugin_manager(load_entrypoints=False), clock=clock) as desk:
+        c = desk.submit(_draft())
+        desk.forward(desk.verify(c.complaint_id).complaint_id, "61.07-pupr")
+    conflicts: list[int] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def writer(name: str) -> None:
+        try:
+            pm = plugin_manager(load_entrypoints=False)
+            with Desk.open(postgres_url, pm=pm, clock=clock) as mine:
+                barrier.wait()
+                for number in range(15):
+
+                    def reply(number: int = number) -> Any:
+                        try:
+                            return mine.reply(c.complaint_id, f"{name} {number}", actor=ADMIN)
+                        except ConcurrencyError:
+                            conflicts.append(1)
+                            raise
+
+                    retry_on_conflict(reply, attempts=50)
+        except BaseException as exc:  # reported to the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in ("satu", "dua")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Desk.open(postgres_url, pm=plugin_manager(load_entrypoints=False), clock=clock) as desk:
+        events = desk.history(c.complaint_id)
+        assert [e.seq for e in events] == list(range(1, 34))
+        texts = sorted(e.payload["text"] for e in events[3:])
+        assert texts == sorted(f"{n} {i}" for n in ("satu", "dua") for i in range(15))
+        assert desk.store.get(c.complaint_id).version == 33  # type: ignore[union-attr]
