@@ -319,3 +319,11 @@ def test_postgres_two_writers_racing_on_one_complaint_lose_no_update(
         texts = sorted(e.payload["text"] for e in events[3:])
         assert texts == sorted(f"{n} {i}" for n in ("satu", "dua") for i in range(15))
         assert desk.store.get(c.complaint_id).version == 33  # type: ignore[union-attr]
+
+
+def test_regions_and_agencies_with_the_same_policy_share_one_policy_value(desk: Desk) -> None:
+    """The clock cache then finds it by identity instead of comparing every rule."""
+    c = desk.submit(_draft())
+    before = desk.rules.policy_for(c)
+    after = desk.forward(desk.verify(c.complaint_id).complaint_id, "61.07-pupr")
+    assert desk.rules.policy_for(after) is before
