@@ -327,3 +327,13 @@ def test_regions_and_agencies_with_the_same_policy_share_one_policy_value(desk: 
     before = desk.rules.policy_for(c)
     after = desk.forward(desk.verify(c.complaint_id).complaint_id, "61.07-pupr")
     assert desk.rules.policy_for(after) is before
+
+
+def test_an_action_by_tracking_id_reads_only_the_row_it_looks_up(desk: Desk) -> None:
+    c = desk.submit(_draft())
+    trace = _Trace(desk)
+    desk.verify(c.tracking_id)
+    reads = [s for s in trace.take() if s.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 2  # the tracking id's row; the rare columns inside the append
+    assert "tracking_id = " in reads[0]
+    assert desk.get(c.tracking_id.lower()).status.value == "verified"

@@ -206,6 +206,11 @@ class DeskCore:
         return require_aware("at", self.clock() if at is None else at)
 
     def _complaint_id(self, ref: str) -> str:
+        return self._reference(ref)[0]
+
+    def _reference(self, ref: str) -> tuple[str, int | None]:
+        """The complaint id ``ref`` names, and its stored version when looking it up read it
+        (a tracking id is looked up in the projection rows)."""
         if not isinstance(ref, str) or not ref.strip():
             raise InvalidInputError("ref", ref, "must be a tracking id or a complaint id")
         text = check_clean("ref", ref).strip()
@@ -213,18 +218,20 @@ class DeskCore:
             row = self.store.by_tracking_id(text.upper())
             if row is None:
                 raise UnknownComplaintError(ref)
-            return row.complaint_id
-        return text
+            return row.complaint_id, row.version
+        return text, None
 
     def get(self, ref: str) -> Complaint:
         """The complaint with tracking id or complaint id ``ref``, rebuilt from its events.
 
         :raises UnknownComplaintError: no complaint has that reference.
         """
-        complaint_id = self._complaint_id(ref)
+        complaint_id, version = self._reference(ref)
         known = self._recent.get(complaint_id)
         if known is not None:
-            if self.store.version(complaint_id) == known.version:
+            if version is None:
+                version = self.store.version(complaint_id)
+            if version == known.version:
                 self._recent.move_to_end(complaint_id)
                 return known
             del self._recent[complaint_id]  # another writer moved it: read it again
