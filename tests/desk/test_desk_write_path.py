@@ -337,3 +337,33 @@ def test_an_action_by_tracking_id_reads_only_the_row_it_looks_up(desk: Desk) -> 
     assert len(reads) == 2  # the tracking id's row; the rare columns inside the append
     assert "tracking_id = " in reads[0]
     assert desk.get(c.tracking_id.lower()).status.value == "verified"
+
+
+def test_threads_sharing_one_desk_keep_its_complaints_consistent(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server may share one Desk between threads; the kept complaints stay bounded."""
+    import threading
+
+    monkeypatch.setattr(_core, "RECENT_COMPLAINTS", 3)
+    errors: list[BaseException] = []
+    done: list[str] = []
+
+    def work(first: int) -> None:
+        try:
+            for number in range(first, first + 10):
+                ref = desk.submit(_draft(number)).complaint_id
+                desk.forward(desk.verify(ref).complaint_id, attributes={"road_status": "kabupaten"})
+                done.append(ref)
+        except BaseException as exc:  # reported to the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(100 * t,)) for t in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(desk._recent) <= 3
+    assert {desk.get(ref).status.value for ref in done} == {"forwarded"}
+    assert len(done) == 40

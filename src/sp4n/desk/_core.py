@@ -12,6 +12,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import logging
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
@@ -121,6 +122,7 @@ class DeskCore:
         self.notifiers: Mapping[str, Notifier] = dict(notifiers)
         self.recipients = Recipients(self.router.directory)
         self._recent: OrderedDict[str, Complaint] = OrderedDict()
+        self._recent_lock = threading.Lock()  # a server may share the Desk between threads
 
     @classmethod
     def open(
@@ -222,7 +224,9 @@ class DeskCore:
         return text, None
 
     def get(self, ref: str) -> Complaint:
-        """The complaint with tracking id or complaint id ``ref``, rebuilt from its events.
+        """The complaint with tracking id or complaint id ``ref``, rebuilt from its events
+        (or the one this Desk committed last, while the store holds that version: decision
+        0280).
 
         :raises UnknownComplaintError: no complaint has that reference.
         """
@@ -232,9 +236,8 @@ class DeskCore:
             if version is None:
                 version = self.store.version(complaint_id)
             if version == known.version:
-                self._recent.move_to_end(complaint_id)
                 return known
-            del self._recent[complaint_id]  # another writer moved it: read it again
+            self._forget(complaint_id)  # another writer moved it: read it again
         events = self.store.load(complaint_id)
         if not events:
             raise UnknownComplaintError(ref)
@@ -242,11 +245,16 @@ class DeskCore:
 
     def _remember(self, complaint: Complaint) -> None:
         """Keep ``complaint`` as just committed (the newest :data:`RECENT_COMPLAINTS`)."""
-        recent = self._recent
-        recent[complaint.complaint_id] = complaint
-        recent.move_to_end(complaint.complaint_id)
-        if len(recent) > RECENT_COMPLAINTS:
-            recent.popitem(last=False)
+        with self._recent_lock:
+            recent = self._recent
+            recent[complaint.complaint_id] = complaint
+            recent.move_to_end(complaint.complaint_id)
+            while len(recent) > RECENT_COMPLAINTS:
+                recent.popitem(last=False)
+
+    def _forget(self, complaint_id: str) -> None:
+        with self._recent_lock:
+            self._recent.pop(complaint_id, None)
 
     def view(self, ref: str, actor: Actor | None = None) -> Mapping[str, Any] | None:
         """The complaint as ``actor`` may see it (:func:`sp4n.lifecycle.view_for`), or its
@@ -393,7 +401,7 @@ class DeskCore:
         try:
             self.store.append(complaint.complaint_id, base, events, row=row, outbox=outbox)
         except ConcurrencyError:
-            self._recent.pop(complaint.complaint_id, None)
+            self._forget(complaint.complaint_id)
             raise
         self._remember(complaint)
         self._broadcast(complaint, events, row, before=before)
