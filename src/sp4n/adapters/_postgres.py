@@ -10,7 +10,7 @@ Pool size and timeouts come from URL query parameters ``pool_min``, ``pool_max``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -19,14 +19,18 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from sp4n._text import fold
 from sp4n._time import Clock
 from sp4n.adapters._partition import partition_of, partitioned_rows
+from sp4n.adapters._records import AppendRequest
 from sp4n.adapters._spec import hookimpl
 from sp4n.adapters._sql import (
+    _OUTBOX_COLUMNS,
+    _ROW_COLUMNS,
     SCHEMA_VERSION,
     Cursor,
     SqlStore,
     UniqueViolationError,
     like_pattern,
 )
+from sp4n.adapters._store import check_batch
 from sp4n.adapters.hookspecs import RegisterStorage
 from sp4n.errors import (
     MalformedStoreUrlError,
@@ -157,6 +161,7 @@ class PostgresStore(SqlStore):
                 url, "psycopg is not installed; pip install 'sp4n[postgres]'"
             ) from exc
         self._psycopg = psycopg
+        self._statements: dict[tuple[bool, int, int], str] = {}
         libpq, options = split_url(url)
         self._partition = partition_of(url)
         try:
@@ -173,7 +178,9 @@ class PostgresStore(SqlStore):
             libpq,
             min_size=options["pool_min"],
             max_size=options["pool_max"],
-            kwargs={"connect_timeout": options["connect_timeout"]},
+            # Autocommit: a read is one statement, one round trip; writes open their own
+            # transaction (decision 0281).
+            kwargs={"connect_timeout": options["connect_timeout"], "autocommit": True},
             open=False,
             timeout=float(options["connect_timeout"]),
         )
@@ -261,27 +268,85 @@ class PostgresStore(SqlStore):
 
     @contextmanager
     def _write(self) -> Iterator[Cursor]:
+        with (
+            self._pool.connection() as connection,
+            self._write_errors(),
+            connection.transaction(),
+            connection.cursor() as cursor,
+        ):
+            yield cursor
+
+    @contextmanager
+    def _write_errors(self) -> Iterator[None]:
+        """The typed errors of a failed write (a unique violation, a read-only server, a
+        full disk)."""
         errors = self._psycopg.errors
-        with self._pool.connection() as connection:
-            try:
-                with connection.transaction(), connection.cursor() as cursor:
-                    yield cursor
-            except errors.UniqueViolation as exc:
-                name = exc.diag.constraint_name or ""
-                raise UniqueViolationError(_CONSTRAINTS.get(name, "seq")) from exc
-            except (errors.ReadOnlySqlTransaction, errors.InsufficientPrivilege) as exc:
-                raise StoreWriteError(
-                    self.url,
-                    f"the database is read-only for this connection ({_first_line(exc)})",
-                    hint="connect to the primary server with a role that may write, or unset "
-                    "default_transaction_read_only",
-                ) from exc
-            except errors.DiskFull as exc:
-                raise StoreWriteError(
-                    self.url,
-                    f"the database server's disk is full ({_first_line(exc)})",
-                    hint="free disk space on the server, then retry",
-                ) from exc
+        try:
+            yield
+        except errors.UniqueViolation as exc:
+            name = exc.diag.constraint_name or ""
+            raise UniqueViolationError(_CONSTRAINTS.get(name, "seq")) from exc
+        except (errors.ReadOnlySqlTransaction, errors.InsufficientPrivilege) as exc:
+            raise StoreWriteError(
+                self.url,
+                f"the database is read-only for this connection ({_first_line(exc)})",
+                hint="connect to the primary server with a role that may write, or unset "
+                "default_transaction_read_only",
+            ) from exc
+        except errors.DiskFull as exc:
+            raise StoreWriteError(
+                self.url,
+                f"the database server's disk is full ({_first_line(exc)})",
+                hint="free disk space on the server, then retry",
+            ) from exc
+
+    def _append_one(self, request: AppendRequest) -> int:
+        """One complaint's append as one statement, one round trip (decision 0281).
+
+        Its data-modifying ``WITH`` parts run in one implicit transaction: the row (an
+        INSERT for a new complaint; else an UPDATE that also checks the expected version),
+        the events and the outbox. After an UPDATE that found the row at another version the
+        events and messages are not inserted (``WHERE EXISTS``) and the statement returns 0,
+        which is a :class:`~sp4n.errors.ConcurrencyError`; a unique violation (a creation
+        that lost a race, a stored event id) undoes the whole statement.
+        """
+        (version,) = check_batch([request])
+        created = request.expected_version == 0
+        row = (*self._row_values(request.row), fold(request.row.title))
+        params: list[Any] = []
+        if created:
+            params.extend(row)
+        else:
+            params.extend(row[1:])
+            params.extend((request.complaint_id, request.expected_version))
+        for event in request.events:
+            params.extend(self._event_values(event))
+        for message in request.outbox:
+            params.extend(self._message_values(message))
+        statement = self._one_statement(created, len(request.events), len(request.outbox))
+        try:
+            with (
+                self._pool.connection() as connection,
+                self._write_errors(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(statement, params)
+                found = cursor.fetchone()
+        except UniqueViolationError as exc:
+            raise self._explain_violation(exc.constraint, [request]) from None
+        if not found or not found[0]:
+            raise self._explain_violation("version", [request])
+        return version
+
+    def _one_statement(self, created: bool, events: int, messages: int) -> str:
+        """The text of :meth:`_append_one`'s statement (cached per shape)."""
+        key = (created, events, messages)
+        text = self._statements.get(key)
+        if text is None:
+            if len(self._statements) > 64:
+                self._statements.clear()
+            text = self._statements[key] = _one_statement(created, events, messages)
+        return text
 
     @contextmanager
     def _read(self) -> Iterator[Cursor]:
@@ -294,7 +359,9 @@ class PostgresStore(SqlStore):
 
     def _before_explain(self, cursor: Cursor) -> None:
         """Plan as for a national table: a test's small table would always be read
-        sequentially, whatever the indexes (only for this transaction)."""
+        sequentially, whatever the indexes (only for this transaction, which the pool
+        commits when the connection is given back)."""
+        cursor.execute("BEGIN")  # the pool's connections are in autocommit
         cursor.execute("SET LOCAL enable_seqscan = off")
 
     def _instant(self, value: datetime) -> datetime:
@@ -310,6 +377,62 @@ class PostgresStore(SqlStore):
     def close(self) -> None:
         """Close the pool and its connections."""
         self._pool.close()
+
+
+_EVENT_TYPES = ("text", "integer", "text", "text", "timestamptz", "text")
+_OUTBOX_TYPES = (
+    "text",
+    "text",
+    "integer",
+    "text",
+    "text",
+    "text",
+    "timestamptz",
+    "integer",
+    "timestamptz",
+    "timestamptz",
+    "text",
+)
+_EVENT_COLUMNS = "complaint_id, seq, event_id, type, occurred_at, data"
+
+
+def _values(types: Sequence[str], rows: int) -> str:
+    """``VALUES`` of ``rows`` rows, each placeholder cast to its column's type (in a
+    sub-select PostgreSQL cannot infer them from the target columns)."""
+    row = "(" + ", ".join(f"%s::{t}" for t in types) + ")"
+    return "VALUES " + ", ".join([row] * rows)
+
+
+def _one_statement(created: bool, events: int, messages: int) -> str:
+    """One append as one statement: the row, the events, the outbox (see ``_append_one``)."""
+    columns = (*_ROW_COLUMNS, "title_folded")
+    outbox = ", ".join(_OUTBOX_COLUMNS)
+    if created:
+        parts = [
+            f"r AS (INSERT INTO sp4n_complaints ({', '.join(columns)})"
+            f" VALUES ({', '.join(['%s'] * len(columns))}) RETURNING 1)",
+            f"e AS (INSERT INTO sp4n_events ({_EVENT_COLUMNS}) {_values(_EVENT_TYPES, events)})",
+        ]
+        if messages:
+            parts.append(
+                f"o AS (INSERT INTO sp4n_outbox ({outbox}) {_values(_OUTBOX_TYPES, messages)}"
+                " ON CONFLICT (id) DO NOTHING)"
+            )
+    else:
+        assignments = ", ".join(f"{column} = %s" for column in columns[1:])
+        parts = [
+            f"r AS (UPDATE sp4n_complaints SET {assignments}"
+            " WHERE complaint_id = %s AND version = %s RETURNING 1)",
+            f"e AS (INSERT INTO sp4n_events ({_EVENT_COLUMNS}) SELECT * FROM"
+            f" ({_values(_EVENT_TYPES, events)}) AS v WHERE EXISTS (SELECT 1 FROM r))",
+        ]
+        if messages:
+            parts.append(
+                f"o AS (INSERT INTO sp4n_outbox ({outbox}) SELECT * FROM"
+                f" ({_values(_OUTBOX_TYPES, messages)}) AS v WHERE EXISTS (SELECT 1 FROM r)"
+                " ON CONFLICT (id) DO NOTHING)"
+            )
+    return f"WITH {', '.join(parts)} SELECT count(*) FROM r"
 
 
 def _first_line(exc: Exception) -> str:

@@ -283,6 +283,11 @@ class SqlStore(abc.ABC):
     ) -> int:
         """Append one complaint's events in one transaction; see :class:`~sp4n.adapters.Store`."""
         request = AppendRequest(complaint_id, expected_version, tuple(events), row, tuple(outbox))
+        return self._append_one(request)
+
+    def _append_one(self, request: AppendRequest) -> int:
+        """One complaint's append (the Desk's every verb): a one-request batch here; an engine
+        may write it in fewer round trips (PostgreSQL: one statement, decision 0281)."""
         return self.append_many([request])[0]
 
     def append_many(self, batch: Sequence[AppendRequest]) -> tuple[int, ...]:
