@@ -193,9 +193,20 @@ class PostgresStore(SqlStore):
         if found == SCHEMA_VERSION:
             self._check_partition(connection)
             return
+        # Two processes opening a fresh database at once: one migrates, the others wait. The
+        # lock is taken before the migration's transaction begins: a transaction that began
+        # before another process committed the tables may not see them in its catalog cache,
+        # and would create them again (DuplicateTable).
         with connection.transaction():
-            # Two processes opening a fresh database at once: one migrates, one waits.
-            connection.execute("SELECT pg_advisory_xact_lock(7340416)")
+            connection.execute("SELECT pg_advisory_lock(7340416)")
+        try:
+            self._migrate_locked(connection)
+        finally:
+            with connection.transaction():
+                connection.execute("SELECT pg_advisory_unlock(7340416)")
+
+    def _migrate_locked(self, connection: psycopg.Connection[Any]) -> None:
+        with connection.transaction():
             found = self._schema_version(connection)
             if found > SCHEMA_VERSION:
                 raise SchemaVersionError(self.url, found, SCHEMA_VERSION)
