@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import attrs
@@ -162,3 +165,49 @@ def test_a_message_id_repeated_in_one_statement_keeps_the_first(
         (first.outbox[0].id, "submitted", "bulk-00001")
     ]
     assert store.version("bulk-00002") == 3
+
+
+@contextmanager
+def _frontend_messages(store: Store) -> Iterator[Counter[str]]:
+    """Count the protocol messages libpq sends for a one-connection PostgreSQL store
+    (``PQtrace`` on the pool's only connection: what really goes over the socket)."""
+    pool = store._pool  # type: ignore[attr-defined]
+    counts: Counter[str] = Counter()
+    with tempfile.TemporaryFile("w+") as trace:
+        with pool.connection() as connection:
+            connection.pgconn.trace(trace.fileno())
+            connection.pgconn.set_trace_flags(1 | 2)  # no timestamps, stable output
+        yield counts
+        with pool.connection() as connection:
+            connection.pgconn.untrace()
+        trace.seek(0)
+        fields = [line.split("\t") for line in trace.read().splitlines()]
+    counts.update(field[2] for field in fields if len(field) > 2 and field[0] == "F")
+
+
+@pytest.mark.postgres
+def test_a_big_postgres_batch_is_a_few_statements_whatever_its_size(
+    postgres_url: str, store_factory: Callable[..., Store]
+) -> None:
+    """Decision 0290: rows, events and messages go as one array per column and table, and
+    the version-checked updates of a batch as one statement per group of changed columns."""
+    store = store_factory(f"{postgres_url}?pool_min=1&pool_max=1")
+    created = [_request(number, outbox=True) for number in range(2_400)]
+    with _frontend_messages(store) as sent:
+        store.append_many(created)
+    assert sent["Execute"] == 3  # rows, events, messages: not one per 500 rows
+    moved = [
+        AppendRequest(
+            request.complaint_id,
+            3,
+            (attrs.evolve(request.events[-1], seq=4, id=f"{request.complaint_id}:4"),),
+            attrs.evolve(request.row, version=4, status="forwarded", agency="35-dinas-pu"),
+        )
+        for request in created
+    ]
+    with _frontend_messages(store) as sent:
+        assert store.append_many(moved) == (4,) * 2_400
+    assert sent["Execute"] == 3  # the stored columns, the update (agency changed), events
+    assert store.get("bulk-02399") == moved[-1].row
+    assert store.load("bulk-00000")[-1] == moved[0].events[0]
+    assert store.query(agency="35-dinas-pu", limit=3_000) == [r.row for r in moved]
