@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import attrs
 import pytest
@@ -211,3 +212,18 @@ def test_a_big_postgres_batch_is_a_few_statements_whatever_its_size(
     assert store.get("bulk-02399") == moved[-1].row
     assert store.load("bulk-00000")[-1] == moved[0].events[0]
     assert store.query(agency="35-dinas-pu", limit=3_000) == [r.row for r in moved]
+
+
+def test_sqlite_batches_are_copied_back_to_the_file_in_bulk_not_after_each(
+    tmp_path: Path, store_factory: Callable[..., Store]
+) -> None:
+    """Decision 0291: a commit copies the WAL back to the database file once it holds 64 MiB,
+    not SQLite's default 4 MB, so a page dirtied by several batches is written back once."""
+    path = tmp_path / "bulk.db"
+    store = store_factory(f"sqlite:///{path}")
+    for first in range(0, 4_000, 500):
+        store.append_many([_request(number) for number in range(first, first + 500)])
+    wal = Path(f"{path}-wal").stat().st_size
+    assert wal > 4_096 * 1_000  # more than the default threshold of 1,000 pages ...
+    assert path.stat().st_size < wal / 10  # ... still in the WAL, not copied back yet
+    assert len(store.query(limit=5_000)) == 4_000
