@@ -111,6 +111,8 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX sp4n_complaints_status_submitted ON sp4n_complaints"
         " (status, submitted_at DESC NULLS LAST, complaint_id DESC)",
     ),
+    8: (),  # schema 8 belongs to branch report3 (an index); merged from there
+    9: (),  # SQLite's partial event id index (decision 0292); PostgreSQL keeps the whole one
 }
 """Forward migrations, the PostgreSQL spelling of the SQLite ones."""
 

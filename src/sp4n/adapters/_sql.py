@@ -32,7 +32,7 @@ from sp4n.lifecycle import Actor, Event
 
 __all__ = ["RARE_COLUMNS", "SCHEMA_VERSION", "Insert", "SqlStore", "event_json"]
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9
 """The newest schema this release writes; databases are migrated forward to it."""
 
 _ROW_COLUMNS = (
@@ -303,11 +303,11 @@ class SqlStore(abc.ABC):
                         self._insert_row,
                         [(*self._row_values(r.row), fold(r.row.title)) for r in created],
                     )
+                events = [event for request in batch for event in request.events]
                 self._insert_all(
-                    cursor,
-                    self._insert_event,
-                    [self._event_values(event) for request in batch for event in request.events],
+                    cursor, self._insert_event, [self._event_values(event) for event in events]
                 )
+                self._check_event_ids(cursor, events)
                 messages = [message for request in batch for message in request.outbox]
                 if messages:
                     self._insert_all(
@@ -320,6 +320,11 @@ class SqlStore(abc.ABC):
         except _VersionMismatchError:
             raise self._explain_violation("version", batch) from None
         return versions
+
+    def _check_event_ids(self, cursor: Cursor, events: Sequence[Event]) -> None:  # noqa: B027
+        """Raise :class:`UniqueViolationError` if an id of ``events`` (inserted already, in
+        this transaction) is another event's; nothing to do where one unique index holds
+        every id (PostgreSQL)."""
 
     def _update_rows(self, cursor: Cursor, moved: Sequence[AppendRequest]) -> None:
         """Update projection rows; the version check is part of each UPDATE statement.
