@@ -229,6 +229,8 @@ def test_sqlite_batches_are_copied_back_to_the_file_in_bulk_not_after_each(
     assert wal > 4_096 * 1_000  # more than the default threshold of 1,000 pages ...
     assert path.stat().st_size < wal / 10  # ... still in the WAL, not copied back yet
     assert len(store.query(limit=5_000)) == 4_000
+    # and up to 512 MiB of the random-keyed index pages stay cached between batches
+    assert store._connection.execute("PRAGMA cache_size").fetchone() == (-524_288,)  # type: ignore[attr-defined]
 
 
 def _own(complaint: str, seq: int, event_id: str) -> AppendRequest:

@@ -162,7 +162,10 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
 """Forward migrations: ``{version: statements}``; a database at version ``n`` runs ``n+1..``."""
 
 _BUSY_TIMEOUT_MS = 30_000
-_CACHE_KIB = 65_536  # 64 MiB of page cache per connection keeps the indexes hot
+_CACHE_KIB = 524_288
+"""512 MiB of page cache at most per connection (SQLite allocates it as pages are read, so a
+small store uses little): the random-keyed indexes of 300,000 complaints outgrow 64 MiB, and
+then every batch re-reads and spills pages (decision 0291)."""
 _CHECKPOINT_PAGES = 16_384
 """WAL pages (64 MiB) before a commit copies them back to the database file (SQLite's default:
 1,000): a bulk import's batches each dirty thousands of index pages, which were written twice
