@@ -154,7 +154,8 @@ def run(url: str, scale: float, year_days: int) -> list[tuple[str, str, str]]:
         events = 0
         storing = 0.0
         batch: list[AppendRequest] = []
-        tenth = max(1, history // 10)
+        tenth = max(BATCH, history // 10)
+        mark = tenth
         trend: list[str] = []  # the store's events/s over each tenth: how it falls with size
         slice_events, slice_seconds = 0, 0.0
         for i in range(history):
@@ -170,10 +171,10 @@ def run(url: str, scale: float, year_days: int) -> list[tuple[str, str, str]]:
                 storing += took
                 slice_seconds += took
                 batch = []
-            if (i + 1) % tenth == 0 or i == history - 1:
-                if slice_seconds:
+                if i + 1 >= mark or i == history - 1:  # a tenth stored: its events/s
                     trend.append(f"{i + 1:,}: {slice_events / slice_seconds:,.0f}")
-                slice_events, slice_seconds = 0, 0.0
+                    slice_events, slice_seconds = 0, 0.0
+                    mark = i + 1 + tenth
         seconds = time.perf_counter() - t0
         report("1. history import", seconds,
                f"{history:,} complaints, {events:,} events; the store took {storing:.2f} s: "
