@@ -10,6 +10,7 @@ Pool size and timeouts come from URL query parameters ``pool_min``, ``pool_max``
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -24,8 +25,10 @@ from sp4n.adapters._spec import hookimpl
 from sp4n.adapters._sql import (
     _OUTBOX_COLUMNS,
     _ROW_COLUMNS,
+    RARE_COLUMNS,
     SCHEMA_VERSION,
     Cursor,
+    Insert,
     SqlStore,
     UniqueViolationError,
     like_pattern,
@@ -112,6 +115,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX sp4n_complaints_status_submitted ON sp4n_complaints"
         " (status, submitted_at DESC NULLS LAST, complaint_id DESC)",
     ),
+    8: (),  # SQLite's partial event id index (decision 0292); PostgreSQL keeps the whole one
 }
 """Forward migrations, the PostgreSQL spelling of the SQLite ones."""
 
@@ -364,6 +368,38 @@ class PostgresStore(SqlStore):
         with self._pool.connection() as connection, connection.cursor() as cursor:
             yield cursor
 
+    @contextmanager
+    def _bulk_write(self) -> Iterator[Cursor]:
+        """The write transaction in pipeline mode: each statement is sent without waiting
+        for the one before, so this process encodes the next table's arrays while the
+        server writes the previous ones (decision 0290)."""
+        with self._write() as cursor, cursor.connection.pipeline():
+            yield cursor
+
+    def _insert_all(self, cursor: Cursor, insert: Insert, rows: Sequence[tuple[Any, ...]]) -> None:
+        """One ``INSERT ... SELECT FROM unnest(array, ...)`` per table and batch: a parameter
+        per column whatever the batch's size, so psycopg parses one short, cached statement
+        instead of a text with thousands of placeholders (decision 0290)."""
+        if rows:
+            cursor.execute(
+                _unnest_insert(insert.table, insert.columns, insert.tail),
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+
+    def _rare_values(self, cursor: Cursor, ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+        cursor.execute(_RARE_SELECT, (list(ids),))
+        return {found[0]: tuple(found[1:]) for found in cursor.fetchall()}
+
+    def _update_group(
+        self, cursor: Cursor, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> int:
+        """One ``UPDATE ... FROM unnest(...)`` for the group; the version check is in its
+        ``WHERE``, so a row that moved meanwhile is not counted (decision 0290)."""
+        cursor.execute(
+            _unnest_update(tuple(columns)), [list(column) for column in zip(*rows, strict=True)]
+        )
+        return len(cursor.fetchall())  # RETURNING: a row count that pipeline mode waits for
+
     _explain = "EXPLAIN "
     _by_status = "sp4n_complaints"
     _every_row = "sp4n_complaints"
@@ -444,6 +480,53 @@ def _one_statement(created: bool, events: int, messages: int) -> str:
                 " ON CONFLICT (id) DO NOTHING)"
             )
     return f"WITH {', '.join(parts)} SELECT count(*) FROM r"
+
+
+_TYPES = {
+    "seq": "int",
+    "version": "int",
+    "event_seq": "int",
+    "attempts": "int",
+    "next_due": "date",
+    "next_action": "date",
+    "occurred_at": "timestamptz",
+    "updated_at": "timestamptz",
+    "submitted_at": "timestamptz",
+    "created_at": "timestamptz",
+    "retry_at": "timestamptz",
+    "delivered_at": "timestamptz",
+}
+"""Column types of the arrays the bulk statements send; every other column is ``text``."""
+
+_RARE_SELECT = (
+    f"SELECT complaint_id, {', '.join(RARE_COLUMNS)} FROM sp4n_complaints"
+    " WHERE complaint_id = ANY(%s::text[])"
+)
+
+
+def _arrays(columns: Sequence[str]) -> str:
+    return ", ".join(f"%b::{_TYPES.get(column, 'text')}[]" for column in columns)
+
+
+@functools.cache
+def _unnest_insert(table: str, columns: tuple[str, ...], tail: str) -> str:
+    names = ", ".join(columns)
+    return f"INSERT INTO {table} ({names}) SELECT * FROM unnest({_arrays(columns)}){tail}"
+
+
+@functools.cache
+def _unnest_update(columns: tuple[str, ...]) -> str:
+    names = [f"v{index}" for index in range(len(columns))]
+    assignments = ", ".join(
+        f"{column} = v.{name}" for column, name in zip(columns, names, strict=True)
+    )
+    return (
+        f"UPDATE sp4n_complaints AS c SET {assignments}"
+        f" FROM unnest({_arrays((*columns, 'complaint_id', 'version'))})"
+        f" AS v({', '.join(names)}, cid, expected)"
+        ' WHERE c.complaint_id = v.cid COLLATE "C" AND c.version = v.expected'
+        " RETURNING 1"
+    )
 
 
 def _first_line(exc: Exception) -> str:
