@@ -38,6 +38,15 @@ def _draft(number: int = 1) -> ComplaintDraft:
     )
 
 
+# The event id check of a SQLite append (decision 0292) probes the partial index; it reads
+# no complaint's history, so the tests below leave it out.
+_ID_PROBE = "INDEXED BY sp4n_events_event_id"
+
+
+def _history_reads(statements: list[str]) -> list[str]:
+    return [s for s in statements if "FROM sp4n_events" in s and _ID_PROBE not in s]
+
+
 class _Trace:
     """The statements a SQLite store's connection runs (sqlite3's own trace callback)."""
 
@@ -67,8 +76,7 @@ def test_an_action_on_a_complaint_the_desk_just_wrote_reads_no_events(desk: Desk
     trace = _Trace(desk)
     desk.verify(c.complaint_id)
     desk.forward(c.complaint_id, attributes={"road_status": "kabupaten"})
-    reads = [s for s in trace.take() if "FROM sp4n_events" in s]
-    assert reads == []
+    assert _history_reads(trace.take()) == []
     assert [e.type for e in desk.get(c.complaint_id).history] == [
         "submitted",
         "verified",
@@ -333,7 +341,8 @@ def test_an_action_by_tracking_id_reads_only_the_row_it_looks_up(desk: Desk) -> 
     c = desk.submit(_draft())
     trace = _Trace(desk)
     desk.verify(c.tracking_id)
-    reads = [s for s in trace.take() if s.lstrip().upper().startswith("SELECT")]
+    taken = trace.take()
+    reads = [s for s in taken if s.lstrip().upper().startswith("SELECT") and _ID_PROBE not in s]
     assert len(reads) == 2  # the tracking id's row; the rare columns inside the append
     assert "tracking_id = " in reads[0]
     assert desk.get(c.tracking_id.lower()).status.value == "verified"
