@@ -155,20 +155,32 @@ def run(url: str, scale: float, year_days: int) -> list[tuple[str, str, str]]:
         events = 0
         storing = 0.0
         batch: list[AppendRequest] = []
+        tenth = max(BATCH, history // 10)
+        mark = tenth
+        trend: list[str] = []  # the store's events/s over each tenth: how it falls with size
+        slice_events, slice_seconds = 0, 0.0
         for i in range(history):
             day = HISTORY_START + dt.timedelta(days=i * span // history)
             c = completed(i, day)
             batch.append(AppendRequest(c.complaint_id, 0, c.history, rows(c, day)))
             events += len(c.history)
+            slice_events += len(c.history)
             if len(batch) == BATCH or i == history - 1:
                 t1 = time.perf_counter()
                 desk.store.append_many(batch)
-                storing += time.perf_counter() - t1
+                took = time.perf_counter() - t1
+                storing += took
+                slice_seconds += took
                 batch = []
+                if i + 1 >= mark or i == history - 1:  # a tenth stored: its events/s
+                    trend.append(f"{i + 1:,}: {slice_events / slice_seconds:,.0f}")
+                    slice_events, slice_seconds = 0, 0.0
+                    mark = i + 1 + tenth
         seconds = time.perf_counter() - t0
         report("1. history import", seconds,
                f"{history:,} complaints, {events:,} events; the store took {storing:.2f} s: "
                f"{events / storing:,.0f} events/s (the rest: making them)")  # fmt: skip
+        print(f"     events/s by complaints stored: {'; '.join(trend)}", flush=True)
 
         per_day = in_year / year_days
         made = 0

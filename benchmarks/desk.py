@@ -1,12 +1,17 @@
 """Desk speed: submissions and officer actions per second, and the daily sweep on both engines.
 
 One run, one table. For each store (memory, SQLite file, PostgreSQL when ``initdb`` is on
-the PATH or in /usr/lib/postgresql/*/bin):
+the PATH or in /usr/lib/postgresql/*/bin; its server keeps ``fsync`` on):
 
 - submit: ``Desk.submit`` of distinct web-form drafts (lifecycle submit, clocks, projection
   row, rendered outbox for reporter and admin, one transaction each);
 - verify+forward: ``Desk.verify`` then ``Desk.forward`` (router suggestion) per complaint,
-  each reloading and replaying the complaint before acting.
+  each reloading and replaying the complaint before acting;
+- complaints/s: whole complaints through submit+verify+forward (issue 17 target: 2,000 /s
+  on SQLite), from the two timings above;
+- on PostgreSQL also WRITERS processes at once (default 4), each with its own Desk on the
+  same database and its own drafts, each doing submit+verify+forward per complaint (issue 17
+  target: 1,000 complaints/s), counted from the first start to the last finish.
 
 Then on a SQLite file and on a durable local PostgreSQL (``TemporaryPostgres(durable=True)``,
 when ``initdb`` is on the PATH or in /usr/lib/postgresql/*/bin):
@@ -27,14 +32,18 @@ lifecycle and projection rows computed by the Desk (one clock evaluation per dis
 forwarding date), so the setup is not what is measured (it takes about a minute per
 100,000 complaints and engine).
 
-Run: ``PYTHONPATH=src python benchmarks/desk.py [N] [--open OPEN] [--sweep-only]
-[--engines sqlite,postgresql]`` (N submissions per store, default 500; OPEN complaints for
-the sweep, default 100,000; ``--sweep-only`` skips the submissions)
+Run: ``PYTHONPATH=src python benchmarks/desk.py [N] [OPEN] [WRITERS] [--open OPEN]
+[--sweep-only] [--engines sqlite,postgresql]`` (N submissions per store and per PostgreSQL
+writer, default 500; OPEN complaints for the sweep, default 100,000; WRITERS PostgreSQL
+writer processes, default 4; ``--sweep-only`` skips the submissions and writers). The
+numbers of main before issue 17's write-path work, measured on the same machine, are in
+docs/storage.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -42,6 +51,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "src"))
 
@@ -82,18 +92,65 @@ def draft(number: int) -> ComplaintDraft:
     )
 
 
-def measure(url: str, n: int) -> tuple[float, float]:
+def measure(url: str, n: int) -> tuple[float, float, float, float]:
+    """Submissions/s, actions/s, whole complaints/s (submit+verify+forward) on ``url``, and
+    whole complaints per CPU-second of this process (steadier on a shared machine)."""
     with Desk.open(url, pm=plugin_manager(load_entrypoints=False), clock=Clock()) as desk:
+        for i in range(20):  # warm up: policies, calendars and statements loaded once
+            ref = desk.submit(draft(-1 - i)).complaint_id
+            desk.forward(desk.verify(ref).complaint_id, attributes={"road_status": "kabupaten"})
         drafts = [draft(i) for i in range(n)]
+        cpu = time.process_time()
         t0 = time.perf_counter()
         refs = [desk.submit(d).complaint_id for d in drafts]
-        submit_rate = n / (time.perf_counter() - t0)
+        submitting = time.perf_counter() - t0
         t0 = time.perf_counter()
         for ref in refs:
             desk.verify(ref)
             desk.forward(ref, attributes={"road_status": "kabupaten"})
-        action_rate = 2 * n / (time.perf_counter() - t0)
-    return submit_rate, action_rate
+        acting = time.perf_counter() - t0
+        cpu = time.process_time() - cpu
+    return n / submitting, 2 * n / acting, n / (submitting + acting), n / cpu
+
+
+def _writer(url: str, first: int, n: int, ready: Any, go: Any, done: Any) -> None:
+    """One writer process: its own Desk, ``n`` complaints of its own through all three verbs."""
+    with Desk.open(url, pm=plugin_manager(load_entrypoints=False), clock=Clock()) as desk:
+        for i in range(20):  # warm up, as measure does
+            ref = desk.submit(draft(-first - i)).complaint_id
+            desk.forward(desk.verify(ref).complaint_id, attributes={"road_status": "kabupaten"})
+        drafts = [draft(first + i) for i in range(n)]
+        ready.release()
+        go.wait()
+        t0 = time.monotonic()
+        for d in drafts:
+            ref = desk.submit(d).complaint_id
+            desk.verify(ref)
+            desk.forward(ref, attributes={"road_status": "kabupaten"})
+        done.put((t0, time.monotonic()))
+
+
+def measure_writers(url: str, n: int, writers: int) -> float:
+    """Whole complaints/s of ``writers`` processes on one database, first start to last end."""
+    with Desk.open(url, pm=plugin_manager(load_entrypoints=False), clock=Clock()):
+        pass  # the schema is made before the writers start
+    context = multiprocessing.get_context("spawn")  # no inherited connections or locks
+    ready, go, done = context.Semaphore(0), context.Event(), context.Queue()
+    processes = [
+        context.Process(target=_writer, args=(url, 1_000_000 * (w + 1), n, ready, go, done))
+        for w in range(writers)
+    ]
+    for process in processes:
+        process.start()
+    for _ in processes:
+        ready.acquire()
+    go.set()
+    spans = [done.get(timeout=600) for _ in processes]
+    for process in processes:
+        process.join()
+        if process.exitcode != 0:
+            raise RuntimeError(f"a writer failed (exit code {process.exitcode})")
+    return writers * n / (max(end for _, end in spans) - min(start for start, _ in spans))
 
 
 def stores(tmp: Path) -> list[tuple[str, Callable[[], str]]]:
@@ -108,7 +165,7 @@ def stores(tmp: Path) -> list[tuple[str, Callable[[], str]]]:
     except Exception:  # PostgreSQL is optional for the benchmark
         bindir = None
     if bindir is not None:
-        server = TemporaryPostgres(bindir).start()
+        server = TemporaryPostgres(bindir, durable=True).start()  # fsync on
         found.append(("postgresql (local)", server.create_database))
         STOP.append(server.stop)
     return found
@@ -265,6 +322,16 @@ def sweep_rows(run: SweepRun, open_: int) -> list[tuple[str, str, str, str, str]
     ]
 
 
+TARGETS = {"sqlite (file)": 2000.0}  # issue 17, whole complaints/s of one writer
+WRITERS_TARGET = 1000.0  # issue 17, PostgreSQL with 4 writers
+
+
+def _verdict(rate: float, target: float | None) -> tuple[str, str]:
+    if target is None:
+        return "-", ""
+    return f">= {target:,.0f} /s", "met" if rate >= target else "NOT met"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", nargs="?", type=int, default=500, help="submissions per store")
@@ -277,13 +344,18 @@ def main() -> None:
         help="open complaints for the sweep (same as --open)",
     )
     parser.add_argument(
+        "writers", nargs="?", type=int, default=4, help="PostgreSQL writer processes"
+    )
+    parser.add_argument(
         "--open",
         type=int,
         default=100_000,
         dest="open_flag",
         help="open complaints for the sweep (default 100,000)",
     )
-    parser.add_argument("--sweep-only", action="store_true", help="skip the submissions")
+    parser.add_argument(
+        "--sweep-only", action="store_true", help="skip the submissions and writers"
+    )
     parser.add_argument(
         "--engines",
         default="sqlite,postgresql",
@@ -295,15 +367,13 @@ def main() -> None:
     unknown = sorted(set(engines) - {"sqlite", "postgresql"})
     if unknown or open_ < 100:
         parser.error(f"--engines takes sqlite and postgresql; --open at least 100 ({unknown})")
-    n = args.n
+    n, writers = args.n, args.writers
     rows: list[tuple[str, str, str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         if not args.sweep_only:
             try:
                 for name, make_url in stores(Path(tmp)):
-                    submit_rate, action_rate = measure(make_url(), n)
-                    rows.append(("submit", name, f"{submit_rate:,.0f} /s", "-", ""))
-                    rows.append(("verify+forward actions", name, f"{action_rate:,.0f} /s", "-", ""))
+                    rows.extend(submit_rows(name, make_url, n, writers))
             finally:
                 for stop in STOP:
                     stop()
@@ -320,6 +390,26 @@ def main() -> None:
     )
     for line in [head, tuple("-" * w for w in widths), *rows]:
         print("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
+
+
+def submit_rows(
+    name: str, make_url: Callable[[], str], n: int, writers: int
+) -> list[tuple[str, str, str, str, str]]:
+    """The submission rows of one store (and its writer processes on PostgreSQL)."""
+    rows: list[tuple[str, str, str, str, str]] = []
+    submit_rate, action_rate, whole, per_cpu = measure(make_url(), n)
+    rows.append(("submit", name, f"{submit_rate:,.0f} /s", "-", ""))
+    rows.append(("verify+forward actions", name, f"{action_rate:,.0f} /s", "-", ""))
+    target, verdict = _verdict(whole, TARGETS.get(name))
+    rows.append(("complaints (submit+verify+forward)", name, f"{whole:,.0f} /s", target, verdict))
+    rows.append(("  per CPU-second of the benchmark process", name, f"{per_cpu:,.0f} /s", "", ""))
+    if name.startswith("postgresql"):
+        rate = measure_writers(make_url(), n, writers)
+        target, verdict = _verdict(rate, WRITERS_TARGET if writers == 4 else None)
+        rows.append(
+            (f"complaints, {writers} writer processes", name, f"{rate:,.0f} /s", target, verdict)
+        )
+    return rows
 
 
 if __name__ == "__main__":

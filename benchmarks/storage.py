@@ -14,18 +14,22 @@ server this script starts with initdb/pg_ctl, fsync on), it measures:
 3. the overdue query (first page of 100, most overdue first) and a region-prefix listing
    (first page of 100 in Jawa Timur, ``35``): median of 15 runs, in milliseconds.
 
-4. (issue 6) ``GET requests.json`` of the Open311 server over HTTP on 127.0.0.1 with the
-   stored complaints (a national hub, a filtered list, a province portal), median of 15;
+4. (issues 6, 17) ``GET requests.json`` of the Open311 server over HTTP on 127.0.0.1 with the
+   stored complaints: every form of the list (by status, service code, dates; the forms
+   ``tests/adapters/test_store_plans.py`` holds to their indexes), of a national hub and of a
+   province portal, median of 15 each, in milliseconds;
 5. (issue 6) notifications delivered through the outbox to a signed webhook served by a
    real ``http.server`` on 127.0.0.1: notifications per second.
 
 Targets (issue 5): SQLite ingest >= 20,000 events/s batched; each query < 100 ms.
-Targets (issue 6): the Open311 list < 200 ms; >= 1,000 notifications/s delivered.
+Targets (issue 6): >= 1,000 notifications/s delivered; (issue 17) each Open311 list < 50 ms.
 
     python benchmarks/storage.py              # full size (several minutes)
     python benchmarks/storage.py --scale 0.05 # quick run: 25,000 complaints per year
     python benchmarks/storage.py --portal-only --skip-postgres
         # issue 6 rows only: 1,000,000 complaints stored as projection rows (fast fill)
+    python benchmarks/storage.py --portal-only --scale 0.1
+        # the same at 100,000 complaints, SQLite and PostgreSQL
 """
 
 from __future__ import annotations
@@ -444,37 +448,27 @@ def table(results: dict[str, dict[str, float]], count: int) -> str:
                 met(all(e["region_ms"] < 100 for e in results.values())),
             ),
         ]
+    for name, site in (("hub", "national hub"), ("province", "province portal '35'")):
+        for index, (form, _) in enumerate(open311_lists(TODAY)):
+            key = f"open311_{name}_{index}"
+            rows.append(
+                (
+                    f"Open311 GET requests.json?{form}, {site}, "
+                    f"{int(sqlite[key + '_items']):,} items of {stored:,} complaints, "
+                    "HTTP on 127.0.0.1, ms",
+                    cell(sqlite, key + "_ms", ".1f"),
+                    cell(pg, key + "_ms", ".1f"),
+                    f"< {OPEN311_TARGET_MS:.0f}",
+                    met(all(e[key + "_ms"] < OPEN311_TARGET_MS for e in results.values())),
+                )
+            )
     rows += [
         (
-            f"Open311 GET requests.json, national hub, {int(sqlite['open311_items']):,} items "
-            f"(last 90 days) of {stored:,} complaints, HTTP on 127.0.0.1, ms",
-            cell(sqlite, "open311_ms", ".1f"),
-            cell(pg, "open311_ms", ".1f"),
-            f"< {OPEN311_TARGET_MS:.0f}",
-            met(all(e["open311_ms"] < OPEN311_TARGET_MS for e in results.values())),
-        ),
-        (
-            "  the same, CPU time of one in-process WSGI call (load-independent), ms",
+            "  national hub, all published: CPU time of one in-process WSGI call, ms",
             cell(sqlite, "open311_cpu_ms", ".1f"),
             cell(pg, "open311_cpu_ms", ".1f"),
             "(context)",
             "",
-        ),
-        (
-            f"Open311 GET requests.json?status=closed&service_code=..., "
-            f"{int(sqlite['open311_filtered_items']):,} items, ms",
-            cell(sqlite, "open311_filtered_ms", ".1f"),
-            cell(pg, "open311_filtered_ms", ".1f"),
-            f"< {OPEN311_TARGET_MS:.0f}",
-            met(all(e["open311_filtered_ms"] < OPEN311_TARGET_MS for e in results.values())),
-        ),
-        (
-            f"Open311 GET requests.json, province portal '35', "
-            f"{int(sqlite['open311_province_items']):,} items, ms",
-            cell(sqlite, "open311_province_ms", ".1f"),
-            cell(pg, "open311_province_ms", ".1f"),
-            f"< {OPEN311_TARGET_MS:.0f}",
-            met(all(e["open311_province_ms"] < OPEN311_TARGET_MS for e in results.values())),
         ),
         (
             f"notifications delivered through the outbox to a local signed webhook "
@@ -496,7 +490,7 @@ def table(results: dict[str, dict[str, float]], count: int) -> str:
 # 127.0.0.1 (wsgiref, the server ``sp4n serve`` runs) with the stored complaints, and the
 # outbox delivering signed webhooks to a real ``http.server`` on 127.0.0.1.
 
-OPEN311_TARGET_MS = 200.0
+OPEN311_TARGET_MS = 50.0  # issue 17 (issue 6 asked < 200 ms)
 NOTIFY_TARGET_PER_S = 1_000.0
 
 
@@ -554,22 +548,42 @@ def open311_list_ms(url: str, today: date) -> dict[str, float]:
         hub, stop_hub = serve(desk, None)
         province, stop_province = serve(desk, "35")
         try:
-            # a code the taxonomy does not alias, so it matches the rows' topic as stored
-            filtered = f"{hub}?status=closed&service_code=pendidikan.sekolah"
-            sizes = (len(get(hub)), len(get(filtered)), len(get(province)))
-            if sizes[0] < LIST_MAX or not sizes[1]:
+            for name, address in (("hub", hub), ("province", province)):
+                for index, (_, params) in enumerate(open311_lists(today)):
+                    target = f"{address}?{params}" if params else address
+                    results[f"open311_{name}_{index}_items"] = len(get(target))
+                    results[f"open311_{name}_{index}_ms"] = median_ms(lambda t=target: fetch(t))
+            if results["open311_hub_0_items"] < LIST_MAX or not results["open311_hub_5_items"]:
                 raise SystemExit("too few complaints in the last 90 days; raise --scale")
-            results["open311_items"] = sizes[0]
-            results["open311_filtered_items"] = sizes[1]
-            results["open311_province_items"] = sizes[2]
-            results["open311_ms"] = median_ms(lambda: fetch(hub))
             results["open311_cpu_ms"] = cpu_ms(site, "/open311/v2/requests.json")
-            results["open311_filtered_ms"] = median_ms(lambda: fetch(filtered))
-            results["open311_province_ms"] = median_ms(lambda: fetch(province))
         finally:
             stop_hub()
             stop_province()
     return results
+
+
+def open311_lists(today: date) -> list[tuple[str, str]]:
+    """Every form of ``GET requests`` that lists, as (name, query string): the forms
+    ``tests/adapters/test_store_plans.py`` holds to their indexes (``OPEN311_LISTS``)."""
+    from urllib.parse import urlencode
+
+    end = datetime(today.year, today.month, today.day, tzinfo=UTC) - timedelta(days=10)
+    start = end - timedelta(days=40)
+    code = "pendidikan.sekolah"  # a code the taxonomy does not alias: the rows' topic as stored
+    return [
+        ("all published, last 90 days", ""),
+        ("status=open", "status=open"),
+        ("status=closed", "status=closed"),
+        ("service_code", urlencode({"service_code": code})),
+        ("status=open&service_code", urlencode({"status": "open", "service_code": code})),
+        ("status=closed&service_code", urlencode({"status": "closed", "service_code": code})),
+        (
+            "start_date&end_date (40 days)",
+            urlencode({"start_date": start.isoformat(), "end_date": end.isoformat()}),
+        ),
+        ("start_date", urlencode({"start_date": start.isoformat()})),
+        ("end_date", urlencode({"end_date": end.isoformat()})),
+    ]
 
 
 def notification_rate(url: str, count: int) -> dict[str, float]:
@@ -687,6 +701,13 @@ def portal_main(count: int, notify: int, *, skip_postgres: bool) -> int:
             ingest(store, projected_years(count, today))
         finally:
             store.close()
+        if url.startswith("postgresql"):
+            # planner statistics, as autovacuum leaves them (and the full run does): without
+            # any, PostgreSQL reads a whole status's rows for a list with only end_date
+            import psycopg
+
+            with psycopg.connect(url, autocommit=True) as connection:
+                connection.execute("ANALYZE")
         results[name] = {"stored": 2 * count, **open311_list_ms(url, today)}
         print(f"{name}: delivering {notify:,} notifications ...", file=sys.stderr)
         results[name].update(notification_rate(notify_url, notify))

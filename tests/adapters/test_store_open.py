@@ -212,6 +212,41 @@ def test_postgres_newer_schema_is_refused_and_not_touched(
 
 
 @pytest.mark.postgres
+def test_postgres_processes_opening_a_fresh_database_at_once_all_get_the_schema(
+    store_factory: Factory, postgres_server: TemporaryPostgres
+) -> None:
+    # Four writer processes started together on a new database: one migrates, the others
+    # wait for it and then find the schema (they used to create the tables again and fail
+    # with DuplicateTable, their transactions' catalog cache predating the other's commit).
+    import threading
+
+    for _ in range(2):
+        url = postgres_server.create_database()
+        opened: list[Store] = []
+        failures: list[BaseException] = []
+
+        def open_one(
+            url: str = url,
+            opened: list[Store] = opened,
+            failures: list[BaseException] = failures,
+        ) -> None:
+            try:
+                opened.append(store_factory(url))
+            except BaseException as exc:
+                failures.append(exc)
+
+        threads = [threading.Thread(target=open_one) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert failures == []
+        assert len(opened) == 6
+        opened[0].append("c1", 0, [make_event("c1", 1)], row=make_row("c1", 1))
+        assert {store.version("c1") for store in opened} == {1}
+
+
+@pytest.mark.postgres
 def test_postgres_store_persists_across_reopen(store_factory: Factory, postgres_url: str) -> None:
     first = store_factory(f"{postgres_url}?pool_min=1&pool_max=2")
     first.append("c1", 0, [make_event("c1", 1)], row=make_row("c1", 1))

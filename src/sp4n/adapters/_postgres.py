@@ -10,7 +10,8 @@ Pool size and timeouts come from URL query parameters ``pool_min``, ``pool_max``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -19,14 +20,20 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from sp4n._text import fold
 from sp4n._time import Clock
 from sp4n.adapters._partition import partition_of, partitioned_rows
+from sp4n.adapters._records import AppendRequest
 from sp4n.adapters._spec import hookimpl
 from sp4n.adapters._sql import (
+    _OUTBOX_COLUMNS,
+    _ROW_COLUMNS,
+    RARE_COLUMNS,
     SCHEMA_VERSION,
     Cursor,
+    Insert,
     SqlStore,
     UniqueViolationError,
     like_pattern,
 )
+from sp4n.adapters._store import check_batch
 from sp4n.adapters.hookspecs import RegisterStorage
 from sp4n.errors import (
     MalformedStoreUrlError,
@@ -108,6 +115,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX sp4n_complaints_status_submitted ON sp4n_complaints"
         " (status, submitted_at DESC NULLS LAST, complaint_id DESC)",
     ),
+    8: (),  # SQLite's partial event id index (decision 0292); PostgreSQL keeps the whole one
 }
 """Forward migrations, the PostgreSQL spelling of the SQLite ones."""
 
@@ -157,6 +165,7 @@ class PostgresStore(SqlStore):
                 url, "psycopg is not installed; pip install 'sp4n[postgres]'"
             ) from exc
         self._psycopg = psycopg
+        self._statements: dict[tuple[bool, int, int], str] = {}
         libpq, options = split_url(url)
         self._partition = partition_of(url)
         try:
@@ -173,7 +182,9 @@ class PostgresStore(SqlStore):
             libpq,
             min_size=options["pool_min"],
             max_size=options["pool_max"],
-            kwargs={"connect_timeout": options["connect_timeout"]},
+            # Autocommit: a read is one statement, one round trip; writes open their own
+            # transaction (decision 0281).
+            kwargs={"connect_timeout": options["connect_timeout"], "autocommit": True},
             open=False,
             timeout=float(options["connect_timeout"]),
         )
@@ -186,9 +197,20 @@ class PostgresStore(SqlStore):
         if found == SCHEMA_VERSION:
             self._check_partition(connection)
             return
+        # Two processes opening a fresh database at once: one migrates, the others wait. The
+        # lock is taken before the migration's transaction begins: a transaction that began
+        # before another process committed the tables may not see them in its catalog cache,
+        # and would create them again (DuplicateTable).
         with connection.transaction():
-            # Two processes opening a fresh database at once: one migrates, one waits.
-            connection.execute("SELECT pg_advisory_xact_lock(7340416)")
+            connection.execute("SELECT pg_advisory_lock(7340416)")
+        try:
+            self._migrate_locked(connection)
+        finally:
+            with connection.transaction():
+                connection.execute("SELECT pg_advisory_unlock(7340416)")
+
+    def _migrate_locked(self, connection: psycopg.Connection[Any]) -> None:
+        with connection.transaction():
             found = self._schema_version(connection)
             if found > SCHEMA_VERSION:
                 raise SchemaVersionError(self.url, found, SCHEMA_VERSION)
@@ -261,32 +283,122 @@ class PostgresStore(SqlStore):
 
     @contextmanager
     def _write(self) -> Iterator[Cursor]:
+        with (
+            self._pool.connection() as connection,
+            self._write_errors(),
+            connection.transaction(),
+            connection.cursor() as cursor,
+        ):
+            yield cursor
+
+    @contextmanager
+    def _write_errors(self) -> Iterator[None]:
+        """The typed errors of a failed write (a unique violation, a read-only server, a
+        full disk)."""
         errors = self._psycopg.errors
-        with self._pool.connection() as connection:
-            try:
-                with connection.transaction(), connection.cursor() as cursor:
-                    yield cursor
-            except errors.UniqueViolation as exc:
-                name = exc.diag.constraint_name or ""
-                raise UniqueViolationError(_CONSTRAINTS.get(name, "seq")) from exc
-            except (errors.ReadOnlySqlTransaction, errors.InsufficientPrivilege) as exc:
-                raise StoreWriteError(
-                    self.url,
-                    f"the database is read-only for this connection ({_first_line(exc)})",
-                    hint="connect to the primary server with a role that may write, or unset "
-                    "default_transaction_read_only",
-                ) from exc
-            except errors.DiskFull as exc:
-                raise StoreWriteError(
-                    self.url,
-                    f"the database server's disk is full ({_first_line(exc)})",
-                    hint="free disk space on the server, then retry",
-                ) from exc
+        try:
+            yield
+        except errors.UniqueViolation as exc:
+            name = exc.diag.constraint_name or ""
+            raise UniqueViolationError(_CONSTRAINTS.get(name, "seq")) from exc
+        except (errors.ReadOnlySqlTransaction, errors.InsufficientPrivilege) as exc:
+            raise StoreWriteError(
+                self.url,
+                f"the database is read-only for this connection ({_first_line(exc)})",
+                hint="connect to the primary server with a role that may write, or unset "
+                "default_transaction_read_only",
+            ) from exc
+        except errors.DiskFull as exc:
+            raise StoreWriteError(
+                self.url,
+                f"the database server's disk is full ({_first_line(exc)})",
+                hint="free disk space on the server, then retry",
+            ) from exc
+
+    def _append_one(self, request: AppendRequest) -> int:
+        """One complaint's append as one statement, one round trip (decision 0281).
+
+        Its data-modifying ``WITH`` parts run in one implicit transaction: the row (an
+        INSERT for a new complaint; else an UPDATE that also checks the expected version),
+        the events and the outbox. After an UPDATE that found the row at another version the
+        events and messages are not inserted (``WHERE EXISTS``) and the statement returns 0,
+        which is a :class:`~sp4n.errors.ConcurrencyError`; a unique violation (a creation
+        that lost a race, a stored event id) undoes the whole statement.
+        """
+        (version,) = check_batch([request])
+        created = request.expected_version == 0
+        row = (*self._row_values(request.row), fold(request.row.title))
+        params: list[Any] = []
+        if created:
+            params.extend(row)
+        else:
+            params.extend(row[1:])
+            params.extend((request.complaint_id, request.expected_version))
+        for event in request.events:
+            params.extend(self._event_values(event))
+        for message in request.outbox:
+            params.extend(self._message_values(message))
+        statement = self._one_statement(created, len(request.events), len(request.outbox))
+        try:
+            with (
+                self._pool.connection() as connection,
+                self._write_errors(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(statement, params)
+                found = cursor.fetchone()
+        except UniqueViolationError as exc:
+            raise self._explain_violation(exc.constraint, [request]) from None
+        if not found or not found[0]:
+            raise self._explain_violation("version", [request])
+        return version
+
+    def _one_statement(self, created: bool, events: int, messages: int) -> str:
+        """The text of :meth:`_append_one`'s statement (cached per shape)."""
+        key = (created, events, messages)
+        text = self._statements.get(key)
+        if text is None:
+            if len(self._statements) > 64:
+                self._statements.clear()
+            text = self._statements[key] = _one_statement(created, events, messages)
+        return text
 
     @contextmanager
     def _read(self) -> Iterator[Cursor]:
         with self._pool.connection() as connection, connection.cursor() as cursor:
             yield cursor
+
+    @contextmanager
+    def _bulk_write(self) -> Iterator[Cursor]:
+        """The write transaction in pipeline mode: each statement is sent without waiting
+        for the one before, so this process encodes the next table's arrays while the
+        server writes the previous ones (decision 0290)."""
+        with self._write() as cursor, cursor.connection.pipeline():
+            yield cursor
+
+    def _insert_all(self, cursor: Cursor, insert: Insert, rows: Sequence[tuple[Any, ...]]) -> None:
+        """One ``INSERT ... SELECT FROM unnest(array, ...)`` per table and batch: a parameter
+        per column whatever the batch's size, so psycopg parses one short, cached statement
+        instead of a text with thousands of placeholders (decision 0290)."""
+        if rows:
+            cursor.execute(
+                _unnest_insert(insert.table, insert.columns, insert.tail),
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+
+    def _rare_values(self, cursor: Cursor, ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+        cursor.execute(_RARE_SELECT, (list(ids),))
+        return {found[0]: tuple(found[1:]) for found in cursor.fetchall()}
+
+    def _update_group(
+        self, cursor: Cursor, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> int:
+        """One ``UPDATE ... FROM unnest(...)`` for the group; the version check is in its
+        ``WHERE``, so a row that moved meanwhile is not counted (decision 0290)."""
+        cursor.execute(
+            _unnest_update(tuple(columns)), [list(column) for column in zip(*rows, strict=True)]
+        )
+        return len(cursor.fetchall())  # RETURNING: a row count that pipeline mode waits for
 
     _explain = "EXPLAIN "
     _by_status = "sp4n_complaints"
@@ -294,7 +406,9 @@ class PostgresStore(SqlStore):
 
     def _before_explain(self, cursor: Cursor) -> None:
         """Plan as for a national table: a test's small table would always be read
-        sequentially, whatever the indexes (only for this transaction)."""
+        sequentially, whatever the indexes (only for this transaction, which the pool
+        commits when the connection is given back)."""
+        cursor.execute("BEGIN")  # the pool's connections are in autocommit
         cursor.execute("SET LOCAL enable_seqscan = off")
 
     def _instant(self, value: datetime) -> datetime:
@@ -310,6 +424,109 @@ class PostgresStore(SqlStore):
     def close(self) -> None:
         """Close the pool and its connections."""
         self._pool.close()
+
+
+_EVENT_TYPES = ("text", "integer", "text", "text", "timestamptz", "text")
+_OUTBOX_TYPES = (
+    "text",
+    "text",
+    "integer",
+    "text",
+    "text",
+    "text",
+    "timestamptz",
+    "integer",
+    "timestamptz",
+    "timestamptz",
+    "text",
+)
+_EVENT_COLUMNS = "complaint_id, seq, event_id, type, occurred_at, data"
+
+
+def _values(types: Sequence[str], rows: int) -> str:
+    """``VALUES`` of ``rows`` rows, each placeholder cast to its column's type (in a
+    sub-select PostgreSQL cannot infer them from the target columns)."""
+    row = "(" + ", ".join(f"%s::{t}" for t in types) + ")"
+    return "VALUES " + ", ".join([row] * rows)
+
+
+def _one_statement(created: bool, events: int, messages: int) -> str:
+    """One append as one statement: the row, the events, the outbox (see ``_append_one``)."""
+    columns = (*_ROW_COLUMNS, "title_folded")
+    outbox = ", ".join(_OUTBOX_COLUMNS)
+    if created:
+        parts = [
+            f"r AS (INSERT INTO sp4n_complaints ({', '.join(columns)})"
+            f" VALUES ({', '.join(['%s'] * len(columns))}) RETURNING 1)",
+            f"e AS (INSERT INTO sp4n_events ({_EVENT_COLUMNS}) {_values(_EVENT_TYPES, events)})",
+        ]
+        if messages:
+            parts.append(
+                f"o AS (INSERT INTO sp4n_outbox ({outbox}) {_values(_OUTBOX_TYPES, messages)}"
+                " ON CONFLICT (id) DO NOTHING)"
+            )
+    else:
+        assignments = ", ".join(f"{column} = %s" for column in columns[1:])
+        parts = [
+            f"r AS (UPDATE sp4n_complaints SET {assignments}"
+            " WHERE complaint_id = %s AND version = %s RETURNING 1)",
+            f"e AS (INSERT INTO sp4n_events ({_EVENT_COLUMNS}) SELECT * FROM"
+            f" ({_values(_EVENT_TYPES, events)}) AS v WHERE EXISTS (SELECT 1 FROM r))",
+        ]
+        if messages:
+            parts.append(
+                f"o AS (INSERT INTO sp4n_outbox ({outbox}) SELECT * FROM"
+                f" ({_values(_OUTBOX_TYPES, messages)}) AS v WHERE EXISTS (SELECT 1 FROM r)"
+                " ON CONFLICT (id) DO NOTHING)"
+            )
+    return f"WITH {', '.join(parts)} SELECT count(*) FROM r"
+
+
+_TYPES = {
+    "seq": "int",
+    "version": "int",
+    "event_seq": "int",
+    "attempts": "int",
+    "next_due": "date",
+    "next_action": "date",
+    "occurred_at": "timestamptz",
+    "updated_at": "timestamptz",
+    "submitted_at": "timestamptz",
+    "created_at": "timestamptz",
+    "retry_at": "timestamptz",
+    "delivered_at": "timestamptz",
+}
+"""Column types of the arrays the bulk statements send; every other column is ``text``."""
+
+_RARE_SELECT = (
+    f"SELECT complaint_id, {', '.join(RARE_COLUMNS)} FROM sp4n_complaints"
+    " WHERE complaint_id = ANY(%s::text[])"
+)
+
+
+def _arrays(columns: Sequence[str]) -> str:
+    return ", ".join(f"%b::{_TYPES.get(column, 'text')}[]" for column in columns)
+
+
+@functools.cache
+def _unnest_insert(table: str, columns: tuple[str, ...], tail: str) -> str:
+    names = ", ".join(columns)
+    return f"INSERT INTO {table} ({names}) SELECT * FROM unnest({_arrays(columns)}){tail}"
+
+
+@functools.cache
+def _unnest_update(columns: tuple[str, ...]) -> str:
+    names = [f"v{index}" for index in range(len(columns))]
+    assignments = ", ".join(
+        f"{column} = v.{name}" for column, name in zip(columns, names, strict=True)
+    )
+    return (
+        f"UPDATE sp4n_complaints AS c SET {assignments}"
+        f" FROM unnest({_arrays((*columns, 'complaint_id', 'version'))})"
+        f" AS v({', '.join(names)}, cid, expected)"
+        ' WHERE c.complaint_id = v.cid COLLATE "C" AND c.version = v.expected'
+        " RETURNING 1"
+    )
 
 
 def _first_line(exc: Exception) -> str:

@@ -31,9 +31,9 @@ from sp4n.adapters._store import (
 from sp4n.errors import ConcurrencyError, InvalidInputError, NotFoundError
 from sp4n.lifecycle import Actor, Event
 
-__all__ = ["SCHEMA_VERSION", "SqlStore", "event_json"]
+__all__ = ["RARE_COLUMNS", "SCHEMA_VERSION", "Insert", "SqlStore", "event_json"]
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """The newest schema this release writes; databases are migrated forward to it."""
 
 _ROW_COLUMNS = (
@@ -54,9 +54,11 @@ _ROW_COLUMNS = (
     "next_action",
     "facts",
 )
-_RARE = ("tracking_id", "agency", "region", "topic", "submitted_at", "title")
+RARE_COLUMNS = ("tracking_id", "agency", "region", "topic", "submitted_at", "title")
+_RARE = RARE_COLUMNS
 """Indexed row columns that seldom change: written only when they do."""
 _OFTEN = tuple(column for column in _ROW_COLUMNS[1:] if column not in _RARE)
+_EVENT_COLUMNS = ("complaint_id", "seq", "event_id", "type", "occurred_at", "data")
 _OUTBOX_COLUMNS = (
     "id",
     "complaint_id",
@@ -137,15 +139,18 @@ def event_json(event: Event, occurred_at: str | None = None) -> str:
     )
 
 
-class _Insert:
-    """A multi-row INSERT: ``head`` ``(?, ...), (?, ...)`` ``tail``, texts cached per size."""
+class Insert:
+    """A multi-row INSERT into ``table`` of ``columns``: ``(?, ...), (?, ...)`` then ``tail``,
+    texts cached per size (PostgreSQL writes the same rows as arrays: ``_postgres``)."""
 
-    __slots__ = ("_head", "_row", "_tail", "_texts")
+    __slots__ = ("_head", "_row", "_texts", "columns", "table", "tail")
 
-    def __init__(self, head: str, width: int, tail: str = "") -> None:
-        self._head = head
-        self._row = "(" + ", ".join("?" * width) + ")"
-        self._tail = tail
+    def __init__(self, table: str, columns: Sequence[str], tail: str = "") -> None:
+        self.table = table
+        self.columns = tuple(columns)
+        self.tail = tail
+        self._head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES"
+        self._row = "(" + ", ".join("?" * len(columns)) + ")"
         self._texts: dict[int, str] = {}
 
     def statement(self, rows: int) -> str:
@@ -153,7 +158,7 @@ class _Insert:
         if text is None:
             if len(self._texts) > 64:
                 self._texts.clear()
-            text = self._texts[rows] = f"{self._head} {', '.join([self._row] * rows)}{self._tail}"
+            text = self._texts[rows] = f"{self._head} {', '.join([self._row] * rows)}{self.tail}"
         return text
 
 
@@ -180,18 +185,10 @@ class SqlStore(abc.ABC):
     def __init__(self, url: str, *, clock: Clock) -> None:
         self.url = url
         self._clock = clock
-        self._insert_row = _Insert(
-            f"INSERT INTO sp4n_complaints ({', '.join(_ROW_COLUMNS)}, title_folded) VALUES",
-            len(_ROW_COLUMNS) + 1,
-        )
-        self._insert_event = _Insert(
-            "INSERT INTO sp4n_events (complaint_id, seq, event_id, type, occurred_at, data) VALUES",
-            6,
-        )
-        self._insert_message = _Insert(
-            f"INSERT INTO sp4n_outbox ({', '.join(_OUTBOX_COLUMNS)}) VALUES",
-            len(_OUTBOX_COLUMNS),
-            " ON CONFLICT (id) DO NOTHING",
+        self._insert_row = Insert("sp4n_complaints", (*_ROW_COLUMNS, "title_folded"))
+        self._insert_event = Insert("sp4n_events", _EVENT_COLUMNS)
+        self._insert_message = Insert(
+            "sp4n_outbox", _OUTBOX_COLUMNS, " ON CONFLICT (id) DO NOTHING"
         )
 
     # -- engine hooks ------------------------------------------------------------------------
@@ -202,6 +199,10 @@ class SqlStore(abc.ABC):
 
         A unique constraint failure must surface as :class:`UniqueViolationError`.
         """
+
+    def _bulk_write(self) -> AbstractContextManager[Cursor]:
+        """The write transaction of :meth:`append_many` (an engine may pipeline it)."""
+        return self._write()
 
     @abc.abstractmethod
     def _read(self) -> AbstractContextManager[Cursor]:
@@ -222,7 +223,7 @@ class SqlStore(abc.ABC):
     def _sql(self, statement: str) -> str:
         return statement if self._placeholder == "?" else statement.replace("?", "%s")
 
-    def _insert_all(self, cursor: Cursor, insert: _Insert, rows: Sequence[tuple[Any, ...]]) -> None:
+    def _insert_all(self, cursor: Cursor, insert: Insert, rows: Sequence[tuple[Any, ...]]) -> None:
         """Insert ``rows`` with multi-row ``VALUES`` statements of up to ``_INSERT_ROWS`` rows.
 
         One statement per chunk rather than one per row (``executemany``): SQLite runs the
@@ -283,6 +284,11 @@ class SqlStore(abc.ABC):
     ) -> int:
         """Append one complaint's events in one transaction; see :class:`~sp4n.adapters.Store`."""
         request = AppendRequest(complaint_id, expected_version, tuple(events), row, tuple(outbox))
+        return self._append_one(request)
+
+    def _append_one(self, request: AppendRequest) -> int:
+        """One complaint's append (the Desk's every verb): a one-request batch here; an engine
+        may write it in fewer round trips (PostgreSQL: one statement, decision 0281)."""
         return self.append_many([request])[0]
 
     def append_many(self, batch: Sequence[AppendRequest]) -> tuple[int, ...]:
@@ -293,7 +299,7 @@ class SqlStore(abc.ABC):
         created = [request for request in batch if request.expected_version == 0]
         moved = [request for request in batch if request.expected_version > 0]
         try:
-            with self._write() as cursor:
+            with self._bulk_write() as cursor:
                 if moved:
                     self._update_rows(cursor, moved)
                 if created:
@@ -303,11 +309,11 @@ class SqlStore(abc.ABC):
                         self._insert_row,
                         [(*self._row_values(r.row), fold(r.row.title)) for r in created],
                     )
+                events = [event for request in batch for event in request.events]
                 self._insert_all(
-                    cursor,
-                    self._insert_event,
-                    [self._event_values(event) for request in batch for event in request.events],
+                    cursor, self._insert_event, [self._event_values(event) for event in events]
                 )
+                self._check_event_ids(cursor, events)
                 messages = [message for request in batch for message in request.outbox]
                 if messages:
                     self._insert_all(
@@ -321,6 +327,11 @@ class SqlStore(abc.ABC):
             raise self._explain_violation("version", batch) from None
         return versions
 
+    def _check_event_ids(self, cursor: Cursor, events: Sequence[Event]) -> None:  # noqa: B027
+        """Raise :class:`UniqueViolationError` if an id of ``events`` (inserted already, in
+        this transaction) is another event's; nothing to do where one unique index holds
+        every id (PostgreSQL)."""
+
     def _update_rows(self, cursor: Cursor, moved: Sequence[AppendRequest]) -> None:
         """Update projection rows; the version check is part of each UPDATE statement.
 
@@ -328,18 +339,7 @@ class SqlStore(abc.ABC):
         the summed row count reveals. Rarely changing indexed columns (tracking id, agency,
         region) are written only when they change, so their indexes are left alone.
         """
-        previous: dict[str, tuple[Any, ...]] = {}
-        ids = [request.complaint_id for request in moved]
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            cursor.execute(
-                self._sql(
-                    f"SELECT complaint_id, {', '.join(_RARE)} FROM sp4n_complaints"
-                    f" WHERE complaint_id IN ({', '.join('?' * len(chunk))})"
-                ),
-                chunk,
-            )
-            previous.update((found[0], tuple(found[1:])) for found in cursor.fetchall())
+        previous = self._rare_values(cursor, [request.complaint_id for request in moved])
         if len(previous) != len(moved):
             raise _VersionMismatchError
         groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
@@ -362,17 +362,40 @@ class SqlStore(abc.ABC):
             )
         updated = 0
         for changed, rows in groups.items():
-            assignments = ", ".join(f"{column} = ?" for column in (*_OFTEN, *changed))
-            cursor.executemany(
-                self._sql(
-                    f"UPDATE sp4n_complaints SET {assignments}"
-                    " WHERE complaint_id = ? AND version = ?"
-                ),
-                rows,
-            )
-            updated += cursor.rowcount
+            updated += self._update_group(cursor, (*_OFTEN, *changed), rows)
         if updated != len(moved):
             raise _VersionMismatchError
+
+    def _rare_values(self, cursor: Cursor, ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+        """The stored :data:`_RARE` columns of the rows ``ids`` (those that exist), by id."""
+        previous: dict[str, tuple[Any, ...]] = {}
+        for chunk in iter_chunks(ids, 500):
+            cursor.execute(
+                self._sql(
+                    f"SELECT complaint_id, {', '.join(_RARE)} FROM sp4n_complaints"
+                    f" WHERE complaint_id IN ({', '.join('?' * len(chunk))})"
+                ),
+                list(chunk),
+            )
+            previous.update((found[0], tuple(found[1:])) for found in cursor.fetchall())
+        return previous
+
+    def _update_group(
+        self, cursor: Cursor, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> int:
+        """Set ``columns`` of rows still at their expected version; return how many moved.
+
+        Each of ``rows`` is the new values of ``columns``, the complaint id and the expected
+        version.
+        """
+        assignments = ", ".join(f"{column} = ?" for column in columns)
+        cursor.executemany(
+            self._sql(
+                f"UPDATE sp4n_complaints SET {assignments} WHERE complaint_id = ? AND version = ?"
+            ),
+            rows,
+        )
+        return int(cursor.rowcount)
 
     def _explain_violation(self, constraint: str, batch: Sequence[AppendRequest]) -> Exception:
         """Turn a failed write (already rolled back) into the error the caller should see."""

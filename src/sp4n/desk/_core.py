@@ -12,6 +12,8 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -61,6 +63,10 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["DeskCore"]
 
 _log = logging.getLogger("sp4n.desk")
+
+RECENT_COMPLAINTS = 1024
+"""How many complaints a Desk keeps after committing them (decision 0280): the next action
+on one of them checks the store's version instead of loading and replaying its events."""
 
 
 def _plugin_router(adapters: Adapters) -> Router:
@@ -115,6 +121,8 @@ class DeskCore:
             notifiers = {"log": LogNotifier()}
         self.notifiers: Mapping[str, Notifier] = dict(notifiers)
         self.recipients = Recipients(self.router.directory)
+        self._recent: OrderedDict[str, Complaint] = OrderedDict()
+        self._recent_lock = threading.Lock()  # a server may share the Desk between threads
 
     @classmethod
     def open(
@@ -200,6 +208,11 @@ class DeskCore:
         return require_aware("at", self.clock() if at is None else at)
 
     def _complaint_id(self, ref: str) -> str:
+        return self._reference(ref)[0]
+
+    def _reference(self, ref: str) -> tuple[str, int | None]:
+        """The complaint id ``ref`` names, and its stored version when looking it up read it
+        (a tracking id is looked up in the projection rows)."""
         if not isinstance(ref, str) or not ref.strip():
             raise InvalidInputError("ref", ref, "must be a tracking id or a complaint id")
         text = check_clean("ref", ref).strip()
@@ -207,18 +220,41 @@ class DeskCore:
             row = self.store.by_tracking_id(text.upper())
             if row is None:
                 raise UnknownComplaintError(ref)
-            return row.complaint_id
-        return text
+            return row.complaint_id, row.version
+        return text, None
 
     def get(self, ref: str) -> Complaint:
-        """The complaint with tracking id or complaint id ``ref``, rebuilt from its events.
+        """The complaint with tracking id or complaint id ``ref``, rebuilt from its events
+        (or the one this Desk committed last, while the store holds that version: decision
+        0280).
 
         :raises UnknownComplaintError: no complaint has that reference.
         """
-        events = self.store.load(self._complaint_id(ref))
+        complaint_id, version = self._reference(ref)
+        known = self._recent.get(complaint_id)
+        if known is not None:
+            if version is None:
+                version = self.store.version(complaint_id)
+            if version == known.version:
+                return known
+            self._forget(complaint_id)  # another writer moved it: read it again
+        events = self.store.load(complaint_id)
         if not events:
             raise UnknownComplaintError(ref)
         return replay(events)
+
+    def _remember(self, complaint: Complaint) -> None:
+        """Keep ``complaint`` as just committed (the newest :data:`RECENT_COMPLAINTS`)."""
+        with self._recent_lock:
+            recent = self._recent
+            recent[complaint.complaint_id] = complaint
+            recent.move_to_end(complaint.complaint_id)
+            while len(recent) > RECENT_COMPLAINTS:
+                recent.popitem(last=False)
+
+    def _forget(self, complaint_id: str) -> None:
+        with self._recent_lock:
+            self._recent.pop(complaint_id, None)
 
     def view(self, ref: str, actor: Actor | None = None) -> Mapping[str, Any] | None:
         """The complaint as ``actor`` may see it (:func:`sp4n.lifecycle.view_for`), or its
@@ -337,11 +373,14 @@ class DeskCore:
         outbox: Sequence[OutboxMessage] | None = None,
         *,
         expected_version: int | None = None,
+        before: Complaint | None = None,
     ) -> Complaint:
         """Append ``events`` (the last ones of ``complaint``) with the projection row and the
         outbox in one transaction, then tell the observers.
 
-        ``outbox=None`` renders the default notifications of the events. Raises
+        ``outbox=None`` renders the default notifications of the events. ``before``: the
+        complaint as it was before ``events`` (its status is what observers hear as the
+        previous one; replayed from the history when not given). Raises
         :class:`~sp4n.errors.ConcurrencyError` (nothing written) when the stream moved.
         """
         if not events:
@@ -359,8 +398,13 @@ class DeskCore:
                 notifiers=tuple(self.notifiers),
                 lang=self.lang,
             )
-        self.store.append(complaint.complaint_id, base, events, row=row, outbox=outbox)
-        self._broadcast(complaint, events, row)
+        try:
+            self.store.append(complaint.complaint_id, base, events, row=row, outbox=outbox)
+        except ConcurrencyError:
+            self._forget(complaint.complaint_id)
+            raise
+        self._remember(complaint)
+        self._broadcast(complaint, events, row, before=before)
         return complaint
 
     def _broadcast(
@@ -371,11 +415,9 @@ class DeskCore:
         *,
         before: Complaint | None = None,
     ) -> None:
-        """Tell the observers of ``events`` (committed); ``before``: the complaint before
-        them when the caller holds it (saves replaying its history)."""
         status: str | None = None
         if events[0].seq > 1:
-            if before is None:
+            if before is None or before.version != events[0].seq - 1:
                 before = replay(complaint.history[: events[0].seq - 1])
             status = before.status.value
         for event in events:
@@ -412,7 +454,7 @@ class DeskCore:
             payload=payload,
             rules=self.lifecycle,
         )
-        return self._commit(updated, updated.history[current.version :])
+        return self._commit(updated, updated.history[current.version :], before=current)
 
     # -- notifications ------------------------------------------------------------------------
 

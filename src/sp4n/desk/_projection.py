@@ -69,6 +69,7 @@ class ClockRules:
     lifecycle: LifecycleRules = DEFAULT_RULES
     calendars: Callable[[str], WorkingCalendar] | None = None
     _policies: dict[tuple[str, str | None], Policy] = attrs.field(factory=dict, init=False)
+    _distinct: dict[Policy, Policy] = attrs.field(factory=dict, init=False)
     _calendars: dict[str, WorkingCalendar] = attrs.field(factory=dict, init=False)
 
     def policy_for(self, complaint: Complaint) -> Policy:
@@ -80,6 +81,9 @@ class ClockRules:
         policy = policy_in_force(
             self.policy, region=complaint.region, agency=complaint.agency, plugins=self.adapters
         )
+        # One object per distinct policy: the clock cache finds it by identity, not by
+        # comparing every rule of an equal copy (decision 0280).
+        policy = self._distinct.setdefault(policy, policy)
         self._policies[key] = policy
         return policy
 

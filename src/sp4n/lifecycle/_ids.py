@@ -14,6 +14,7 @@ Ids issued before 0111 carry a Crockford mod-37 check symbol (possibly ``*``, ``
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -96,7 +97,13 @@ def tracking_id_is_valid(tracking_id: str, *, legacy: bool = True) -> bool:
 
     ``legacy`` also accepts the mod-37 check symbol of ids issued before decision 0111, so
     old ids keep resolving; ``legacy=False`` accepts only the current check symbol.
+    Remembered for the last 4,096 ids: every complaint value checks its id (decision 0280).
     """
+    return _tracking_id_is_valid(tracking_id, legacy)
+
+
+@functools.lru_cache(maxsize=4096)
+def _tracking_id_is_valid(tracking_id: str, legacy: bool) -> bool:
     parts = tracking_id.split("-")
     if len(parts) != 4 or parts[0] != "LAPOR" or not parts[1].isdigit() or len(parts[1]) != 4:
         return False

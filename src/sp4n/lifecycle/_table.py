@@ -92,7 +92,7 @@ def _check(
     return index
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # a cache key of every clock evaluation
 class TransitionTable:
     """A checked set of transitions from ``initial`` (entered by the ``submitted`` event)."""
 

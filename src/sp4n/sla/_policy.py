@@ -180,7 +180,7 @@ class Override:
         )
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # a cache key of every clock evaluation
 class Policy:
     """A named, versioned set of SLA rules.
 

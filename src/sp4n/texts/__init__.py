@@ -19,7 +19,7 @@ from __future__ import annotations
 import string
 import tomllib
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from types import MappingProxyType
 
@@ -49,8 +49,9 @@ def catalogue() -> Mapping[str, Mapping[str, str]]:
     return MappingProxyType(flat)
 
 
+@lru_cache(maxsize=1024)
 def placeholders(template: str) -> frozenset[str]:
-    """The ``{names}`` a template expects."""
+    """The ``{names}`` a template expects (remembered: the catalogue's texts are few)."""
     return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
