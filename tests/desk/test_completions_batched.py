@@ -47,6 +47,11 @@ class BatchStore(MemoryStore):
         super().__init__(url, clock=clock)
         self.batches: list[int] = []
         self.before_batch: list[Any] = []
+        self.loads = 0
+
+    def load(self, complaint_id: str) -> tuple[Event, ...]:
+        self.loads += 1
+        return super().load(complaint_id)
 
     def append_many(self, batch: Sequence[AppendRequest]) -> tuple[int, ...]:
         if len(batch) > 1 and self.before_batch:
@@ -160,6 +165,10 @@ def test_batched_completions_write_what_one_by_one_completions_wrote(
     assert _written(batched, ids) == _written(reference, ids)
     assert heard.seen == heard_ref.seen
     assert store.batches == [3, 3, 1]  # one transaction per page, not seven
+    # the Desk keeps what it just completed, as after one _act each (decision 0280)
+    store.loads = 0
+    assert [batched.get(c.complaint_id) for c in done] == done
+    assert store.loads == 0
     assert batched.apply_due_completions() == []  # idempotent
 
 

@@ -552,6 +552,7 @@ def _append(desk: Desk, pending: Sequence[_Pending]) -> tuple[list[_Pending], li
                 )
                 done.append(item)
             except ConcurrencyError:
+                desk._forget(request.complaint_id)  # what this Desk kept of it is stale
                 moved.append(item)
     for item in done:
         desk._broadcast(item.complaint, item.events, item.row, before=item.before)
@@ -625,6 +626,8 @@ def apply_completions(desk: Desk, now: dt.datetime) -> list[Complaint]:
             again = _completion(desk, desk.get(item.complaint.complaint_id), now)
             if again is not None and _append(desk, [again])[0]:
                 finished[again.complaint.complaint_id] = again.complaint
+        for complaint in finished.values():  # as DeskCore._commit does (decision 0280)
+            desk._remember(complaint)
         out.extend(
             finished[p.complaint.complaint_id]
             for p in pending
