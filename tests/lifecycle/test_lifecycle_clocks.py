@@ -200,8 +200,8 @@ def test_the_lifecycle_policy_records_its_overrides() -> None:
 
 
 def test_the_lifecycle_policy_cache_tells_equal_objects_from_changed_ones() -> None:
-    # decision 0300: the same objects are found by identity, equal ones by value, and a
-    # changed policy or lifecycle never gets an entry made for another one
+    # decisions 0280 and 0300: the cache finds equal policies by value, and a changed
+    # policy or lifecycle never gets an entry made for another one
     base = load_policy()
     first = lifecycle_policy(base)
     assert lifecycle_policy(base) is first

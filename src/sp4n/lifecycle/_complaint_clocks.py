@@ -140,26 +140,15 @@ def _referral_override(policy: Policy, rules: LifecycleRules) -> Override | None
 
 
 _CACHE: dict[tuple[Policy, LifecycleRules, TransitionTable], Policy] = {}
-# the same objects again (every clock evaluation of a Desk): found without hashing a whole
-# policy and transition table (about 15 us a call; decision 0300). Each entry keeps its
-# objects alive, so their ids are not reused while it stands.
-_SAME: dict[tuple[int, int, int], tuple[Policy, LifecycleRules, TransitionTable, Policy]] = {}
 
 
 def lifecycle_policy(
     policy: Policy, rules: LifecycleRules = DEFAULT_RULES, table: TransitionTable = LAPOR_TABLE
 ) -> Policy:
     """``policy`` with the lifecycle's closing and referral overrides applied (cached)."""
-    same = (id(policy), id(rules), id(table))
-    hit = _SAME.get(same)
-    if hit is not None and hit[0] is policy and hit[1] is rules and hit[2] is table:
-        return hit[3]
     key = (policy, rules, table)
     cached = _CACHE.get(key)
     if cached is not None:
-        if len(_SAME) > 256:
-            _SAME.clear()
-        _SAME[same] = (policy, rules, table, cached)
         return cached
     result = policy
     referral = _referral_override(policy, rules)
@@ -172,10 +161,7 @@ def lifecycle_policy(
         result = closing.apply(result)
     if len(_CACHE) > 256:
         _CACHE.clear()
-    if len(_SAME) > 256:
-        _SAME.clear()
     _CACHE[key] = result
-    _SAME[same] = (policy, rules, table, result)
     return result
 
 
