@@ -113,3 +113,35 @@ def test_the_public_view_history_carries_no_attachment_ref(desk: Desk) -> None:
     assert "s3://bukti-rahasia" not in text
     assert "foto.jpg" in text  # the attachment's name and size stay public
     assert json.loads(text)["history"][0]["payload"]["attachments"][0].get("ref") is None
+
+
+def test_a_complaint_id_tells_the_public_no_more_than_its_submission_time(
+    desk: Desk, base: str
+) -> None:
+    """Complaint ids lead with the submission millisecond (decision 0310). Open311 and the
+    status page never show them (only tracking ids, made from hash bits); the public feed
+    shows them next to ``submitted_at``, which says the same instant; confidential
+    complaints are in neither."""
+    shown = desk.submit(_draft("Jalan Ledo", visibility="anonymous"))
+    secret = desk.submit(_draft("Pungli", visibility="confidential"))
+    for complaint in (shown, secret):
+        desk.verify(complaint.tracking_id)
+        desk.forward(complaint.tracking_id, attributes={"road_status": "kabupaten"})
+    pages = [
+        _get(f"{base}/open311/v2/requests.json")[1],
+        _get(f"{base}/open311/v2/requests/{shown.tracking_id}.json")[1],
+        _get(f"{base}/open311/v2/requests/{shown.tracking_id}.xml")[1],
+        _get(f"{base}/?id={shown.tracking_id}")[1],
+    ]
+    assert shown.tracking_id in pages[0]
+    for page in pages:
+        assert shown.complaint_id not in page
+        assert secret.complaint_id not in page
+        assert secret.tracking_id not in page
+    feed = desk.public_feed()
+    assert [view["complaint_id"] for view in feed] == [shown.complaint_id]
+    millis = int(shown.complaint_id.replace("-", "")[:12], 16)
+    submitted = dt.datetime.fromisoformat(feed[0]["submitted_at"])
+    assert millis == (submitted - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(
+        milliseconds=1
+    )
