@@ -553,14 +553,18 @@ def test_automatic_completion_follows_each_regions_time_zone(
     assert {desk.get(r).status for r in refs.values()} == {Status.COMPLETED}
 
 
-def test_two_writers_racing_on_one_sqlite_file_lose_no_update(
-    sqlite_url: str, clock: FrozenClock
+@pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_two_writers_racing_on_one_complaint_lose_no_update(
+    engine: str, request: pytest.FixtureRequest, clock: FrozenClock
 ) -> None:
+    # SQLite: one file, two connections; PostgreSQL: the one-statement append (decision 0281)
     import threading
+
+    url: str = request.getfixturevalue(f"{engine}_url")
 
     from sp4n.adapters import plugin_manager
 
-    with Desk.open(sqlite_url, pm=plugin_manager(load_entrypoints=False), clock=clock) as desk:
+    with Desk.open(url, pm=plugin_manager(load_entrypoints=False), clock=clock) as desk:
         c = desk.submit(_draft())
         desk.verify(c.tracking_id)
         desk.forward(c.tracking_id, "61.07-pupr")
@@ -571,7 +575,7 @@ def test_two_writers_racing_on_one_sqlite_file_lose_no_update(
     def writer(name: str) -> None:
         try:
             pm = plugin_manager(load_entrypoints=False)
-            with Desk.open(sqlite_url, pm=pm, clock=clock) as mine:
+            with Desk.open(url, pm=pm, clock=clock) as mine:
                 barrier.wait()
                 for number in range(15):
 
@@ -592,8 +596,9 @@ def test_two_writers_racing_on_one_sqlite_file_lose_no_update(
     for thread in threads:
         thread.join()
     assert errors == []
-    with Desk.open(sqlite_url, pm=plugin_manager(load_entrypoints=False), clock=clock) as desk:
+    with Desk.open(url, pm=plugin_manager(load_entrypoints=False), clock=clock) as desk:
         events = desk.history(c.tracking_id)
+        assert [e.seq for e in events] == list(range(1, 34))
         texts = sorted(e.payload["text"] for e in events[3:])
         assert texts == sorted(f"{n} {i}" for n in ("satu", "dua") for i in range(15))
         assert desk.store.get(c.complaint_id).version == 33  # type: ignore[union-attr]

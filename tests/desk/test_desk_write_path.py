@@ -282,53 +282,6 @@ def test_postgres_a_stale_append_is_a_conflict_and_writes_nothing(
         assert len(after) == outbox_before
 
 
-def test_postgres_two_writers_racing_on_one_complaint_lose_no_update(
-    postgres_url: str, clock: FrozenClock
-) -> None:
-    import threading
-
-    from sp4n.adapters import plugin_manager
-    from sp4n.desk import retry_on_conflict
-
-    with Desk.open(postgres_url, pm=plugin_manager(load_entrypoints=False), clock=clock) as desk:
-        c = desk.submit(_draft())
-        desk.forward(desk.verify(c.complaint_id).complaint_id, "61.07-pupr")
-    conflicts: list[int] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(2)
-
-    def writer(name: str) -> None:
-        try:
-            pm = plugin_manager(load_entrypoints=False)
-            with Desk.open(postgres_url, pm=pm, clock=clock) as mine:
-                barrier.wait()
-                for number in range(15):
-
-                    def reply(number: int = number) -> Any:
-                        try:
-                            return mine.reply(c.complaint_id, f"{name} {number}", actor=ADMIN)
-                        except ConcurrencyError:
-                            conflicts.append(1)
-                            raise
-
-                    retry_on_conflict(reply, attempts=50)
-        except BaseException as exc:  # reported to the main thread
-            errors.append(exc)
-
-    threads = [threading.Thread(target=writer, args=(n,)) for n in ("satu", "dua")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    with Desk.open(postgres_url, pm=plugin_manager(load_entrypoints=False), clock=clock) as desk:
-        events = desk.history(c.complaint_id)
-        assert [e.seq for e in events] == list(range(1, 34))
-        texts = sorted(e.payload["text"] for e in events[3:])
-        assert texts == sorted(f"{n} {i}" for n in ("satu", "dua") for i in range(15))
-        assert desk.store.get(c.complaint_id).version == 33  # type: ignore[union-attr]
-
-
 def test_regions_and_agencies_with_the_same_policy_share_one_policy_value(desk: Desk) -> None:
     """The clock cache then finds it by identity instead of comparing every rule."""
     c = desk.submit(_draft())
