@@ -16,12 +16,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from sp4n._text import check_clean
 from sp4n._time import Clock, require_aware
 from sp4n.adapters import (
     Adapters,
+    AppendRequest,
     ComplaintRow,
     OutboxMessage,
     RowQuery,
@@ -67,6 +68,22 @@ _log = logging.getLogger("sp4n.desk")
 RECENT_COMPLAINTS = 1024
 """How many complaints a Desk keeps after committing them (decision 0280): the next action
 on one of them checks the store's version instead of loading and replaying its events."""
+
+
+class Commit(Protocol):
+    """One complaint for :meth:`DeskCore._commit_many`: the complaint after its new
+    ``events``, as it was ``before`` them (what the store holds), its row and outbox."""
+
+    @property
+    def complaint(self) -> Complaint: ...
+    @property
+    def before(self) -> Complaint: ...
+    @property
+    def events(self) -> Sequence[Event]: ...
+    @property
+    def row(self) -> ComplaintRow: ...
+    @property
+    def outbox(self) -> Sequence[OutboxMessage]: ...
 
 
 def _plugin_router(adapters: Adapters) -> Router:
@@ -403,9 +420,53 @@ class DeskCore:
         except ConcurrencyError:
             self._forget(complaint.complaint_id)
             raise
+        self._committed(complaint, events, row, before)
+        return complaint
+
+    def _commit_many(self, batch: Sequence[Commit]) -> builtins.list[bool]:
+        """Append each :class:`Commit` of ``batch`` (rows and outbox computed already) in one
+        transaction, or one by one if another writer moved any of them, then tell the
+        observers of each one written; per item, whether it was written (``False``: its
+        stream moved, nothing of it written, and what this Desk kept of it is forgotten)."""
+        requests = [
+            AppendRequest(c.complaint.complaint_id, c.before.version, c.events, c.row, c.outbox)
+            for c in batch
+        ]
+        written = [False] * len(batch)
+        try:
+            if len(requests) > 1:  # a single one goes straight to ``append``
+                self.store.append_many(requests)
+                written = [True] * len(batch)
+        except ConcurrencyError:
+            pass
+        if not any(written):
+            for index, request in enumerate(requests):
+                try:
+                    self.store.append(
+                        request.complaint_id,
+                        request.expected_version,
+                        request.events,
+                        row=request.row,
+                        outbox=request.outbox,
+                    )
+                    written[index] = True
+                except ConcurrencyError:
+                    self._forget(request.complaint_id)
+        for item, done in zip(batch, written, strict=True):
+            if done:
+                self._committed(item.complaint, item.events, item.row, item.before)
+        return written
+
+    def _committed(
+        self,
+        complaint: Complaint,
+        events: Sequence[Event],
+        row: ComplaintRow,
+        before: Complaint | None,
+    ) -> None:
+        """After an append: keep the complaint (decision 0280) and tell the observers."""
         self._remember(complaint)
         self._broadcast(complaint, events, row, before=before)
-        return complaint
 
     def _broadcast(
         self,

@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from sp4n.adapters import (
-    AppendRequest,
     ComplaintRow,
     OutboxMessage,
     RowQuery,
@@ -42,7 +41,7 @@ from sp4n.desk._attention import next_action, notice_recorded, owed_clocks
 from sp4n.desk._hours import SweepConfig, delivery_time
 from sp4n.desk._notify import _coordinator, _via, messages_for
 from sp4n.desk._projection import next_due
-from sp4n.errors import ConcurrencyError, Sp4nError
+from sp4n.errors import Sp4nError
 from sp4n.lifecycle import (
     LAPOR_TABLE,
     SYSTEM_ACTOR,
@@ -525,37 +524,12 @@ def _sweep_one(
 
 
 def _append(desk: Desk, pending: Sequence[_Pending]) -> tuple[list[_Pending], list[_Pending]]:
-    """Append the pending complaints in one transaction (one by one if another writer moved
-    any of them), then tell the observers of each one written, as :meth:`DeskCore._commit`
-    does; returns ``(written, moved)`` (``moved``: nothing written, the stream moved)."""
-    requests = [
-        AppendRequest(p.complaint.complaint_id, p.before.version, p.events, p.row, p.outbox)
-        for p in pending
-    ]
-    done: list[_Pending] = []
-    moved: list[_Pending] = []
-    try:
-        if len(requests) != 1:  # a single one goes straight to ``append``
-            desk.store.append_many(requests)
-            done = list(pending)
-    except ConcurrencyError:
-        pass
-    if not done:
-        for item, request in zip(pending, requests, strict=True):
-            try:
-                desk.store.append(
-                    request.complaint_id,
-                    request.expected_version,
-                    request.events,
-                    row=request.row,
-                    outbox=request.outbox,
-                )
-                done.append(item)
-            except ConcurrencyError:
-                desk._forget(request.complaint_id)  # what this Desk kept of it is stale
-                moved.append(item)
-    for item in done:
-        desk._broadcast(item.complaint, item.events, item.row, before=item.before)
+    """Append the pending complaints (:meth:`DeskCore._commit_many`: one transaction, one by
+    one if another writer moved any); returns ``(written, moved)`` (``moved``: nothing
+    written, the stream moved)."""
+    written = desk._commit_many(pending)
+    done = [item for item, ok in zip(pending, written, strict=True) if ok]
+    moved = [item for item, ok in zip(pending, written, strict=True) if not ok]
     return done, moved
 
 
@@ -626,8 +600,6 @@ def apply_completions(desk: Desk, now: dt.datetime) -> list[Complaint]:
             again = _completion(desk, desk.get(item.complaint.complaint_id), now)
             if again is not None and _append(desk, [again])[0]:
                 finished[again.complaint.complaint_id] = again.complaint
-        for complaint in finished.values():  # as DeskCore._commit does (decision 0280)
-            desk._remember(complaint)
         out.extend(
             finished[p.complaint.complaint_id]
             for p in pending
