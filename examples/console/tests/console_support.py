@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import importlib.util
 import re
@@ -70,7 +71,9 @@ class Server:
             for channel in list(self.server._map.values()):
                 channel.close()
 
-        self.server.trigger.pull_trigger(stop)
+        # the loop may have closed its wake-up pipe already: it is then ending by itself
+        with contextlib.suppress(OSError):
+            self.server.trigger.pull_trigger(stop)
         self.thread.join(timeout=5)
         assert not self.thread.is_alive(), "the server thread did not stop"
 
