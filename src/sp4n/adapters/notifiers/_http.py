@@ -19,28 +19,11 @@ import http.client
 import ssl
 import urllib.request
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
-
-import attrs
 
 from sp4n.errors import InvalidInputError
 
-__all__ = ["open_connection", "proxy_for", "tls_context", "tls_field"]
-
-
-def tls_field(url_attribute: str) -> Any:
-    """An attrs field for a notifier's client TLS context: :func:`tls_context` of its
-    ``ca_file`` when the URL in ``url_attribute`` is ``https://``, else ``None``; made once,
-    when the notifier is, so a bad ``ca_file`` is refused at configuration time."""
-
-    def make(self: Any) -> ssl.SSLContext | None:
-        url = str(getattr(self, url_attribute))
-        return tls_context(self.ca_file) if url.startswith("https://") else None
-
-    return attrs.field(
-        init=False, repr=False, eq=False, hash=False, default=attrs.Factory(make, takes_self=True)
-    )
+__all__ = ["open_connection", "proxy_for", "tls_context"]
 
 
 def tls_context(ca_file: str | None = None) -> ssl.SSLContext:

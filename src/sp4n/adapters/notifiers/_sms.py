@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import attrs
 
-from sp4n.adapters.notifiers._http import tls_field
+from sp4n.adapters.notifiers._http import tls_context
 from sp4n.adapters.notifiers._message import Notification
 from sp4n.adapters.notifiers._post import check_url, post
 from sp4n.adapters.notifiers._webhook import SIGNATURE_HEADER, sign
@@ -79,7 +79,16 @@ class SmsNotifier:
     ca_file: str | None = None
     name: str = "sms"
 
-    _tls: ssl.SSLContext | None = tls_field("url")
+    _tls: ssl.SSLContext | None = attrs.field(
+        init=False,
+        repr=False,
+        eq=False,
+        hash=False,
+        default=attrs.Factory(
+            lambda self: tls_context(self.ca_file) if self.url.startswith("https://") else None,
+            takes_self=True,
+        ),
+    )
 
     def request(self, notification: Notification) -> tuple[bytes, dict[str, str]]:
         """The body and headers :meth:`send` POSTs for ``notification``."""

@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from sp4n.adapters.notifiers._http import open_connection, tls_field
+from sp4n.adapters.notifiers._http import open_connection, tls_context
 from sp4n.adapters.notifiers._message import Notification
 from sp4n.errors import DeliveryError, InvalidInputError
 
@@ -74,7 +74,16 @@ class WebhookNotifier:
     name: str = "webhook"
     ca_file: str | None = None
 
-    _tls: ssl.SSLContext | None = tls_field("url")
+    _tls: ssl.SSLContext | None = attrs.field(
+        init=False,
+        repr=False,
+        eq=False,
+        hash=False,
+        default=attrs.Factory(
+            lambda self: tls_context(self.ca_file) if self.url.startswith("https://") else None,
+            takes_self=True,
+        ),
+    )
 
     _pool: threading.local = attrs.field(
         factory=threading.local, init=False, repr=False, eq=False, hash=False

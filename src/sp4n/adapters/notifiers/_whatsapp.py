@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from sp4n.adapters.notifiers._http import tls_field
+from sp4n.adapters.notifiers._http import tls_context
 from sp4n.adapters.notifiers._message import Notification
 from sp4n.adapters.notifiers._post import check_url, post
 from sp4n.adapters.notifiers._sms import phone_number
@@ -64,7 +64,16 @@ class WhatsAppNotifier:
     ca_file: str | None = None
     name: str = "whatsapp"
 
-    _tls: ssl.SSLContext | None = tls_field("api_url")
+    _tls: ssl.SSLContext | None = attrs.field(
+        init=False,
+        repr=False,
+        eq=False,
+        hash=False,
+        default=attrs.Factory(
+            lambda self: tls_context(self.ca_file) if self.api_url.startswith("https://") else None,
+            takes_self=True,
+        ),
+    )
 
     def document(self, notification: Notification) -> dict[str, Any]:
         """The message object :meth:`send` POSTs: the recipient's number and the text only."""
